@@ -1,0 +1,50 @@
+# Two commands do all the set-up: `make run` and `make test`.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+SHARED ?= ../shared/data
+
+.PHONY: run test bench lint install install-test system-deps test-node clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -e .
+	touch $@
+
+$(VENV)/.installed-test: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -e '.[test,bench]'
+	touch $@ $(VENV)/.installed
+
+install: $(VENV)/.installed
+install-test: $(VENV)/.installed-test
+
+system-deps:
+	@bash scripts/system-deps.sh
+
+# axe-core for the accessibility checks comes from the npm registry, never committed.
+test-node:
+	@if command -v npm >/dev/null 2>&1; then \
+	  [ -f tests/.node/node_modules/axe-core/axe.min.js ] || \
+	  npm install --silent --no-audit --no-fund --prefix tests/.node axe-core@4 >/dev/null 2>&1 || \
+	  echo "test-node: could not install axe-core; accessibility tests will skip." >&2; \
+	else echo "test-node: no npm; accessibility tests will skip." >&2; fi
+
+run: install
+	@$(BIN)/canus update || echo "canus: some sources could not be updated (see above); serving what is published."
+	$(BIN)/canus serve --host 127.0.0.1 --port 8000
+
+test: install-test system-deps test-node
+	$(BIN)/ruff check src tests bench
+	$(BIN)/pytest -q
+
+lint: install-test
+	$(BIN)/ruff check src tests bench
+
+bench: install-test
+	$(BIN)/python -m bench.run --shared $(SHARED)
+
+clean:
+	rm -rf $(VENV) tests/artifacts tests/.node

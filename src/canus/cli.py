@@ -1,0 +1,257 @@
+"""The command line: ``canus update | sources | query | serve …`` in English or French."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import json
+import sys
+import time
+from decimal import Decimal
+from enum import Enum
+from typing import Annotated, Any
+
+import typer
+from rich.console import Console
+from rich.progress import (
+    BarColumn,
+    DownloadColumn,
+    Progress,
+    TaskID,
+    TextColumn,
+    TimeElapsedColumn,
+)
+from rich.table import Table
+
+from canus import sources
+from canus.errors import CanusError, QueryError
+from canus.i18n import _, fmt_number
+from canus.settings import get_settings
+
+LANG = get_settings().lang
+
+app = typer.Typer(
+    help=_("canus keeps the Canada–United States relationship measurable.", LANG),
+    no_args_is_help=True,
+    add_completion=False,
+    rich_markup_mode=None,
+)
+console = Console()
+err = Console(stderr=True)
+
+
+class Format(str, Enum):
+    table = "table"
+    csv = "csv"
+    json = "json"
+
+
+def _lang(lang: str | None) -> str:
+    return lang if lang in ("en", "fr") else get_settings().lang
+
+
+LangOpt = Annotated[str | None, typer.Option("--lang", help=_("Language: en or fr.", LANG))]
+
+
+@app.command()
+def update(
+    source_ids: Annotated[list[str] | None, typer.Argument(
+        help=_("Sources to update (default: all).", LANG), show_default=False)] = None,
+    force: Annotated[bool, typer.Option("--force", help=_(
+        "Load again even when the snapshot is unchanged.", LANG))] = False,
+    changed: Annotated[bool, typer.Option("--changed", help=_(
+        "Only the Statistics Canada tables that changed since the last run.", LANG))] = False,
+    lang: LangOpt = None,
+) -> None:
+    """Download sources, check them and publish a new warehouse."""
+    from canus.pipeline import update as run_update
+
+    lang = _lang(lang)
+    settings = get_settings()
+    ids = list(source_ids or [])
+    if changed:
+        from canus.sources import statcan  # type: ignore[attr-defined]
+
+        ids = statcan.changed_source_ids(settings)
+        if not ids:
+            console.print(_("No Statistics Canada table has changed since the last run.", lang))
+            return
+    where = (
+        _("mirror {path}", lang, path=settings.mirror) if settings.mirror
+        else _("the publishers' servers", lang)
+    )
+    console.print(_("Updating from {where} into {home}", lang, where=where, home=settings.home))
+    tasks: dict[str, TaskID] = {}
+    started = time.perf_counter()
+    with Progress(
+        TextColumn("{task.description}"), BarColumn(), DownloadColumn(), TimeElapsedColumn(),
+        console=err, transient=True, disable=not err.is_terminal,
+    ) as bar:
+
+        def on_bytes(sid: str, done: int, total: int | None) -> None:
+            if sid not in tasks:
+                tasks[sid] = bar.add_task(sid, total=total)
+            bar.update(tasks[sid], completed=done, total=total)
+
+        def on_event(sid: str, what: str) -> None:
+            label = {"fetching": _("fetching", lang), "loading": _("loading", lang)}.get(what, what)
+            if sid not in tasks:
+                tasks[sid] = bar.add_task(sid, total=None)
+            bar.update(tasks[sid], description=f"{sid} · {label}")
+
+        results = run_update(ids or None, settings=settings, progress=on_bytes,
+                             on_event=on_event, force=force)
+
+    table = Table(title=_("Update summary", lang))
+    for head in (_("Source", lang), _("Result", lang), _("Rows", lang), _("As of", lang),
+                 _("Details", lang)):
+        table.add_column(head)
+    labels = {
+        "updated": ("green", _("updated", lang)),
+        "unchanged": ("cyan", _("unchanged", lang)),
+        "failed": ("red", _("failed", lang)),
+        "skipped": ("yellow", _("skipped", lang)),
+    }
+    for r in results:
+        colour, word = labels[r.status]
+        detail = r.error.localized(lang) if r.error else (
+            _(r.reason, lang) if r.reason else "")
+        table.add_row(r.source_id, f"[{colour}]{word}[/]",
+                      fmt_number(r.rows, lang) if r.rows is not None else "—", r.as_of or "—",
+                      detail)
+    console.print(table)
+    console.print(_("Done in {seconds} s.", lang,
+                    seconds=fmt_number(time.perf_counter() - started, lang, 1)))
+    failed = [r for r in results if r.status == "failed"]
+    if failed:
+        err.print(_("Could not update: {ids}. The published data is unchanged for them.", lang,
+                    ids=", ".join(r.source_id for r in failed)))
+        raise typer.Exit(1)
+
+
+@app.command("sources")
+def list_sources(
+    fmt: Annotated[Format, typer.Option("--format", help=_("Output format.", LANG))] = Format.table,
+    lang: LangOpt = None,
+) -> None:
+    """List sources with publisher, licence, last update, rows and as-of period."""
+    from canus.warehouse import Warehouse
+
+    lang = _lang(lang)
+    versions = Warehouse().versions()
+    rows = []
+    for src in sources.all_default():
+        v = versions.get(src.id, {})
+        retrieved = v.get("retrieved_at")
+        rows.append({
+            "id": src.id,
+            "title": src.text("title", lang),
+            "publisher": src.text("publisher", lang),
+            "licence": src.licence.name[lang],
+            "retrieved_at": retrieved.isoformat() if isinstance(retrieved, dt.datetime) else None,
+            "rows": v.get("rows"),
+            "as_of": v.get("as_of"),
+        })
+    if fmt is Format.json:
+        typer.echo(json.dumps(rows, ensure_ascii=False, indent=2))
+        return
+    if fmt is Format.csv:
+        _write_csv(list(rows[0].keys()) if rows else [], [list(r.values()) for r in rows])
+        return
+    table = Table(title=_("Sources", lang))
+    for head in (_("Id", lang), _("Title", lang), _("Publisher", lang), _("Licence", lang),
+                 _("Last update", lang), _("Rows", lang), _("As of", lang)):
+        table.add_column(head, overflow="fold")
+    for r in rows:
+        table.add_row(r["id"], r["title"], r["publisher"], r["licence"],
+                      (r["retrieved_at"] or _("never", lang))[:16],
+                      fmt_number(r["rows"], lang) if r["rows"] is not None else "—",
+                      r["as_of"] or "—")
+    console.print(table)
+
+
+def _write_csv(header: list[str], rows: list[list[Any]]) -> None:
+    buf = io.StringIO()
+    w = csv.writer(buf, lineterminator="\n")
+    w.writerow(header)
+    w.writerows(rows)
+    sys.stdout.write(buf.getvalue())
+
+
+def _plain(v: Any) -> Any:
+    if isinstance(v, dt.date | dt.datetime | dt.time):
+        return v.isoformat()
+    if isinstance(v, Decimal):
+        return float(v)
+    return v
+
+
+@app.command()
+def query(
+    sql: Annotated[str, typer.Argument(help=_("One read-only SQL statement.", LANG))],
+    fmt: Annotated[Format, typer.Option("--format", help=_("Output format.", LANG))] = Format.table,
+    limit: Annotated[int, typer.Option(help=_("Most rows to print in a table.", LANG))] = 1000,
+    lang: LangOpt = None,
+) -> None:
+    """Run a read-only SQL query on the warehouse (no writes, files or network)."""
+    from canus.query import run_query
+
+    lang = _lang(lang)
+    try:
+        header, rows = run_query(sql)
+    except QueryError as e:
+        err.print(f"[red]{e.localized(lang)}[/]")
+        raise typer.Exit(2) from None
+    except CanusError as e:
+        err.print(f"[red]{e.localized(lang)}[/]")
+        raise typer.Exit(1) from None
+    if fmt is Format.json:
+        typer.echo(json.dumps([dict(zip(header, map(_plain, r), strict=True)) for r in rows],
+                              ensure_ascii=False, default=str))
+    elif fmt is Format.csv:
+        _write_csv(header, [[_plain(v) for v in r] for r in rows])
+    else:
+        table = Table()
+        for h in header:
+            table.add_column(h)
+        for r in rows[:limit]:
+            table.add_row(*["" if v is None else str(_plain(v)) for v in r])
+        console.print(table)
+        if len(rows) > limit:
+            console.print(_("{n} more rows not shown (use --format csv).", lang,
+                            n=fmt_number(len(rows) - limit, lang)))
+
+
+@app.command()
+def serve(
+    host: Annotated[str, typer.Option(help=_("Address to listen on.", LANG))] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help=_("Port to listen on.", LANG))] = 8000,
+) -> None:
+    """Serve the bilingual portal and the API."""
+    import uvicorn
+
+    console.print(_("Serving on http://{host}:{port}/ (Ctrl+C to stop)", LANG, host=host, port=port))
+    uvicorn.run("canus.web.app:create_app", factory=True, host=host, port=port,
+                log_level="warning", workers=1)
+
+
+def main() -> None:  # pragma: no cover
+    app()
+
+
+def _register_extensions() -> None:
+    # Pillars add their own sub-commands (claims, trade, feedback …) by defining ``register(app)``.
+    import importlib
+
+    for module in ("canus.claims.cli", "canus.trade_cli", "canus.web.feedback_cli"):
+        try:
+            mod = importlib.import_module(module)
+        except ModuleNotFoundError as e:
+            if e.name != module:
+                raise
+            continue
+        mod.register(app)
+
+
+_register_extensions()

@@ -1,0 +1,33 @@
+"""Errors that reach a user: each names what failed and where, in either language."""
+
+from __future__ import annotations
+
+from canus.i18n import _
+
+
+class CanusError(Exception):
+    """An error whose message is a catalogue entry with named fields."""
+
+    def __init__(self, message: str, /, **params: object) -> None:
+        self.message = message
+        self.params = params
+        super().__init__(message.format(**params) if params else message)
+
+    def localized(self, lang: str) -> str:
+        return _(self.message, lang, **self.params)
+
+
+class FetchError(CanusError):
+    """A download or mirror read that cannot be trusted."""
+
+
+class LayoutError(CanusError):
+    """A file whose layout is not what the reader knows (renamed column, bad dates …)."""
+
+
+class WarehouseError(CanusError):
+    """The warehouse could not be built, validated or opened."""
+
+
+class QueryError(CanusError):
+    """A query refused or failed."""

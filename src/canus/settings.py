@@ -1,0 +1,77 @@
+"""Where canus keeps its data and how it reaches publishers, all from ``CANUS_*`` variables.
+
+Settings are read from the environment each time they are asked for, so a test or a
+long-running server sees a changed variable without a restart.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+import platformdirs
+
+#: Every variable canus reads, with what it does. The README is tested against this list.
+VARIABLES: dict[str, str] = {
+    "CANUS_HOME": "Directory for raw snapshots, the warehouse and feedback "
+    "(default: the platform's user data directory).",
+    "CANUS_MIRROR": "Read sources from DIR/<source id>/<file> instead of the network "
+    "(a .gz of the file also counts).",
+    "CANUS_URL_<SOURCE>": "Override the download address of a source, e.g. "
+    "CANUS_URL_BTS_BORDER_CROSSINGS=http://127.0.0.1:9000/rows.csv.",
+    "CANUS_CENSUS_API_KEY": "US Census Bureau API key (free, from api.census.gov/data/key_signup.html).",
+    "CANUS_TIMEOUT": "Seconds to wait for a publisher before retrying (default 60).",
+    "CANUS_RETRIES": "How many times to try a download before giving up (default 4).",
+    "CANUS_BACKOFF": "First back-off delay in seconds, doubled after each retry (default 1).",
+    "CANUS_LANG": "Language of the command line, en or fr (default en).",
+    "CANUS_ADMIN_TOKEN": "Token that opens the feedback admin page (no token: the page is closed).",
+}
+
+
+def _env_key(source_id: str) -> str:
+    return "CANUS_URL_" + source_id.upper().replace("-", "_")
+
+
+@dataclass(frozen=True)
+class Settings:
+    home: Path
+    mirror: Path | None
+    timeout: float
+    retries: int
+    backoff: float
+    census_api_key: str | None
+    lang: str
+    admin_token: str | None
+
+    @property
+    def raw_dir(self) -> Path:
+        return self.home / "raw"
+
+    @property
+    def warehouse_path(self) -> Path:
+        return self.home / "canus.duckdb"
+
+    @property
+    def feedback_path(self) -> Path:
+        return self.home / "feedback.sqlite"
+
+    def url_for(self, source_id: str, default: str) -> str:
+        return os.environ.get(_env_key(source_id), default)
+
+
+def get_settings() -> Settings:
+    env = os.environ
+    home = Path(env.get("CANUS_HOME") or platformdirs.user_data_dir("canus", appauthor=False))
+    mirror = env.get("CANUS_MIRROR")
+    lang = env.get("CANUS_LANG", "en")
+    return Settings(
+        home=home.expanduser(),
+        mirror=Path(mirror).expanduser() if mirror else None,
+        timeout=float(env.get("CANUS_TIMEOUT", "60")),
+        retries=max(1, int(env.get("CANUS_RETRIES", "4"))),
+        backoff=float(env.get("CANUS_BACKOFF", "1")),
+        census_api_key=env.get("CANUS_CENSUS_API_KEY") or None,
+        lang=lang if lang in ("en", "fr") else "en",
+        admin_token=env.get("CANUS_ADMIN_TOKEN") or None,
+    )

@@ -1,0 +1,175 @@
+"""US DOT BTS "Border Crossing Entry Data" (Socrata dataset keg4-3bc2): inbound crossings at US ports.
+
+Refresh: ``canus update bts-border-crossings`` downloads the full CSV export
+(``rows.csv?accessType=DOWNLOAD``, about 45 MB). BTS republishes CBP counts monthly;
+the latest month is often incomplete when first posted.
+
+What it counts: persons, vehicles and containers **entering the US** at land ports,
+by port and month. Nothing about exits, and nothing about air travel.
+
+Layout history handled here:
+- ``Date`` as ``Jan 2024`` (today's export), ``Jan-24`` (some copies), or
+  ``03/01/2019 12:00:00 AM`` (exports before 2020);
+- measures ``… Containers Full`` (before 2020) are today's ``… Containers Loaded``;
+- 2019 exports had ``Location`` (WKT point) instead of ``Latitude``/``Longitude``;
+- port codes appear as ``209`` or ``0209``: kept as 4-character strings.
+"""
+
+from __future__ import annotations
+
+import duckdb
+
+from canus.errors import LayoutError
+from canus.sources.base import LICENCES, LoadResult, RemoteFile, Snapshot, Source
+from canus.sources.csvutil import header, sql_str
+
+SOURCE_ID = "bts-border-crossings"
+FILE_NAME = "Border_Crossing_Entry_Data.csv"
+DEFAULT_URL = "https://data.bts.gov/api/views/keg4-3bc2/rows.csv?accessType=DOWNLOAD"
+REQUIRED = ("Port Name", "State", "Port Code", "Border", "Date", "Measure", "Value")
+
+#: Measure names of any vintage → the one vocabulary canus uses.
+MEASURE_ALIASES = {
+    "Truck Containers Full": "Truck Containers Loaded",
+    "Rail Containers Full": "Rail Containers Loaded",
+}
+PEOPLE_MEASURES = ("Personal Vehicle Passengers", "Bus Passengers", "Train Passengers", "Pedestrians")
+VEHICLE_MEASURES = ("Personal Vehicles", "Buses", "Trucks", "Trains")
+
+_DATE_SQL = """coalesce(
+    try_strptime(trim("Date"), '%b %Y'),
+    try_strptime(trim("Date"), '%b-%y'),
+    try_strptime(trim("Date"), '%m/%d/%Y %I:%M:%S %p'),
+    try_strptime(trim("Date"), '%Y-%m-%dT%H:%M:%S.%g')
+)::DATE"""
+
+
+def load(con: duckdb.DuckDBPyConnection, snaps: dict[str, Snapshot], source: Source) -> LoadResult:
+    snap = snaps[FILE_NAME]
+    cols = set(header(snap.path))
+    missing = [c for c in REQUIRED if c not in cols]
+    if missing:
+        raise LayoutError(
+            "{source}: {file}: expected columns are missing: {columns}",
+            source=source.id, file=snap.name, columns=", ".join(missing),
+        )
+    if {"Latitude", "Longitude"} <= cols:
+        lat, lon = 'try_cast("Latitude" AS DOUBLE)', 'try_cast("Longitude" AS DOUBLE)'
+    elif "Location" in cols:
+        # WKT "POINT (lon lat)"
+        point = """regexp_extract("Location", 'POINT \\(([-0-9.]+) ([-0-9.]+)\\)', ['lon', 'lat'])"""
+        lat, lon = f"try_cast({point}.lat AS DOUBLE)", f"try_cast({point}.lon AS DOUBLE)"
+    else:
+        lat = lon = "NULL::DOUBLE"
+    measure = "trim(\"Measure\")"
+    for old, new in MEASURE_ALIASES.items():
+        measure = f"replace({measure}, {sql_str(old)}, {sql_str(new)})"
+
+    con.execute(f"""
+        CREATE TEMP TABLE bts_stage AS
+        SELECT
+            lpad(trim("Port Code"), 4, '0') AS port_code,
+            trim("Port Name") AS port_name,
+            nullif(trim("State"), '') AS state,
+            trim("Date") AS date_text,
+            {_DATE_SQL} AS period,
+            {measure} AS measure,
+            trim("Value") AS value_text,
+            try_cast(trim("Value") AS BIGINT) AS value,
+            {lat} AS latitude,
+            {lon} AS longitude
+        FROM read_csv({sql_str(snap.path)}, header = true, all_varchar = true)
+        WHERE trim("Border") = 'US-Canada Border'
+    """)
+    try:
+        published, bad_dates, bad_values = con.execute("""
+            SELECT count(*),
+                   count(*) FILTER (WHERE period IS NULL),
+                   count(*) FILTER (WHERE value IS NULL AND coalesce(value_text, '') <> '')
+            FROM bts_stage
+        """).fetchone()  # type: ignore[misc]
+        if published == 0:
+            raise LayoutError(
+                "{source}: {file}: no rows for the US-Canada border", source=source.id,
+                file=snap.name,
+            )
+        if bad_dates:
+            sample = con.execute(
+                "SELECT date_text FROM bts_stage WHERE period IS NULL LIMIT 1"
+            ).fetchone()
+            raise LayoutError(
+                "{source}: {file}: {n} rows have a date in no known form (e.g. {example!r})",
+                source=source.id, file=snap.name, n=bad_dates, example=sample[0] if sample else "",
+            )
+        if bad_values:
+            sample = con.execute(
+                "SELECT value_text FROM bts_stage WHERE value IS NULL AND value_text <> '' LIMIT 1"
+            ).fetchone()
+            raise LayoutError(
+                "{source}: {file}: {n} rows have a Value that is not a whole number (e.g. {example!r})",
+                source=source.id, file=snap.name, n=bad_values, example=sample[0] if sample else "",
+            )
+        # Exact duplicate rows exist in the publisher's file (e.g. Detroit, June 2019): counting
+        # them twice would double that month, so one copy is kept and the number reported.
+        con.execute(f"""
+            CREATE TABLE border_crossings AS
+            SELECT DISTINCT port_code, port_name, state, period, measure, value,
+                   'into_us' AS direction,
+                   {sql_str(source.id)} AS source_id,
+                   {sql_str(snap.sha256)} AS snapshot_sha256
+            FROM bts_stage
+            ORDER BY period, port_code, measure
+        """)
+        con.execute(f"""
+            CREATE TABLE ports AS
+            SELECT port_code,
+                   arg_max(port_name, period) AS port_name,
+                   arg_max(state, period) FILTER (WHERE state IS NOT NULL) AS state,
+                   arg_max(latitude, period) FILTER (WHERE latitude IS NOT NULL) AS latitude,
+                   arg_max(longitude, period) FILTER (WHERE longitude IS NOT NULL) AS longitude,
+                   min(period) AS first_period,
+                   max(period) AS last_period,
+                   'US-Canada' AS border,
+                   {sql_str(source.id)} AS source_id,
+                   {sql_str(snap.sha256)} AS snapshot_sha256
+            FROM bts_stage
+            GROUP BY port_code
+            ORDER BY port_code
+        """)
+        rows, as_of = con.execute(
+            "SELECT count(*), strftime(max(period), '%Y-%m') FROM border_crossings"
+        ).fetchone()  # type: ignore[misc]
+    finally:
+        con.execute("DROP TABLE IF EXISTS bts_stage")
+    return LoadResult(
+        rows=rows,
+        as_of=as_of,
+        notes={"rows_published": str(published), "duplicates_dropped": str(published - rows)},
+    )
+
+
+SOURCE = Source(
+    id=SOURCE_ID,
+    title={
+        "en": "Border Crossing Entry Data",
+        "fr": "Données sur les entrées aux postes frontaliers (Border Crossing Entry Data)",
+    },
+    publisher={
+        "en": "US Department of Transportation, Bureau of Transportation Statistics (data from CBP)",
+        "fr": "Département des Transports des États-Unis, Bureau of Transportation Statistics "
+        "(données du CBP)",
+    },
+    licence=LICENCES["us-public-domain"],
+    landing_url="https://data.bts.gov/Research-and-Statistics/Border-Crossing-Entry-Data/keg4-3bc2",
+    cadence="monthly",
+    files=(RemoteFile(name=FILE_NAME, url=DEFAULT_URL, kind="csv", required_columns=REQUIRED),),
+    tables=("border_crossings", "ports"),
+    load=load,
+    description={
+        "en": "Persons, vehicles and containers entering the United States at land ports on the "
+        "US–Canada border, by port and month. Exits into Canada and air travel are not counted.",
+        "fr": "Personnes, véhicules et conteneurs entrant aux États-Unis par les postes terrestres "
+        "de la frontière canado-américaine, par poste et par mois. Les sorties vers le Canada et "
+        "les voyages aériens ne sont pas comptés.",
+    },
+)
