@@ -1,7 +1,8 @@
 """The message catalogue and en-CA / fr-CA formatting of numbers, amounts and dates.
 
-English text is the message id; French comes from ``locales/fr/LC_MESSAGES/canus.po``.
-The catalogue is read with Babel directly (no compile step), once per process.
+English text is the message id; French comes from the ``.po`` files in
+``locales/fr/LC_MESSAGES/`` (one per area of the code, merged), read with Babel directly
+(no compile step), once per process.
 """
 
 from __future__ import annotations
@@ -23,15 +24,13 @@ _LOCALE_DIR = Path(__file__).parent / "locales"
 
 @cache
 def _catalogue(lang: str) -> dict[str, str]:
-    path = _LOCALE_DIR / lang / "LC_MESSAGES" / "canus.po"
-    if not path.exists():
-        return {}
-    with path.open("rb") as f:
-        cat = read_po(f, locale=LOCALES[lang])
     out: dict[str, str] = {}
-    for msg in cat:
-        if msg.id and msg.string and not msg.fuzzy and isinstance(msg.id, str):
-            out[msg.id] = str(msg.string)
+    for path in sorted((_LOCALE_DIR / lang / "LC_MESSAGES").glob("*.po")):
+        with path.open("rb") as f:
+            cat = read_po(f, locale=LOCALES[lang])
+        for msg in cat:
+            if msg.id and msg.string and not msg.fuzzy and isinstance(msg.id, str):
+                out[msg.id] = str(msg.string)
     return out
 
 

@@ -57,7 +57,8 @@ def _load_families() -> None:
     import importlib
 
     for module in ("canus.sources.statcan", "canus.sources.fred", "canus.sources.census_trade",
-                   "canus.sources.extra"):
+                   "canus.sources.cer_electricity", "canus.sources.great_lakes",
+                   "canus.sources.air_emissions", "canus.sources.natural_earth"):
         try:
             importlib.import_module(module)
         except ModuleNotFoundError as e:
