@@ -10,7 +10,7 @@ from pathlib import Path
 
 def header(path: Path, *, encoding: str = "utf-8", delimiter: str = ",", skip_lines: int = 0) -> list[str]:
     """The header row of a (possibly gzipped) CSV file, stripped of a BOM and spaces."""
-    raw = gzip.open(path, "rb") if path.name.endswith(".gz") else path.open("rb")
+    raw = gzip.open(path, "rb") if path.name.endswith(".gz") else path.open("rb")  # noqa: SIM115
     with raw, io.TextIOWrapper(raw, encoding=encoding, errors="replace", newline="") as text:
         for _ in range(skip_lines):
             text.readline()

@@ -107,7 +107,7 @@ def _looks_like_html(head: bytes) -> bool:
 @contextlib.contextmanager
 def _open_text(path: Path, rf: RemoteFile) -> Iterator[io.TextIOBase]:
     if path.name.endswith(".gz"):
-        raw: io.BufferedIOBase = gzip.open(path, "rb")  # type: ignore[assignment]
+        raw: io.BufferedIOBase = gzip.open(path, "rb")  # type: ignore[assignment]  # noqa: SIM115
     else:
         raw = path.open("rb")
     try:
@@ -446,6 +446,8 @@ def fetch_source(
     progress: Progress | None = None,
 ) -> dict[str, Snapshot]:
     settings = settings or get_settings()
+    if source.fetch is not None:
+        return source.fetch(source, settings=settings, client=client, progress=progress)
     return {
         rf.name: fetch_file(source, rf, settings=settings, client=client, progress=progress)
         for rf in source_files(source)

@@ -1,0 +1,119 @@
+"""The border section: people and vehicles crossing, from the BTS counts."""
+
+from __future__ import annotations
+
+import duckdb
+
+from canus.i18n import _, fmt_number, fmt_percent
+from canus.metrics import MetricTable, has_tables
+from canus.metrics import border as m
+from canus.web.charts import Chart, bar_chart, line_chart
+from canus.web.page_model import KeyFigure, PageModel, register_chart, register_section
+
+
+def _people_summary(table: MetricTable, lang: str) -> str:
+    full = [r for r in table.rows if r["months"] == 12]
+    if not full:
+        return _("No complete year of data yet.", lang)
+    last = full[-1]
+    peak = max(full, key=lambda r: r["people_per_day"])
+    text = _(
+        "In {year}, about {n} people a day entered the US from Canada by land; the highest "
+        "year on record is {peak_year} with {peak_n} a day.",
+        lang, year=last["year"], n=fmt_number(round(last["people_per_day"], -2), lang),
+        peak_year=peak["year"], peak_n=fmt_number(round(peak["people_per_day"], -2), lang),
+    )
+    if last.get("change_vs_2019") is not None:
+        text += " " + _("That is {pct} against 2019.", lang,
+                        pct=fmt_percent(last["change_vs_2019"], lang, 0))
+    return text
+
+
+def _people_alt(table: MetricTable, lang: str) -> str:
+    years = [r["year"] for r in table.rows]
+    return _("Line chart of people and vehicles per day entering the US from Canada by land, "
+             "{first} to {last}.", lang, first=min(years), last=max(years)) if years else ""
+
+
+def people_chart(con: duckdb.DuckDBPyConnection) -> Chart | None:
+    if not has_tables(con, "border_crossings"):
+        return None
+    table = m.yearly(con)
+    return Chart(
+        id="border-people-per-day",
+        table=table,
+        spec=line_chart("year", ["people_per_day", "vehicles_per_day"]),
+        summary=_people_summary,
+        alt_text=_people_alt,
+    )
+
+
+def _ports_summary(table: MetricTable, lang: str) -> str:
+    if not table.rows:
+        return ""
+    top = table.rows[0]
+    return _("In {year}, the busiest port of entry was {port} ({state}) with about {n} people "
+             "a day.", lang, year=table.summary.get("year", ""), port=top["port_name"],
+             state=top["state"] or "—", n=fmt_number(round(top["people_per_day"], -2), lang))
+
+
+def ports_chart(con: duckdb.DuckDBPyConnection) -> Chart | None:
+    if not has_tables(con, "border_crossings", "ports"):
+        return None
+    table = m.busiest_ports(con)
+    return Chart(
+        id="border-busiest-ports",
+        table=table,
+        spec=bar_chart("port_name", "people_per_day"),
+        summary=_ports_summary,
+        alt_text=lambda t, lang: _("Bar chart of the busiest ports of entry by people per day.", lang),
+    )
+
+
+register_chart("border-people-per-day", people_chart)
+register_chart("border-busiest-ports", ports_chart)
+
+
+def build(con: duckdb.DuckDBPyConnection | None, lang: str) -> PageModel:
+    page = PageModel(
+        section_id="border",
+        title=_("Border", lang),
+        intro=[
+            _("Canada and the United States share the world's longest international land "
+              "border. These figures count the people and vehicles that cross it at land ports.",
+              lang),
+            _(m.PEOPLE_DEFINITION, lang),
+        ],
+    )
+    if con is None or not has_tables(con, "border_crossings"):
+        page.missing_sources.append("bts-border-crossings")
+        return page
+    people = people_chart(con)
+    ports = ports_chart(con)
+    assert people is not None and ports is not None
+    full = [r for r in people.table.rows if r["months"] == 12]
+    if full:
+        last = full[-1]
+        page.figures.append(KeyFigure(
+            label=_("People entering the US from Canada by land, per day, {year}", lang,
+                    year=last["year"]),
+            value=fmt_number(round(last["people_per_day"], -2), lang),
+            note=_("One direction only; see the definition below.", lang),
+            claim_id="people-crossing-per-day",
+        ))
+        base = next((r for r in full if r["year"] == m.BASELINE_YEAR), None)
+        if base:
+            page.figures.append(KeyFigure(
+                label=_("Same figure in {year}, before the pandemic", lang, year=base["year"]),
+                value=fmt_number(round(base["people_per_day"], -2), lang),
+            ))
+        page.figures.append(KeyFigure(
+            label=_("Trucks entering the US from Canada per day, {year}", lang, year=last["year"]),
+            value=fmt_number(round(last["trucks_per_day"], -1), lang),
+        ))
+    page.charts = [people, ports]
+    page.tables = []
+    return page
+
+
+register_section("border", build)

@@ -1,0 +1,146 @@
+"""Charts: Vega-Lite specs (Altair) rendered to SVG on the server by vl-convert.
+
+Every chart travels with its data table and a one-line text summary; the SVG is only one
+view of the same rows. Rendering is cached by (chart, language, data version).
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+import altair as alt
+import vl_convert as vlc
+
+from canus.i18n import _
+from canus.metrics import MetricTable
+
+#: d3-format locales: en-CA and fr-CA (space as thousands separator, decimal comma).
+FORMAT_LOCALES: dict[str, dict[str, Any]] = {
+    "en": {"decimal": ".", "thousands": ",", "grouping": [3], "currency": ["$", ""]},
+    "fr": {"decimal": ",", "thousands": "\u00a0", "grouping": [3], "currency": ["", "\u00a0$"]},
+}
+TIME_LOCALES: dict[str, dict[str, Any]] = {
+    "en": {
+        "dateTime": "%a %b %e %X %Y", "date": "%Y-%m-%d", "time": "%H:%M:%S",
+        "periods": ["a.m.", "p.m."],
+        "days": ["Sunday", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday"],
+        "shortDays": ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"],
+        "months": ["January", "February", "March", "April", "May", "June", "July", "August",
+                   "September", "October", "November", "December"],
+        "shortMonths": ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct",
+                        "Nov", "Dec"],
+    },
+    "fr": {
+        "dateTime": "%A %e %B %Y à %X", "date": "%Y-%m-%d", "time": "%H:%M:%S",
+        "periods": ["", ""],
+        "days": ["dimanche", "lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi"],
+        "shortDays": ["dim.", "lun.", "mar.", "mer.", "jeu.", "ven.", "sam."],
+        "months": ["janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août",
+                   "septembre", "octobre", "novembre", "décembre"],
+        "shortMonths": ["janv.", "févr.", "mars", "avr.", "mai", "juin", "juil.", "août",
+                        "sept.", "oct.", "nov.", "déc."],
+    },
+}
+PALETTE = ["#26374a", "#af3c43", "#2b8cc4", "#6f6f6f"]  # Canada.ca blues and red, high contrast
+
+
+@dataclass
+class Chart:
+    """A chart definition: its id, the table it draws, and how to draw and summarize it."""
+
+    id: str
+    table: MetricTable
+    spec: Callable[[MetricTable, str], alt.TopLevelMixin]
+    summary: Callable[[MetricTable, str], str]
+    alt_text: Callable[[MetricTable, str], str]
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    def title(self, lang: str) -> str:
+        return self.table.title_in(lang)
+
+
+_cache: dict[tuple[str, str, str], str] = {}
+_lock = threading.Lock()
+
+
+def vega_spec(chart: Chart, lang: str) -> dict[str, Any]:
+    obj = chart.spec(chart.table, lang)
+    spec: dict[str, Any] = obj.to_dict()
+    spec.setdefault("config", {}).update({
+        "font": "DejaVu Sans, Noto Sans, Helvetica, Arial, sans-serif",
+        "axis": {"labelFontSize": 12, "titleFontSize": 12, "labelColor": "#333", "titleColor": "#333"},
+        "legend": {"labelFontSize": 12, "titleFontSize": 12},
+        "view": {"stroke": None},
+        "background": "white",
+    })
+    return spec
+
+
+def render_svg(chart: Chart, lang: str, version: str) -> str:
+    key = (chart.id, lang, version)
+    with _lock:
+        cached = _cache.get(key)
+    if cached is not None:
+        return cached
+    svg = vlc.vegalite_to_svg(
+        vega_spec(chart, lang),
+        format_locale=FORMAT_LOCALES[lang],
+        time_format_locale=TIME_LOCALES[lang],
+    )
+    # The SVG is inlined in the page: give it a role and name for assistive technology.
+    svg = svg.replace("<svg ", f'<svg role="img" aria-label="{_escape(chart.alt_text(chart.table, lang))}" ', 1)
+    with _lock:
+        if len(_cache) > 512:
+            _cache.clear()
+        _cache[key] = svg
+    return svg
+
+
+def _escape(text: str) -> str:
+    return (text.replace("&", "&amp;").replace('"', "&quot;").replace("<", "&lt;")
+            .replace(">", "&gt;"))
+
+
+def line_chart(
+    x: str, y: list[str], x_type: str = "ordinal", y_format: str = ",.0f"
+) -> Callable[[MetricTable, str], alt.TopLevelMixin]:
+    """Lines for one or more columns of a table, labelled in the page's language."""
+
+    def build(table: MetricTable, lang: str) -> alt.TopLevelMixin:
+        labels = {c.name: _(c.label, lang) for c in table.columns}
+        rows = [
+            {"x": r[x] if not hasattr(r[x], "isoformat") else r[x].isoformat(),
+             "series": labels[col], "value": r[col]}
+            for r in table.rows for col in y if r.get(col) is not None
+        ]
+        enc_x = alt.X("x", type="temporal" if x_type == "temporal" else "ordinal",
+                      title=labels.get(x, x), axis=alt.Axis(labelAngle=0 if x_type == "temporal" else -45))
+        base = alt.Chart(alt.Data(values=rows)).mark_line(point=len(rows) < 60).encode(
+            x=enc_x,
+            y=alt.Y("value:Q", title=labels[y[0]] if len(y) == 1 else None,
+                    axis=alt.Axis(format=y_format)),
+            color=alt.Color("series:N", title=None,
+                            scale=alt.Scale(range=PALETTE),
+                            legend=alt.Legend(orient="top") if len(y) > 1 else None),
+        )
+        return base.properties(width=640, height=280)
+
+    return build
+
+
+def bar_chart(
+    label: str, value: str, y_format: str = ",.0f", top: int = 15
+) -> Callable[[MetricTable, str], alt.TopLevelMixin]:
+    def build(table: MetricTable, lang: str) -> alt.TopLevelMixin:
+        labels = {c.name: _(c.label, lang) for c in table.columns}
+        rows = [{"label": str(r[label]), "value": r[value]} for r in table.rows[:top]
+                if r.get(value) is not None]
+        return alt.Chart(alt.Data(values=rows)).mark_bar(color=PALETTE[0]).encode(
+            y=alt.Y("label:N", sort="-x", title=None),
+            x=alt.X("value:Q", title=labels[value], axis=alt.Axis(format=y_format)),
+        ).properties(width=560, height=max(120, 22 * len(rows)))
+
+    return build

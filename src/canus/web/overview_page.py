@@ -1,0 +1,39 @@
+"""The overview: what the relationship is, with the headline figure of each section."""
+
+from __future__ import annotations
+
+import duckdb
+
+from canus.i18n import _
+from canus.web import sections
+from canus.web.page_model import SECTION_BUILDERS, PageModel, register_section
+
+
+def build(con: duckdb.DuckDBPyConnection | None, lang: str) -> PageModel:
+    page = PageModel(
+        section_id="overview",
+        title=_("Canada–United States relations, measured", lang),
+        intro=[
+            _("This page follows the Government of Canada's description of the relationship "
+              "between Canada and the United States, section by section, and puts each of its "
+              "figures next to the latest official data of both countries.", lang),
+            _("Every figure names its source, its licence and the period it covers. Where a "
+              "figure cannot be checked yet, the page says which source is missing.", lang),
+        ],
+    )
+    cards = []
+    for sec in sections.SECTIONS:
+        if not sec.in_nav or sec.id == "overview":
+            continue
+        builder = SECTION_BUILDERS.get(sec.id)
+        sub = builder(con, lang) if builder else None
+        cards.append({
+            "section": sec,
+            "figure": sub.figures[0] if sub and sub.figures else None,
+            "has_data": bool(sub and (sub.figures or sub.charts or sub.tables)),
+        })
+    page.extra["cards"] = cards
+    return page
+
+
+register_section("overview", build)
