@@ -21,6 +21,10 @@ VARIABLES: dict[str, str] = {
     "CANUS_URL_<SOURCE>": "Override the download address of a source, e.g. "
     "CANUS_URL_BTS_BORDER_CROSSINGS=http://127.0.0.1:9000/rows.csv.",
     "CANUS_CENSUS_API_KEY": "US Census Bureau API key (free, from api.census.gov/data/key_signup.html).",
+    "CANUS_CENSUS_API": "Base address of the US Census international-trade API "
+    "(default https://api.census.gov/data/timeseries/intltrade).",
+    "CANUS_CENSUS_YEARS": "Years to fetch from the Census trade API, as FIRST-LAST "
+    "(default 2013 to the current year).",
     "CANUS_TIMEOUT": "Seconds to wait for a publisher before retrying (default 60).",
     "CANUS_RETRIES": "How many times to try a download before giving up (default 4).",
     "CANUS_BACKOFF": "First back-off delay in seconds, doubled after each retry (default 1).",
@@ -43,6 +47,8 @@ class Settings:
     census_api_key: str | None
     lang: str
     admin_token: str | None
+    census_api: str = "https://api.census.gov/data/timeseries/intltrade"
+    census_years: str | None = None
 
     @property
     def raw_dir(self) -> Path:
@@ -74,4 +80,7 @@ def get_settings() -> Settings:
         census_api_key=env.get("CANUS_CENSUS_API_KEY") or None,
         lang=lang if lang in ("en", "fr") else "en",
         admin_token=env.get("CANUS_ADMIN_TOKEN") or None,
+        census_api=(env.get("CANUS_CENSUS_API")
+                    or "https://api.census.gov/data/timeseries/intltrade").rstrip("/"),
+        census_years=env.get("CANUS_CENSUS_YEARS") or None,
     )

@@ -153,6 +153,10 @@ class Source:
     release_probe: Callable[[Source], str | None] | None = None
     #: Builds the files to fetch at run time when they depend on settings or the publisher.
     resolve_files: Callable[[Source], tuple[RemoteFile, ...]] | None = None
+    #: Replaces the generic download for APIs whose answers need their own checks (e.g. the
+    #: Census API's key redirects and 204s); called as ``fetch(source, settings=, client=,
+    #: progress=)`` and returns snapshots like ``fetch_source``.
+    fetch: Callable[..., dict[str, Snapshot]] | None = None
 
     def text(self, field_name: str, lang: str) -> str:
         values: dict[str, str] = getattr(self, field_name)
