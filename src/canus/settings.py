@@ -30,6 +30,11 @@ VARIABLES: dict[str, str] = {
     "CANUS_BACKOFF": "First back-off delay in seconds, doubled after each retry (default 1).",
     "CANUS_LANG": "Language of the command line, en or fr (default en).",
     "CANUS_ADMIN_TOKEN": "Token that opens the feedback admin page (no token: the page is closed).",
+    "CANUS_STATCAN_WDS": "Base address of the Statistics Canada Web Data Service "
+    "(default https://www150.statcan.gc.ca/t1/wds/rest).",
+    "CANUS_STATCAN_CSV": "Base address of Statistics Canada full-table zips, e.g. "
+    "https://www150.statcan.gc.ca/n1/tbl/csv (default: unset, the Web Data Service gives each "
+    "zip's address).",
 }
 
 
