@@ -62,15 +62,35 @@ def test_loads_both_directions_and_drops_totals(api: Loopback) -> None:
             ("27",), ("87",)]
         notes, files = con.execute(
             "SELECT notes, files FROM data_versions WHERE source_id = 'census-trade'").fetchone()
-    assert '"total_rows_dropped": "4"' in notes
+    # 4 "-" rows in the Canada files + 12 months x 2 (world total, NAFTA) x 2 directions.
+    assert '"total_rows_dropped": "52"' in notes
     # The key went to the server but is written nowhere in the warehouse.
     assert all(f"key={KEY}" in path for _, path, _, _ in api.requests)
     assert KEY not in files
     raw = get_settings().raw_dir / "manifest.jsonl"
     assert KEY not in raw.read_text()
     # One request per dataset and year.
-    assert len(api.requests) == 8
+    assert len(api.requests) == 12
     assert "CTY_CODE=1220" in api.requests[0][1] and "COMM_LVL=HS2" in api.requests[0][1]
+
+
+def test_partner_totals_and_canada_rank(api: Loopback) -> None:
+    from canus.metrics.trade import canada_rank_among_us_partners
+
+    _queue_good_answers(api)
+    assert update(["census-trade"])[0].status == "updated"
+    with Warehouse().read() as con:
+        codes = con.execute("SELECT DISTINCT cty_code FROM census_trade_partners ORDER BY 1"
+                            ).fetchall()
+        # The world total "-" and the NAFTA grouping "0020" are gone.
+        assert codes == [("1220",), ("2010",), ("5700",)]
+        obs = canada_rank_among_us_partners(con, 2023)
+        # Yearly exports + imports: Mexico 12 x (28 + 40) = 816 bn, Canada 12 x (30 + 35) =
+        # 780 bn, China 12 x (12 + 35) = 564 bn: Canada is second.
+        assert obs is not None and obs.value == 2 and obs.period == "2023"
+        assert obs.parts["top"][0]["cty_code"] == "2010"
+        assert obs.parts["top"][1]["total_usd"] == 780e9
+        assert canada_rank_among_us_partners(con, 2024) is None
 
 
 def test_without_key_the_source_is_skipped_with_help(api: Loopback,

@@ -54,7 +54,7 @@ def _lang(lang: str | None) -> str:
 LangOpt = Annotated[str | None, typer.Option("--lang", help=_("Language: en or fr.", LANG))]
 
 
-@app.command()
+@app.command(help=_("Download sources, check them and publish a new warehouse.", LANG))
 def update(
     source_ids: Annotated[list[str] | None, typer.Argument(
         help=_("Sources to update (default: all).", LANG), show_default=False)] = None,
@@ -130,7 +130,7 @@ def update(
         raise typer.Exit(1)
 
 
-@app.command("sources")
+@app.command("sources", help=_("List sources with publisher, licence, last update, rows and as-of period.", LANG))
 def list_sources(
     fmt: Annotated[Format, typer.Option("--format", help=_("Output format.", LANG))] = Format.table,
     lang: LangOpt = None,
@@ -187,7 +187,7 @@ def _plain(v: Any) -> Any:
     return v
 
 
-@app.command()
+@app.command(help=_("Run a read-only SQL query on the warehouse (no writes, files or network).", LANG))
 def query(
     sql: Annotated[str, typer.Argument(help=_("One read-only SQL statement.", LANG))],
     fmt: Annotated[Format, typer.Option("--format", help=_("Output format.", LANG))] = Format.table,
@@ -223,7 +223,7 @@ def query(
                             n=fmt_number(len(rows) - limit, lang)))
 
 
-@app.command()
+@app.command(help=_("Serve the bilingual portal and the API.", LANG))
 def serve(
     host: Annotated[str, typer.Option(help=_("Address to listen on.", LANG))] = "127.0.0.1",
     port: Annotated[int, typer.Option(help=_("Port to listen on.", LANG))] = 8000,

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from canus.i18n import _
+from canus.i18n import _, known
 
 
 class CanusError(Exception):
@@ -14,7 +14,10 @@ class CanusError(Exception):
         super().__init__(message.format(**params) if params else message)
 
     def localized(self, lang: str) -> str:
-        return _(self.message, lang, **self.params)
+        # Fields that are themselves catalogue entries (the "problem" of a failed download) are
+        # translated too; names, addresses and numbers pass through unchanged.
+        params = {k: known(v, lang) if isinstance(v, str) else v for k, v in self.params.items()}
+        return _(self.message, lang, **params)
 
 
 class FetchError(CanusError):

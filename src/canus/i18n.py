@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+from decimal import ROUND_HALF_UP, Decimal
 from functools import cache
 from pathlib import Path
 
@@ -48,6 +49,11 @@ def gettext(message: str, lang: str) -> str:
     return found
 
 
+def known(message: str, lang: str) -> str:
+    """The translation if the catalogue has one, else the text unchanged (nothing recorded)."""
+    return message if lang == "en" else _catalogue(lang).get(message, message)
+
+
 def missing_translations() -> set[str]:
     """English messages asked for in French since start-up that the catalogue lacks."""
     return set(_MISSING)
@@ -79,9 +85,7 @@ def fmt_number(value: float | int | None, lang: str, digits: int = 0) -> str:
 def fmt_percent(value: float | None, lang: str, digits: int = 1) -> str:
     if value is None:
         return "—"
-    pattern = "#,##0" + ("." + "0" * digits if digits else "") + " %"
-    if lang == "en":
-        pattern = pattern.replace(" %", "%")
+    pattern = "#,##0" + ("." + "0" * digits if digits else "") + ("%" if lang == "en" else "\u00a0%")
     return format_percent(value, format=pattern, locale=LOCALES[lang])
 
 
@@ -125,7 +129,9 @@ def fmt_amount(value: float | None, lang: str, currency: str | None = None, digi
     if not word:
         number = fmt_number(v, lang)
     else:
-        number = fmt_number(round(scaled, digits), lang, digits if scaled < 100 else 0)
+        places = digits if scaled < 100 else 0
+        rounded = Decimal(repr(scaled)).quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
+        number = fmt_number(float(rounded), lang, places)
         # Trailing zero decimals read badly in prose: "2.0 billion" → "2 billion".
         number = number.removesuffix(".0").removesuffix(",0")
     if lang == "fr":
@@ -135,7 +141,7 @@ def fmt_amount(value: float | None, lang: str, currency: str | None = None, digi
         if currency:
             de = " de" if word and word != "mille" else ""
             unit = "dollars" + (" américains" if currency == "USD" else "")
-            return f"{sign}{words}{de}\u00a0{unit}"
+            return f"{sign}{words}{de} {unit}" if de else f"{sign}{words}\u00a0{unit}"
         return sign + words
     words = f"{number} {word}".strip() if word else number
     if currency:

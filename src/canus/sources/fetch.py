@@ -307,14 +307,15 @@ def _download(
                 total_n = int(total) if total and total.isdigit() else None
                 h = hashlib.sha256()
                 done = 0
+                keep_gzip = _keep_encoded(resp)
                 with dest.open("wb") as out:
-                    for chunk in resp.iter_raw(_CHUNK) if _keep_encoded(resp) else resp.iter_bytes(_CHUNK):
+                    for chunk in resp.iter_raw(_CHUNK) if keep_gzip else resp.iter_bytes(_CHUNK):
                         out.write(chunk)
                         h.update(chunk)
                         done += len(chunk)
                         if progress:
                             progress(source_id, done, total_n)
-                if total_n is not None and done < total_n and not resp.headers.get("Content-Encoding"):
+                if total_n is not None and done < total_n and (keep_gzip or not resp.headers.get("Content-Encoding")):
                     raise FetchError(
                         "{source}: {url}: {problem}", source=source_id, url=url,
                         problem=f"the download stopped at {done} of {total_n} bytes",
@@ -322,6 +323,7 @@ def _download(
                 return h.hexdigest(), {
                     "etag": resp.headers.get("ETag"),
                     "last_modified": resp.headers.get("Last-Modified"),
+                    "gzip": "1" if keep_gzip else None,
                 }
         except _Retry:
             pass
@@ -344,8 +346,9 @@ def _download(
 
 
 def _keep_encoded(resp: httpx.Response) -> bool:
-    # A .gz served as gzip content-encoding would otherwise be stored decompressed.
-    return resp.headers.get("Content-Encoding", "").lower() == "gzip" and resp.url.path.endswith(".gz")
+    # Kept compressed, as it came over the wire: zlib does not notice a truncated gzip stream
+    # while decoding on the fly, so the whole-stream check must run on the stored bytes.
+    return resp.headers.get("Content-Encoding", "").strip().lower() == "gzip"
 
 
 class _Retry(Exception):
@@ -419,9 +422,15 @@ def fetch_file(
             tmp.unlink(missing_ok=True)
             return Snapshot(**{**previous, "path": Path(str(previous["path"]))})  # type: ignore[arg-type]
         assert sha is not None
+        name = rf.name
+        if meta.get("gzip") and not name.endswith(".gz"):
+            name += ".gz"
+            gz_tmp = tmp.with_name(tmp.name + ".gz")
+            os.replace(tmp, gz_tmp)
+            tmp = gz_tmp
         check_file(tmp, rf, source.id, url)
         snap = Snapshot(
-            source_id=source.id, name=rf.name, url=url, sha256=sha, path=tmp,
+            source_id=source.id, name=name, url=url, sha256=sha, path=tmp,
             size=tmp.stat().st_size, retrieved_at=_now(), origin="http",
             etag=meta.get("etag"), last_modified=meta.get("last_modified"),
         )

@@ -1,0 +1,63 @@
+"""`canus query` is strictly read-only: no writes, no ATTACH, no files, no network."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from canus.cli import app
+from canus.settings import get_settings
+from tests.builders import publish_bts_fixture
+from tests.conftest import sha256_of
+
+runner = CliRunner()
+
+
+@pytest.fixture
+def published(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
+    publish_bts_fixture(tmp_path, monkeypatch)
+    return sha256_of(get_settings().warehouse_path)
+
+
+def test_select_works_in_three_formats(published: str) -> None:
+    sql = "SELECT port_code, sum(value) AS total FROM border_crossings GROUP BY 1 ORDER BY 1"
+    r = runner.invoke(app, ["query", sql, "--format", "csv"])
+    assert r.exit_code == 0, r.output
+    assert r.stdout.splitlines()[:2] == ["port_code,total", "0209,300"]
+    r = runner.invoke(app, ["query", sql, "--format", "json"])
+    assert '"port_code": "3004"' in r.stdout
+    r = runner.invoke(app, ["query", sql])
+    assert "3801" in r.stdout
+
+
+@pytest.mark.parametrize("sql", [
+    "CREATE TABLE x AS SELECT 1",
+    "INSERT INTO ports (port_code) VALUES ('9999')",
+    "DELETE FROM border_crossings",
+    "DROP TABLE ports",
+    "UPDATE ports SET port_name = 'x'",
+    "ATTACH '/tmp/canus-attack.duckdb' AS other",
+    "SELECT * FROM read_csv('/etc/passwd')",
+    "SELECT * FROM read_text('/etc/hostname')",
+    "COPY ports TO '/tmp/canus-out.csv'",
+    "SELECT * FROM 'http://127.0.0.1:9/x.csv'",
+    "INSTALL httpfs",
+    "LOAD httpfs",
+    "SET enable_external_access = true",
+    "PRAGMA enable_external_access",
+])
+def test_refused(published: str, sql: str) -> None:
+    r = runner.invoke(app, ["query", sql])
+    assert r.exit_code == 2, (sql, r.output)
+    assert "Query refused or failed" in r.output
+    assert sha256_of(get_settings().warehouse_path) == published
+    assert not Path("/tmp/canus-out.csv").exists()
+    assert not Path("/tmp/canus-attack.duckdb").exists()
+
+
+def test_no_warehouse_yet_is_a_clear_error() -> None:
+    r = runner.invoke(app, ["query", "SELECT 1"])
+    assert r.exit_code == 1
+    assert "canus update" in r.output

@@ -1,0 +1,216 @@
+"""The full-table zip reader on zips we write in the official layout, and on real files."""
+
+from __future__ import annotations
+
+import csv
+import io
+import zipfile
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from canus.errors import LayoutError
+from canus.sources import statcan_zip as sz
+from tests.fixtures.statcan.official import HERE, Dim, Row, write_zip, zip_fixture_dir
+
+PID = "99990001"
+
+
+def _load(tmp_path: Path, lang: str, en_zip: Path | None = None, fr_zip: Path | None = None,
+          pid: str = PID, table: str = "t") -> duckdb.DuckDBPyConnection:
+    en_zip = en_zip or zip_fixture_dir(pid, HERE / pid / "eng", tmp_path / f"{pid}-eng.zip")
+    fr_zip = fr_zip or zip_fixture_dir(pid, HERE / pid / "fra", tmp_path / f"{pid}-fra.zip")
+    con = duckdb.connect()
+    en_meta = sz.read_metadata(sz.open_zip(en_zip, pid, "en"))
+    fr_meta = sz.read_metadata(sz.open_zip(fr_zip, pid, "fr")) if fr_zip.exists() else None
+    data = sz.open_zip(en_zip if lang == "en" else fr_zip, pid, lang)
+    sz.load_table(con, table=table, data=data, en_meta=en_meta, fr_meta=fr_meta,
+                  source_id=f"statcan-{pid}", snapshot_sha256="abc", work_dir=tmp_path,
+                  where=data.path.name)
+    return con
+
+
+def _rows(con: duckdb.DuckDBPyConnection, sql: str) -> list[dict[str, object]]:
+    cur = con.execute(sql)
+    cols = [d[0] for d in cur.description]
+    return [dict(zip(cols, r, strict=True)) for r in cur.fetchall()]
+
+
+@pytest.mark.parametrize("lang", ["en", "fr"])
+def test_values_scalars_and_statuses(tmp_path: Path, lang: str) -> None:
+    con = _load(tmp_path, lang)
+    rows = {r["vector"] + "/" + r["ref_date"]: r for r in _rows(con, "SELECT * FROM t")}
+    export = rows["v900001/2014"]
+    assert export["value_published"] == 377273540.5
+    assert export["value"] == 377_273_540_500
+    assert export["scalar_id"] == 3
+    assert export["geo"] == "Canada" and export["trade"] == "Export"
+    assert export["north_american_product_classification_system_napcs"] == "All sections"
+    assert str(export["period"]) == "2014-01-01"
+    assert rows["v900001/2015"]["symbol"] == "r"
+    millions = rows["v900002/2014"]
+    assert millions["value"] == 12_300_000 and millions["symbol"] == "p"
+    assert millions["north_american_product_classification_system_napcs"] == "Energy products"
+    units = rows["v900003/2014"]
+    assert units["value"] == 42 and units["terminated"] == "t" and units["scalar_id"] == 0
+    suppressed = rows["v900004/2014"]
+    assert suppressed["value"] is None and suppressed["status"] == "x"
+    missing = rows["v900005/2014"]
+    assert missing["value"] is None and missing["status"] == ".."
+    assert missing["dguid"] is None and missing["geo"] == "Eastern division"
+
+
+def test_trailing_space_of_units_is_stripped(tmp_path: Path) -> None:
+    con = _load(tmp_path, "en")
+    assert con.execute("SELECT DISTINCT scalar_factor FROM t ORDER BY 1").fetchall() == [
+        ("millions",), ("thousands",), ("units",)]
+
+
+def test_french_file_gives_english_names_and_same_numbers(tmp_path: Path) -> None:
+    con = _load(tmp_path, "en", table="t")
+    _load_into = _load(tmp_path, "fr", table="t")
+    keep = "ref_date, geo, dguid, trade, north_american_product_classification_system_napcs, " \
+           "vector, coordinate, value_published, value, status, symbol, terminated, decimals"
+    en = con.execute(f"SELECT {keep} FROM t ORDER BY vector, ref_date").fetchall()
+    fr = _load_into.execute(f"SELECT {keep} FROM t ORDER BY vector, ref_date").fetchall()
+    assert en == fr
+
+
+def test_members_carry_both_languages(tmp_path: Path) -> None:
+    con = _load(tmp_path, "en")
+    rows = _rows(con, "SELECT * FROM t_members WHERE dimension_position = 3 ORDER BY member_id")
+    assert rows[1] == {
+        "dimension_position": 3,
+        "dimension_en": "North American Product Classification System (NAPCS)",
+        "dimension_fr": "Système de classification des produits de l'Amérique du Nord (SCPAN)",
+        "column_name": "north_american_product_classification_system_napcs",
+        "member_id": 2, "parent_member_id": 1,
+        "member_en": "Energy products", "member_fr": "Produits énergétiques",
+    }
+    geo = _rows(con, "SELECT column_name, member_fr FROM t_members WHERE member_id = 3 "
+                     "AND dimension_position = 1")
+    assert geo == [{"column_name": "geo", "member_fr": "Division de l'Est"}]
+
+
+def test_monthly_and_daily_periods(tmp_path: Path) -> None:
+    dims = [Dim("Geography", "Géographie", [(1, None, "Canada", "Canada")]),
+            Dim("Traveller type", "Type de voyageur", [(1, None, "All", "Tous")])]
+    rows = [Row("2024-03", (1, 1), 5.0), Row("2024-03-15", (1, 1), 6.0), Row("2023/2024", (1, 1), 7.0)]
+    en = write_zip(tmp_path / "11110000-eng.zip", "11110000", ("T", "T"), dims, rows, "en")
+    con = _load(tmp_path, "en", en_zip=en, fr_zip=tmp_path / "absent.zip", pid="11110000")
+    got = con.execute("SELECT ref_date, period, traveller_type FROM t ORDER BY value").fetchall()
+    assert [(r, str(p), t) for r, p, t in got] == [
+        ("2024-03", "2024-03-01", "All"), ("2024-03-15", "2024-03-15", "All"),
+        ("2023/2024", "None", "All")]
+    members = con.execute("SELECT count(*), count(member_fr) FROM t_members").fetchone()
+    assert members == (2, 0)
+
+
+def _rewrite(src: Path, dest: Path, pid: str, edit: object) -> Path:
+    with zipfile.ZipFile(src) as z:
+        data = z.read(f"{pid}.csv").decode("utf-8")
+        meta = z.read(f"{pid}_MetaData.csv")
+    with zipfile.ZipFile(dest, "w") as z:
+        z.writestr(f"{pid}.csv", edit(data).encode("utf-8"))  # type: ignore[operator]
+        z.writestr(f"{pid}_MetaData.csv", meta)
+    return dest
+
+
+@pytest.mark.parametrize(("edit", "message"), [
+    (lambda s: s.replace('"VALUE"', '"VALUES"', 1), "expected column VALUE"),
+    (lambda s: s.replace('"Trade"', '"Commerce flow"', 1), "should be the dimension 'Trade'"),
+    (lambda s: s.replace('"377273540.5"', '"37abc"', 1), "a value could not be read"),
+    (lambda s: s.replace('"Trade",', '"Extra","Trade",', 1).replace('"Export",', '"?","Export",')
+     .replace('"Import",', '"?","Import",'), "dimension columns"),
+])
+def test_layout_errors_name_the_file(tmp_path: Path, edit: object, message: str) -> None:
+    good = zip_fixture_dir(PID, HERE / PID / "eng", tmp_path / "good.zip")
+    bad = _rewrite(good, tmp_path / f"{PID}-eng.zip", PID, edit)
+    with pytest.raises(LayoutError) as e:
+        _load(tmp_path, "en", en_zip=bad)
+    assert message in str(e.value) and f"{PID}-eng.zip" in str(e.value)
+
+
+def test_zip_without_the_data_member(tmp_path: Path) -> None:
+    path = tmp_path / f"{PID}-eng.zip"
+    with zipfile.ZipFile(path, "w") as z:
+        z.writestr("readme.txt", "nothing")
+    with pytest.raises(LayoutError, match=f"expected {PID}.csv and {PID}_MetaData.csv"):
+        sz.open_zip(path, PID, "en")
+
+
+def test_semi_wide_table_fails_loudly() -> None:
+    header = ["REF_DATE", "GEO", "DGUID", "Sex (2): Total [1]", "Symbol"]
+    with pytest.raises(LayoutError, match="no VALUE column"):
+        sz.check_header(header, "en", "x.zip")
+
+
+def test_slug() -> None:
+    assert sz.slug("North American Product Classification System (NAPCS)") == \
+        "north_american_product_classification_system_napcs"
+    assert sz.slug("Trading partner") == "trading_partner"
+    assert sz.slug("Caractéristiques du voyageur") == "caracteristiques_du_voyageur"
+
+
+# ---------------------------------------------------------------------------- real files
+
+
+def test_real_sample_zip(tmp_path: Path, shared_data: Path) -> None:
+    src = shared_data / "samples" / "statcan" / "18100204-eng.zip"
+    con = duckdb.connect()
+    tz = sz.open_zip(src, "18100204", "en")
+    meta = sz.read_metadata(tz)
+    assert meta.title == "Electric power selling price index, monthly"
+    assert meta.dimensions == {1: "Geography", 2: "Index"}
+    assert len(meta.members) == 16
+    sz.load_table(con, table="s", data=tz, en_meta=meta, fr_meta=None, source_id="statcan-18100204",
+                  snapshot_sha256="x", work_dir=tmp_path, where=src.name)
+    first = con.execute("SELECT period, geo, index, value, uom FROM s WHERE vector = 'v107792869' "
+                        "ORDER BY period LIMIT 1").fetchone()
+    assert first is not None
+    assert (str(first[0]), first[1], first[3], first[4]) == (
+        "1981-01-01", "Canada", 31.0, "Index, 2014=100")
+    assert first[2] == "Electric power selling price indexes, national total"
+
+
+def test_real_12100173_united_states(tmp_path: Path, shared_data: Path) -> None:
+    """The shared copy has an extra leading index column; drop it here, then zip it officially."""
+    src = shared_data / "statcan-12100173" / "12100173-eng-united-states-only.csv"
+    with src.open(encoding="utf-8-sig", newline="") as f:
+        rows = [r[1:] for r in csv.reader(f)]
+    header, body = rows[0], rows[1:]
+    dim_names = ["Geography"] + header[3:6]
+    members: dict[tuple[int, int], str] = {}
+    for r in body:
+        ids = [int(x) for x in r[header.index("COORDINATE")].split(".")]
+        names = [r[1]] + r[3:6]
+        for pos, (mid, name) in enumerate(zip(ids, names, strict=True), 1):
+            members[(pos, mid)] = name
+    meta = io.StringIO()
+    w = csv.writer(meta, lineterminator="\n")
+    w.writerow(["Cube Title", "Product Id"])
+    w.writerow(["Canadian international merchandise trade", "12100173"])
+    meta.write("\n")
+    w.writerow(["Dimension ID", "Dimension name", "Dimension Notes", "Dimension Definitions"])
+    for pos, name in enumerate(dim_names, 1):
+        w.writerow([pos, name, "", ""])
+    meta.write("\n")
+    w.writerow(["Dimension ID", "Member Name", "Classification Code", "Member ID",
+                "Parent Member ID", "Terminated", "Member Notes", "Member Definitions"])
+    for (pos, mid), name in sorted(members.items()):
+        w.writerow([pos, name, "", mid, "", "", "", ""])
+    data = io.StringIO()
+    csv.writer(data, lineterminator="\n").writerows([header, *body])
+    path = tmp_path / "12100173-eng.zip"
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as z:
+        z.writestr("12100173.csv", ("\ufeff" + data.getvalue()).encode())
+        z.writestr("12100173_MetaData.csv", ("\ufeff" + meta.getvalue()).encode())
+    con = _load(tmp_path, "en", en_zip=path, fr_zip=tmp_path / "none.zip", pid="12100173")
+    got = con.execute("""
+        SELECT value_published, value, scalar_factor FROM t
+        WHERE ref_date = '2014' AND geo = 'Canada' AND trading_partner = 'United States'
+          AND north_american_product_classification_system_napcs = 'All sections'
+          AND trade = 'Export'""").fetchall()
+    assert got == [(377273540.5, 377273540500.0, "thousands")]
+    assert con.execute("SELECT count(*) FROM t").fetchone() == (len(body),)
