@@ -105,7 +105,7 @@ def latest_complete_year(con: duckdb.DuckDBPyConnection) -> int | None:
 def top_provinces(con: duckdb.DuckDBPyConnection, year: int | None = None, top: int = 10) -> MetricTable:
     year = year or latest_complete_year(con)
     rows: list[dict[str, Any]] = []
-    if year is not None:
+    if year is not None and not _empty(con):
         rows = _rows(con.execute("""
             WITH p AS (
                 SELECT province,
@@ -143,7 +143,7 @@ def top_provinces(con: duckdb.DuckDBPyConnection, year: int | None = None, top: 
 def top_states(con: duckdb.DuckDBPyConnection, year: int | None = None, top: int = 10) -> MetricTable:
     year = year or latest_complete_year(con)
     rows: list[dict[str, Any]] = []
-    if year is not None:
+    if year is not None and not _empty(con):
         # Rows whose state the CER did not disclose are counted in the totals elsewhere but
         # cannot be ranked, so they are left out here.
         rows = _rows(con.execute("""
