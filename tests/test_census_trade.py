@@ -164,8 +164,8 @@ def test_a_renamed_value_column_fails_and_keeps_the_published_warehouse(
         body = (CENSUS / q.file_name(2023)).read_bytes().replace(b"ALL_VAL_MO", b"ALL_VAL_YR")
         api.queue(f"{BASE}/{q.flow}/{q.dataset}", Reply(200, body), Reply(204, b""))
     [r] = update(["census-trade"])
-    assert r.status == "failed" and "ALL_VAL_MO" in str(r.error) and "exports-hs-2023.json" in str(
-        r.error)
+    assert r.status == "failed" and "ALL_VAL_MO" in str(r.error)
+    assert "exports-enduse-2023.json" in str(r.error) and "ALL_VAL_YR" in str(r.error)
     assert get_settings().warehouse_path.read_bytes() == before
 
 

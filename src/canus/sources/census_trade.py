@@ -25,9 +25,13 @@ What the API does that a generic download would get wrong, and how it is handled
   columns (a variable may appear twice: the first copy is used);
 - "TOTAL FOR ALL …" rows (code ``-``) are dropped before anything is summed.
 
-Tables: ``census_trade_hs`` (direction, period, hs2, description, value_usd) and
-``census_trade_state`` (direction, period, state, hs2, value_usd); ``direction`` is
-``us_exports_to_canada`` or ``us_imports_from_canada``.
+- ``exports/enduse`` and ``imports/enduse`` without a commodity: totals for every country,
+  for Canada's rank among US partners.
+
+Tables: ``census_trade_hs`` (direction, period, hs2, description, value_usd),
+``census_trade_state`` (direction, period, state, hs2, value_usd) and
+``census_trade_partners`` (direction, period, cty_code, cty_name, value_usd);
+``direction`` is ``us_exports_to_canada`` or ``us_imports_from_canada``.
 """
 
 from __future__ import annotations
@@ -80,6 +84,8 @@ class Query:
     get: tuple[str, ...]
     commodity: str
     value: str
+    #: All countries (for ranks) instead of Canada by HS chapter.
+    all_countries: bool = False
 
     @property
     def direction(self) -> str:
@@ -98,8 +104,12 @@ QUERIES = (
           "E_COMMODITY", "ALL_VAL_MO"),
     Query("imports", "statehs", ("STATE", "CTY_NAME", "I_COMMODITY", "GEN_VAL_MO"),
           "I_COMMODITY", "GEN_VAL_MO"),
+    # Totals by country (no commodity asked): the layout shown in the Census guide's enduse
+    # example, with "TOTAL FOR ALL COUNTRIES" (code "-") and groupings (codes 0xxx) to drop.
+    Query("exports", "enduse", ("CTY_CODE", "CTY_NAME", "ALL_VAL_MO"), "", "ALL_VAL_MO", True),
+    Query("imports", "enduse", ("CTY_CODE", "CTY_NAME", "GEN_VAL_MO"), "", "GEN_VAL_MO", True),
 )
-_FILE_RE = re.compile(r"^(exports|imports)-(hs|statehs)-(\d{4})\.json$")
+_FILE_RE = re.compile(r"^(exports|imports)-(hs|statehs|enduse)-(\d{4})\.json$")
 
 
 def years(settings: Settings) -> list[int]:
@@ -118,12 +128,10 @@ def years(settings: Settings) -> list[int]:
 
 
 def query_params(q: Query, year: int, key: str | None) -> dict[str, str]:
-    params = {
-        "get": ",".join(q.get),
-        "CTY_CODE": CANADA,
-        "COMM_LVL": "HS2",
-        "time": f"from {year}-01 to {year}-12",
-    }
+    params = {"get": ",".join(q.get)}
+    if not q.all_countries:
+        params |= {"CTY_CODE": CANADA, "COMM_LVL": "HS2"}
+    params["time"] = f"from {year}-01 to {year}-12"
     if key:
         params["key"] = key
     return params
@@ -262,7 +270,9 @@ def _rows(snap: Snapshot, q: Query) -> list[tuple[str, ...]]:
     index: dict[str, int] = {}
     for i, h in enumerate(head):
         index.setdefault(h, i)  # a variable both asked for and used as a predicate comes twice
-    needed = [q.commodity, q.value, "time"] + (["STATE"] if q.dataset == "statehs" else [])
+    needed = [c for c in (q.commodity, q.value, "time") if c]
+    needed += ["STATE"] if q.dataset == "statehs" else []
+    needed += ["CTY_CODE"] if q.all_countries else []
     missing = [c for c in needed if c not in index]
     if missing:
         raise LayoutError(
@@ -279,7 +289,7 @@ def _rows(snap: Snapshot, q: Query) -> list[tuple[str, ...]]:
             )
         cells = {h: (r[i] if r[i] is not None else "") for h, i in index.items()}
         out.append((
-            q.direction, cells["time"], cells.get("STATE", ""), cells[q.commodity],
+            q.direction, cells["time"], cells.get("STATE", ""), cells.get(q.commodity, ""),
             cells.get(desc_col, ""), cells.get("CTY_CODE", CANADA), cells.get("CTY_NAME", ""),
             cells[q.value],
         ))
@@ -313,10 +323,19 @@ def load(con: duckdb.DuckDBPyConnection, snaps: dict[str, Snapshot], source: Sou
             SELECT *, try_strptime(time, '%Y-%m')::DATE AS period,
                    try_cast(nullif(trim(value_text), '') AS DOUBLE) AS value_usd
             FROM census_stage
-            WHERE trim(cty_code) = '1220'
+            WHERE dataset <> 'enduse' AND trim(cty_code) = '1220'
               AND trim(hs2) NOT IN ('-', '')
               AND trim(state) <> '-'
               AND NOT starts_with(upper(trim(description)), 'TOTAL FOR ALL')
+              AND NOT starts_with(upper(trim(cty_name)), 'TOTAL FOR ALL')
+        """)
+        # Countries only: the world total ("-") and groupings (codes 0xxx: EU, NAFTA …) out.
+        con.execute("""
+            INSERT INTO census_clean
+            SELECT *, try_strptime(time, '%Y-%m')::DATE,
+                   try_cast(nullif(trim(value_text), '') AS DOUBLE)
+            FROM census_stage
+            WHERE dataset = 'enduse' AND regexp_full_match(trim(cty_code), '[1-9][0-9]{3}')
               AND NOT starts_with(upper(trim(cty_name)), 'TOTAL FOR ALL')
         """)
         bad = con.execute("""
@@ -346,6 +365,13 @@ def load(con: duckdb.DuckDBPyConnection, snaps: dict[str, Snapshot], source: Sou
             FROM census_clean WHERE dataset = 'statehs'
             ORDER BY direction, period, state, hs2
         """)
+        con.execute(f"""
+            CREATE TABLE census_trade_partners AS
+            SELECT direction, period, trim(cty_code) AS cty_code, trim(cty_name) AS cty_name,
+                   value_usd, {sid} AS source_id, sha AS snapshot_sha256
+            FROM census_clean WHERE dataset = 'enduse'
+            ORDER BY direction, period, cty_code
+        """)
         rows, as_of = con.execute("""
             SELECT (SELECT count(*) FROM census_trade_hs) + (SELECT count(*) FROM census_trade_state),
                    strftime(max(period), '%Y-%m') FROM census_trade_hs
@@ -370,7 +396,7 @@ SOURCE = Source(
     landing_url="https://www.census.gov/data/developers/data-sets/international-trade.html",
     cadence="monthly",
     files=(),
-    tables=("census_trade_hs", "census_trade_state"),
+    tables=("census_trade_hs", "census_trade_state", "census_trade_partners"),
     load=load,
     description={
         "en": "US exports to Canada (total exports, F.A.S. value) and US general imports from "
