@@ -57,7 +57,7 @@ def test_full_table_download_address(service: Loopback) -> None:
 def test_full_table_download_wrong_answer(service: Loopback) -> None:
     service.queue("/t1/wds/rest/getFullTableDownloadCSV/24100053/fr",
                   _json({"status": "SUCCESS", "object": "https://example.org/other.zip"}))
-    with pytest.raises(FetchError, match="expected the address of 24100053-fra.zip"):
+    with pytest.raises(FetchError, match=r"expected the address of 24100053-fra\.zip"):
         wds.get_full_table_download_csv("24100053", "fr")
 
 

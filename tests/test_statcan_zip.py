@@ -180,11 +180,11 @@ def test_real_12100173_united_states(tmp_path: Path, shared_data: Path) -> None:
     with src.open(encoding="utf-8-sig", newline="") as f:
         rows = [r[1:] for r in csv.reader(f)]
     header, body = rows[0], rows[1:]
-    dim_names = ["Geography"] + header[3:6]
+    dim_names = ["Geography", *header[3:6]]
     members: dict[tuple[int, int], str] = {}
     for r in body:
         ids = [int(x) for x in r[header.index("COORDINATE")].split(".")]
-        names = [r[1]] + r[3:6]
+        names = [r[1], *r[3:6]]
         for pos, (mid, name) in enumerate(zip(ids, names, strict=True), 1):
             members[(pos, mid)] = name
     meta = io.StringIO()
