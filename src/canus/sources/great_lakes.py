@@ -22,6 +22,7 @@ from __future__ import annotations
 import csv
 import gzip
 import io
+import tempfile
 from pathlib import Path
 
 import duckdb
@@ -69,26 +70,14 @@ def check(path: Path) -> None:
         )
 
 
-def load(con: duckdb.DuckDBPyConnection, snaps: dict[str, Snapshot], source: Source) -> LoadResult:
-    snap = snaps[FILE_NAME]
-    try:
-        skip, names = header_line(snap.path)
-    except ValueError as e:
-        raise LayoutError("{source}: {file}: {problem}", source=source.id, file=snap.name,
-                          problem=str(e)) from e
-    missing = [c for c in REQUIRED if c not in names]
-    if missing:
-        raise LayoutError(
-            "{source}: {file}: expected columns are missing: {columns}",
-            source=source.id, file=snap.name, columns=", ".join(missing),
-        )
+def _stage(con: duckdb.DuckDBPyConnection, path: Path) -> None:
     months = "[" + ", ".join(sql_str(m) for m in _MONTHS) + "]"
     lake_list = ", ".join(ident(lake) for lake in LAKES)
     con.execute(f"""
         CREATE TEMP TABLE glhyd_stage AS
         WITH wide AS (
-            SELECT * FROM read_csv({sql_str(snap.path)}, skip = {skip}, header = true,
-                                   all_varchar = true, null_padding = true)
+            SELECT * FROM read_csv({sql_str(path)}, header = true, all_varchar = true,
+                                   null_padding = true)
             WHERE trim(coalesce("month", '')) <> ''
         ), long AS (
             UNPIVOT wide ON {lake_list} INTO NAME lake VALUE level_text
@@ -102,6 +91,27 @@ def load(con: duckdb.DuckDBPyConnection, snaps: dict[str, Snapshot], source: Sou
                try_cast(trim(level_text) AS DOUBLE) AS level_m
         FROM long
     """)
+
+
+def load(con: duckdb.DuckDBPyConnection, snaps: dict[str, Snapshot], source: Source) -> LoadResult:
+    snap = snaps[FILE_NAME]
+    try:
+        skip, names = header_line(snap.path)
+    except ValueError as e:
+        raise LayoutError("{source}: {file}: {problem}", source=source.id, file=snap.name,
+                          problem=str(e)) from e
+    missing = [c for c in REQUIRED if c not in names]
+    if missing:
+        raise LayoutError(
+            "{source}: {file}: expected columns are missing: {columns}",
+            source=source.id, file=snap.name, columns=", ".join(missing),
+        )
+    # DuckDB's dialect sniffer trips over the quoted, comma-padded comment block (with CRLF
+    # line ends in particular), so the table part alone goes to DuckDB, as plain LF text.
+    with tempfile.TemporaryDirectory(prefix="canus-glhyd-") as tmp:
+        table_text = Path(tmp) / "table.csv"
+        table_text.write_text("\n".join(_lines(snap.path)[skip:]) + "\n", encoding="utf-8")
+        _stage(con, table_text)
     try:
         def fail(message: str, **fields: object) -> LayoutError:
             return LayoutError("{source}: {file}: " + message, source=source.id,
