@@ -1,0 +1,70 @@
+"""The warehouse swap: readers see a new version without a restart, never a half-built one."""
+
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+
+import pytest
+
+from canus.pipeline import update
+from canus.settings import get_settings
+from canus.warehouse import Reader, Warehouse
+from tests.builders import publish_bts_fixture
+from tests.conftest import sha256_of
+
+
+def test_reader_notices_new_version(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    publish_bts_fixture(tmp_path, monkeypatch, "current_export.csv")
+    reader = Reader()
+    cur = reader.cursor()
+    assert cur.execute("SELECT max(period)::VARCHAR FROM border_crossings").fetchone()[0] == "2024-02-01"
+    old_generation = reader.generation
+    publish_bts_fixture(tmp_path / "second", monkeypatch, "export_2019.csv")
+    cur = reader.cursor()
+    assert cur.execute("SELECT max(period)::VARCHAR FROM border_crossings").fetchone()[0] == "2019-04-01"
+    assert reader.generation == old_generation + 1
+
+
+def test_cursor_per_thread(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    publish_bts_fixture(tmp_path, monkeypatch)
+    reader = Reader()
+    results: list[int] = []
+    cursors: list[object] = []
+
+    def work() -> None:
+        cur = reader.cursor()
+        cursors.append(cur)
+        for _ in range(20):
+            results.append(cur.execute("SELECT count(*) FROM border_crossings").fetchone()[0])
+
+    threads = [threading.Thread(target=work) for _ in range(6)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert results == [11] * 120
+    assert len({id(c) for c in cursors}) == 6  # the list keeps them alive, so ids are distinct
+
+
+def test_failed_load_leaves_published_file_and_no_temp(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    mirror = publish_bts_fixture(tmp_path, monkeypatch)
+    before = sha256_of(get_settings().warehouse_path)
+    bad = mirror / "bts-border-crossings" / "Border_Crossing_Entry_Data.csv"
+    bad.write_text(bad.read_text().replace(",400000,", ",lots,"))
+    monkeypatch.setenv("CANUS_MIRROR", str(mirror))
+    [r] = update(["bts-border-crossings"])
+    assert r.status == "failed" and "not a whole number" in str(r.error) and "'lots'" in str(r.error)
+    assert sha256_of(get_settings().warehouse_path) == before
+    leftovers = [p.name for p in get_settings().home.iterdir() if "building" in p.name]
+    assert leftovers == []
+
+
+def test_data_version_changes_with_content(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    publish_bts_fixture(tmp_path, monkeypatch, "current_export.csv")
+    with Warehouse().read() as con:
+        v1 = con.execute("SELECT value FROM warehouse_meta WHERE key = 'data_version'").fetchone()[0]
+    publish_bts_fixture(tmp_path / "b", monkeypatch, "export_2019.csv")
+    with Warehouse().read() as con:
+        v2 = con.execute("SELECT value FROM warehouse_meta WHERE key = 'data_version'").fetchone()[0]
+    assert v1 != v2 and len(v1) == 16
