@@ -106,6 +106,8 @@ class Quantity(Fact):
     value: float
     unit: str
     year: int | None = Field(default=None, ge=1800, le=2100)
+    #: Set when the source itself states a bound ("more than 300"), as the claims read it.
+    qualifier: str | None = None
     definition: Text | None = None
 
 
