@@ -107,7 +107,9 @@ def _check_registry(claim: Claim, tol: float | None) -> Result:
                       missing=f"registry fact {claim.check.target} ({e})")
     res = Result(claim, "supported", value=o.value, unit=o.unit, period=claim.figure.period,
                  source_ids=list(o.source_ids), facts=list(o.facts), tolerance=tol)
-    res.vintage = {f["id"]: f["accessed"] for f in o.facts}
+    # A registry's vintage is when its citations were last read.
+    res.vintage = {sid: max((f["accessed"] for f in o.facts), default=None)
+                   for sid in o.source_ids}
     if o.facts and all(f["url"] in PAGE_URL.values() for f in o.facts):
         res.verdict = "not_checkable"
         res.missing = f"an independent source for {claim.check.target}"

@@ -1,0 +1,145 @@
+"""``canus check`` and ``canus editions``: the claims register on the command line."""
+
+from __future__ import annotations
+
+import contextlib
+import json
+from collections.abc import Iterator
+from enum import StrEnum
+from typing import Annotated
+
+import duckdb
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from canus.claims.checker import Result, check_all, exit_code
+from canus.claims.editions import as_dict as editions_dict
+from canus.i18n import _, fmt_number
+from canus.metrics import format_value
+from canus.settings import get_settings
+from canus.warehouse import Warehouse
+
+COLOURS = {"supported": "green", "outdated": "yellow", "contradicted": "red",
+           "not_checkable": "bright_black"}
+
+
+class CheckFormat(StrEnum):
+    table = "table"
+    json = "json"
+
+
+LANG = get_settings().lang
+# Module level: Typer resolves these annotations by name (postponed evaluation).
+FormatOpt = Annotated[CheckFormat, typer.Option("--format", help=_(
+    "Output format: table or json.", LANG))]
+StrictOpt = Annotated[bool, typer.Option("--strict", help=_(
+    "Exit with status 1 when a claim is contradicted or outdated.", LANG))]
+LangOpt = Annotated[str | None, typer.Option("--lang", help=_("Language: en or fr.", LANG))]
+
+
+def _lang(lang: str | None) -> str:
+    return lang if lang in ("en", "fr") else get_settings().lang
+
+
+@contextlib.contextmanager
+def _warehouse() -> Iterator[duckdb.DuckDBPyConnection | None]:
+    # No warehouse is a normal state: metric claims then say what they are waiting for.
+    wh = Warehouse()
+    if not wh.exists():
+        yield None
+        return
+    with wh.read() as con:
+        yield con
+
+
+def run_check(lang: str) -> list[Result]:
+    with _warehouse() as con:
+        return check_all(con)
+
+
+def _figure(value: float, unit: str, lang: str) -> str:
+    if unit == "year":
+        return str(int(value))
+    if unit in ("CAD", "USD", "percent"):
+        return format_value(value, unit, lang)
+    digits = 0 if float(value).is_integer() or abs(value) >= 100 else 2
+    return fmt_number(value, lang, digits)
+
+
+def _value(r: Result, lang: str) -> str:
+    return "—" if r.value is None else _figure(r.value, r.unit or "", lang)
+
+
+def print_table(results: list[Result], lang: str, console: Console) -> None:
+    table = Table(title=_("Claims of the page, checked", lang))
+    for head in (_("Claim", lang), _("Verdict", lang), _("Page says", lang), _("canus finds", lang),
+                 _("Period", lang), _("Source", lang), _("Vintage", lang),
+                 _("Tolerance", lang)):
+        table.add_column(head)
+    for r in results:
+        fig = r.claim.figure
+        said = f"{_(fig.qualifier, lang)} {_figure(fig.value, fig.unit, lang)}"
+        found = _value(r, lang)
+        if r.verdict == "not_checkable" and r.missing:
+            found = _("missing: {what}", lang, what=r.missing)
+        vintage = ", ".join(f"{k}: {v}" for k, v in r.vintage.items() if v) or "—"
+        tol = "—" if r.tolerance is None else f"±{fmt_number(r.tolerance * 100, lang)} %"
+        table.add_row(
+            r.claim.id,
+            f"[{COLOURS[r.verdict]}]{r.verdict_label(lang)}[/]",
+            said.strip(), found, r.period or r.latest_period or "—",
+            ", ".join(r.source_ids) or "—", vintage, tol,
+        )
+    console.print(table)
+    counts = {v: sum(1 for r in results if r.verdict == v) for v in COLOURS}
+    console.print(_("{supported} supported, {outdated} outdated, {contradicted} contradicted, "
+                    "{not_checkable} not yet checkable.", lang, **counts))
+
+
+def register(app: typer.Typer) -> None:
+    @app.command("check")
+    def check(fmt: FormatOpt = CheckFormat.table, strict: StrictOpt = False,
+              lang: LangOpt = None) -> None:
+        """Check every claim of the page against the warehouse and the registries."""
+        lang = _lang(lang)
+        results = run_check(lang)
+        if fmt is CheckFormat.json:
+            typer.echo(json.dumps([r.as_dict(lang) for r in results], ensure_ascii=False,
+                                  indent=2))
+        else:
+            print_table(results, lang, Console())
+        raise typer.Exit(exit_code(results, strict))
+
+    @app.command("editions")
+    def editions(fmt: FormatOpt = CheckFormat.table, lang: LangOpt = None) -> None:
+        """Compare the page's two editions: sections, changed figures, agreements cited."""
+        lang = _lang(lang)
+        data = editions_dict(lang)
+        if fmt is CheckFormat.json:
+            typer.echo(json.dumps(data, ensure_ascii=False, indent=2))
+            return
+        console = Console()
+        names = {e["id"]: e["label"] for e in data["editions"]}
+        yes, no = "✓", "—"
+        sec = Table(title=_("Sections of each edition", lang))
+        for head in (_("Section", lang), names["earlier"], names["later"], _("Note", lang)):
+            sec.add_column(head)
+        for s in data["sections"]:
+            sec.add_row(s["label"], yes if "earlier" in s["editions"] else no,
+                        yes if "later" in s["editions"] else no, s["note"] or "")
+        console.print(sec)
+        figs = Table(title=_("Figures that changed", lang))
+        for head in (_("Change", lang), names["earlier"], names["later"]):
+            figs.add_column(head)
+        for f in data["figure_changes"]:
+            figs.add_row(f["change"], f["earlier"]["id"] if f["earlier"] else no,
+                         f["later"]["id"] if f["later"] else no)
+        console.print(figs)
+        ags = Table(title=_("Agreements cited", lang))
+        for head in (_("Agreement", lang), _("Signed", lang), names["earlier"], names["later"]):
+            ags.add_column(head)
+        for a in data["agreements"]:
+            ags.add_row(a["label"] + (f" — {a['note']}" if a["note"] else ""), a["signed"] or "—",
+                        yes if a["earlier"] else no, yes if a["later"] else no)
+        console.print(ags)
