@@ -1,0 +1,1 @@
+"""Trade analyses built on the warehouse: tariff exposure and the supply-chain estimate."""
