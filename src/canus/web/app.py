@@ -40,6 +40,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             router = getattr(module, "router", None)
             if router is not None:
                 app.include_router(router)
+            # A module that needs the app itself (middleware) exposes ``install(app)``.
+            install = getattr(module, "install", None)
+            if install is not None:
+                install(app)
     app.include_router(api.router)
     app.include_router(pages.router)
 

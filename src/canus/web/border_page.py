@@ -8,6 +8,8 @@ from canus.i18n import _, fmt_number, fmt_percent
 from canus.metrics import MetricTable, has_tables
 from canus.metrics import border as m
 from canus.web.charts import Chart, bar_chart, line_chart
+from canus.web.map_items import MapItem, make_map
+from canus.web.maps import Point
 from canus.web.page_model import KeyFigure, PageModel, register_chart, register_section
 
 
@@ -113,7 +115,27 @@ def build(con: duckdb.DuckDBPyConnection | None, lang: str) -> PageModel:
         ))
     page.charts = [people, ports]
     page.tables = []
+    page.extra["maps"] = [ports_map(con, lang)]
     return page
+
+
+def ports_map(con: duckdb.DuckDBPyConnection, lang: str) -> MapItem:
+    table = m.busiest_ports(con, top=500)
+    points = [
+        Point(r["port_code"], f"{r['port_name']} ({r['state'] or '—'})", r["longitude"],
+              r["latitude"], value=r["people_per_day"],
+              value_text=fmt_number(round(r["people_per_day"], -1), lang))
+        for r in table.rows
+        if r["latitude"] is not None and r["longitude"] is not None and r["people_per_day"]
+    ]
+    return make_map(
+        con, lang, map_id="map-ports",
+        title=_("Map of the ports of entry on the Canadian border, {year}", lang,
+                year=table.summary.get("year", "")),
+        summary=_("{n} land ports; each circle's area is proportional to the people entering "
+                  "the United States there per day.", lang, n=fmt_number(len(points), lang)),
+        points=points, value_label=_("People per day", lang),
+    )
 
 
 register_section("border", build)

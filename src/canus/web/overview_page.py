@@ -7,6 +7,12 @@ import duckdb
 from canus.i18n import _
 from canus.web import sections
 from canus.web.page_model import SECTION_BUILDERS, PageModel, register_section
+from canus.web.section_support import optional_module
+
+# The section builders register themselves on import; the overview needs them all.
+for _name in ("border", "diplomacy", "security", "environment", "energy", "societies",
+              "partnerships"):
+    optional_module(f"canus.web.{_name}_page")
 
 
 def build(con: duckdb.DuckDBPyConnection | None, lang: str) -> PageModel:

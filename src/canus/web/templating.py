@@ -40,8 +40,16 @@ def environment(lang: str) -> Environment:
         fmt_percent=lambda v, digits=1: i18n.fmt_percent(v, lang, digits),
         fmt_date=lambda v, form="long": i18n.fmt_date(v, lang, form),
         fmt_value=lambda v, unit: format_value(v, unit, lang),
+        **_portal_globals(lang),
     )
     return env
+
+
+def _portal_globals(lang: str) -> dict[str, Any]:
+    # Furniture of the portal's pages (related links, source names); owned by the portal.
+    from canus.web import furniture
+
+    return furniture.template_globals(lang)
 
 
 def render(template: str, lang: str, **context: Any) -> str:

@@ -1,0 +1,69 @@
+"""The diplomatic network: each country's missions in the other, on a map and in a list."""
+
+from __future__ import annotations
+
+import duckdb
+
+from canus.i18n import _, fmt_number
+from canus.metrics import Column
+from canus.web.map_items import make_map
+from canus.web.maps import Point
+from canus.web.page_model import KeyFigure, PageModel, register_section
+from canus.web.section_support import fact_table, registry
+
+KINDS = {
+    "embassy": "Embassy",
+    "consulate_general": "Consulate general",
+    "consulate": "Consulate",
+    "trade_office": "Trade office",
+    "honorary_consul": "Honorary consul",
+}
+OPERATORS = {"canada": "Canada in the United States", "united_states": "The United States in Canada"}
+
+
+def build(con: duckdb.DuckDBPyConnection | None, lang: str) -> PageModel:
+    page = PageModel(
+        section_id="diplomacy",
+        title=_("Diplomatic network", lang),
+        intro=[_("Each country keeps an embassy in the other's capital and consulates in its "
+                 "main cities. The list below is canus's own register of these offices, each "
+                 "with the official page it was taken from.", lang)],
+    )
+    reg = registry("missions")
+    if reg is None:
+        page.missing_sources.append("registry: missions")
+        return page
+    for op, heading in OPERATORS.items():
+        listed = [m for m in reg.missions if m.operator == op]
+        page.figures.append(KeyFigure(
+            label=_("Offices listed: {who}", lang, who=_(heading, lang)),
+            value=fmt_number(len(listed), lang)))
+    for d in reg.declared_counts:
+        page.figures.append(KeyFigure(label=d.label.get(lang), value=fmt_number(d.value, lang),
+                                      note=_("As the operator publishes it.", lang)))
+    points = [Point(m.id, f"{m.label.get(lang)} ({m.city})", m.lon, m.lat,
+                    kind="mission" if m.operator == "canada" else "mission-us")
+              for m in reg.missions]
+    page.extra["maps"] = [make_map(
+        con, lang, map_id="map-missions", wide=True,
+        title=_("Map of the diplomatic missions", lang),
+        summary=_("{n} offices: red diamonds for Canada's offices in the United States, blue "
+                  "diamonds for the United States' offices in Canada.", lang,
+                  n=fmt_number(len(points), lang)),
+        points=points,
+        legend=[("mission", _("Canada's offices", lang)),
+                ("mission-us", _("United States offices", lang))],
+    )]
+    for op, heading in OPERATORS.items():
+        page.tables.append(fact_table(
+            f"missions-{op.replace('_', '-')}", heading,
+            "Missions listed in canus's register, with the official page each was taken from.",
+            [m for m in reg.missions if m.operator == op], lang,
+            [Column("kind", "Kind of office", "text"), Column("city", "City", "text"),
+             Column("region", "Province or state", "code")],
+            lambda m: {"kind": _(KINDS[m.kind], lang), "city": m.city, "region": m.region},
+        ))
+    return page
+
+
+register_section("diplomacy", build)

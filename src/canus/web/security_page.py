@@ -1,0 +1,98 @@
+"""Security and defence: shared commands, alliances and each country's defence spending."""
+
+from __future__ import annotations
+
+import duckdb
+
+from canus.i18n import _, fmt_percent
+from canus.metrics import Column, MetricTable
+from canus.web.charts import Chart, line_chart
+from canus.web.page_model import KeyFigure, PageModel, register_chart, register_section
+from canus.web.section_support import fact_table, registry
+
+SPENDING_DEFINITION = (
+    "Defence expenditure as a share of gross domestic product, as NATO publishes it for its "
+    "members; the latest year is an estimate."
+)
+
+
+def spending_table(lang: str = "en") -> MetricTable | None:
+    reg = registry("security")
+    if reg is None or not reg.defence_spending:
+        return None
+    by_year: dict[int, dict[str, object]] = {}
+    for f in reg.defence_spending:
+        row = by_year.setdefault(f.year, {"year": f.year, "canada": None, "united_states": None,
+                                          "estimate": ""})
+        row["canada" if f.country == "CA" else "united_states"] = f.percent_gdp / 100
+        if f.estimate:
+            row["estimate"] = "e"
+    return MetricTable(
+        id="security-defence-spending",
+        title="Defence spending as a share of GDP",
+        definition=SPENDING_DEFINITION,
+        columns=[Column("year", "Year", "year"), Column("canada", "Canada", "percent"),
+                 Column("united_states", "United States", "percent"),
+                 Column("estimate", "Estimate (e)", "text")],
+        rows=[by_year[y] for y in sorted(by_year)], provenance=[],
+    )
+
+
+def _summary(table: MetricTable, lang: str) -> str:
+    last = table.rows[-1]
+    return _("In {year}, Canada spent {ca} of its GDP on defence and the United States {us}.",
+             lang, year=last["year"], ca=fmt_percent(last["canada"], lang),
+             us=fmt_percent(last["united_states"], lang))
+
+
+def spending_chart(con: duckdb.DuckDBPyConnection | None) -> Chart | None:
+    table = spending_table()
+    if table is None:
+        return None
+    return Chart(
+        id="security-defence-spending", table=table,
+        spec=line_chart("year", ["canada", "united_states"], y_format=".1%"),
+        summary=_summary,
+        alt_text=lambda t, lang: _("Line chart of defence spending as a share of GDP, Canada "
+                                   "and the United States, by year.", lang),
+    )
+
+
+register_chart("security-defence-spending", spending_chart)
+
+
+def build(con: duckdb.DuckDBPyConnection | None, lang: str) -> PageModel:
+    page = PageModel(
+        section_id="security",
+        title=_("Security and defence", lang),
+        intro=[_("The two countries defend North America together and belong to the same "
+                 "alliances. This section lists the joint commands and partnerships, and "
+                 "compares what each country spends on defence.", lang)],
+    )
+    reg = registry("security")
+    if reg is None:
+        page.missing_sources.append("registry: security")
+        return page
+    chart = spending_chart(con)
+    if chart is not None:
+        page.charts.append(chart)
+        last = chart.table.rows[-1]
+        page.figures.append(KeyFigure(
+            label=_("Canada's defence spending, share of GDP, {year}", lang, year=last["year"]),
+            value=fmt_percent(last["canada"], lang)))
+        page.figures.append(KeyFigure(
+            label=_("United States defence spending, share of GDP, {year}", lang,
+                    year=last["year"]),
+            value=fmt_percent(last["united_states"], lang)))
+    page.tables.append(fact_table(
+        "security-cooperation", "Joint commands, alliances and partnerships",
+        "Defence and security bodies both countries belong to, with the year each was founded.",
+        reg.cooperation, lang,
+        [Column("founded", "Founded", "date"), Column("canada_since", "Canada a member since",
+                                                     "date")],
+        lambda c: {"founded": c.founded, "canada_since": c.canada_since},
+    ))
+    return page
+
+
+register_section("security", build)
