@@ -93,7 +93,7 @@ def make_zip(countries: list = COUNTRIES, fields: tuple[str, ...] = ("ISO_A3", "
     buf = io.BytesIO()
     with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:
         parts = {".shp": shp, ".shx": shx, ".dbf": dbf, ".cpg": b"UTF-8",
-                 ".prj": b'GEOGCS["GCS_WGS_1984",DATUM["D_WGS_1984"]]'}
+                 ".prj": b'GEOGCS["GCS_WGS_1984",DATUM["D_WGS_1984"]]', ".VERSION.txt": b"5.1.1\n"}
         for ext, data in parts.items():
             if ext != drop:
                 z.writestr("ne_110m_admin_0_countries" + ext, data)
@@ -162,6 +162,7 @@ def test_download_stores_three_countries(loopback: Loopback, ne_url: str) -> Non
     assert [f["id"] for f in collection["features"]] == ["CAN", "MEX", "USA"]
     assert collection["features"][2]["geometry"]["coordinates"][0][0][0] == [-125.0, 25.0]
     assert collection["sources"][0]["source_id"] == SOURCE
+    assert collection["sources"][0]["as_of"] == "5.1.1"  # from the zip's VERSION.txt
 
 
 def test_boundaries_absent() -> None:

@@ -156,6 +156,16 @@ def check(path: Path) -> None:
         raise ValueError(f"{shp} is not a shapefile")
 
 
+def read_version(path: Path) -> str | None:
+    """Natural Earth's release number, from the ``….VERSION.txt`` member when the zip has one."""
+    with zipfile.ZipFile(io.BytesIO(_zip_bytes(path))) as z:
+        member = next((n for n in z.namelist() if n.upper().endswith("VERSION.TXT")), None)
+        if member is None:
+            return None
+        text = z.read(member).decode("ascii", errors="replace").strip()
+    return text.splitlines()[0].strip() if text else None
+
+
 def read_countries(path: Path) -> list[tuple[dict[str, str], Shape | None]]:
     with zipfile.ZipFile(io.BytesIO(_zip_bytes(path))) as z:
         shp, dbf, cpg = _members(z)
@@ -302,9 +312,11 @@ def load(con: duckdb.DuckDBPyConnection, snaps: dict[str, Snapshot], source: Sou
             source_id VARCHAR NOT NULL, snapshot_sha256 VARCHAR NOT NULL)
     """)
     con.executemany("INSERT INTO boundaries VALUES (?, ?, ?, ?, ?, ?, ?)", rows)
-    return LoadResult(rows=len(rows), as_of=None,
-                      notes={"countries_in_file": str(len(countries)),
-                             "tolerance_degrees": str(TOLERANCE_DEG)})
+    notes = {"countries_in_file": str(len(countries)), "tolerance_degrees": str(TOLERANCE_DEG)}
+    version = read_version(snap.path)
+    if version:
+        notes["release"] = version
+    return LoadResult(rows=len(rows), as_of=version, notes=notes)
 
 
 SOURCE = Source(
