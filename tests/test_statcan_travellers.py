@@ -1,0 +1,103 @@
+"""Traveller metrics on a warehouse built by ``canus update`` from a mirror of our own fixtures."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from canus import pipeline
+from canus.metrics import travellers
+from canus.warehouse import Warehouse
+from tests.fixtures.statcan.official import TRAVELLER_DIMS, traveller_rows, write_zip
+
+# Characteristics member id → travellers a month at Canada level (aggregates 1, 2, 10 included
+# on purpose: they must not be counted on top of their leaves).
+BASE = {1: 3480, 2: 930, 3: 300, 4: 600, 5: 30, 10: 2100, 11: 900, 12: 1200, 20: 450}
+TITLE = ("International travellers entering or returning to Canada (fixture)",
+         "Voyageurs internationaux entrant ou revenant au Canada (données de test)")
+BTS_HEADER = "Port Name,State,Port Code,Border,Date,Measure,Value,Latitude,Longitude,Point\n"
+
+
+@pytest.fixture
+def mirror(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    root = tmp_path / "mirror"
+    folder = root / "statcan-24100053"
+    folder.mkdir(parents=True)
+    rows = traveller_rows(["2024-01", "2024-02"], BASE)
+    for lang, suffix in (("en", "eng"), ("fr", "fra")):
+        write_zip(folder / f"24100053-{suffix}.zip", "24100053", TITLE, TRAVELLER_DIMS, rows, lang)
+    monkeypatch.setenv("CANUS_MIRROR", str(root))
+    return root
+
+
+def _add_bts(root: Path) -> None:
+    folder = root / "bts-border-crossings"
+    folder.mkdir()
+    lines = [BTS_HEADER] + [
+        f"Blaine,Washington,3004,US-Canada Border,{month} 2024,Personal Vehicle Passengers,6000,"
+        "49.0,-122.7,POINT (-122.7 49.0)\n" for month in ("Jan", "Feb")
+    ]
+    (folder / "Border_Crossing_Entry_Data.csv").write_text("".join(lines))
+
+
+def test_entering_canada_by_mode(mirror: Path) -> None:
+    [r] = pipeline.update(["statcan-24100053"])
+    assert r.status == "updated", r.error
+    with Warehouse().read() as con:
+        table = travellers.entering_canada(con)
+    [row] = table.rows
+    assert row["year"] == 2024 and row["months"] == 2
+    assert row["travellers"] == 6960  # leaves only, both months
+    assert row["per_day"] == pytest.approx(116.0)  # 6,960 over the 60 days of Jan–Feb 2024
+    assert row["air_per_day"] == pytest.approx(55.0)
+    assert row["land_per_day"] == pytest.approx(60.0)
+    assert row["water_per_day"] == pytest.approx(1.0)
+    assert table.provenance[0].source_id == "statcan-24100053"
+    assert table.provenance[0].as_of == "2024-02"
+
+
+def test_us_residents_vs_canadians(mirror: Path) -> None:
+    pipeline.update(["statcan-24100053"])
+    with Warehouse().read() as con:
+        [row] = travellers.us_residents_vs_canadians(con).rows
+    assert row["us_residents_per_day"] == pytest.approx(31.0)
+    assert row["canadians_from_us_per_day"] == pytest.approx(70.0)
+    assert row["us_share"] == pytest.approx(930 / 3030)
+
+
+def test_both_directions(mirror: Path) -> None:
+    _add_bts(mirror)
+    results = pipeline.update(["statcan-24100053", "bts-border-crossings"])
+    assert all(r.status == "updated" for r in results), [r.error for r in results]
+    with Warehouse().read() as con:
+        table = travellers.both_directions(con)
+    [row] = table.rows
+    assert row["into_us_per_day"] == pytest.approx(200.0)
+    assert row["into_canada_per_day"] == pytest.approx(116.0)
+    assert row["both_per_day"] == pytest.approx(316.0)
+    assert row["both_land_per_day"] == pytest.approx(260.0)
+    assert [p.source_id for p in table.provenance] == ["bts-border-crossings", "statcan-24100053"]
+    fr = table.to_json("fr")
+    assert fr["definition"] != table.definition and "terrestres" in fr["definition"]
+
+
+def test_no_tables_gives_empty_tables() -> None:
+    con = duckdb.connect()
+    for fn in (travellers.entering_canada, travellers.us_residents_vs_canadians,
+               travellers.both_directions):
+        table = fn(con)
+        assert table.rows == []
+        assert table.columns
+
+
+def test_group_and_mode_of_published_names() -> None:
+    assert travellers._group("United States of America residents, land") == "us_residents"
+    assert travellers._group("Canadian residents returning from the United States of America, air") \
+        == "canadians_from_us"
+    assert travellers._group("Canadian residents returning from countries other than the United "
+                             "States of America, water") == "canadians_from_other"
+    assert travellers._group("Residents of countries other than the United States of America, air") \
+        == "other_residents"
+    assert travellers._mode("United States of America residents, water") == "water"
