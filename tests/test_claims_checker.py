@@ -1,0 +1,141 @@
+"""The checker on a real DuckDB warehouse built from fixture rows: verdicts move with data."""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+import json
+from pathlib import Path
+
+import duckdb
+import pytest
+from typer.testing import CliRunner
+
+from canus.claims import checker
+from canus.claims.checker import check_claim, exit_code
+from canus.claims.models import load_claims, read_claim
+from canus.cli import app
+from canus.settings import get_settings
+from canus.warehouse import VERSIONS_DDL, attach_readonly
+
+FIXTURES = Path(__file__).parent / "fixtures" / "claims"
+CLAIM = read_claim(FIXTURES / "people-into-us-2022.yaml")
+
+
+def build(path: Path, per_day: dict[int, float], as_of: str = "2023-12") -> Path:
+    """A warehouse holding BTS-shaped rows: ``per_day`` people a day in each year."""
+    con = duckdb.connect(str(path))
+    con.execute(VERSIONS_DDL)
+    con.execute("""CREATE TABLE border_crossings (port_code VARCHAR, period DATE, measure VARCHAR,
+                   value BIGINT, direction VARCHAR, source_id VARCHAR, snapshot_sha256 VARCHAR)""")
+    for year, rate in per_day.items():
+        for month in range(1, 13):
+            days = calendar.monthrange(year, month)[1]
+            con.execute("INSERT INTO border_crossings VALUES ('0901', ?, 'Pedestrians', ?, "
+                        "'into_us', 'bts-border-crossings', 'abc')",
+                        [dt.date(year, month, 1), round(rate * days)])
+    con.execute("INSERT INTO data_versions VALUES ('bts-border-crossings', 'abc', '[]', 1, ?, "
+                "now()::TIMESTAMP, now()::TIMESTAMP, NULL, '{}')", [as_of])
+    con.close()
+    return path
+
+
+def verdict(tmp_path: Path, per_day: dict[int, float]) -> checker.Result:
+    path = build(tmp_path / f"wh-{len(list(tmp_path.iterdir()))}.duckdb", per_day)
+    con = attach_readonly(path)
+    try:
+        return check_claim(CLAIM, con)
+    finally:
+        con.close()
+
+
+def test_supported_with_value_period_sources_and_vintage(tmp_path: Path) -> None:
+    r = verdict(tmp_path, {2022: 1000})
+    assert r.verdict == "supported"
+    assert r.value == pytest.approx(1000, rel=1e-3) and r.period == "2022"
+    assert r.source_ids == ["bts-border-crossings"]
+    assert r.vintage == {"bts-border-crossings": "2023-12"}
+    assert r.tolerance == 0.1
+
+
+def test_supported_claim_becomes_outdated_when_newer_year_differs(tmp_path: Path) -> None:
+    assert verdict(tmp_path, {2022: 1000, 2023: 1050}).verdict == "supported"
+    r = verdict(tmp_path, {2022: 1000, 2023: 600})
+    assert r.verdict == "outdated"
+    assert r.latest_period == "2023" and r.latest_value == pytest.approx(600, rel=1e-3)
+    assert r.value == pytest.approx(1000, rel=1e-3)
+
+
+def test_contradicted_when_own_period_disagrees(tmp_path: Path) -> None:
+    r = verdict(tmp_path, {2022: 500, 2023: 1000})
+    assert r.verdict == "contradicted"
+    assert exit_code([r], strict=True) == 1 and exit_code([r], strict=False) == 0
+
+
+def test_not_checkable_names_missing_source_and_missing_period(tmp_path: Path) -> None:
+    empty = tmp_path / "empty.duckdb"
+    duckdb.connect(str(empty)).close()
+    con = attach_readonly(empty)
+    r = check_claim(CLAIM, con)
+    con.close()
+    assert r.verdict == "not_checkable" and "bts-border-crossings" in (r.missing or "")
+    assert check_claim(CLAIM, None).missing and "canus update" in check_claim(CLAIM, None).missing
+    r = verdict(tmp_path, {2019: 1000})
+    assert r.verdict == "not_checkable" and "2022" in (r.missing or "")
+    assert r.latest_period == "2019"
+
+
+def test_every_packaged_claim_resolves_and_is_bilingual() -> None:
+    from canus.claims import observations as obs
+
+    claims = load_claims()
+    assert len(claims) >= 25
+    for c in claims:
+        assert c.statement.en and c.statement.fr and c.statement.en != c.statement.fr
+        assert c.definitions.en and c.definitions.fr
+        assert c.page["en"].endswith("lang=eng") and c.page["fr"].endswith("lang=fra")
+        if c.check.kind == "metric":
+            assert c.check.target in obs.METRICS, c.id
+        else:
+            o = obs.observe_registry(c.check.target, c.check.reduce, c.figure.period)
+            assert o.facts, c.id
+    assert {e for c in claims for e in c.editions} == {"earlier", "later"}
+
+
+def test_registry_claims_without_a_warehouse() -> None:
+    results = {r.claim.id: r for r in checker.check_all(None)}
+    assert results["border-length-9000"].verdict == "supported"
+    assert results["border-length-9000"].value == 8891
+    assert results["ijc-century"].value == 106  # 2015 − 1909
+    # The page is not evidence for itself.
+    assert results["honorary-consuls-14"].verdict == "not_checkable"
+    assert results["people-per-day-prepandemic"].verdict == "not_checkable"
+    assert "24-10-0053" in (results["people-per-day-prepandemic"].missing or "")
+
+
+def test_cli_check_json_and_strict(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    runner = CliRunner()
+    res = runner.invoke(app, ["check", "--format", "json", "--lang", "fr"])
+    assert res.exit_code == 0, res.output
+    rows = json.loads(res.output)
+    assert len(rows) == len(load_claims())
+    assert {r["verdict_label"] for r in rows} >= {"étayée", "pas encore vérifiable"}
+    # --strict fails once a claim is contradicted by the published warehouse.
+    build(get_settings().warehouse_path.parent.mkdir(parents=True, exist_ok=True) or
+          get_settings().warehouse_path, {2022: 500})
+    monkeypatch.setattr(checker, "load_claims", lambda: [CLAIM])
+    assert runner.invoke(app, ["check", "--format", "json"]).exit_code == 0
+    res = runner.invoke(app, ["check", "--strict"])
+    assert res.exit_code == 1
+
+
+def test_cli_editions() -> None:
+    res = CliRunner().invoke(app, ["editions", "--format", "json"])
+    assert res.exit_code == 0, res.output
+    data = json.loads(res.output)
+    ag = {a["id"]: a for a in data["agreements"]}
+    assert ag["nafta"]["earlier"] and not ag["nafta"]["later"]
+    assert ag["cusma"]["later"] and not ag["cusma"]["earlier"]
+    change = next(f for f in data["figure_changes"] if f["id"] == "people-per-day")
+    assert change["earlier"]["figure"]["qualifier"] == "close to"
+    assert change["later"]["figure"]["qualifier"] == "around"
