@@ -44,7 +44,7 @@ lint: install-test
 	$(BIN)/ruff check src tests bench
 
 bench: install-test
-	$(BIN)/python -m bench.run --shared $(SHARED)
+	$(BIN)/python -m bench.run --shared $(SHARED) $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) tests/artifacts tests/.node

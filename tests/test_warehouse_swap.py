@@ -54,7 +54,7 @@ def test_failed_load_leaves_published_file_and_no_temp(tmp_path: Path, monkeypat
     bad.write_text(bad.read_text().replace(",400000,", ",lots,"))
     monkeypatch.setenv("CANUS_MIRROR", str(mirror))
     [r] = update(["bts-border-crossings"])
-    assert r.status == "failed" and "not a whole number" in str(r.error) and "'lots'" in str(r.error)
+    assert r.status == "failed" and "not of the expected type" in str(r.error) and "lots" in str(r.error)
     assert sha256_of(get_settings().warehouse_path) == before
     leftovers = [p.name for p in get_settings().home.iterdir() if "building" in p.name]
     assert leftovers == []

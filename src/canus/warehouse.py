@@ -187,9 +187,16 @@ class Warehouse:
             return BuildOutcome(source.id, True, result.rows, result.as_of)
         except Exception as e:
             con.execute("ROLLBACK")
-            err = e if isinstance(e, CanusError) else WarehouseError(
-                "{source}: loading failed: {problem}", source=source.id, problem=str(e).strip()
-            )
+            problem = " ".join(str(e).split())
+            if isinstance(e, CanusError):
+                err = e
+            elif "gzip" in problem.lower():
+                err = WarehouseError(
+                    "{source}: {file}: the gzip file is damaged or incomplete ({problem})",
+                    source=source.id, file=", ".join(s.name for s in snaps.values()), problem=problem,
+                )
+            else:
+                err = WarehouseError("{source}: loading failed: {problem}", source=source.id, problem=problem)
             return BuildOutcome(source.id, False, error=err)
 
     def _write_meta(self, con: duckdb.DuckDBPyConnection) -> None:

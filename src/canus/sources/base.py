@@ -100,6 +100,9 @@ class RemoteFile:
     delimiter: str = ","
     #: Lines before the header row (some publishers put notes on top).
     skip_lines: int = 0
+    #: Decompress a gzip file whole before trusting it. A reader that streams the whole file
+    #: anyway (DuckDB stops at a truncated gzip stream) may skip this to avoid a second pass.
+    verify_gzip: bool = True
     #: Extra check run on the stored bytes; raise ``ValueError`` with a clear message.
     check: Callable[[Path], None] | None = None
 
