@@ -114,11 +114,17 @@ def _people_both_ways(con: duckdb.DuckDBPyConnection | None,
                       period: str | None) -> Observation | None:
     mod = _module("canus.metrics.travellers", TRAVELLERS_NEEDS)
     con = _need_con(con, TRAVELLERS_NEEDS)
-    fn = getattr(mod, "people_per_day", None)
-    if fn is None:
-        raise MissingSource(f"{TRAVELLERS_NEEDS} (no people_per_day in canus.metrics.travellers)")
-    got = fn(con, _year(period))
-    return _from_metric(got, "persons_per_day", getattr(mod, "SOURCE_IDS", ()))
+    _need_tables(con, {"border_crossings": BTS, mod.TABLE: mod.SOURCE_ID})
+    table = mod.both_directions(con)
+    # Only years complete on both sides: a part year would understate the daily average.
+    rows = [r for r in table.rows if r.get("months_us") == 12 and r.get("months_canada") == 12]
+    if period:
+        rows = [r for r in rows if r["year"] == _year(period)]
+    if not rows:
+        return None
+    r = max(rows, key=lambda x: x["year"])
+    return Observation(float(r["both_per_day"]), "persons_per_day", str(r["year"]),
+                       tuple(p.source_id for p in table.provenance))
 
 
 def _from_metric(got: Any, unit: str, default_sources: tuple[str, ...]) -> Observation | None:
