@@ -1,0 +1,318 @@
+"""The trade section: its page builder, charts, the exposure calculator page and its API.
+
+The section page itself is served by the generic section routes (``/en/trade``,
+``/fr/commerce`` and their ``.json`` / ``.csv`` twins) from the builder registered here.
+This router adds the tariff exposure calculator:
+
+- ``/en/trade/exposure`` and ``/fr/commerce/exposition`` (HTML form and results);
+- ``/api/trade/exposure`` (JSON) and ``/api/trade/exposure.csv``, with rates as query
+  parameters: ``sections=C12:10,C19:25``, ``chapters=27:10,87:25``, ``default=0``,
+  ``direction=exports|imports``, ``by=product|province|state``, ``year=2023``, ``lang=en|fr``,
+  or ``rates=example`` for the example schedule shipped with canus.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import duckdb
+from fastapi import APIRouter, HTTPException, Request, Response
+
+from canus.i18n import _, fmt_amount, fmt_percent
+from canus.metrics import MetricTable, has_tables
+from canus.metrics import trade as m
+from canus.trade.exposure import BY, DIRECTIONS, RateSchedule, RatesError, exposure, load_rates, schedule_from_params
+from canus.trade.supply_chain import METHOD
+from canus.web import sections
+from canus.web.charts import Chart, bar_chart, line_chart
+from canus.web.page_model import KeyFigure, PageModel, register_chart, register_section
+from canus.web.state import AppState
+from canus.web.templating import render
+from canus.web.twins import cached_response
+
+router = APIRouter()
+EXAMPLE_RATES = Path(__file__).resolve().parents[1] / "trade" / "data" / "example-rates.yaml"
+EXPOSURE_SLUG = {"en": "exposure", "fr": "exposition"}
+
+
+# ---------------------------------------------------------------------------- charts
+
+
+def _complete(table: MetricTable) -> MetricTable:
+    table.rows = [r for r in table.rows if r.get("months", 12) == 12]
+    return table
+
+
+def _by_year_summary(table: MetricTable, lang: str) -> str:
+    if not table.rows:
+        return _("No complete year of data yet.", lang)
+    last = table.rows[-1]
+    return _("In {year}, Canada exported {exports} of goods to the United States and imported "
+             "{imports} from it, about {per_day} of trade a day.", lang, year=last["year"],
+             exports=fmt_amount(last["exports"], lang, "CAD"),
+             imports=fmt_amount(last["imports"], lang, "CAD"),
+             per_day=fmt_amount(last["per_day"], lang, "CAD"))
+
+
+def by_year_chart(con: duckdb.DuckDBPyConnection) -> Chart | None:
+    table = _complete(m.goods_yearly(con))
+    if not table.rows:
+        return None
+    return Chart(
+        id="trade-by-year", table=table,
+        spec=line_chart("year", ["exports", "imports"], y_format="$,.3s"),
+        summary=_by_year_summary,
+        alt_text=lambda t, lang: _("Line chart of Canada's merchandise exports to and imports "
+                                   "from the United States by year, in Canadian dollars.", lang),
+    )
+
+
+def _mirror_summary(table: MetricTable, lang: str) -> str:
+    if not table.rows:
+        return ""
+    last = table.rows[-1]
+    if last.get("exports_gap_pct") is None:
+        return ""
+    return _("In {year}, US records of imports from Canada differed from Canada's records of "
+             "its exports to the US by {pct}.", lang, year=last["year"],
+             pct=fmt_percent(last["exports_gap_pct"], lang))
+
+
+def mirror_chart(con: duckdb.DuckDBPyConnection) -> Chart | None:
+    table = m.mirror(con, "CAD")
+    if not table.rows:
+        return None
+    return Chart(
+        id="trade-mirror", table=table,
+        spec=line_chart("year", ["ca_exports", "us_imports", "ca_imports", "us_exports"],
+                        y_format="$,.3s"),
+        summary=_mirror_summary,
+        alt_text=lambda t, lang: _("Line chart comparing each country's record of the same "
+                                   "flows of goods, by year, in Canadian dollars.", lang),
+    )
+
+
+def sections_chart(con: duckdb.DuckDBPyConnection) -> Chart | None:
+    table = m.composition(con)
+    if not table.rows:
+        return None
+
+    def summary(t: MetricTable, lang: str) -> str:
+        top = t.rows[0]
+        return _("In {year}, the largest product section of Canada's exports to the US was "
+                 "{section}, {share} of the total.", lang, year=t.summary.get("year", ""),
+                 section=top["section"], share=fmt_percent(top["export_share"], lang))
+
+    return Chart(
+        id="trade-sections", table=table, spec=bar_chart("section", "exports", "$,.3s"),
+        summary=summary,
+        alt_text=lambda t, lang: _("Bar chart of Canada's exports to the US by product "
+                                   "section.", lang),
+    )
+
+
+def provinces_chart(con: duckdb.DuckDBPyConnection) -> Chart | None:
+    table = m.by_province(con)
+    if not table.rows:
+        return None
+
+    def summary(t: MetricTable, lang: str) -> str:
+        top = t.rows[0]
+        return _("In {year}, {province} accounted for {share} of Canada's exports to the US.",
+                 lang, year=t.summary.get("year", ""), province=top["province"],
+                 share=fmt_percent(top["export_share"], lang))
+
+    return Chart(
+        id="trade-provinces", table=table, spec=bar_chart("province", "exports", "$,.3s"),
+        summary=summary,
+        alt_text=lambda t, lang: _("Bar chart of exports to the US by province and "
+                                   "territory.", lang),
+    )
+
+
+CHARTS = {"trade-by-year": by_year_chart, "trade-mirror": mirror_chart,
+          "trade-sections": sections_chart, "trade-provinces": provinces_chart}
+for _id, _fn in CHARTS.items():
+    register_chart(_id, _fn)
+
+
+# ---------------------------------------------------------------------------- section page
+
+EXPECTED_SOURCES = {
+    "statcan_12100011": "statcan-12100011",
+    "statcan_12100173": "statcan-12100173",
+    "statcan_36100007": "statcan-36100007",
+    "fred_impca": "fred-IMPCA",
+    "fred_expca": "fred-EXPCA",
+    "fred_excaus": "fred-EXCAUS",
+    "census_trade_state": "census-trade",
+}
+
+
+def build(con: duckdb.DuckDBPyConnection | None, lang: str) -> PageModel:
+    page = PageModel(
+        section_id="trade",
+        title=_("Trade", lang),
+        intro=[
+            _("Goods and services traded between Canada and the United States, as each "
+              "country records them, by product, province and state.", lang),
+            _(m.GOODS_DEF, lang),
+        ],
+    )
+    if con is None:
+        page.missing_sources = list(EXPECTED_SOURCES.values())
+        return page
+    page.missing_sources = [s for t, s in EXPECTED_SOURCES.items() if not has_tables(con, t)]
+    charts = [c for c in (fn(con) for fn in CHARTS.values()) if c is not None]
+    page.charts = charts
+    goods = next((c.table for c in charts if c.id == "trade-by-year"), None)
+    if goods is not None and goods.rows:
+        last = goods.rows[-1]
+        page.figures.append(KeyFigure(
+            label=_("Merchandise trade with the US, both directions, {year}", lang,
+                    year=last["year"]),
+            value=fmt_amount(last["total"], lang, "CAD"),
+            note=_("Customs basis, Statistics Canada.", lang),
+        ))
+        page.figures.append(KeyFigure(
+            label=_("Merchandise trade with the US per day, {year}", lang, year=last["year"]),
+            value=fmt_amount(last["per_day"], lang, "CAD"),
+        ))
+    gs = m.goods_and_services_yearly(con)
+    if gs.rows:
+        last = gs.rows[-1]
+        page.figures.append(KeyFigure(
+            label=_("Goods and services traded with the US, {year}", lang, year=last["year"]),
+            value=fmt_amount(last["total"], lang, "CAD"),
+            note=_("In US dollars: {usd}", lang, usd=fmt_amount(last["total_usd"], lang, "USD"))
+            if last["total_usd"] else "",
+            claim_id="bilateral-trade-total",
+        ))
+        page.tables.append(gs)
+    partners = m.partner_shares(con)
+    us = next((r for r in partners.rows if r["partner"] == "United States"), None)
+    if us is not None and us["export_share"] is not None:
+        page.figures.append(KeyFigure(
+            label=_("Share of Canada's merchandise exports going to the US, {year}", lang,
+                    year=partners.summary.get("year", "")),
+            value=fmt_percent(us["export_share"], lang),
+        ))
+        page.tables.append(partners)
+    estimate = m.supply_chain(con)
+    if estimate.rows:
+        last = estimate.rows[-1]
+        page.figures.append(KeyFigure(
+            label=_("Estimated share of exports to the US that are inputs or capital goods "
+                    "for US producers, {year}", lang, year=last["year"]),
+            value=_("{low} to {high}", lang, low=fmt_percent(last["low"], lang, 0),
+                    high=fmt_percent(last["high"], lang, 0)),
+            note=METHOD[lang],
+            claim_id="supply-chain-share",
+        ))
+        page.tables.append(estimate)
+    states = m.by_state(con)
+    if states.rows:
+        page.tables.append(states)
+    mirror = next((c.table for c in charts if c.id == "trade-mirror"), None)
+    if mirror is not None:
+        page.notes.append(m.MIRROR_CAUSES[lang])
+    page.notes.append(_("Tariff exposure calculator: {path}", lang,
+                        path=sections.path_for("trade", lang, "/" + EXPOSURE_SLUG[lang])))
+    return page
+
+
+register_section("trade", build)
+
+
+# ---------------------------------------------------------------------------- exposure
+
+
+def _state(request: Request) -> AppState:
+    return request.app.state.canus
+
+
+def _schedule(params: dict[str, str]) -> RateSchedule:
+    if params.get("rates") == "example":
+        sched = load_rates(EXAMPLE_RATES)
+        if params.get("direction") in DIRECTIONS:
+            sched.direction = params["direction"]
+        return sched
+    return schedule_from_params(params.get("sections"), params.get("chapters"),
+                                params.get("default"), params.get("direction") or "exports")
+
+
+def _compute(request: Request, lang: str) -> MetricTable:
+    params = dict(request.query_params)
+    by = params.get("by") or "product"
+    if by not in BY:
+        raise HTTPException(400, _("by must be one of {choices}, not {value!r}", lang,
+                                   choices=", ".join(BY), value=by))
+    year_text = params.get("year") or ""
+    if year_text and not year_text.isdigit():
+        raise HTTPException(400, _("year must be a year such as 2023, not {value!r}", lang,
+                                   value=year_text))
+    con = _state(request).cursor()
+    if con is None:
+        raise HTTPException(503, _("No data published yet.", lang))
+    try:
+        return exposure(con, _schedule(params), year=int(year_text) if year_text else None,
+                        by=by)
+    except RatesError as e:
+        raise HTTPException(400, e.localized(lang)) from None
+
+
+def _exposure_json(table: MetricTable, lang: str) -> dict[str, Any]:
+    doc = table.to_json(lang)
+    doc["year"] = int(table.summary["year"]) if table.summary.get("year", "None") != "None" else None
+    doc["totals"] = {k: float(table.summary[k]) for k in ("value", "exposed", "duty")
+                     if k in table.summary}
+    doc["direction"] = table.summary["direction"]
+    doc["currency"] = table.summary["currency"]
+    doc["limits"] = _("Static calculation: nobody is assumed to change what they buy or sell.",
+                      lang)
+    return doc
+
+
+@router.get("/api/trade/exposure")
+def api_exposure(request: Request, lang: str = "en") -> Response:
+    lang = lang if lang in ("en", "fr") else "en"
+    table = _compute(request, lang)
+    return cached_response(request, _state(request), "json", lambda: _exposure_json(table, lang))
+
+
+@router.get("/api/trade/exposure.csv")
+def api_exposure_csv(request: Request) -> Response:
+    table = _compute(request, "en")
+    return cached_response(request, _state(request), "csv", table.to_csv,
+                           filename="trade-exposure.csv")
+
+
+def _exposure_page(request: Request, lang: str) -> Response:
+    state = _state(request)
+    params = dict(request.query_params)
+    table = error = None
+    if any(params.get(k) for k in ("sections", "chapters", "default", "rates")):
+        try:
+            table = _compute(request, lang)
+        except HTTPException as e:
+            error = str(e.detail)
+    query = str(request.url.query)
+    html = render("trade/exposure.html", lang, title=_("Tariff exposure calculator", lang),
+                  table=table, error=error, params=params, by_choices=BY,
+                  page_path=request.url.path, version=state.version(),
+                  api_json=f"/api/trade/exposure?{query}&lang={lang}" if table else None,
+                  api_csv=f"/api/trade/exposure.csv?{query}" if table else None,
+                  totals=table.summary if table else {})
+    return Response(html, media_type="text/html; charset=utf-8",
+                    status_code=400 if error else 200)
+
+
+@router.get("/en/trade/exposure", include_in_schema=False)
+def exposure_en(request: Request) -> Response:
+    return _exposure_page(request, "en")
+
+
+@router.get("/fr/commerce/exposition", include_in_schema=False)
+def exposure_fr(request: Request) -> Response:
+    return _exposure_page(request, "fr")
