@@ -8,6 +8,7 @@ check by hand: every month at every port has the same counts.
 from __future__ import annotations
 
 import csv
+import itertools
 from pathlib import Path
 
 import pytest
@@ -56,9 +57,109 @@ def build_warehouse(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """Publish a warehouse in the test's CANUS_HOME from the fixture mirror, via the real pipeline."""
     from canus.pipeline import update
 
-    mirror = tmp_path / "mirror"
-    write_bts_mirror(mirror)
+    mirror = write_mirror(tmp_path / "mirror")
     monkeypatch.setenv("CANUS_MIRROR", str(mirror))
-    results = update(["bts-border-crossings"])
-    assert [r.status for r in results] == ["updated"], [r.error for r in results]
+    results = update(list(MIRRORED))
+    assert [r.status for r in results] == ["updated"] * len(MIRRORED), [r.error for r in results]
     return mirror
+
+
+#: The sources the fixture mirror holds.
+MIRRORED = ("bts-border-crossings", "natural-earth-countries")
+
+
+def write_mirror(mirror: Path) -> Path:
+    write_bts_mirror(mirror)
+    write_natural_earth_mirror(mirror)
+    return mirror
+
+
+# -- Natural Earth countries, as a tiny shapefile zip in the publisher's layout --------------
+# Rough outlines (a few dozen points each) typed for these tests; real NE files are far finer.
+OUTLINES: dict[str, list[list[tuple[float, float]]]] = {
+    "CAN": [[(-123.2, 49.0), (-95.2, 49.0), (-89.5, 48.0), (-84.6, 46.5), (-82.5, 45.3),
+             (-82.4, 43.0), (-83.1, 42.0), (-79.0, 42.8), (-79.2, 43.4), (-76.5, 44.2),
+             (-74.7, 45.0), (-71.5, 45.0), (-70.0, 46.7), (-69.2, 47.4), (-67.8, 47.1),
+             (-67.8, 45.7), (-67.0, 45.1), (-65.5, 43.6), (-60.0, 46.0), (-64.5, 48.8),
+             (-64.0, 50.2), (-57.0, 51.5), (-55.7, 52.6), (-60.0, 55.5), (-64.5, 60.2),
+             (-70.0, 61.0), (-78.0, 62.3), (-77.0, 55.5), (-79.5, 51.5), (-82.3, 52.9),
+             (-88.0, 56.5), (-94.5, 59.0), (-94.0, 61.5), (-86.0, 66.5), (-95.0, 68.0),
+             (-110.0, 68.0), (-125.0, 69.5), (-141.0, 69.6), (-141.0, 60.3), (-137.0, 59.0),
+             (-130.0, 55.7), (-130.5, 54.0), (-128.0, 51.0), (-125.0, 48.6), (-123.2, 49.0)]],
+    "USA": [[(-123.2, 49.0), (-124.7, 48.4), (-124.0, 46.3), (-124.2, 40.4), (-122.5, 37.8),
+             (-120.6, 34.5), (-117.1, 32.5), (-114.8, 32.5), (-111.0, 31.3), (-106.5, 31.8),
+             (-104.5, 29.6), (-101.5, 29.8), (-99.5, 27.5), (-97.2, 26.0), (-97.4, 27.8),
+             (-94.0, 29.5), (-89.0, 30.2), (-84.0, 30.0), (-82.6, 28.0), (-81.5, 25.2),
+             (-80.1, 26.5), (-81.2, 31.5), (-75.5, 35.3), (-76.0, 37.0), (-74.0, 40.5),
+             (-70.0, 41.5), (-70.6, 43.0), (-67.0, 45.1), (-67.8, 45.7), (-67.8, 47.1),
+             (-69.2, 47.4), (-70.0, 46.7), (-71.5, 45.0), (-74.7, 45.0), (-76.5, 44.2),
+             (-79.2, 43.4), (-79.0, 42.8), (-83.1, 42.0), (-82.4, 43.0), (-82.5, 45.3),
+             (-84.6, 46.5), (-89.5, 48.0), (-95.2, 49.0), (-123.2, 49.0)],
+            [(-141.0, 60.3), (-141.0, 69.6), (-156.5, 71.3), (-166.0, 68.8), (-162.0, 66.0),
+             (-166.0, 64.5), (-161.0, 58.5), (-158.0, 56.5), (-152.0, 59.0), (-150.0, 61.0),
+             (-146.0, 60.5), (-139.5, 59.8), (-136.0, 58.5), (-133.5, 56.5), (-131.0, 55.0),
+             (-130.0, 55.7), (-137.0, 59.0), (-141.0, 60.3)]],
+    "MEX": [[(-117.1, 32.5), (-114.8, 32.5), (-111.0, 31.3), (-106.5, 31.8), (-104.5, 29.6),
+             (-101.5, 29.8), (-99.5, 27.5), (-97.2, 26.0), (-97.5, 22.0), (-95.0, 18.6),
+             (-91.0, 19.0), (-90.4, 21.0), (-87.0, 21.5), (-88.0, 18.5), (-92.0, 14.6),
+             (-96.0, 15.7), (-105.5, 20.0), (-106.0, 23.5), (-112.0, 29.0), (-114.7, 31.7),
+             (-112.0, 27.5), (-109.5, 23.0), (-110.3, 24.3), (-114.0, 28.0), (-115.5, 30.3),
+             (-117.1, 32.5)]],
+}
+NAMES = {"CAN": "Canada", "USA": "United States of America", "MEX": "Mexico"}
+
+
+def _clockwise(ring: list[tuple[float, float]]) -> list[tuple[float, float]]:
+    area = sum(x1 * y2 - x2 * y1 for (x1, y1), (x2, y2) in itertools.pairwise(ring))
+    return ring if area < 0 else ring[::-1]
+
+
+def _shp(shapes: list[list[list[tuple[float, float]]]]) -> bytes:
+    import struct
+
+    records = b""
+    for i, parts in enumerate(shapes, start=1):
+        rings = [_clockwise(r) for r in parts]
+        pts = [p for r in rings for p in r]
+        xs, ys = [p[0] for p in pts], [p[1] for p in pts]
+        starts, n = [], 0
+        for r in rings:
+            starts.append(n)
+            n += len(r)
+        content = struct.pack("<i4d2i", 5, min(xs), min(ys), max(xs), max(ys), len(rings), len(pts))
+        content += struct.pack(f"<{len(starts)}i", *starts)
+        content += struct.pack(f"<{2 * len(pts)}d", *[c for p in pts for c in p])
+        records += struct.pack(">2i", i, len(content) // 2) + content
+    header = struct.pack(">7i", 9994, 0, 0, 0, 0, 0, (100 + len(records)) // 2)
+    header += struct.pack("<2i4d4d", 1000, 5, -180, -90, 180, 90, 0, 0, 0, 0)
+    return header + records
+
+
+def _dbf(rows: list[dict[str, str]]) -> bytes:
+    import struct
+
+    fields = [("ADM0_A3", 3), ("ISO_A3", 3), ("NAME_EN", 40), ("NAME", 40)]
+    header_len = 32 + 32 * len(fields) + 1
+    record_len = 1 + sum(w for _, w in fields)
+    out = struct.pack("<B3BIHH20x", 3, 126, 11, 21, len(rows), header_len, record_len)
+    for name, width in fields:
+        out += name.encode().ljust(11, b"\0") + b"C" + b"\0" * 4 + bytes([width, 0]) + b"\0" * 14
+    out += b"\r"
+    for row in rows:
+        out += b" " + b"".join(row[n].encode("latin-1").ljust(w)[:w] for n, w in fields)
+    return out + b"\x1a"
+
+
+def write_natural_earth_mirror(mirror: Path) -> Path:
+    import zipfile
+
+    folder = mirror / "natural-earth-countries"
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / "ne_110m_admin_0_countries.zip"
+    isos = list(OUTLINES)
+    rows = [{"ADM0_A3": i, "ISO_A3": i, "NAME_EN": NAMES[i], "NAME": NAMES[i]} for i in isos]
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as z:
+        z.writestr("ne_110m_admin_0_countries.shp", _shp([OUTLINES[i] for i in isos]))
+        z.writestr("ne_110m_admin_0_countries.dbf", _dbf(rows))
+        z.writestr("ne_110m_admin_0_countries.cpg", "UTF-8")
+    return path

@@ -1,0 +1,102 @@
+"""The report store: checks, rate limits, tokens, hashed clients, and `canus feedback list`."""
+
+from __future__ import annotations
+
+import datetime as dt
+import sqlite3
+
+import pytest
+from typer.testing import CliRunner
+
+from canus.settings import get_settings
+from canus.web.feedback import DAILY_MAX, MAX_DETAILS, FeedbackError, FeedbackStore
+
+T0 = dt.datetime(2026, 11, 21, 12, 0, tzinfo=dt.UTC)
+
+
+def _add(store: FeedbackStore, client: str = "10.0.0.1", at: dt.datetime = T0, **kw: object) -> int:
+    args = {"lang": "en", "page": "/en/border", "kinds": ["wrong"], "details": "x"} | kw
+    return store.add(client_address=client, now=at, **args)  # type: ignore[arg-type]
+
+
+def test_report_is_stored_in_canus_home_without_the_client_address() -> None:
+    store = FeedbackStore()
+    assert store.path == get_settings().feedback_path
+    rid = _add(store, details="  The 2019 figure is wrong.\r\n ")
+    [r] = store.list()
+    assert (r.id, r.page, r.kinds, r.details) == (rid, "/en/border", ["wrong"], "The 2019 figure is wrong.")
+    raw = store.path.read_bytes()
+    assert b"10.0.0.1" not in raw  # only a keyed hash of the address is kept
+
+
+def test_second_report_within_a_minute_is_refused_then_accepted_later() -> None:
+    store = FeedbackStore()
+    _add(store)
+    with pytest.raises(FeedbackError) as e:
+        _add(store, at=T0 + dt.timedelta(seconds=30))
+    assert e.value.reason == "rate_limited"
+    assert "wait" in e.value.localized("en")
+    _add(store, client="10.0.0.2", at=T0 + dt.timedelta(seconds=30))  # another client is fine
+    _add(store, at=T0 + dt.timedelta(seconds=61))
+    assert len(store.list()) == 3
+
+
+def test_daily_cap_per_client() -> None:
+    store = FeedbackStore()
+    for i in range(DAILY_MAX):
+        _add(store, at=T0 + dt.timedelta(minutes=2 * i))
+    with pytest.raises(FeedbackError, match="many reports today"):
+        _add(store, at=T0 + dt.timedelta(minutes=2 * DAILY_MAX))
+    _add(store, at=T0 + dt.timedelta(days=1, minutes=2 * DAILY_MAX))
+
+
+@pytest.mark.parametrize(("kw", "reason"), [
+    ({"details": "x" * (MAX_DETAILS + 1)}, "too_long"),
+    ({"kinds": ["wrong", "hacked"]}, "invalid"),
+    ({"kinds": [], "details": "   "}, "empty"),
+    ({"page": "https://evil.example/"}, "invalid"),
+    ({"page": "//evil.example/"}, "invalid"),
+])
+def test_bad_reports_are_refused_and_nothing_is_stored(kw: dict, reason: str) -> None:
+    store = FeedbackStore()
+    with pytest.raises(FeedbackError) as e:
+        _add(store, **kw)
+    assert e.value.reason == reason
+    assert e.value.localized("fr") != ""
+    assert store.list() == []
+
+
+def test_csrf_tokens_are_signed_with_the_store_secret(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    store = FeedbackStore()
+    token = store.new_token()
+    assert len(token) == 40 and store.token_valid(token)
+    assert FeedbackStore().token_valid(token)  # the secret lives in the file: survives restarts
+    forged = token[:16] + "0" * 24
+    assert not store.token_valid(forged) and not store.token_valid("") and not store.token_valid(None)
+    other = FeedbackStore(path=tmp_path / "other.sqlite")
+    assert not other.token_valid(token)
+
+
+def test_cli_lists_reports_with_markup_printed_literally(monkeypatch: pytest.MonkeyPatch) -> None:
+    from canus.cli import app
+
+    store = FeedbackStore()
+    _add(store, details="[bold red]not markup[/] <script>alert(1)</script>")
+    runner = CliRunner()
+    result = runner.invoke(app, ["feedback", "list"], env={"COLUMNS": "200"})
+    assert result.exit_code == 0, result.output
+    assert "[bold red]not markup[/]" in result.output
+    assert "/en/border" in result.output
+    out = runner.invoke(app, ["feedback", "list", "--json"])
+    assert '"details": "[bold red]not markup[/] <script>alert(1)</script>"' in out.output
+    # The file is a plain SQLite database anyone can inspect.
+    with sqlite3.connect(store.path) as con:
+        assert con.execute("SELECT count(*) FROM reports").fetchone() == (1,)
+
+
+def test_cli_says_when_there_are_no_reports() -> None:
+    from canus.cli import app
+
+    result = CliRunner().invoke(app, ["feedback", "list", "--lang", "fr"])
+    assert result.exit_code == 0
+    assert "Aucun signalement" in result.output
