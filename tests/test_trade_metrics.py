@@ -217,6 +217,20 @@ def test_mirror_view_in_both_currencies(con: duckdb.DuckDBPyConnection) -> None:
     assert "1990" in t.summary["en"] and "1990" in t.summary["fr"]
 
 
+def test_mirror_annual_fallback_at_the_annual_rate(con: duckdb.DuckDBPyConnection) -> None:
+    con.execute("DROP TABLE statcan_12100011")
+    [r] = trade.mirror(con, "CAD").rows
+    # Annual 12-10-0173: exports 600 bn CAD. US imports 12 × 37 = 444 bn USD × 1.35 (annual
+    # mean rate) = 599.4 bn CAD; US exports 12 × 30 = 360 bn USD × 1.35 = 486 bn CAD.
+    assert r["ca_exports"] == 600 * B and r["us_imports"] == pytest.approx(599.4 * B)
+    assert r["us_exports"] == pytest.approx(486 * B)
+    [u] = trade.mirror(con, "USD").rows
+    # Canada's 600 bn CAD / 1.35 = 444.44 bn USD against the US 444 bn.
+    assert u["ca_exports"] == pytest.approx(600 * B / 1.35)
+    assert u["exports_gap"] == pytest.approx(444 * B - 600 * B / 1.35)
+    assert trade.mirror(con, "CAD", "month").rows == []
+
+
 def test_supply_chain_estimate(con: duckdb.DuckDBPyConnection) -> None:
     [r] = trade.supply_chain(con).rows
     # Classified exports 600 − 40 (C23, unclassified) = 560 bn. Inputs: C12 180 + C14 200

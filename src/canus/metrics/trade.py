@@ -57,8 +57,10 @@ MIRROR_CAUSES = {
         "other from the other's import records (an exchange in place since 1990): exports are "
         "valued at the point of departure and imports at the border, so inland freight "
         "moves the value; shipments that cross at the end of a month are counted in "
-        "different months; goods that pass through one country on their way from elsewhere "
-        "(re-exports) are treated differently; low-value shipments, goods for repair and some "
+        "different months; Canada credits its imports to the country where goods were made, "
+        "while US exports include goods made elsewhere and shipped on from the US "
+        "(re-exports), which is why US exports to Canada exceed Canada's imports from the US "
+        "by far more than the other way round; low-value shipments, goods for repair and some "
         "energy flows are covered differently; and converting currencies at monthly or "
         "annual average rates cannot reproduce the rate on each transaction day."
     ),
@@ -67,9 +69,12 @@ MIRROR_CAUSES = {
         "exportations vers l'autre à partir des données d'importation de l'autre (un échange "
         "en place depuis 1990) : les exportations sont évaluées au point de départ et les "
         "importations à la frontière, de sorte que le transport intérieur déplace la valeur; "
-        "les envois qui traversent en fin de mois sont comptés dans des mois différents; les "
-        "marchandises qui transitent par un pays en provenance d'ailleurs (réexportations) "
-        "sont traitées différemment; les envois de faible valeur, les biens envoyés en "
+        "les envois qui traversent en fin de mois sont comptés dans des mois différents; le "
+        "Canada attribue ses importations au pays où les biens ont été fabriqués, alors que "
+        "les exportations américaines comprennent des biens fabriqués ailleurs et réexpédiés "
+        "depuis les États-Unis (réexportations), ce qui explique que les exportations "
+        "américaines vers le Canada dépassent de beaucoup plus les importations canadiennes "
+        "en provenance des États-Unis que dans l'autre sens; les envois de faible valeur, les biens envoyés en "
         "réparation et certains flux d'énergie sont couverts différemment; enfin, convertir "
         "les devises aux taux moyens mensuels ou annuels ne peut reproduire le taux du jour "
         "de chaque transaction."
@@ -602,8 +607,12 @@ def mirror(con: duckdb.DuckDBPyConnection, currency: str = "CAD",
         Column("cad_per_usd", "Canadian dollars per US dollar", "rate"),
     ]
     mid = f"trade-mirror-{frequency}"
-    if not (has_tables(con, T011, "fred_excaus")
+    if not (has_tables(con, "fred_excaus")
             and (has_tables(con, "fred_impca") or has_tables(con, "fred_expca"))):
+        return _empty(mid, title, MIRROR_DEF, columns)
+    if not has_tables(con, T011):
+        if frequency == "year" and has_tables(con, T173):
+            return _mirror_annual(con, cur, mid, title, columns)
         return _empty(mid, title, MIRROR_DEF, columns)
     rates = {p: v for p, v in con.execute(
         "SELECT period, value FROM fred_excaus WHERE value IS NOT NULL").fetchall()}
@@ -635,16 +644,63 @@ def mirror(con: duckdb.DuckDBPyConnection, currency: str = "CAD",
             rows.append(row)
     else:
         rows = months
-    for r in rows:
-        for a, b, g in (("ca_exports", "us_imports", "exports_gap"),
-                        ("ca_imports", "us_exports", "imports_gap")):
-            r[g] = r[b] - r[a] if r[a] is not None and r[b] is not None else None
-            r[g + "_pct"] = r[g] / r[a] if r[g] is not None and r[a] else None
+    _gaps(rows)
     srcs = [S011, "fred-EXCAUS"] + [s for s, t in (("fred-IMPCA", "fred_impca"),
                                                    ("fred-EXPCA", "fred_expca"))
                                     if has_tables(con, t)]
     return MetricTable(id=mid, title=title, definition=MIRROR_DEF, columns=columns, rows=rows,
                        provenance=provenance(con, *srcs), summary=dict(MIRROR_CAUSES))
+
+
+def _gaps(rows: list[dict[str, Any]]) -> None:
+    for r in rows:
+        for a, b, g in (("ca_exports", "us_imports", "exports_gap"),
+                        ("ca_imports", "us_exports", "imports_gap")):
+            r[g] = r[b] - r[a] if r[a] is not None and r[b] is not None else None
+            r[g + "_pct"] = r[g] / r[a] if r[g] is not None and r[a] else None
+
+
+def _mirror_annual(con: duckdb.DuckDBPyConnection, cur: str, mid: str, title: str,
+                   columns: list[Column]) -> MetricTable:
+    """Without the monthly table: annual 12-10-0173 against 12 months of FRED, at the annual
+    average rate (coarser than month-by-month conversion; said in the definition)."""
+    rates = annual_rates(con)
+    ca = {int(y): (e, i) for y, e, i in con.execute(f"""
+        SELECT year(period), sum(value) FILTER (WHERE trade = 'Export'),
+               sum(value) FILTER (WHERE trade = 'Import')
+        FROM {T173}
+        WHERE geo = 'Canada' AND trading_partner = '{US}' AND {NAPCS} = 'All sections'
+        GROUP BY 1
+    """).fetchall()}
+    us: dict[int, dict[str, float]] = {}
+    for table, key in (("fred_impca", "us_imports"), ("fred_expca", "us_exports")):
+        if has_tables(con, table):
+            for y, v in con.execute(f"""
+                SELECT year(period), sum(value_base) FROM {table}
+                GROUP BY 1 HAVING count(value_base) = 12
+            """).fetchall():
+                us.setdefault(int(y), {})[key] = float(v)
+    rows: list[dict[str, Any]] = []
+    for y in sorted(set(ca) & set(us) & set(rates)):
+        rate = rates[y]
+        rows.append({"year": y, "cad_per_usd": rate,
+                     "ca_exports": _conv(ca[y][0], "CAD", cur, rate),
+                     "ca_imports": _conv(ca[y][1], "CAD", cur, rate),
+                     "us_imports": _conv(us[y].get("us_imports"), "USD", cur, rate),
+                     "us_exports": _conv(us[y].get("us_exports"), "USD", cur, rate)})
+    _gaps(rows)
+    srcs = [S173, "fred-EXCAUS"] + [s for s, t in (("fred-IMPCA", "fred_impca"),
+                                                   ("fred-EXPCA", "fred_expca"))
+                                    if has_tables(con, t)]
+    definition = MIRROR_DEF + " " + MIRROR_ANNUAL_NOTE
+    return MetricTable(id=mid, title=title, definition=definition, columns=columns, rows=rows,
+                       provenance=provenance(con, *srcs), summary=dict(MIRROR_CAUSES))
+
+
+MIRROR_ANNUAL_NOTE = (
+    "Without Statistics Canada's monthly table, annual totals are compared and converted at "
+    "the annual average exchange rate."
+)
 
 
 # ---------------------------------------------------------------------------- supply chains
