@@ -55,6 +55,7 @@ HEADERS: dict[str, dict[str, tuple[str, ...]]] = {
     },
 }
 DELIMITER = {"en": ",", "fr": ";"}
+LOAD_MEMORY_LIMIT = "256MB"
 
 
 def slug(text: str) -> str:
@@ -299,10 +300,16 @@ def load_table(
                     member_rows(en_meta, fr_meta))
 
     csv_path = extract_data(data, work_dir)
+    # A cap on DuckDB's buffer pool keeps a load of millions of rows within a few hundred MB
+    # (it spills to disk instead); the connection's own limit is put back afterwards.
+    previous = con.execute("SELECT current_setting('memory_limit')").fetchone()
+    con.execute(f"SET memory_limit = '{LOAD_MEMORY_LIMIT}'")
     try:
         return _load_rows(con, table, data, header, dims, other_dims, csv_path, source_id,
                           snapshot_sha256, where)
     finally:
+        if previous and previous[0]:
+            con.execute(f"SET memory_limit = {sql_str(str(previous[0]))}")
         csv_path.unlink(missing_ok=True)
 
 
