@@ -13,7 +13,7 @@ from canus import sources
 from canus.errors import CanusError, FetchError
 from canus.settings import Settings, get_settings
 from canus.sources.base import Snapshot, Source
-from canus.sources.fetch import Progress, fetch_source, http_client
+from canus.sources.fetch import LazyClient, Progress, fetch_source
 from canus.warehouse import Warehouse, combined_sha256
 
 Status = Literal["updated", "unchanged", "failed", "skipped"]
@@ -45,7 +45,8 @@ def update(
     results: dict[str, UpdateResult] = {}
     jobs: list[tuple[Source, dict[str, Snapshot]]] = []
 
-    with http_client(settings) as client:
+    with LazyClient(settings) as lazy:
+        client: httpx.Client = lazy  # type: ignore[assignment]
         for sid in wanted:
             try:
                 source = sources.get(sid)

@@ -1,4 +1,8 @@
-"""``canus check`` and ``canus editions``: the claims register on the command line."""
+"""``canus check`` and ``canus editions``: the claims register on the command line.
+
+Imported by every ``canus`` command to register these two, so the checker, the registries
+and the warehouse are imported only when one of them runs.
+"""
 
 from __future__ import annotations
 
@@ -6,19 +10,19 @@ import contextlib
 import json
 from collections.abc import Iterator
 from enum import StrEnum
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
-import duckdb
 import typer
 from rich.console import Console
 from rich.table import Table
 
-from canus.claims.checker import Result, check_all, exit_code
-from canus.claims.editions import as_dict as editions_dict
 from canus.i18n import _, fmt_number
-from canus.metrics import format_value
 from canus.settings import get_settings
-from canus.warehouse import Warehouse
+
+if TYPE_CHECKING:
+    import duckdb
+
+    from canus.claims.checker import Result
 
 COLOURS = {"supported": "green", "outdated": "yellow", "contradicted": "red",
            "not_checkable": "bright_black"}
@@ -45,6 +49,8 @@ def _lang(lang: str | None) -> str:
 @contextlib.contextmanager
 def _warehouse() -> Iterator[duckdb.DuckDBPyConnection | None]:
     # No warehouse is a normal state: metric claims then say what they are waiting for.
+    from canus.warehouse import Warehouse
+
     wh = Warehouse()
     if not wh.exists():
         yield None
@@ -54,6 +60,8 @@ def _warehouse() -> Iterator[duckdb.DuckDBPyConnection | None]:
 
 
 def run_check(lang: str) -> list[Result]:
+    from canus.claims.checker import check_all
+
     with _warehouse() as con:
         return check_all(con)
 
@@ -62,6 +70,8 @@ def _figure(value: float, unit: str, lang: str) -> str:
     if unit == "year":
         return str(int(value))
     if unit in ("CAD", "USD", "percent"):
+        from canus.metrics import format_value
+
         return format_value(value, unit, lang)
     digits = 0 if float(value).is_integer() or abs(value) >= 100 else 2
     return fmt_number(value, lang, digits)
@@ -98,10 +108,12 @@ def print_table(results: list[Result], lang: str, console: Console) -> None:
 
 
 def register(app: typer.Typer) -> None:
-    @app.command("check")
+    @app.command("check", help=_(
+        "Check every claim of the page against the warehouse and the registries.", LANG))
     def check(fmt: FormatOpt = CheckFormat.table, strict: StrictOpt = False,
               lang: LangOpt = None) -> None:
-        """Check every claim of the page against the warehouse and the registries."""
+        from canus.claims.checker import exit_code
+
         lang = _lang(lang)
         results = run_check(lang)
         if fmt is CheckFormat.json:
@@ -111,9 +123,11 @@ def register(app: typer.Typer) -> None:
             print_table(results, lang, Console())
         raise typer.Exit(exit_code(results, strict))
 
-    @app.command("editions")
+    @app.command("editions", help=_(
+        "Compare the page's two editions: sections, changed figures, agreements cited.", LANG))
     def editions(fmt: FormatOpt = CheckFormat.table, lang: LangOpt = None) -> None:
-        """Compare the page's two editions: sections, changed figures, agreements cited."""
+        from canus.claims.editions import as_dict as editions_dict
+
         lang = _lang(lang)
         data = editions_dict(lang)
         if fmt is CheckFormat.json:

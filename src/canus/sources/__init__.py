@@ -1,19 +1,34 @@
 """The registry of sources: every dataset canus reads, by id.
 
-A static source is a module-level ``SOURCE``; a family of sources (one per Statistics Canada
-table, one per FRED series) registers a factory for its id prefix and a list of the members
-canus uses by default.
+A static source is a module-level ``SOURCE`` that registers itself; a family of sources (one
+per Statistics Canada table, one per FRED series) registers a factory for its id prefix and the
+members canus uses by default. Modules are imported only when a source of theirs is asked for,
+so ``canus update bts-border-crossings`` does not pay for every other publisher's client.
 """
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Callable
 
 from canus.errors import CanusError
-from canus.sources import bts_border_crossings
 from canus.sources.base import Source
 
-_STATIC: dict[str, Source] = {s.id: s for s in (bts_border_crossings.SOURCE,)}
+#: Where each source lives: exact ids, then id prefixes of families. Order is the default order.
+MODULES: dict[str, str] = {
+    "bts-border-crossings": "canus.sources.bts_border_crossings",
+    "census-trade": "canus.sources.census_trade",
+    "cer-electricity-trade": "canus.sources.cer_electricity",
+    "great-lakes-water-levels": "canus.sources.great_lakes",
+    "air-emissions": "canus.sources.air_emissions",
+    "natural-earth-countries": "canus.sources.natural_earth",
+}
+FAMILY_MODULES: dict[str, str] = {
+    "statcan-": "canus.sources.statcan",
+    "fred-": "canus.sources.fred",
+}
+
+_STATIC: dict[str, Source] = {}
 _FACTORIES: dict[str, Callable[[str], Source | None]] = {}
 _DEFAULT_FAMILY_MEMBERS: list[str] = []
 
@@ -29,17 +44,33 @@ def register_family(prefix: str, factory: Callable[[str], Source | None], defaul
             _DEFAULT_FAMILY_MEMBERS.append(sid)
 
 
+def _import(module: str) -> None:
+    importlib.import_module(module)
+
+
+def load_all() -> None:
+    for module in [*MODULES.values(), *FAMILY_MODULES.values()]:
+        _import(module)
+
+
 def default_ids() -> list[str]:
     """The sources ``canus update`` fetches when none are named."""
-    return list(_STATIC) + [s for s in _DEFAULT_FAMILY_MEMBERS if s not in _STATIC]
+    load_all()
+    static = [sid for sid in MODULES if sid in _STATIC]
+    static += [sid for sid in _STATIC if sid not in static]
+    return static + [s for s in _DEFAULT_FAMILY_MEMBERS if s not in _STATIC]
 
 
 def get(source_id: str) -> Source:
+    if source_id not in _STATIC and source_id in MODULES:
+        _import(MODULES[source_id])
     if source_id in _STATIC:
         return _STATIC[source_id]
-    for prefix, factory in _FACTORIES.items():
+    for prefix, module in FAMILY_MODULES.items():
         if source_id.startswith(prefix):
-            src = factory(source_id)
+            if prefix not in _FACTORIES:
+                _import(module)
+            src = _FACTORIES[prefix](source_id)
             if src is not None:
                 return src
     raise CanusError(
@@ -50,20 +81,3 @@ def get(source_id: str) -> Source:
 
 def all_default() -> list[Source]:
     return [get(s) for s in default_ids()]
-
-
-def _load_families() -> None:
-    # Families live in their own modules; importing them registers them.
-    import importlib
-
-    for module in ("canus.sources.statcan", "canus.sources.fred", "canus.sources.census_trade",
-                   "canus.sources.cer_electricity", "canus.sources.great_lakes",
-                   "canus.sources.air_emissions", "canus.sources.natural_earth"):
-        try:
-            importlib.import_module(module)
-        except ModuleNotFoundError as e:
-            if e.name != module:
-                raise
-
-
-_load_families()

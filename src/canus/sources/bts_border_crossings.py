@@ -20,6 +20,7 @@ from __future__ import annotations
 import duckdb
 
 from canus.errors import LayoutError
+from canus.sources import register
 from canus.sources.base import LICENCES, LoadResult, RemoteFile, Snapshot, Source
 from canus.sources.csvutil import header, sql_str
 
@@ -174,3 +175,5 @@ SOURCE = Source(
         "les voyages aériens ne sont pas comptés.",
     },
 )
+
+register(SOURCE)
