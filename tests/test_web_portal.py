@@ -25,7 +25,9 @@ def client(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> TestClient:
 
 
 def _ids(html: str) -> set[str]:
-    return set(re.findall(r'\sid="([^"]+)"', html))
+    ids = re.findall(r'\sid="([^"]+)"', html)
+    assert len(ids) == len(set(ids)), sorted({i for i in ids if ids.count(i) > 1})
+    return set(ids)
 
 
 @pytest.mark.parametrize("lang", ["en", "fr"])
@@ -66,7 +68,7 @@ def test_sections_without_data_name_the_source_that_will_fill_them(client: TestC
 
 def test_border_page_has_ports_map_sized_by_traffic_with_a_text_list(client: TestClient) -> None:
     html = client.get("/en/border").text
-    svg = re.search(r'<svg[^>]*class="map" id="map-ports".*?</svg>', html, re.S)
+    svg = re.search(r'<svg[^>]*class="map" id="map-ports-svg".*?</svg>', html, re.S)
     assert svg
     # Outline from the Natural Earth fixture, drawn on the server.
     assert svg.group(0).count('class="land focus"') >= 2

@@ -205,7 +205,7 @@ def render_map(
         body.append(f"{shape}<title>{escape(label)}</title>{end}")
     tid, did = f"{map_id}-title", f"{map_id}-desc"
     return (
-        f'<svg xmlns="http://www.w3.org/2000/svg" class="map" id={quoteattr(map_id)} '
+        f'<svg xmlns="http://www.w3.org/2000/svg" class="map" id={quoteattr(map_id + "-svg")} '
         f'viewBox="0 0 {width} {height}" role="img" aria-labelledby="{tid} {did}">'
         f'<title id="{tid}">{escape(title)}</title><desc id="{did}">{escape(description)}</desc>'
         + "".join(body) + "</svg>"
