@@ -17,7 +17,10 @@ from bench.harness import Measure, measure
 BARE = """
 import duckdb, sys
 con = duckdb.connect(sys.argv[2])
-con.execute("CREATE OR REPLACE TABLE t AS SELECT * FROM read_csv(?) WHERE \\"Border\\" = 'US-Canada Border'", [sys.argv[1]])
+con.execute(
+    "CREATE OR REPLACE TABLE t AS SELECT * FROM read_csv(?) WHERE \\"Border\\" = 'US-Canada Border'",
+    [sys.argv[1]],
+)
 con.close()
 """
 PANDAS = """
