@@ -62,3 +62,17 @@ def test_sources_lists_licence_rows_and_vintage(mirror: Path) -> None:
     assert "Public domain" in bts["licence"] and bts["retrieved_at"]
     r = runner.invoke(app, ["sources", "--format", "json", "--lang", "fr"])
     assert "Domaine public" in {s["id"]: s for s in json.loads(r.stdout)}["bts-border-crossings"]["licence"]
+
+
+def test_source_without_its_key_is_skipped_with_help_in_each_language() -> None:
+    from canus import sources
+
+    help_texts = sources.get("census-trade").requires_help
+    r = runner.invoke(app, ["update", "census-trade"])
+    assert r.exit_code == 0, r.output
+    flat = " ".join(r.stdout.split())
+    assert "skipped" in flat and "CANUS_CENSUS_API_KEY" in flat
+    assert " ".join(help_texts["en"].split())[:30] in flat
+    r = runner.invoke(app, ["update", "census-trade", "--lang", "fr"])
+    flat = " ".join(r.stdout.split())
+    assert "ignorée" in flat and " ".join(help_texts["fr"].split())[:30] in flat

@@ -113,14 +113,22 @@ def update(
         "failed": ("red", _("failed", lang)),
         "skipped": ("yellow", _("skipped", lang)),
     }
+    problems = []
     for r in results:
         colour, word = labels[r.status]
-        detail = r.error.localized(lang) if r.error else (
-            _(r.reason, lang) if r.reason else "")
+        if r.error:
+            problems.append((colour, r.error.localized(lang)))
+            detail = _("see below ({n})", lang, n=len(problems))
+        else:
+            detail = _(r.reason, lang) if r.reason else ""
         table.add_row(r.source_id, f"[{colour}]{word}[/]",
                       fmt_number(r.rows, lang) if r.rows is not None else "—", r.as_of or "—",
                       detail)
     console.print(table)
+    # Messages in full below the table: addresses and advice must not be cut to a column width.
+    for i, (colour, message) in enumerate(problems, 1):
+        console.print(f"[{colour}]({i})[/] ", end="")
+        console.print(message, markup=False, soft_wrap=True)
     console.print(_("Done in {seconds} s.", lang,
                     seconds=fmt_number(time.perf_counter() - started, lang, 1)))
     failed = [r for r in results if r.status == "failed"]

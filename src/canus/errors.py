@@ -11,12 +11,17 @@ class CanusError(Exception):
     def __init__(self, message: str, /, **params: object) -> None:
         self.message = message
         self.params = params
-        super().__init__(message.format(**params) if params else message)
+        super().__init__(self.localized("en"))
 
     def localized(self, lang: str) -> str:
-        # Fields that are themselves catalogue entries (the "problem" of a failed download) are
-        # translated too; names, addresses and numbers pass through unchanged.
-        params = {k: known(v, lang) if isinstance(v, str) else v for k, v in self.params.items()}
+        # A field given in both languages ({"en": …, "fr": …}) is taken in the reader's; a field
+        # that is itself a catalogue entry (the "problem" of a failed download) is translated;
+        # names, addresses and numbers pass through unchanged.
+        params = {}
+        for k, v in self.params.items():
+            if isinstance(v, dict) and "en" in v:
+                v = v.get(lang) or v["en"]
+            params[k] = known(v, lang) if isinstance(v, str) else v
         return _(self.message, lang, **params)
 
 

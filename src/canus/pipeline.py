@@ -59,7 +59,7 @@ def update(
                     error=CanusError(
                         "{source}: skipped, no {setting} set. {help}",
                         source=sid, setting="CANUS_" + source.requires.upper(),
-                        help=source.requires_help.get("en", ""),
+                        help=source.requires_help or "",
                     ),
                 )
                 continue
