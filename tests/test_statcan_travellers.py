@@ -101,3 +101,39 @@ def test_group_and_mode_of_published_names() -> None:
     assert travellers._group("Residents of countries other than the United States of America, air") \
         == "other_residents"
     assert travellers._mode("United States of America residents, water") == "water"
+
+
+def test_crosswalk_file() -> None:
+    rows = travellers.port_crosswalk()
+    codes = {r["bts_port_code"] for r in rows}
+    assert len(codes) >= 20
+    for r in rows:
+        assert len(r["bts_port_code"]) == 4 and r["bts_port_code"].isdigit()
+        assert r["us_source"].startswith("https://") and r["ca_source"].startswith("https://")
+        assert r["us_accessed"] and r["ca_crossing_name"] and r["ca_province"]
+    assert len({r["crossing_id"] for r in rows}) == len(rows)
+
+
+def test_crosswalk_covers_the_20_busiest_bts_ports(shared_data: Path) -> None:
+    src = shared_data / "bts-border-crossings" / "Border_Crossing_Entry_Data.csv.gz"
+    busiest = duckdb.connect().execute(f"""
+        SELECT lpad(CAST("Port Code" AS VARCHAR), 4, '0') AS code, sum("Value") AS people
+        FROM read_csv('{src}')
+        WHERE "Border" = 'US-Canada Border' AND "Date" LIKE '%-24'
+          AND "Measure" IN ('Personal Vehicle Passengers', 'Bus Passengers', 'Train Passengers',
+                            'Pedestrians')
+        GROUP BY code ORDER BY people DESC LIMIT 20""").fetchall()
+    assert len(busiest) == 20
+    codes = {r["bts_port_code"] for r in travellers.port_crosswalk()}
+    assert {c for c, _ in busiest} <= codes
+
+
+def test_facing_ports(mirror: Path) -> None:
+    _add_bts(mirror)
+    pipeline.update(["bts-border-crossings"])
+    with Warehouse().read() as con:
+        table = travellers.facing_ports(con, 2024)
+    blaine = next(r for r in table.rows if r["bts_port_code"] == "3004")
+    assert blaine["into_us_per_day"] == pytest.approx(200.0)
+    assert "Pacific Highway" in blaine["ca_crossings"] and blaine["into_canada_per_day"] is None
+    assert travellers.facing_ports(duckdb.connect()).rows == []

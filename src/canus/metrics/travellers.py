@@ -14,7 +14,9 @@ persons entering the United States at land ports only.
 from __future__ import annotations
 
 import calendar
+import csv
 from collections import defaultdict
+from pathlib import Path
 from typing import Any
 
 import duckdb
@@ -253,3 +255,56 @@ def both_directions(con: duckdb.DuckDBPyConnection) -> MetricTable:
     return MetricTable(id="travellers-both-directions", title=title, definition=BOTH_DEFINITION,
                        columns=BOTH_COLUMNS, rows=rows,
                        provenance=provenance(con, BTS_ID, SOURCE_ID))
+
+
+CROSSWALK = Path(__file__).resolve().parents[1] / "registry" / "data" / "port_crosswalk.csv"
+FACING_DEFINITION = (
+    "Facing ports of the busiest crossings, with the people entering the United States at each "
+    "US port (BTS). The Canadian side names the facing Canada Border Services Agency crossing; "
+    "Canada publishes no open count of travellers by port, so the into-Canada column stays "
+    "empty until such a count is available."
+)
+FACING_COLUMNS = [
+    Column("us_port_name", "US port", "text"),
+    Column("bts_port_code", "BTS port code", "code"),
+    Column("ca_crossings", "Facing Canadian crossings", "text"),
+    Column("into_us_per_day", "Into the US, people per day (BTS)", "per_day"),
+    Column("into_canada_per_day", "Into Canada, travellers per day", "per_day"),
+]
+
+
+def port_crosswalk() -> list[dict[str, str]]:
+    """Rows of ``registry/data/port_crosswalk.csv`` (BTS port code kept as 4 characters)."""
+    with CROSSWALK.open(encoding="utf-8", newline="") as f:
+        return list(csv.DictReader(f))
+
+
+def facing_ports(con: duckdb.DuckDBPyConnection, year: int | None = None) -> MetricTable:
+    """Each US port of the crosswalk beside its facing Canadian crossings, for ``year``."""
+    title = "Facing ports on the Canada–US border"
+    if not has_tables(con, "border_crossings", "ports"):
+        return _empty("travellers-facing-ports", title, FACING_DEFINITION, FACING_COLUMNS, con,
+                      BTS_ID)
+    year = year or border_metrics.latest_complete_year(con)
+    facing: dict[str, list[str]] = defaultdict(list)
+    names: dict[str, str] = {}
+    for row in port_crosswalk():
+        facing[row["bts_port_code"]].append(row["ca_crossing_name"])
+        names[row["bts_port_code"]] = row["us_port_name"]
+    # Per day over the months the port reported, month by month, so a gap is not a zero.
+    people = dict(con.execute(f"""
+        WITH monthly AS (
+            SELECT port_code, period, sum(value) AS people
+            FROM border_crossings
+            WHERE year(period) = ?
+              AND measure IN {border_metrics._in(border_metrics.PEOPLE_MEASURES)}
+            GROUP BY port_code, period)
+        SELECT port_code, sum(people) / sum(day(last_day(period)))
+        FROM monthly GROUP BY port_code""", [year]).fetchall()) if year else {}
+    rows = [{"us_port_name": names[code], "bts_port_code": code,
+             "ca_crossings": "; ".join(facing[code]), "into_us_per_day": people.get(code),
+             "into_canada_per_day": None} for code in facing]
+    rows.sort(key=lambda r: -(r["into_us_per_day"] or 0))
+    return MetricTable(id="travellers-facing-ports", title=title, definition=FACING_DEFINITION,
+                       columns=FACING_COLUMNS, rows=rows, provenance=provenance(con, BTS_ID),
+                       summary={"year": str(year) if year else ""})
