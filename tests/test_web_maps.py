@@ -48,7 +48,7 @@ def test_frame_fits_the_extent_inside_the_box() -> None:
 def test_outline_draws_features_in_view_and_marks_focus_countries() -> None:
     paths = outline_paths(SQUARE, Frame(BORDER_REGION))
     classes = [c for c, _ in paths]
-    assert classes == ["land focus", "land other"]
+    assert classes == ["land focus can", "land other"]
     d = paths[0][1]
     assert d.startswith("M") and d.endswith("Z") and d.count("L") >= 3
     assert outline_paths(None, Frame(BORDER_REGION)) == []

@@ -21,6 +21,10 @@ KINDS = {
 OPERATORS = {"canada": "Canada in the United States", "united_states": "The United States in Canada"}
 
 
+def _place(label: str, city: str) -> str:
+    return label if city in label else f"{label} ({city})"
+
+
 def build(con: duckdb.DuckDBPyConnection | None, lang: str) -> PageModel:
     page = PageModel(
         section_id="diplomacy",
@@ -41,7 +45,7 @@ def build(con: duckdb.DuckDBPyConnection | None, lang: str) -> PageModel:
     for d in reg.declared_counts:
         page.figures.append(KeyFigure(label=d.label.get(lang), value=fmt_number(d.value, lang),
                                       note=_("As the operator publishes it.", lang)))
-    points = [Point(m.id, f"{m.label.get(lang)} ({m.city})", m.lon, m.lat,
+    points = [Point(m.id, _place(m.label.get(lang), m.city), m.lon, m.lat,
                     kind="mission" if m.operator == "canada" else "mission-us")
               for m in reg.missions]
     page.extra["maps"] = [make_map(

@@ -166,7 +166,9 @@ def outline_paths(geojson: dict[str, Any] | None, frame: Frame) -> list[tuple[st
             continue
         d = _path(rings, frame, close=not lines)
         if d:
-            cls = "boundary" if lines else ("land focus" if iso in FOCUS or not iso else "land other")
+            cls = ("boundary" if lines else
+                   f"land focus {iso.lower()}" if iso in FOCUS else "land focus" if not iso
+                   else "land other")
             out.append((cls, d))
     return out
 

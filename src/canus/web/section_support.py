@@ -61,14 +61,14 @@ def fact_table(
         if not f.confirmed:
             note = (_("Not yet confirmed against its source.", lang) + " " + note).strip()
         row.update({"publisher": f.source.publisher, "source_url": f.source.url,
-                    "accessed": f.source.accessed, "note": note})
+                    "accessed": f.source.accessed.isoformat(), "note": note})
         rows.append(row)
     return MetricTable(
         id=table_id, title=title, definition=definition,
         columns=[Column("label", "Name", "text"), *columns,
                  Column("publisher", "Cited source", "text"),
                  Column("source_url", "Address", "url"),
-                 Column("accessed", "Consulted", "date"),
+                 Column("accessed", "Consulted", "code"),
                  Column("note", "Note", "text")],
         rows=rows, provenance=[],
     )
