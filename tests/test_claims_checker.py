@@ -78,10 +78,10 @@ def test_not_checkable_names_missing_source_and_missing_period(tmp_path: Path) -
     con = attach_readonly(empty)
     r = check_claim(CLAIM, con)
     con.close()
-    assert r.verdict == "not_checkable" and "bts-border-crossings" in (r.missing or "")
-    assert check_claim(CLAIM, None).missing and "canus update" in check_claim(CLAIM, None).missing
+    assert r.verdict == "not_checkable" and "bts-border-crossings" in (r.missing_text() or "")
+    assert check_claim(CLAIM, None).missing_text() and "canus update" in (check_claim(CLAIM, None).missing_text() or "")
     r = verdict(tmp_path, {2019: 1000})
-    assert r.verdict == "not_checkable" and "2022" in (r.missing or "")
+    assert r.verdict == "not_checkable" and "2022" in (r.missing_text() or "")
     assert r.latest_period == "2019"
 
 
@@ -110,7 +110,7 @@ def test_registry_claims_without_a_warehouse() -> None:
     # The page is not evidence for itself.
     assert results["honorary-consuls-14"].verdict == "not_checkable"
     assert results["people-per-day-prepandemic"].verdict == "not_checkable"
-    assert "24-10-0053" in (results["people-per-day-prepandemic"].missing or "")
+    assert "24-10-0053" in (results["people-per-day-prepandemic"].missing_text() or "")
 
 
 def test_cli_check_json_and_strict(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -20,6 +20,7 @@ import duckdb
 
 from canus.claims import observations as obs
 from canus.claims.models import PAGE_URL, Claim, load_claims
+from canus.claims.observations import Msg
 from canus.claims.qualifiers import effective_tolerance, holds
 from canus.i18n import _
 from canus.metrics import provenance
@@ -33,6 +34,15 @@ VERDICT_LABELS = {
     "contradicted": "contradicted",
     "not_checkable": "not yet checkable",
 }
+
+
+BASIS_NOTES = {
+    "proxy": "This verdict rests on a related measure whose definition differs from the "
+             "page's; the definitions say how.",
+    "estimate": "This verdict rests on an estimate, not a measurement; the method and its "
+                "limits are in {method}.",
+}
+BASIS_LABELS = {"proxy": "on a related measure", "estimate": "on an estimate"}
 
 
 @dataclass
@@ -49,12 +59,27 @@ class Result:
     vintage: dict[str, str | None] = field(default_factory=dict)
     facts: list[dict[str, Any]] = field(default_factory=list)
     tolerance: float | None = None
-    missing: str | None = None
-    #: English reasons and caveats; rendered through the catalogue.
-    notes: list[str] = field(default_factory=list)
+    #: What the check is waiting for, named (rendered through the catalogue).
+    missing: Msg | None = None
+    #: Source ids of what is missing, for machines.
+    missing_ids: list[str] = field(default_factory=list)
+    #: Reasons and caveats, rendered through the catalogue.
+    notes: list[Msg] = field(default_factory=list)
+    detail: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def basis(self) -> str:
+        return self.claim.check.basis
 
     def verdict_label(self, lang: str) -> str:
-        return _(VERDICT_LABELS[self.verdict], lang)
+        label = _(VERDICT_LABELS[self.verdict], lang)
+        if self.verdict != "not_checkable" and self.basis in BASIS_LABELS:
+            return _("{verdict}, {basis}", lang, verdict=label,
+                     basis=_(BASIS_LABELS[self.basis], lang))
+        return label
+
+    def missing_text(self, lang: str = "en") -> str | None:
+        return None if self.missing is None else self.missing.render(lang)
 
     def as_dict(self, lang: str = "en") -> dict[str, Any]:
         c = self.claim
@@ -67,6 +92,8 @@ class Result:
             "check": c.check.model_dump(),
             "verdict": self.verdict,
             "verdict_label": self.verdict_label(lang),
+            "basis": self.basis,
+            "method": c.check.method,
             "value": self.value,
             "unit": self.unit,
             "period": self.period,
@@ -76,8 +103,10 @@ class Result:
             "vintage": self.vintage,
             "registry_facts": self.facts,
             "tolerance": self.tolerance,
-            "missing_source": self.missing,
-            "notes": [_(n, lang) for n in self.notes],
+            "missing_source": self.missing_text(lang),
+            "missing_source_ids": self.missing_ids,
+            "notes": [n.render(lang) for n in self.notes],
+            "detail": self.detail,
             "definitions": c.definitions.get(lang),
             "page": c.page[lang],  # type: ignore[index]
         }
@@ -85,9 +114,12 @@ class Result:
 
 def check_claim(claim: Claim, con: duckdb.DuckDBPyConnection | None) -> Result:
     tol = effective_tolerance(claim.figure.qualifier, claim.check.tolerance)
-    if claim.check.kind == "registry":
-        return _check_registry(claim, tol)
-    return _check_metric(claim, con, tol)
+    res = (_check_registry(claim, tol) if claim.check.kind == "registry"
+           else _check_metric(claim, con, tol))
+    note = BASIS_NOTES.get(claim.check.basis)
+    if note and res.verdict != "not_checkable":
+        res.notes.insert(0, Msg(note, {"method": claim.check.method or ""}))
+    return res
 
 
 def check_all(con: duckdb.DuckDBPyConnection | None,
@@ -100,11 +132,13 @@ def _ok(claim: Claim, value: float) -> bool:
 
 
 def _check_registry(claim: Claim, tol: float | None) -> Result:
+    target = claim.check.target
     try:
-        o = obs.observe_registry(claim.check.target, claim.check.reduce, claim.figure.period)
+        o = obs.observe_registry(target, claim.check.reduce, claim.figure.period)
     except (RegistryError, AttributeError, ValueError) as e:
         return Result(claim, "not_checkable", tolerance=tol,
-                      missing=f"registry fact {claim.check.target} ({e})")
+                      missing=Msg("registry fact {target} ({problem})",
+                                  {"target": target, "problem": str(e)}))
     res = Result(claim, "supported", value=o.value, unit=o.unit, period=claim.figure.period,
                  source_ids=list(o.source_ids), facts=list(o.facts), tolerance=tol)
     # A registry's vintage is when its citations were last read.
@@ -112,16 +146,23 @@ def _check_registry(claim: Claim, tol: float | None) -> Result:
                    for sid in o.source_ids}
     if o.facts and all(f["url"] in PAGE_URL.values() for f in o.facts):
         res.verdict = "not_checkable"
-        res.missing = f"an independent source for {claim.check.target}"
-        res.notes.append("The only citation canus holds for this fact is the page itself.")
+        # The page's own figure is not something canus found: keep it out of "value".
+        res.detail["page_only_value"], res.value = res.value, None
+        res.missing = Msg("an independent source for {target}", {"target": target})
+        res.notes.append(Msg("The only citation canus holds for this fact is the page itself."))
         return res
     # A source that itself states the same bound ("more than 300") supports the claim.
     same_bound = (o.detail.get("qualifier") == claim.figure.qualifier
                   and o.value == claim.figure.value)
-    if not same_bound and not _ok(claim, o.value):
+    if same_bound:
+        res.detail["source_qualifier"] = o.detail.get("qualifier")
+        res.notes.append(Msg("The source states the same bound as the page ({qualifier} "
+                             "{value}), which canus reads as support.",
+                             {"qualifier": Msg(claim.figure.qualifier), "value": o.value}))
+    elif not _ok(claim, o.value):
         res.verdict = "contradicted"
     if any(not f["confirmed"] for f in o.facts):
-        res.notes.append("Rests on a registry fact not yet confirmed against its source.")
+        res.notes.append(Msg("Rests on a registry fact not yet confirmed against its source."))
     return res
 
 
@@ -130,13 +171,14 @@ def _check_metric(claim: Claim, con: duckdb.DuckDBPyConnection | None,
     target = claim.check.target
     observe = obs.METRICS.get(target)
     if observe is None:
-        return Result(claim, "not_checkable", tolerance=tol, missing=f"unknown metric {target}")
+        return Result(claim, "not_checkable", tolerance=tol,
+                      missing=Msg("unknown metric {target}", {"target": target}))
     try:
         own = observe(con, claim.figure.period)
         latest = observe(con, None)
     except obs.MissingSource as e:
-        return Result(claim, "not_checkable", tolerance=tol, missing=e.what,
-                      source_ids=list(e.source_ids))
+        return Result(claim, "not_checkable", tolerance=tol, missing=e.need,
+                      missing_ids=list(e.source_ids), notes=list(e.notes))
     res = Result(claim, "not_checkable", tolerance=tol)
     if latest is not None:
         res.latest_value, res.latest_period = latest.value, latest.period
@@ -145,9 +187,12 @@ def _check_metric(claim: Claim, con: duckdb.DuckDBPyConnection | None,
         res.unit = used.unit
         res.source_ids = list(dict.fromkeys(used.source_ids))
         res.vintage = _vintage(con, res.source_ids)
+        res.notes.extend(used.notes)
+        res.detail = dict(used.detail)
     if own is None:
-        res.missing = f"data for {claim.figure.period} ({_needs(target)})"
-        res.notes.append("The loaded data does not cover the claim's period.")
+        res.missing = Msg("data for {period} ({needs})",
+                          {"period": claim.figure.period, "needs": Msg(_needs(target))})
+        res.notes.insert(0, Msg("The loaded data does not cover the claim's period."))
         return res
     res.value, res.period = own.value, own.period
     if not _ok(claim, own.value):

@@ -92,7 +92,7 @@ def print_table(results: list[Result], lang: str, console: Console) -> None:
         said = f"{_(fig.qualifier, lang)} {_figure(fig.value, fig.unit, lang)}"
         found = _value(r, lang)
         if r.verdict == "not_checkable" and r.missing:
-            found = _("missing: {what}", lang, what=r.missing)
+            found = _("missing: {what}", lang, what=r.missing_text(lang))
         vintage = ", ".join(f"{k}: {v}" for k, v in r.vintage.items() if v) or "—"
         tol = "—" if r.tolerance is None else f"±{fmt_number(r.tolerance * 100, lang)} %"
         table.add_row(

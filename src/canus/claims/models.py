@@ -53,6 +53,18 @@ class Check(Strict):
     tolerance: float | None = Field(default=None, ge=0, le=1)
     #: How a registry date becomes a number: its year, or years elapsed by the claim's period.
     reduce: Literal["value", "year", "years_since"] = "value"
+    #: What the verdict rests on: a measurement of the page's own quantity, a related measure
+    #: defined differently (``proxy``, explained in ``definitions``), or an ``estimate`` whose
+    #: method and limits are documented at ``method``.
+    basis: Literal["measured", "proxy", "estimate"] = "measured"
+    #: Where the method and its limits are written (a docs/ path with its anchor).
+    method: str | None = None
+
+    @model_validator(mode="after")
+    def _estimate_has_method(self) -> Check:
+        if self.basis == "estimate" and not self.method:
+            raise ValueError("an estimate must link its method (check.method)")
+        return self
 
 
 class Claim(Strict):

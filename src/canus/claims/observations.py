@@ -22,8 +22,46 @@ from typing import Any
 import duckdb
 
 from canus import registry
+from canus.i18n import _, fmt_number, fmt_percent
 from canus.metrics import has_tables
 from canus.registry.models import DeclaredCount, Fact, Mission
+
+
+@dataclass(frozen=True)
+class Percent:
+    """A share (0.8) shown as a percentage in the reader's language."""
+
+    value: float
+
+
+@dataclass
+class Msg:
+    """An English message with fields, rendered through the catalogue in the reader's language.
+
+    Fields that are themselves :class:`Msg` are rendered first; floats are formatted as numbers
+    of the language (en-CA, fr-CA). Source ids, table names and years are left as they are.
+    """
+
+    text: str
+    fields: dict[str, Any] = field(default_factory=dict)
+
+    def render(self, lang: str) -> str:
+        vals: dict[str, Any] = {}
+        for k, v in self.fields.items():
+            if isinstance(v, Msg):
+                vals[k] = v.render(lang)
+            elif isinstance(v, list):
+                vals[k] = ", ".join(x.render(lang) if isinstance(x, Msg) else str(x) for x in v)
+            elif isinstance(v, Percent):
+                vals[k] = fmt_percent(v.value, lang, 0)
+            elif isinstance(v, float):
+                vals[k] = fmt_number(v, lang, 0)
+            else:
+                vals[k] = v
+        return _(self.text, lang, **vals)
+
+    def __str__(self) -> str:
+        return self.render("en")
 
 
 @dataclass(frozen=True)
@@ -35,20 +73,30 @@ class Observation:
     #: Registry facts used (id, url, accessed, confirmed) — empty for metrics.
     facts: tuple[dict[str, Any], ...] = ()
     detail: dict[str, Any] = field(default_factory=dict)
+    #: Caveats that go with this value on every surface (estimate range, partial coverage …).
+    notes: tuple[Msg, ...] = ()
 
 
 class MissingSource(Exception):
     """What a target needs and canus does not have yet (a source, a table or a module)."""
 
-    def __init__(self, what: str, source_ids: tuple[str, ...] = ()) -> None:
-        super().__init__(what)
-        self.what = what
+    def __init__(self, what: Msg | str, source_ids: tuple[str, ...] = (),
+                 notes: tuple[Msg, ...] = ()) -> None:
+        self.need = what if isinstance(what, Msg) else Msg(what)
+        super().__init__(str(self.need))
         self.source_ids = source_ids
+        #: What canus can say meanwhile (a one-way count that is not the page's measure …).
+        self.notes = notes
+
+    @property
+    def what(self) -> str:
+        return str(self.need)
 
 
 Observer = Callable[[duckdb.DuckDBPyConnection | None, str | None], Observation | None]
 METRICS: dict[str, Observer] = {}
-#: Plain-language name of what each metric target rests on, for "not yet checkable".
+#: Plain-language name of what each metric target rests on (English; the catalogue gives the
+#: French), for "not yet checkable".
 NEEDS: dict[str, str] = {}
 
 
@@ -66,20 +114,38 @@ def _module(dotted: str, needs: str) -> ModuleType:
     except ModuleNotFoundError as e:
         if e.name != dotted:
             raise
-        raise MissingSource(f"{needs} (module {dotted} not written yet)") from None
+        raise MissingSource(Msg("{needs} (module {module} not written yet)",
+                                {"needs": Msg(needs), "module": dotted})) from None
 
 
 def _need_con(con: duckdb.DuckDBPyConnection | None, needs: str) -> duckdb.DuckDBPyConnection:
     if con is None:
-        raise MissingSource(f"{needs} (no warehouse yet: run 'canus update')")
+        raise MissingSource(Msg("{needs} (no warehouse yet: run 'canus update')",
+                                {"needs": Msg(needs)}))
     return con
 
 
-def _need_tables(con: duckdb.DuckDBPyConnection, tables: dict[str, str]) -> None:
-    missing = [f"{sid} (table {t})" for t, sid in tables.items() if not has_tables(con, t)]
-    if missing:
-        raise MissingSource(", ".join(missing),
-                            tuple(sid for t, sid in tables.items() if not has_tables(con, t)))
+def _table_msg(source_id: str, table: str) -> Msg:
+    return Msg("{source} (table {table})", {"source": source_id, "table": table})
+
+
+def _absent(con: duckdb.DuckDBPyConnection, tables: dict[str, str]) -> dict[str, str]:
+    return {t: sid for t, sid in tables.items() if not has_tables(con, t)}
+
+
+def _need_tables(con: duckdb.DuckDBPyConnection, tables: dict[str, str],
+                 why: str | None = None, notes: tuple[Msg, ...] = ()) -> None:
+    """Raise naming every absent table at once, so one run lists all that is missing."""
+    absent = _absent(con, tables)
+    if not absent:
+        return
+    by_source: dict[str, list[str]] = {}
+    for t, sid in absent.items():
+        by_source.setdefault(sid, []).append(t)
+    listed = [_table_msg(sid, ", ".join(ts)) for sid, ts in by_source.items()]
+    what = (Msg("{missing}: {why}", {"missing": listed, "why": Msg(why)}) if why
+            else Msg("{missing}", {"missing": listed}))
+    raise MissingSource(what, tuple(dict.fromkeys(absent.values())), notes)
 
 
 def _year(period: str | None) -> int | None:
@@ -107,6 +173,28 @@ def _people_into_us(con: duckdb.DuckDBPyConnection | None, period: str | None) -
 TRAVELLERS_NEEDS = ("people crossing per day in both directions, all modes: Statistics Canada "
                     "table 24-10-0053-01 (travellers entering Canada) with US entries "
                     "(canus.metrics.travellers)")
+TRAVELLERS_WHY = ("Statistics Canada table 24-10-0053-01 counts travellers entering Canada; "
+                  "without it canus has one direction only, since BTS counts only people "
+                  "entering the US at land ports, while the page counts both directions and "
+                  "every mode")
+BTS_ALONE = ("BTS alone: {value} people a day entered the US at land ports on the Canadian "
+             "border in {year}. That is one direction and one mode, so canus does not compare "
+             "it with the page's figure.")
+PART_YEAR = ("Only years with all twelve months on both sides are used; a part year would "
+             "understate the daily average.")
+
+
+def _bts_alone(con: duckdb.DuckDBPyConnection, period: str | None) -> tuple[Msg, ...]:
+    """The one-way US count, said for what it is, while the Canadian side is missing."""
+    if not has_tables(con, "border_crossings"):
+        return ()
+    from canus.metrics import border
+
+    got = border.people_per_day(con, _year(period))
+    if got is None:
+        return ()
+    value, year = got
+    return (Msg(BTS_ALONE, {"value": float(round(value, -2)), "year": str(year)}),)
 
 
 @metric("travellers.people_per_day_both_directions", TRAVELLERS_NEEDS)
@@ -114,7 +202,9 @@ def _people_both_ways(con: duckdb.DuckDBPyConnection | None,
                       period: str | None) -> Observation | None:
     mod = _module("canus.metrics.travellers", TRAVELLERS_NEEDS)
     con = _need_con(con, TRAVELLERS_NEEDS)
-    _need_tables(con, {"border_crossings": BTS, mod.TABLE: mod.SOURCE_ID})
+    _need_tables(con, {mod.TABLE: mod.SOURCE_ID, mod.MEMBERS: mod.SOURCE_ID,
+                       "border_crossings": BTS, "ports": BTS},
+                 TRAVELLERS_WHY, _bts_alone(con, period))
     table = mod.both_directions(con)
     # Only years complete on both sides: a part year would understate the daily average.
     rows = [r for r in table.rows if r.get("months_us") == 12 and r.get("months_canada") == 12]
@@ -124,7 +214,14 @@ def _people_both_ways(con: duckdb.DuckDBPyConnection | None,
         return None
     r = max(rows, key=lambda x: x["year"])
     return Observation(float(r["both_per_day"]), "persons_per_day", str(r["year"]),
-                       tuple(p.source_id for p in table.provenance))
+                       tuple(p.source_id for p in table.provenance),
+                       detail={"into_us_per_day": r["into_us_per_day"],
+                               "into_canada_per_day": r["into_canada_per_day"]},
+                       notes=(Msg("Into the US (BTS, land ports): {into_us} a day; into Canada "
+                                  "(Statistics Canada, all modes): {into_canada} a day. The "
+                                  "two counts are not defined alike.",
+                                  {"into_us": float(r["into_us_per_day"]),
+                                   "into_canada": float(r["into_canada_per_day"])}),))
 
 
 def _from_metric(got: Any, unit: str, default_sources: tuple[str, ...]) -> Observation | None:
@@ -136,7 +233,8 @@ def _from_metric(got: Any, unit: str, default_sources: tuple[str, ...]) -> Obser
         return Observation(float(value), unit, str(year), tuple(default_sources))
     return Observation(float(got.value), getattr(got, "unit", unit), str(got.period),
                        tuple(getattr(got, "source_ids", default_sources)),
-                       detail={"basis": getattr(got, "basis", "")})
+                       detail={"basis": getattr(got, "basis", ""),
+                               "parts": getattr(got, "parts", {})})
 
 
 # ------------------------------------------------------------------------- trade
@@ -144,6 +242,9 @@ def _from_metric(got: Any, unit: str, default_sources: tuple[str, ...]) -> Obser
 TRADE_NEEDS = ("Canada–US trade in goods and services: Statistics Canada tables 12-10-0011 or "
                "12-10-0173 (goods) and 36-10-0007 (services)")
 RANK_NEEDS = "US trade by partner country: US Census Bureau international trade API (census-trade)"
+RANK_WHY = ("the US Census Bureau's trade by partner country; 'canus update' skips census-trade "
+            "until CANUS_CENSUS_API_KEY is set")
+GOODS_TABLES = {"statcan_12100011": "statcan-12100011", "statcan_12100173": "statcan-12100173"}
 
 
 def _trade_years(con: duckdb.DuckDBPyConnection, trade: ModuleType) -> list[int]:
@@ -154,18 +255,36 @@ def _bilateral(currency: str) -> Observer:
     def observe(con: duckdb.DuckDBPyConnection | None, period: str | None) -> Observation | None:
         trade = _module("canus.metrics.trade", TRADE_NEEDS)
         con = _need_con(con, TRADE_NEEDS)
-        goods = {"statcan_12100011": "statcan-12100011", "statcan_12100173": "statcan-12100173"}
-        if not any(has_tables(con, t) for t in goods):
-            raise MissingSource("statcan-12100011 or statcan-12100173 (goods)",
-                                ("statcan-12100011",))
-        _need_tables(con, {"statcan_36100007": "statcan-36100007"})
+        missing: list[Msg] = []
+        ids: list[str] = []
+        if not any(has_tables(con, t) for t in GOODS_TABLES):
+            missing.append(Msg("{a} or {b} (goods)", {"a": _table_msg("statcan-12100011",
+                                                                        "statcan_12100011"),
+                                                       "b": _table_msg("statcan-12100173",
+                                                                       "statcan_12100173")}))
+            ids += ["statcan-12100011", "statcan-12100173"]
+        extra = {"statcan_36100007": "statcan-36100007"}
         if currency == "USD":
-            _need_tables(con, {"fred_excaus": "fred-EXCAUS"})
+            extra["fred_excaus"] = "fred-EXCAUS"
+        for t, sid in _absent(con, extra).items():
+            missing.append(_table_msg(sid, t))
+            ids.append(sid)
+        if missing:
+            raise MissingSource(Msg("{missing}: {why}", {"missing": missing,
+                                                         "why": Msg(TRADE_NEEDS)}), tuple(ids))
         years = [_year(period)] if period else _trade_years(con, trade)
         for y in years:
             got = trade.bilateral_total(con, y, currency=currency)
             if got is not None:
-                return _from_metric(got, currency, ())
+                o = _from_metric(got, currency, ())
+                assert o is not None
+                basis = getattr(got, "basis", "")
+                if basis and basis != "Balance of payments":
+                    return Observation(o.value, o.unit, o.period, o.source_ids, detail=o.detail,
+                                       notes=(Msg("Goods on a customs basis: the balance-of-"
+                                                  "payments figures that add up with services "
+                                                  "are not loaded."),))
+                return o
         return None
     return observe
 
@@ -180,7 +299,7 @@ NEEDS["trade.bilateral_goods_services_usd"] = TRADE_NEEDS + " and FRED EXCAUS"
 def _rank(con: duckdb.DuckDBPyConnection | None, period: str | None) -> Observation | None:
     trade = _module("canus.metrics.trade", RANK_NEEDS)
     con = _need_con(con, RANK_NEEDS)
-    _need_tables(con, {"census_trade_partners": "census-trade"})
+    _need_tables(con, {"census_trade_partners": "census-trade"}, RANK_WHY)
     if period:
         years = [_year(period)]
     else:
@@ -191,6 +310,29 @@ def _rank(con: duckdb.DuckDBPyConnection | None, period: str | None) -> Observat
         if got is not None:
             return _from_metric(got, "rank", ("census-trade",))
     return None
+
+
+SUPPLY_NEEDS = ("Canada's goods exports to the US by product section: Statistics Canada table "
+                "12-10-0173-01, read with canus's mapping of product sections to end uses")
+SUPPLY_RANGE = ("Estimate, not a measurement: {low} to {high} of exports to the US are inputs "
+                "or capital goods for US producers, {central} at the centre of the range "
+                "(product sections mapped to end uses; see the method and its limits).")
+
+
+@metric("trade.exports_into_us_supply_chains", SUPPLY_NEEDS)
+def _supply_chain(con: duckdb.DuckDBPyConnection | None,
+                  period: str | None) -> Observation | None:
+    trade = _module("canus.metrics.trade", SUPPLY_NEEDS)
+    con = _need_con(con, SUPPLY_NEEDS)
+    _need_tables(con, {"statcan_12100173": "statcan-12100173"}, SUPPLY_NEEDS)
+    rows = trade.supply_chain(con, _year(period)).rows
+    if not rows:
+        return None
+    r = max(rows, key=lambda x: x["year"])
+    pct = {k: Percent(r[k]) for k in ("low", "central", "high")}
+    return Observation(float(r["central"]), "percent", str(r["year"]), ("statcan-12100173",),
+                       detail={"low": r["low"], "central": r["central"], "high": r["high"]},
+                       notes=(Msg(SUPPLY_RANGE, pct),))
 
 
 # ------------------------------------------------------------------------- not in canus yet
@@ -205,9 +347,6 @@ def _unavailable(needs: str) -> Observer:
 _NOT_YET = {
     "trade.jobs_supported": "jobs supported by Canada–US trade: no official open series; an "
                             "input-output estimate (Statistics Canada, US BEA) would be needed",
-    "trade.exports_into_us_supply_chains": "share of Canada's goods exports to the US used as "
-                                           "inputs by US industry: OECD Trade in Value Added "
-                                           "(TiVA) or Statistics Canada supply-use tables",
     "trade.largest_bilateral_relationship_world": "bilateral trade of every pair of countries "
                                                   "(IMF Direction of Trade Statistics or UN "
                                                   "Comtrade)",
