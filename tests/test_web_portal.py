@@ -95,7 +95,8 @@ def test_every_chart_has_table_downloads_and_embed(client: TestClient) -> None:
 
     html = client.get("/en/border").text
     charts = re.findall(r'<figure class="chart" id="([^"]+)" data-spec="([^"]+)"', html)
-    assert {c for c, _ in charts} == {"border-people-per-day", "border-busiest-ports"}
+    assert {c for c, _ in charts} == {"border-people-per-day", "border-busiest-ports",
+                                      "border-both-directions"}
     for chart_id, spec in charts:
         assert chart_id in CHART_BUILDERS
         assert client.get(spec).json()["$schema"].startswith("https://vega.github.io/schema")

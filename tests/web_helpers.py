@@ -65,13 +65,32 @@ def build_warehouse(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 
 #: The sources the fixture mirror holds.
-MIRRORED = ("bts-border-crossings", "natural-earth-countries")
+MIRRORED = ("bts-border-crossings", "natural-earth-countries", "statcan-24100053")
 
 
 def write_mirror(mirror: Path) -> Path:
     write_bts_mirror(mirror)
     write_natural_earth_mirror(mirror)
+    write_travellers_mirror(mirror)
     return mirror
+
+
+def write_travellers_mirror(mirror: Path) -> Path:
+    """Table 24-10-0053-01 as Statistics Canada's full-table zips (en and fr), 2018 to 2024."""
+    from tests.fixtures.statcan.official import TRAVELLER_DIMS, traveller_rows, write_zip
+
+    folder = mirror / "statcan-24100053"
+    folder.mkdir(parents=True, exist_ok=True)
+    # Travellers a month at Canada level by characteristics member (aggregates 1, 2, 10 too).
+    base = {1: 3_480_000, 2: 930_000, 3: 300_000, 4: 600_000, 5: 30_000, 10: 2_100_000,
+            11: 900_000, 12: 1_200_000, 20: 450_000}
+    months = [f"{y}-{m:02d}" for y in YEARS for m in range(1, 13)]
+    rows = traveller_rows(months, base)
+    title = ("International travellers entering or returning to Canada (fixture)",
+             "Voyageurs internationaux entrant ou revenant au Canada (données de test)")
+    for lang, suffix in (("en", "eng"), ("fr", "fra")):
+        write_zip(folder / f"24100053-{suffix}.zip", "24100053", title, TRAVELLER_DIMS, rows, lang)
+    return folder
 
 
 # -- Natural Earth countries, as a tiny shapefile zip in the publisher's layout --------------

@@ -11,6 +11,7 @@ from canus.web.charts import Chart, bar_chart, line_chart
 from canus.web.map_items import MapItem, make_map
 from canus.web.maps import Point
 from canus.web.page_model import KeyFigure, PageModel, register_chart, register_section
+from canus.web.section_support import optional_module, registry
 
 
 def _people_summary(table: MetricTable, lang: str) -> str:
@@ -115,8 +116,78 @@ def build(con: duckdb.DuckDBPyConnection | None, lang: str) -> PageModel:
         ))
     page.charts = [people, ports]
     page.tables = []
+    _add_boundary_facts(page, lang)
+    _add_both_directions(con, page, lang)
     page.extra["maps"] = [ports_map(con, lang)]
     return page
+
+
+def _travellers():  # type: ignore[no-untyped-def]
+    return optional_module("canus.metrics.travellers")
+
+
+def _both_summary(table: MetricTable, lang: str) -> str:
+    full = [r for r in table.rows if r["months_us"] == 12 and r["months_canada"] == 12]
+    if not full:
+        return _("No complete year of data yet.", lang)
+    last = full[-1]
+    return _("In {year}, about {both} people a day crossed the border: {us} into the United "
+             "States by land and {ca} into Canada by all modes.", lang, year=last["year"],
+             both=fmt_number(round(last["both_per_day"], -3), lang),
+             us=fmt_number(round(last["into_us_per_day"], -2), lang),
+             ca=fmt_number(round(last["into_canada_per_day"], -2), lang))
+
+
+def both_directions_chart(con: duckdb.DuckDBPyConnection) -> Chart | None:
+    tr = _travellers()
+    if tr is None:
+        return None
+    table = tr.both_directions(con)
+    if not table.rows:
+        return None
+    return Chart(
+        id="border-both-directions", table=table,
+        spec=line_chart("year", ["into_us_per_day", "into_canada_per_day", "both_per_day"]),
+        summary=_both_summary,
+        alt_text=lambda t, lang: _("Line chart of people crossing the border per day into the "
+                                   "United States, into Canada and both together, by year.",
+                                   lang),
+    )
+
+
+register_chart("border-both-directions", both_directions_chart)
+
+
+def _add_both_directions(con: duckdb.DuckDBPyConnection, page: PageModel, lang: str) -> None:
+    tr = _travellers()
+    chart = both_directions_chart(con) if tr is not None else None
+    if chart is None:
+        page.missing_sources.append("statcan-24100053")
+    else:
+        page.charts.append(chart)
+        full = [r for r in chart.table.rows if r["months_us"] == 12 and r["months_canada"] == 12]
+        if full:
+            page.figures.insert(0, KeyFigure(
+                label=_("People crossing the border per day, both directions, {year}", lang,
+                        year=full[-1]["year"]),
+                value=fmt_number(round(full[-1]["both_per_day"], -3), lang),
+                note=_("Two one-way counts defined differently; see the definition below.",
+                       lang)))
+    if tr is not None:
+        facing = tr.facing_ports(con)
+        if facing.rows:
+            page.tables.append(facing)
+
+
+def _add_boundary_facts(page: PageModel, lang: str) -> None:
+    reg = registry("border")
+    if reg is None:
+        return
+    for f in reg.facts:
+        if f.id == "boundary-length":
+            page.figures.append(KeyFigure(
+                label=f.label.get(lang), value=f"{fmt_number(f.value, lang)} km",
+                note=f.definition.get(lang) if f.definition else ""))
 
 
 def ports_map(con: duckdb.DuckDBPyConnection, lang: str) -> MapItem:
