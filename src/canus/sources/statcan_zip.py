@@ -302,14 +302,19 @@ def load_table(
     csv_path = extract_data(data, work_dir)
     # A cap on DuckDB's buffer pool keeps a load of millions of rows within a few hundred MB
     # (it spills to disk instead); the connection's own limit is put back afterwards.
-    previous = con.execute("SELECT current_setting('memory_limit')").fetchone()
+    # DuckDB's own progress bar would print into the command line's output on long loads.
+    previous, bar = con.execute("SELECT current_setting('memory_limit'), "
+                                "current_setting('enable_progress_bar')").fetchone() or (None, None)
     con.execute(f"SET memory_limit = '{LOAD_MEMORY_LIMIT}'")
+    con.execute("SET enable_progress_bar = false")
     try:
         return _load_rows(con, table, data, header, dims, other_dims, csv_path, source_id,
                           snapshot_sha256, where)
     finally:
-        if previous and previous[0]:
-            con.execute(f"SET memory_limit = {sql_str(str(previous[0]))}")
+        if previous:
+            con.execute(f"SET memory_limit = {sql_str(str(previous))}")
+        if bar is not None:
+            con.execute(f"SET enable_progress_bar = {str(bool(bar)).lower()}")
         csv_path.unlink(missing_ok=True)
 
 
