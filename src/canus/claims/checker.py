@@ -18,12 +18,13 @@ from typing import Any, Literal
 
 import duckdb
 
+from canus.claims import display
 from canus.claims import observations as obs
 from canus.claims.models import PAGE_URL, Claim, load_claims
 from canus.claims.observations import Msg
 from canus.claims.qualifiers import effective_tolerance, holds
 from canus.i18n import _
-from canus.metrics import provenance
+from canus.metrics import Provenance, provenance
 from canus.registry import RegistryError
 
 Verdict = Literal["supported", "outdated", "contradicted", "not_checkable"]
@@ -66,6 +67,8 @@ class Result:
     #: Reasons and caveats, rendered through the catalogue.
     notes: list[Msg] = field(default_factory=list)
     detail: dict[str, Any] = field(default_factory=dict)
+    #: Title, publisher, licence and as-of of each warehouse source used.
+    provenance: list[Provenance] = field(default_factory=list)
 
     @property
     def basis(self) -> str:
@@ -94,13 +97,19 @@ class Result:
             "verdict_label": self.verdict_label(lang),
             "basis": self.basis,
             "method": c.check.method,
+            "figure_text": display.figure(c.figure.value, c.figure.unit, c.figure.qualifier,
+                                          lang),
             "value": self.value,
+            "value_text": display.amount(self.value, self.unit, lang),
+            "icon": display.ICONS[self.verdict],
             "unit": self.unit,
             "period": self.period,
             "latest_value": self.latest_value,
             "latest_period": self.latest_period,
+            "latest_value_text": display.amount(self.latest_value, self.unit, lang),
             "source_ids": self.source_ids,
             "vintage": self.vintage,
+            "sources": [p.as_dict(lang) for p in self.provenance],
             "registry_facts": self.facts,
             "tolerance": self.tolerance,
             "missing_source": self.missing_text(lang),
@@ -186,7 +195,8 @@ def _check_metric(claim: Claim, con: duckdb.DuckDBPyConnection | None,
     if used is not None:
         res.unit = used.unit
         res.source_ids = list(dict.fromkeys(used.source_ids))
-        res.vintage = _vintage(con, res.source_ids)
+        res.provenance = _provenance(con, res.source_ids)
+        res.vintage = {p.source_id: p.as_of for p in res.provenance}
         res.notes.extend(used.notes)
         res.detail = dict(used.detail)
     if own is None:
@@ -208,13 +218,11 @@ def _needs(target: str) -> str:
     return obs.NEEDS.get(target, target)
 
 
-def _vintage(con: duckdb.DuckDBPyConnection | None, source_ids: list[str]) -> dict[str, str | None]:
+def _provenance(con: duckdb.DuckDBPyConnection | None,
+                source_ids: list[str]) -> list[Provenance]:
     if con is None:
-        return {}
-    out: dict[str, str | None] = {}
-    for p in provenance(con, *[s for s in source_ids if not s.startswith("registry:")]):
-        out[p.source_id] = p.as_of
-    return out
+        return []
+    return provenance(con, *[s for s in source_ids if not s.startswith("registry:")])
 
 
 def exit_code(results: list[Result], strict: bool) -> int:

@@ -16,6 +16,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from canus.claims import display
 from canus.i18n import _, fmt_number
 from canus.settings import get_settings
 
@@ -66,21 +67,6 @@ def run_check(lang: str) -> list[Result]:
         return check_all(con)
 
 
-def _figure(value: float, unit: str, lang: str) -> str:
-    if unit == "year":
-        return str(int(value))
-    if unit in ("CAD", "USD", "percent"):
-        from canus.metrics import format_value
-
-        return format_value(value, unit, lang)
-    digits = 0 if float(value).is_integer() or abs(value) >= 100 else 2
-    return fmt_number(value, lang, digits)
-
-
-def _value(r: Result, lang: str) -> str:
-    return "—" if r.value is None else _figure(r.value, r.unit or "", lang)
-
-
 def print_table(results: list[Result], lang: str, console: Console) -> None:
     table = Table(title=_("Claims of the page, checked", lang))
     for head in (_("Claim", lang), _("Verdict", lang), _("Page says", lang), _("canus finds", lang),
@@ -89,19 +75,22 @@ def print_table(results: list[Result], lang: str, console: Console) -> None:
         table.add_column(head)
     for r in results:
         fig = r.claim.figure
-        said = f"{_(fig.qualifier, lang)} {_figure(fig.value, fig.unit, lang)}"
-        found = _value(r, lang)
+        said = display.figure(fig.value, fig.unit, fig.qualifier, lang)
+        found = display.amount(r.value, r.unit, lang)
         if r.verdict == "not_checkable" and r.missing:
             found = _("missing: {what}", lang, what=r.missing_text(lang))
         vintage = ", ".join(f"{k}: {v}" for k, v in r.vintage.items() if v) or "—"
         tol = "—" if r.tolerance is None else f"±{fmt_number(r.tolerance * 100, lang)} %"
         table.add_row(
             r.claim.id,
-            f"[{COLOURS[r.verdict]}]{r.verdict_label(lang)}[/]",
-            said.strip(), found, r.period or r.latest_period or "—",
+            f"[{COLOURS[r.verdict]}]{display.ICONS[r.verdict]} {r.verdict_label(lang)}[/]",
+            said, found, r.period or r.latest_period or "—",
             ", ".join(r.source_ids) or "—", vintage, tol,
         )
     console.print(table)
+    for r in results:
+        for n in r.notes:
+            console.print(f"{r.claim.id}: {n.render(lang)}", highlight=False)
     counts = {v: sum(1 for r in results if r.verdict == v) for v in COLOURS}
     console.print(_("{supported} supported, {outdated} outdated, {contradicted} contradicted, "
                     "{not_checkable} not yet checkable.", lang, **counts))

@@ -29,6 +29,34 @@ def _results(request: Request) -> list[Result]:
                         lambda: check_all(state.cursor()))
 
 
+#: Claim ids some section pages put on their key figures, mapped to the register's ids.
+ALIASES = {
+    "bilateral-trade-total": "bilateral-trade-2022",
+    "supply-chain-share": "supply-chain-80pct",
+    "people-crossing-per-day": "people-per-day-prepandemic",
+}
+
+
+def claim_url(claim_id: str, lang: str) -> str:
+    return f"/{lang}/{SLUG[lang]}/{claim_id}"
+
+
+def badge(r: Result, lang: str) -> dict[str, str]:
+    """What ``templates/claims/_badge.html`` shows for one claim."""
+    from canus.claims.display import ICONS
+
+    return {"id": r.claim.id, "verdict": r.verdict, "label": r.verdict_label(lang),
+            "icon": ICONS[r.verdict], "url": claim_url(r.claim.id, lang),
+            "statement": r.claim.statement.get(lang)}
+
+
+def badges(request: Request, lang: str) -> dict[str, dict[str, str]]:
+    """Claim id → badge, for section pages that set ``KeyFigure.claim_id`` (aliases too)."""
+    out = {r.claim.id: badge(r, lang) for r in _results(request)}
+    out.update({alias: out[cid] for alias, cid in ALIASES.items() if cid in out})
+    return out
+
+
 def _lang(request: Request, lang: str) -> str:
     if lang not in SLUG:
         raise HTTPException(404)
@@ -81,7 +109,8 @@ for _lg, _slug in SLUG.items():
         def index(request: Request) -> HTMLResponse:
             results = _results(request)
             return _page(request, lg, "claims/index.html", results=results,
-                         title=_title(lg), rows=[r.as_dict(lg) for r in results])
+                         title=_title(lg), rows=[r.as_dict(lg) for r in results],
+                         badges={r.claim.id: badge(r, lg) for r in results})
 
         @router.get(f"/{lg}/{slug}/editions", response_class=HTMLResponse,
                     name=f"claims-editions-{lg}")
@@ -96,9 +125,19 @@ for _lg, _slug in SLUG.items():
                 raise HTTPException(404)
             r = next(x for x in _results(request) if x.claim.id == claim_id)
             d = r.as_dict(lg)
-            return _page(request, lg, "claims/claim.html", claim=d, title=d["statement"])
+            return _page(request, lg, "claims/claim.html", claim=d, title=d["statement"],
+                         badge=badge(r, lg), method_section=_method_section(r, lg))
 
     _make(_lg, _slug)
+
+
+def _method_section(r: Result, lang: str) -> str | None:
+    """The section page that shows an estimate's table, definition and method note."""
+    if r.claim.check.basis != "estimate":
+        return None
+    from canus.web import sections
+
+    return sections.path_for(r.claim.section, lang) if r.claim.section in sections.BY_ID else None
 
 
 def _title(lang: str) -> str:
