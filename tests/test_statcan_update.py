@@ -89,8 +89,15 @@ def test_new_release_is_loaded(service: Loopback, zips: dict[str, bytes]) -> Non
     pipeline.update([SID])
     _serve(service, zips, release="2025-07-20T08:30")
     [again] = pipeline.update([SID])
-    # Same bytes under a new release: the snapshot check keeps the published table.
-    assert again.status == "unchanged" and again.reason == "same snapshot"
+    # Same bytes under a new release: loaded once so the new release is recorded …
+    assert again.status == "updated"
+    assert Warehouse().versions()[SID]["release"] == "2025-07-20T08:30"
+    # … and the next run with that release downloads nothing.
+    before = len(service.requests)
+    service.queue("/wds/getCubeMetadata", _metadata("2025-07-20T08:30"))
+    [third] = pipeline.update([SID])
+    assert third.status == "unchanged" and third.reason == "release unchanged"
+    assert [p for _, p, _, _ in service.requests[before:]] == ["/wds/getCubeMetadata"]
 
 
 def _truncated(body: bytes) -> Reply:

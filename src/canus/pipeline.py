@@ -88,7 +88,10 @@ def update(
                     error=FetchError("{source}: {problem}", source=sid, problem=str(e)),
                 )
                 continue
-            if not force and combined_sha256(snaps) == previous.get("sha256"):
+            # Same bytes under a new release time still loads once, so that the new release is
+            # recorded and the next run can skip the download.
+            same_release = release is None or release == previous.get("release")
+            if not force and same_release and combined_sha256(snaps) == previous.get("sha256"):
                 results[sid] = UpdateResult(
                     sid, "unchanged", previous.get("rows"), previous.get("as_of"),  # type: ignore[arg-type]
                     reason="same snapshot",
