@@ -180,9 +180,6 @@ TRAVELLERS_WHY = ("Statistics Canada table 24-10-0053-01 counts travellers enter
 BTS_ALONE = ("BTS alone: {value} people a day entered the US at land ports on the Canadian "
              "border in {year}. That is one direction and one mode, so canus does not compare "
              "it with the page's figure.")
-PART_YEAR = ("Only years with all twelve months on both sides are used; a part year would "
-             "understate the daily average.")
-
 
 def _bts_alone(con: duckdb.DuckDBPyConnection, period: str | None) -> tuple[Msg, ...]:
     """The one-way US count, said for what it is, while the Canadian side is missing."""
