@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import altair as alt
 import duckdb
 
 from canus.i18n import _, fmt_percent
 from canus.metrics import Column, MetricTable
-from canus.web.charts import Chart, line_chart
+from canus.web.charts import PALETTE, Chart
 from canus.web.page_model import KeyFigure, PageModel, register_chart, register_section
 from canus.web.section_support import fact_table, registry
 
@@ -23,7 +24,8 @@ def spending_table(lang: str = "en") -> MetricTable | None:
     by_year: dict[int, dict[str, object]] = {}
     for f in reg.defence_spending:
         row = by_year.setdefault(f.year, {"year": f.year, "canada": None, "united_states": None,
-                                          "estimate": ""})
+                                          "estimate": "", "publisher": f.source.publisher,
+                                          "source_url": f.source.url})
         row["canada" if f.country == "CA" else "united_states"] = f.percent_gdp / 100
         if f.estimate:
             row["estimate"] = "e"
@@ -33,9 +35,25 @@ def spending_table(lang: str = "en") -> MetricTable | None:
         definition=SPENDING_DEFINITION,
         columns=[Column("year", "Year", "year"), Column("canada", "Canada", "percent"),
                  Column("united_states", "United States", "percent"),
-                 Column("estimate", "Estimate (e)", "text")],
+                 Column("estimate", "Estimate (e)", "text"),
+                 Column("publisher", "Cited source", "text"),
+                 Column("source_url", "Address", "url")],
         rows=[by_year[y] for y in sorted(by_year)], provenance=[],
     )
+
+
+def _spending_spec(table: MetricTable, lang: str) -> alt.TopLevelMixin:
+    # Years are uneven (2014, then recent years): a quantitative axis keeps the gaps honest.
+    names = {"canada": _("Canada", lang), "united_states": _("United States", lang)}
+    rows = [{"year": r["year"], "country": names[k], "share": r[k]}
+            for r in table.rows for k in names if r[k] is not None]
+    return alt.Chart(alt.Data(values=rows)).mark_line(point=True).encode(
+        x=alt.X("year:Q", title=_("Year", lang), axis=alt.Axis(format="d", tickMinStep=1),
+                scale=alt.Scale(zero=False)),
+        y=alt.Y("share:Q", title=_("Share of GDP", lang), axis=alt.Axis(format=".1%")),
+        color=alt.Color("country:N", title=None, scale=alt.Scale(range=PALETTE),
+                        legend=alt.Legend(orient="top")),
+    ).properties(width=640, height=260)
 
 
 def _summary(table: MetricTable, lang: str) -> str:
@@ -51,7 +69,7 @@ def spending_chart(con: duckdb.DuckDBPyConnection | None) -> Chart | None:
         return None
     return Chart(
         id="security-defence-spending", table=table,
-        spec=line_chart("year", ["canada", "united_states"], y_format=".1%"),
+        spec=_spending_spec,
         summary=_summary,
         alt_text=lambda t, lang: _("Line chart of defence spending as a share of GDP, Canada "
                                    "and the United States, by year.", lang),
