@@ -58,12 +58,30 @@ def test_every_section_page_has_the_furniture(client: TestClient, lang: str) -> 
         assert "Date modified" in html or "Date de modification" in html
 
 
-def test_sections_without_data_name_the_source_that_will_fill_them(client: TestClient) -> None:
+def test_sections_without_data_name_the_source_that_will_fill_them(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    build_warehouse(tmp_path, monkeypatch, sources=("bts-border-crossings",))
+    from canus.web.app import create_app
+
+    client = TestClient(create_app())
     html = client.get("/en/energy").text
-    assert 'id="no-data"' in html
+    assert 'id="no-data"' in html and "No data for this section yet" in html
     assert "cer-electricity-trade" in html
     html = client.get("/fr/environnement").text
     assert "great-lakes-water-levels" in html and "Données à venir" in html
+    # The border map says which source will draw the outline.
+    assert "The country outlines will be drawn once this source is loaded: Natural Earth" in (
+        client.get("/en/border").text)
+
+
+def test_energy_and_environment_light_up_with_their_sources(client: TestClient) -> None:
+    html = client.get("/en/energy").text
+    assert 'id="no-data"' not in html
+    assert 'id="energy-electricity-trade"' in html and 'id="energy-electricity-provinces"' in html
+    assert "GWh" in html and "Canada Energy Regulator" in html
+    html = client.get("/fr/environnement").text
+    assert 'id="no-data"' not in html
+    assert 'id="environment-acid-rain"' in html and 'id="environment-great-lakes"' in html
 
 
 def test_border_page_has_ports_map_sized_by_traffic_with_a_text_list(client: TestClient) -> None:

@@ -53,26 +53,65 @@ def write_bts_mirror(mirror: Path) -> Path:
     return path
 
 
-def build_warehouse(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+def build_warehouse(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                    sources: tuple[str, ...] | None = None) -> Path:
     """Publish a warehouse in the test's CANUS_HOME from the fixture mirror, via the real pipeline."""
     from canus.pipeline import update
 
     mirror = write_mirror(tmp_path / "mirror")
     monkeypatch.setenv("CANUS_MIRROR", str(mirror))
-    results = update(list(MIRRORED))
-    assert [r.status for r in results] == ["updated"] * len(MIRRORED), [r.error for r in results]
+    wanted = list(sources or MIRRORED)
+    results = update(wanted)
+    assert [r.status for r in results] == ["updated"] * len(wanted), [r.error for r in results]
     return mirror
 
 
 #: The sources the fixture mirror holds.
-MIRRORED = ("bts-border-crossings", "natural-earth-countries", "statcan-24100053")
+MIRRORED = ("bts-border-crossings", "natural-earth-countries", "statcan-24100053",
+            "cer-electricity-trade", "great-lakes-water-levels", "air-emissions")
+#: Fixtures the energy and environment pillars wrote in their publishers' formats.
+PILLAR_FIXTURES = {
+    "cer-electricity-trade": "energy/electricity-exports-and-imports-monthly.csv",
+    "great-lakes-water-levels": "environment/GLHYD_data_metric.csv",
+    "air-emissions": "environment/air_pollutants_emissions_pollutants_atmospheriques.csv",
+}
 
 
 def write_mirror(mirror: Path) -> Path:
+    import shutil
+
     write_bts_mirror(mirror)
     write_natural_earth_mirror(mirror)
     write_travellers_mirror(mirror)
+    fixtures = Path(__file__).parent / "fixtures"
+    for source_id, rel in PILLAR_FIXTURES.items():
+        (mirror / source_id).mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(fixtures / rel, mirror / source_id / Path(rel).name)
+    write_electricity_months(mirror / "cer-electricity-trade" / Path(
+        PILLAR_FIXTURES["cer-electricity-trade"]).name)
     return mirror
+
+
+def write_electricity_months(path: Path) -> None:
+    """Repeat the energy fixture's first month (CER layout, Latin-1) over 2021-2023.
+
+    Three complete years, so the energy page has charts and headline figures; exports grow
+    10 % a year so the line is not flat.
+    """
+    raw = path.read_bytes().decode("latin-1").splitlines()
+    head, first = raw[0], [line for line in raw[1:] if line.startswith('"01/01/2022"')]
+    out = [head]
+    for year in (2021, 2022, 2023):
+        grow = 1.1 ** (year - 2021)
+        for month in range(1, 13):
+            for line in first:
+                cells = next(csv.reader([line]))
+                cells[0] = f"{month:02d}/01/{year}"
+                for i in (4, 5):
+                    if cells[i]:
+                        cells[i] = f"{float(cells[i]) * grow:.4f}"
+                out.append(",".join(f'"{c}"' if c else "" for c in cells))
+    path.write_bytes(("\r\n".join(out) + "\r\n").encode("latin-1"))
 
 
 def write_travellers_mirror(mirror: Path) -> Path:

@@ -43,6 +43,8 @@ def trade_chart(con: duckdb.DuckDBPyConnection) -> Chart | None:
     assert m is not None
     table = m.annual_trade(con)
     table.rows = _complete(table)
+    if not table.rows:
+        return None  # no complete year: the page shows the partial table instead
     return Chart(
         id="energy-electricity-trade", table=table,
         spec=line_chart("year", ["exports_gwh", "imports_gwh"]),
@@ -58,6 +60,8 @@ def provinces_chart(con: duckdb.DuckDBPyConnection) -> Chart | None:
     m = _energy()
     assert m is not None
     table = m.top_provinces(con)
+    if not table.rows:
+        return None
     return Chart(
         id="energy-electricity-provinces", table=table,
         spec=bar_chart("province", "exports_gwh"),
@@ -87,10 +91,10 @@ def build(con: duckdb.DuckDBPyConnection | None, lang: str) -> PageModel:
         return page
     trade = trade_chart(con)
     provinces = provinces_chart(con)
-    assert trade is not None and provinces is not None
-    full = trade.table.rows
-    if full:
-        last = full[-1]
+    m = _energy()
+    assert m is not None
+    if trade is not None:
+        last = trade.table.rows[-1]
         page.figures += [
             KeyFigure(label=_("Electricity exported to the United States, {year}", lang,
                               year=last["year"]),
@@ -100,10 +104,15 @@ def build(con: duckdb.DuckDBPyConnection | None, lang: str) -> PageModel:
             KeyFigure(label=_("Net exports, {year}", lang, year=last["year"]),
                       value=f"{fmt_number(last['net_exports_gwh'], lang)} GWh"),
         ]
-    page.charts = [trade, provinces]
-    m = _energy()
-    assert m is not None
-    page.tables.append(m.top_states(con))
+        page.charts.append(trade)
+    else:
+        page.tables.append(m.annual_trade(con))
+        page.notes.append(_("No complete year of data yet.", lang))
+    if provinces is not None:
+        page.charts.append(provinces)
+    states = m.top_states(con)
+    if states.rows:
+        page.tables.append(states)
     return page
 
 
