@@ -54,8 +54,9 @@ def test_twins(site: httpx.Client) -> None:
             "trade-states"} <= ids
     assert {s["source_id"] for s in doc["sources"]} >= {"statcan-12100011", "fred-IMPCA"}
     rows = list(csv.DictReader(io.StringIO(site.get("/fr/commerce.csv").text)))
-    # The page's main table is goods and services: 1,116 bn (BOP goods) + 220 bn (services).
-    assert rows[0]["year"] == "2023" and float(rows[0]["total"]) == 1336 * B
+    # The page's CSV twin is its headline chart's table, goods by year (customs basis):
+    # 600 bn exported + 480 bn imported = 1,080 bn.
+    assert rows[0]["year"] == "2023" and float(rows[0]["total"]) == 1080 * B
     svg = site.get("/en/charts/trade-mirror.svg")
     assert svg.status_code == 200 and svg.text.startswith("<svg")
     assert site.get("/fr/graphiques/trade-provinces").status_code == 200

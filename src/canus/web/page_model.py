@@ -48,9 +48,10 @@ class PageModel:
 
     @property
     def main_table(self) -> MetricTable | None:
-        if self.tables:
-            return self.tables[0]
-        return self.charts[0].table if self.charts else None
+        """The table of the page's first chart (its headline series), else its first table."""
+        if self.charts:
+            return self.charts[0].table
+        return self.tables[0] if self.tables else None
 
     def to_json(self, lang: str) -> dict[str, Any]:
         tables = {t.id: t for t in [*(c.table for c in self.charts), *self.tables]}
