@@ -94,3 +94,11 @@ def test_no_untranslated_strings_on_french_trade_pages(site: httpx.Client) -> No
                  "/fr/graphiques/trade-mirror", "/fr/commerce.json"):
         assert site.get(path).status_code == 200, path
     assert missing_translations() - before == set()
+
+
+def test_key_figures_carry_the_verdict_of_the_pages_claim(site: httpx.Client) -> None:
+    page = site.get("/fr/commerce").text
+    # The goods-and-services figure links to the 2022 trade claim with its verdict in words.
+    assert 'href="/fr/affirmations/bilateral-trade-2022"' in page
+    assert 'class="verdict-badge' in page and '/static/claims.css' in page
+    assert 'href="/fr/commerce/exposition"' in page

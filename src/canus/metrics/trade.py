@@ -583,6 +583,44 @@ def _us_monthly(con: duckdb.DuckDBPyConnection) -> dict[dt.date, dict[str, float
     return out
 
 
+US_SIDE_DEF = (
+    "Goods trade with Canada as the United States records it (US Census Bureau, republished by "
+    "FRED): US exports to Canada on a free-alongside-ship basis and US imports from Canada on a "
+    "customs basis, not seasonally adjusted, in US dollars; the Canadian-dollar figures use the "
+    "Federal Reserve's annual average exchange rate."
+)
+
+
+def us_goods_yearly(con: duckdb.DuckDBPyConnection) -> MetricTable:
+    """The US side alone, by year: what canus can show when Canada's tables are not loaded."""
+    title = "US goods trade with Canada by year, as the US records it"
+    columns = [
+        Column("year", "Year", "year"),
+        Column("months", "Months of data", "count"),
+        Column("us_exports", "US exports to Canada", "USD"),
+        Column("us_imports", "US imports from Canada", "USD"),
+        Column("total", "Total, both directions", "USD"),
+        Column("total_cad", "Total, both directions, in Canadian dollars", "CAD"),
+    ]
+    if not has_tables(con, "fred_expca", "fred_impca"):
+        return _empty("trade-us-side", title, US_SIDE_DEF, columns)
+    rates = annual_rates(con)
+    rows = _dicts(con.execute("""
+        SELECT year(e.period) AS year, count(*) AS months,
+               sum(e.value_base) AS us_exports, sum(i.value_base) AS us_imports
+        FROM fred_expca e JOIN fred_impca i USING (period)
+        WHERE e.value_base IS NOT NULL AND i.value_base IS NOT NULL
+        GROUP BY 1 ORDER BY 1
+    """))
+    for r in rows:
+        r["total"] = r["us_exports"] + r["us_imports"]
+        rate = rates.get(r["year"])
+        r["total_cad"] = to_currency(r["total"], "USD", "CAD", rate) if rate else None
+    return MetricTable(id="trade-us-side", title=title, definition=US_SIDE_DEF, columns=columns,
+                       rows=rows, provenance=provenance(con, "fred-EXPCA", "fred-IMPCA",
+                                                         "fred-EXCAUS"))
+
+
 def _conv(v: float | None, unit_from: str, unit_to: str, rate: float) -> float | None:
     return None if v is None else to_currency(v, unit_from, unit_to, rate)
 

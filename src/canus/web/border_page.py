@@ -102,7 +102,6 @@ def build(con: duckdb.DuckDBPyConnection | None, lang: str) -> PageModel:
                     year=last["year"]),
             value=fmt_number(round(last["people_per_day"], -2), lang),
             note=_("One direction only; see the definition below.", lang),
-            claim_id="people-crossing-per-day",
         ))
         base = next((r for r in full if r["year"] == m.BASELINE_YEAR), None)
         if base:
@@ -172,7 +171,8 @@ def _add_both_directions(con: duckdb.DuckDBPyConnection, page: PageModel, lang: 
                         year=full[-1]["year"]),
                 value=fmt_number(round(full[-1]["both_per_day"], -3), lang),
                 note=_("Two one-way counts defined differently; see the definition below.",
-                       lang)))
+                       lang),
+                claim_id="people-per-day-prepandemic"))
     if tr is not None:
         facing = tr.facing_ports(con)
         if facing.rows:

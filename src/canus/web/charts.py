@@ -104,24 +104,52 @@ def _escape(text: str) -> str:
             .replace(">", "&gt;"))
 
 
+MONEY_UNITS = {
+    # (scale, English axis title); French from the catalogue.
+    "CAD": ((1e9, "Billions of Canadian dollars"), (1e6, "Millions of Canadian dollars")),
+    "USD": ((1e9, "Billions of US dollars"), (1e6, "Millions of US dollars")),
+}
+
+
+def money_scale(values: list[float], currency: str, lang: str) -> tuple[float, str]:
+    """Divide amounts into billions or millions with a worded axis title.
+
+    d3's SI format would print "600G" (and "4 G" in French); readers expect
+    "600" under "Billions of Canadian dollars".
+    """
+    top = max((abs(v) for v in values), default=0.0)
+    for size, title in MONEY_UNITS[currency]:
+        if top >= size:
+            return size, _(title, lang)
+    return 1.0, _("Canadian dollars" if currency == "CAD" else "US dollars", lang)
+
+
 def line_chart(
-    x: str, y: list[str], x_type: str = "ordinal", y_format: str = ",.0f"
+    x: str, y: list[str], x_type: str = "ordinal", y_format: str = ",.0f",
+    money: str | None = None,
 ) -> Callable[[MetricTable, str], alt.TopLevelMixin]:
-    """Lines for one or more columns of a table, labelled in the page's language."""
+    """Lines for one or more columns of a table, labelled in the page's language.
+
+    ``money`` (a currency code) scales dollar amounts to billions or millions.
+    """
 
     def build(table: MetricTable, lang: str) -> alt.TopLevelMixin:
         labels = {c.name: _(c.label, lang) for c in table.columns}
+        scale, unit_title = 1.0, None
+        if money:
+            scale, unit_title = money_scale(
+                [r[c] for r in table.rows for c in y if r.get(c) is not None], money, lang)
         rows = [
             {"x": r[x] if not hasattr(r[x], "isoformat") else r[x].isoformat(),
-             "series": labels[col], "value": r[col]}
+             "series": labels[col], "value": r[col] / scale}
             for r in table.rows for col in y if r.get(col) is not None
         ]
         enc_x = alt.X("x", type="temporal" if x_type == "temporal" else "ordinal",
                       title=labels.get(x, x), axis=alt.Axis(labelAngle=0 if x_type == "temporal" else -45))
         base = alt.Chart(alt.Data(values=rows)).mark_line(point=len(rows) < 60).encode(
             x=enc_x,
-            y=alt.Y("value:Q", title=labels[y[0]] if len(y) == 1 else None,
-                    axis=alt.Axis(format=y_format)),
+            y=alt.Y("value:Q", title=unit_title or (labels[y[0]] if len(y) == 1 else None),
+                    axis=alt.Axis(format=",.0f" if money else y_format)),
             color=alt.Color("series:N", title=None,
                             scale=alt.Scale(range=PALETTE),
                             legend=alt.Legend(orient="top") if len(y) > 1 else None),
@@ -132,15 +160,19 @@ def line_chart(
 
 
 def bar_chart(
-    label: str, value: str, y_format: str = ",.0f", top: int = 15
+    label: str, value: str, y_format: str = ",.0f", top: int = 15, money: str | None = None,
 ) -> Callable[[MetricTable, str], alt.TopLevelMixin]:
     def build(table: MetricTable, lang: str) -> alt.TopLevelMixin:
         labels = {c.name: _(c.label, lang) for c in table.columns}
-        rows = [{"label": str(r[label]), "value": r[value]} for r in table.rows[:top]
-                if r.get(value) is not None]
+        shown = [r for r in table.rows[:top] if r.get(value) is not None]
+        scale, title = 1.0, labels[value]
+        if money:
+            scale, unit = money_scale([r[value] for r in shown], money, lang)
+            title = f"{labels[value]} ({unit})"
+        rows = [{"label": str(r[label]), "value": r[value] / scale} for r in shown]
         return alt.Chart(alt.Data(values=rows)).mark_bar(color=PALETTE[0]).encode(
             y=alt.Y("label:N", sort="-x", title=None),
-            x=alt.X("value:Q", title=labels[value], axis=alt.Axis(format=y_format)),
+            x=alt.X("value:Q", title=title, axis=alt.Axis(format=",.0f" if money else y_format)),
         ).properties(width=560, height=max(120, 22 * len(rows)))
 
     return build

@@ -36,6 +36,8 @@ class PageModel:
     #: Sources that would fill this page but have no data yet (ids), said plainly on the page.
     missing_sources: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    #: (text, address) of the page's own tools, shown after its notes.
+    links: list[tuple[str, str]] = field(default_factory=list)
     extra: dict[str, Any] = field(default_factory=dict)
 
     @property

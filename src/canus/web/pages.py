@@ -93,8 +93,14 @@ def _page_html(state: AppState, page: PageModel, lang: str, path: str) -> str:
          "summary": c.summary(c.table, lang), "alt": c.alt_text(c.table, lang)}
         for c in page.charts
     ]
+    claim_badges = None
+    if any(f.claim_id for f in page.figures):
+        from canus.web.routes_claims import badges
+
+        claim_badges = badges(state, lang)
     return render(f"{page.section_id}.html" if _has_template(page.section_id) else "section.html",
-                  lang, page=page, charts=charts, page_path=path, version=version)
+                  lang, page=page, charts=charts, page_path=path, version=version,
+                  claim_badges=claim_badges)
 
 
 def _has_template(section_id: str) -> bool:

@@ -14,6 +14,7 @@ from fastapi.responses import HTMLResponse, JSONResponse, Response
 from canus.claims.checker import Result, check_all
 from canus.claims.editions import as_dict as editions_dict
 from canus.claims.models import load_claims
+from canus.web.state import AppState
 from canus.web.templating import render
 
 router = APIRouter()
@@ -23,18 +24,13 @@ CSV_COLUMNS = ("id", "editions", "verdict", "figure_value", "figure_unit", "figu
                "vintage", "tolerance", "missing_source", "statement")
 
 
+def results(state: AppState) -> list[Result]:
+    """Every claim checked against the published data, once per data version."""
+    return state.cached(("claims",), lambda: check_all(state.cursor()))
+
+
 def _results(request: Request) -> list[Result]:
-    state = request.app.state.canus
-    return state.cached(("claims", state.version().data_version if state.version() else None),
-                        lambda: check_all(state.cursor()))
-
-
-#: Claim ids some section pages put on their key figures, mapped to the register's ids.
-ALIASES = {
-    "bilateral-trade-total": "bilateral-trade-2022",
-    "supply-chain-share": "supply-chain-80pct",
-    "people-crossing-per-day": "people-per-day-prepandemic",
-}
+    return results(request.app.state.canus)
 
 
 def claim_url(claim_id: str, lang: str) -> str:
@@ -50,11 +46,9 @@ def badge(r: Result, lang: str) -> dict[str, str]:
             "statement": r.claim.statement.get(lang)}
 
 
-def badges(request: Request, lang: str) -> dict[str, dict[str, str]]:
-    """Claim id → badge, for section pages that set ``KeyFigure.claim_id`` (aliases too)."""
-    out = {r.claim.id: badge(r, lang) for r in _results(request)}
-    out.update({alias: out[cid] for alias, cid in ALIASES.items() if cid in out})
-    return out
+def badges(state: AppState, lang: str) -> dict[str, dict[str, str]]:
+    """Claim id → badge, for section pages that set ``KeyFigure.claim_id``."""
+    return {r.claim.id: badge(r, lang) for r in results(state)}
 
 
 def _lang(request: Request, lang: str) -> str:

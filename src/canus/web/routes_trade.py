@@ -61,7 +61,7 @@ def by_year_chart(con: duckdb.DuckDBPyConnection) -> Chart | None:
         return None
     return Chart(
         id="trade-by-year", table=table,
-        spec=line_chart("year", ["exports", "imports"], y_format="$,.3s"),
+        spec=line_chart("year", ["exports", "imports"], money="CAD"),
         summary=_by_year_summary,
         alt_text=lambda t, lang: _("Line chart of Canada's merchandise exports to and imports "
                                    "from the United States by year, in Canadian dollars.", lang),
@@ -86,7 +86,7 @@ def mirror_chart(con: duckdb.DuckDBPyConnection) -> Chart | None:
     return Chart(
         id="trade-mirror", table=table,
         spec=line_chart("year", ["ca_exports", "us_imports", "ca_imports", "us_exports"],
-                        y_format="$,.3s"),
+                        money="CAD"),
         summary=_mirror_summary,
         alt_text=lambda t, lang: _("Line chart comparing each country's record of the same "
                                    "flows of goods, by year, in Canadian dollars.", lang),
@@ -105,7 +105,7 @@ def sections_chart(con: duckdb.DuckDBPyConnection) -> Chart | None:
                  section=top["section"], share=fmt_percent(top["export_share"], lang))
 
     return Chart(
-        id="trade-sections", table=table, spec=bar_chart("section", "exports", "$,.3s"),
+        id="trade-sections", table=table, spec=bar_chart("section", "exports", money="CAD"),
         summary=summary,
         alt_text=lambda t, lang: _("Bar chart of Canada's exports to the US by product "
                                    "section.", lang),
@@ -124,15 +124,40 @@ def provinces_chart(con: duckdb.DuckDBPyConnection) -> Chart | None:
                  share=fmt_percent(top["export_share"], lang))
 
     return Chart(
-        id="trade-provinces", table=table, spec=bar_chart("province", "exports", "$,.3s"),
+        id="trade-provinces", table=table, spec=bar_chart("province", "exports", money="CAD"),
         summary=summary,
         alt_text=lambda t, lang: _("Bar chart of exports to the US by province and "
                                    "territory.", lang),
     )
 
 
+def _us_side_summary(table: MetricTable, lang: str) -> str:
+    if not table.rows:
+        return _("No complete year of data yet.", lang)
+    last = table.rows[-1]
+    return _("In {year}, by US records, the United States exported {exports} of goods to Canada "
+             "and imported {imports} from it.", lang, year=last["year"],
+             exports=fmt_amount(last["us_exports"], lang, "USD"),
+             imports=fmt_amount(last["us_imports"], lang, "USD"))
+
+
+def us_side_chart(con: duckdb.DuckDBPyConnection) -> Chart | None:
+    table = _complete(m.us_goods_yearly(con))
+    if not table.rows:
+        return None
+    return Chart(
+        id="trade-us-side", table=table,
+        spec=line_chart("year", ["us_exports", "us_imports"], money="USD"),
+        summary=_us_side_summary,
+        alt_text=lambda t, lang: _("Line chart of US goods exports to and imports from Canada "
+                                   "by year, in US dollars, as the United States records them.",
+                                   lang),
+    )
+
+
 CHARTS = {"trade-by-year": by_year_chart, "trade-mirror": mirror_chart,
           "trade-sections": sections_chart, "trade-provinces": provinces_chart}
+register_chart("trade-us-side", us_side_chart)
 for _id, _fn in CHARTS.items():
     register_chart(_id, _fn)
 
@@ -165,6 +190,19 @@ def build(con: duckdb.DuckDBPyConnection | None, lang: str) -> PageModel:
         return page
     page.missing_sources = [s for t, s in EXPECTED_SOURCES.items() if not has_tables(con, t)]
     charts = [c for c in (fn(con) for fn in CHARTS.values()) if c is not None]
+    if not any(c.id == "trade-mirror" for c in charts):
+        # Without Canada's tables the mirror view cannot be drawn; the US side alone still can.
+        us_side = us_side_chart(con)
+        if us_side is not None:
+            charts.append(us_side)
+            last = us_side.table.rows[-1]
+            page.figures.append(KeyFigure(
+                label=_("Goods traded with Canada, both directions, {year}, by US records", lang,
+                        year=last["year"]),
+                value=fmt_amount(last["total"], lang, "USD"),
+                note=_("In Canadian dollars: {cad}", lang, cad=fmt_amount(last["total_cad"], lang, "CAD"))
+                if last["total_cad"] else "",
+            ))
     page.charts = charts
     goods = next((c.table for c in charts if c.id == "trade-by-year"), None)
     if goods is not None and goods.rows:
@@ -187,7 +225,7 @@ def build(con: duckdb.DuckDBPyConnection | None, lang: str) -> PageModel:
             value=fmt_amount(last["total"], lang, "CAD"),
             note=_("In US dollars: {usd}", lang, usd=fmt_amount(last["total_usd"], lang, "USD"))
             if last["total_usd"] else "",
-            claim_id="bilateral-trade-total",
+            claim_id="bilateral-trade-2022",
         ))
         page.tables.append(gs)
     partners = m.partner_shares(con)
@@ -208,7 +246,7 @@ def build(con: duckdb.DuckDBPyConnection | None, lang: str) -> PageModel:
             value=_("{low} to {high}", lang, low=fmt_percent(last["low"], lang, 0),
                     high=fmt_percent(last["high"], lang, 0)),
             note=METHOD[lang],
-            claim_id="supply-chain-share",
+            claim_id="supply-chain-80pct",
         ))
         page.tables.append(estimate)
     states = m.by_state(con)
@@ -217,8 +255,8 @@ def build(con: duckdb.DuckDBPyConnection | None, lang: str) -> PageModel:
     mirror = next((c.table for c in charts if c.id == "trade-mirror"), None)
     if mirror is not None:
         page.notes.append(m.MIRROR_CAUSES[lang])
-    page.notes.append(_("Tariff exposure calculator: {path}", lang,
-                        path=sections.path_for("trade", lang, "/" + EXPOSURE_SLUG[lang])))
+    page.links.append((_("Tariff exposure calculator", lang),
+                       sections.path_for("trade", lang, "/" + EXPOSURE_SLUG[lang])))
     return page
 
 
