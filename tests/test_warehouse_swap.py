@@ -68,3 +68,25 @@ def test_data_version_changes_with_content(tmp_path: Path, monkeypatch: pytest.M
     with Warehouse().read() as con:
         v2 = con.execute("SELECT value FROM warehouse_meta WHERE key = 'data_version'").fetchone()[0]
     assert v1 != v2 and len(v1) == 16
+
+
+def test_versions_sidecar_is_used_only_when_it_matches_the_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import json
+
+    publish_bts_fixture(tmp_path, monkeypatch)
+    wh = Warehouse()
+    doc = json.loads(wh.sidecar.read_text())
+    assert doc["versions"]["bts-border-crossings"]["rows"] == 11
+    # A sidecar that names another file (a crash between swap and sidecar, a copied home …)
+    # is ignored: the rows come from the warehouse itself, and the sidecar is rewritten.
+    doc["file"][0] += 1
+    doc["versions"]["bts-border-crossings"]["rows"] = 999
+    wh.sidecar.write_text(json.dumps(doc))
+    assert wh.versions()["bts-border-crossings"]["rows"] == 11
+    assert json.loads(wh.sidecar.read_text())["versions"]["bts-border-crossings"]["rows"] == 11
+    # A new publish rewrites it for the new file.
+    publish_bts_fixture(tmp_path / "b", monkeypatch, "export_2019.csv")
+    fresh = Warehouse().versions()["bts-border-crossings"]
+    assert fresh["as_of"] == "2019-04" and fresh["retrieved_at"].year >= 2026

@@ -5,16 +5,17 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Literal
-
-import httpx
+from typing import TYPE_CHECKING, Literal
 
 from canus import sources
 from canus.errors import CanusError, FetchError
 from canus.settings import Settings, get_settings
 from canus.sources.base import Snapshot, Source
-from canus.sources.fetch import LazyClient, Progress, fetch_source
+from canus.sources.fetch import LazyClient, Progress, fetch_source, transport_errors
 from canus.warehouse import Warehouse, combined_sha256
+
+if TYPE_CHECKING:
+    import httpx
 
 Status = Literal["updated", "unchanged", "failed", "skipped"]
 
@@ -82,7 +83,7 @@ def update(
             except CanusError as e:
                 results[sid] = UpdateResult(sid, "failed", error=e)
                 continue
-            except (httpx.HTTPError, OSError) as e:
+            except transport_errors() as e:
                 results[sid] = UpdateResult(
                     sid, "failed",
                     error=FetchError("{source}: {problem}", source=sid, problem=str(e)),

@@ -13,7 +13,6 @@ from rich.table import Table
 
 from canus.errors import CanusError
 from canus.i18n import _, fmt_amount
-from canus.metrics import format_value
 from canus.settings import get_settings
 
 LANG = get_settings().lang
@@ -74,6 +73,8 @@ def exposure(
                       year=table.summary["year"], file=rates.name))
     for c in table.columns[1:]:
         t.add_column(_(c.label, lang), justify="left" if c.unit in ("text", "code") else "right")
+    from canus.metrics import format_value
+
     for r in table.rows:
         t.add_row(*[format_value(r.get(c.name), c.unit, lang) for c in table.columns[1:]])
     out.print(t)

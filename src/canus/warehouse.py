@@ -5,6 +5,10 @@ tables of the sources that changed (each in its own transaction), records their 
 versions, and only then renames the new file over the published one. Whatever fails,
 the published file is left byte for byte as it was.
 
+Each publish also writes ``canus.duckdb.versions.json``, the ``data_versions`` rows keyed on
+the published file's inode, size and mtime, so that ``canus update`` can tell "nothing changed"
+without starting DuckDB; a sidecar that does not match the file is ignored.
+
 Readers attach the published file read-only inside a private in-memory DuckDB instance.
 DuckDB caches database instances by path within a process, so a plain ``connect(path)``
 after a swap would keep answering from the old file; a fresh in-memory instance that
@@ -24,12 +28,14 @@ import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-
-import duckdb
+from typing import TYPE_CHECKING
 
 from canus.errors import CanusError, WarehouseError
 from canus.settings import Settings, get_settings
 from canus.sources.base import LoadResult, Snapshot, Source
+
+if TYPE_CHECKING:
+    import duckdb
 
 VERSIONS_DDL = """
 CREATE TABLE IF NOT EXISTS data_versions (
@@ -65,6 +71,8 @@ class BuildOutcome:
 
 def attach_readonly(path: Path, *, sandbox: bool = False) -> duckdb.DuckDBPyConnection:
     """A private instance with ``path`` attached read-only as the default database."""
+    import duckdb
+
     con = duckdb.connect(":memory:")
     quoted = str(path).replace("'", "''")
     con.execute(f"ATTACH '{quoted}' AS wh (READ_ONLY)")
@@ -99,11 +107,44 @@ class Warehouse:
         finally:
             con.close()
 
+    @property
+    def sidecar(self) -> Path:
+        return self.path.with_name(self.path.name + ".versions.json")
+
+    def _file_key(self) -> list[int] | None:
+        try:
+            st = self.path.stat()
+        except FileNotFoundError:
+            return None
+        return [st.st_ino, st.st_size, st.st_mtime_ns]
+
     def versions(self) -> dict[str, dict[str, object]]:
-        if not self.exists():
+        key = self._file_key()
+        if key is None:
             return {}
+        try:
+            cached = json.loads(self.sidecar.read_text(encoding="utf-8"))
+            if cached.get("file") == key:
+                return {sid: _decode_version(v) for sid, v in cached["versions"].items()}
+        except (OSError, ValueError, KeyError, TypeError):
+            pass
         with self.read() as con:
-            return read_versions(con)
+            versions = read_versions(con)
+        self._write_sidecar(versions)
+        return versions
+
+    def _write_sidecar(self, versions: dict[str, dict[str, object]]) -> None:
+        key = self._file_key()
+        if key is None:
+            return
+        doc = {"file": key, "versions": {sid: _encode_version(v) for sid, v in versions.items()}}
+        tmp = self.sidecar.with_name(self.sidecar.name + f".{os.getpid()}")
+        try:
+            tmp.write_text(json.dumps(doc, ensure_ascii=False), encoding="utf-8")
+            os.replace(tmp, self.sidecar)
+        except OSError:
+            # Only a cache: without it the next update reads the warehouse itself.
+            tmp.unlink(missing_ok=True)
 
     @contextlib.contextmanager
     def _lock(self) -> Iterator[None]:
@@ -125,7 +166,10 @@ class Warehouse:
         validate: Callable[[duckdb.DuckDBPyConnection], None] | None = None,
     ) -> list[BuildOutcome]:
         """Load each job's snapshots into a copy of the warehouse, then publish the copy."""
+        import duckdb
+
         outcomes: list[BuildOutcome] = []
+        versions: dict[str, dict[str, object]] = {}
         with self._lock():
             tmp = self.path.with_name(f".{self.path.name}.building-{os.getpid()}")
             tmp.unlink(missing_ok=True)
@@ -145,10 +189,12 @@ class Warehouse:
                         validate(con)
                     self._write_meta(con)
                     con.execute("CHECKPOINT")
+                    versions = read_versions(con)
                 finally:
                     con.close()
                 os.replace(tmp, self.path)
                 _fsync_dir(self.path.parent)
+                self._write_sidecar(versions)
             finally:
                 tmp.unlink(missing_ok=True)
                 tmp.with_name(tmp.name + ".wal").unlink(missing_ok=True)
@@ -211,7 +257,21 @@ class Warehouse:
             con.execute("INSERT OR REPLACE INTO warehouse_meta VALUES (?, ?)", [key, value])
 
 
+_TIMES = ("retrieved_at", "loaded_at")
+
+
+def _encode_version(v: dict[str, object]) -> dict[str, object]:
+    return {k: (x.isoformat() if isinstance(x, dt.datetime) else x) for k, x in v.items()}
+
+
+def _decode_version(v: dict[str, object]) -> dict[str, object]:
+    return {k: (dt.datetime.fromisoformat(x) if k in _TIMES and isinstance(x, str) else x)
+            for k, x in v.items()}
+
+
 def read_versions(con: duckdb.DuckDBPyConnection) -> dict[str, dict[str, object]]:
+    import duckdb
+
     try:
         cur = con.execute("SELECT * FROM data_versions ORDER BY source_id")
     except duckdb.CatalogException:

@@ -17,12 +17,15 @@ Layout history handled here:
 
 from __future__ import annotations
 
-import duckdb
+from typing import TYPE_CHECKING
 
 from canus.errors import LayoutError
 from canus.sources import register
 from canus.sources.base import LICENCES, LoadResult, RemoteFile, Snapshot, Source
 from canus.sources.csvutil import header, sql_str
+
+if TYPE_CHECKING:
+    import duckdb
 
 SOURCE_ID = "bts-border-crossings"
 FILE_NAME = "Border_Crossing_Entry_Data.csv"
@@ -47,6 +50,8 @@ END)::DATE"""
 
 
 def load(con: duckdb.DuckDBPyConnection, snaps: dict[str, Snapshot], source: Source) -> LoadResult:
+    import duckdb
+
     snap = snaps[FILE_NAME]
     cols = set(header(snap.path))
     missing = [c for c in REQUIRED if c not in cols]

@@ -24,13 +24,15 @@ import zlib
 from collections.abc import Callable, Iterator
 from dataclasses import asdict
 from pathlib import Path
-
-import httpx
+from typing import TYPE_CHECKING
 
 from canus import __version__
 from canus.errors import FetchError
 from canus.settings import Settings, get_settings
 from canus.sources.base import RemoteFile, Snapshot, Source
+
+if TYPE_CHECKING:
+    import httpx
 
 Progress = Callable[[str, int, int | None], None]
 """Called with (source id, bytes so far, total bytes if known)."""
@@ -215,7 +217,17 @@ def _retry_after(resp: httpx.Response, default: float) -> float:
         return min(MAX_RETRY_AFTER, max(0.0, delta))
 
 
+def transport_errors() -> tuple[type[BaseException], ...]:
+    """Errors of the HTTP layer, for ``except`` clauses in modules that do not import httpx
+    (an update served from a mirror or a cache never loads it)."""
+    import httpx
+
+    return (httpx.HTTPError, OSError)
+
+
 def http_client(settings: Settings) -> httpx.Client:
+    import httpx
+
     return httpx.Client(
         timeout=httpx.Timeout(settings.timeout, connect=min(settings.timeout, 15.0)),
         headers={"User-Agent": USER_AGENT},
@@ -255,6 +267,8 @@ def request_with_retries(
     **kwargs: object,
 ) -> httpx.Response:
     """One request with the house retry policy; for small API calls (bodies read whole)."""
+    import httpx
+
     delay = settings.backoff
     last: str = ""
     for attempt in range(1, settings.retries + 1):
@@ -296,6 +310,8 @@ def _download(
     progress: Progress | None,
 ) -> tuple[str | None, dict[str, str | None]]:
     """Stream ``url`` into ``dest``; return (sha256 or None when not modified, headers)."""
+    import httpx
+
     delay = settings.backoff
     last = ""
     headers: dict[str, str] = {}
