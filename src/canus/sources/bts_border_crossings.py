@@ -77,74 +77,75 @@ def load(con: duckdb.DuckDBPyConnection, snaps: dict[str, Snapshot], source: Sou
         measure = f"replace({measure}, {sql_str(old)}, {sql_str(new)})"
     type_sql = "{" + ", ".join(f"{sql_str(k)}: {sql_str(v)}" for k, v in types.items()) + "}"
     try:
+        # One pass: read, tidy and group. Exact duplicate rows exist in the publisher's file
+        # (e.g. Detroit, June 2019); counting them twice would double that month, so they are
+        # grouped into one row and their number reported. Coordinates and the date as written
+        # ride along for the ports table and error messages, then are dropped.
         con.execute(f"""
-            CREATE TEMP TABLE bts_stage AS
-            SELECT
-                lpad(trim("Port Code"), 4, '0') AS port_code,
-                trim("Port Name") AS port_name,
-                nullif(trim("State"), '') AS state,
-                "Date" AS date_text,
-                {_DATE_SQL} AS period,
-                {measure} AS measure,
-                "Value" AS value,
-                {lat} AS latitude,
-                {lon} AS longitude
-            FROM read_csv({sql_str(snap.path)}, header = true, types = {type_sql})
-            WHERE trim("Border") = 'US-Canada Border'
+            CREATE TABLE border_crossings AS
+            SELECT port_code, port_name, state, period, measure, value,
+                   'into_us' AS direction,
+                   {sql_str(source.id)} AS source_id,
+                   {sql_str(snap.sha256)} AS snapshot_sha256,
+                   any_value(latitude) AS latitude, any_value(longitude) AS longitude,
+                   any_value(date_text) AS date_text, count(*) AS copies
+            FROM (
+                SELECT
+                    lpad(trim("Port Code"), 4, '0') AS port_code,
+                    trim("Port Name") AS port_name,
+                    nullif(trim("State"), '') AS state,
+                    "Date" AS date_text,
+                    {_DATE_SQL} AS period,
+                    {measure} AS measure,
+                    "Value" AS value,
+                    {lat} AS latitude,
+                    {lon} AS longitude
+                FROM read_csv({sql_str(snap.path)}, header = true, types = {type_sql})
+                WHERE trim("Border") = 'US-Canada Border'
+            )
+            GROUP BY port_code, port_name, state, period, measure, value
         """)
     except duckdb.ConversionException as e:
         raise LayoutError(
             "{source}: {file}: a value is not of the expected type: {problem}",
             source=source.id, file=snap.name, problem=" ".join(str(e).split())[:400],
         ) from e
-    try:
-        published, bad_dates = con.execute("""
-            SELECT count(*), count(*) FILTER (WHERE period IS NULL) FROM bts_stage
-        """).fetchone()  # type: ignore[misc]
-        if published == 0:
-            raise LayoutError(
-                "{source}: {file}: no rows for the US-Canada border", source=source.id,
-                file=snap.name,
-            )
-        if bad_dates:
-            sample = con.execute(
-                "SELECT date_text FROM bts_stage WHERE period IS NULL LIMIT 1"
-            ).fetchone()
-            raise LayoutError(
-                "{source}: {file}: {n} rows have a date in no known form (e.g. {example!r})",
-                source=source.id, file=snap.name, n=bad_dates, example=sample[0] if sample else "",
-            )
-        # Exact duplicate rows exist in the publisher's file (e.g. Detroit, June 2019): counting
-        # them twice would double that month, so one copy is kept and the number reported.
-        con.execute(f"""
-            CREATE TABLE border_crossings AS
-            SELECT DISTINCT port_code, port_name, state, period, measure, value,
-                   'into_us' AS direction,
-                   {sql_str(source.id)} AS source_id,
-                   {sql_str(snap.sha256)} AS snapshot_sha256
-            FROM bts_stage
-        """)
-        con.execute(f"""
-            CREATE TABLE ports AS
-            SELECT port_code,
-                   arg_max(port_name, period) AS port_name,
-                   arg_max(state, period) FILTER (WHERE state IS NOT NULL) AS state,
-                   arg_max(latitude, period) FILTER (WHERE latitude IS NOT NULL) AS latitude,
-                   arg_max(longitude, period) FILTER (WHERE longitude IS NOT NULL) AS longitude,
-                   min(period) AS first_period,
-                   max(period) AS last_period,
-                   'US-Canada' AS border,
-                   {sql_str(source.id)} AS source_id,
-                   {sql_str(snap.sha256)} AS snapshot_sha256
-            FROM bts_stage
-            GROUP BY port_code
-            ORDER BY port_code
-        """)
-        rows, as_of = con.execute(
-            "SELECT count(*), strftime(max(period), '%Y-%m') FROM border_crossings"
-        ).fetchone()  # type: ignore[misc]
-    finally:
-        con.execute("DROP TABLE IF EXISTS bts_stage")
+    published, rows, bad_dates, as_of = con.execute("""
+        SELECT coalesce(sum(copies), 0), count(*), count(*) FILTER (WHERE period IS NULL),
+               strftime(max(period), '%Y-%m')
+        FROM border_crossings
+    """).fetchone()  # type: ignore[misc]
+    if published == 0:
+        raise LayoutError(
+            "{source}: {file}: no rows for the US-Canada border", source=source.id,
+            file=snap.name,
+        )
+    if bad_dates:
+        sample = con.execute(
+            "SELECT date_text FROM border_crossings WHERE period IS NULL LIMIT 1"
+        ).fetchone()
+        raise LayoutError(
+            "{source}: {file}: {n} rows have a date in no known form (e.g. {example!r})",
+            source=source.id, file=snap.name, n=bad_dates, example=sample[0] if sample else "",
+        )
+    con.execute(f"""
+        CREATE TABLE ports AS
+        SELECT port_code,
+               arg_max(port_name, period) AS port_name,
+               arg_max(state, period) FILTER (WHERE state IS NOT NULL) AS state,
+               arg_max(latitude, period) FILTER (WHERE latitude IS NOT NULL) AS latitude,
+               arg_max(longitude, period) FILTER (WHERE longitude IS NOT NULL) AS longitude,
+               min(period) AS first_period,
+               max(period) AS last_period,
+               'US-Canada' AS border,
+               {sql_str(source.id)} AS source_id,
+               {sql_str(snap.sha256)} AS snapshot_sha256
+        FROM border_crossings
+        GROUP BY port_code
+        ORDER BY port_code
+    """)
+    for column in ("latitude", "longitude", "date_text", "copies"):
+        con.execute(f"ALTER TABLE border_crossings DROP COLUMN {column}")
     return LoadResult(
         rows=rows,
         as_of=as_of,
