@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
+import io
 import json
+import struct
 import zipfile
 from pathlib import Path
 
@@ -117,6 +119,16 @@ def _renamed(body: bytes, tmp: Path) -> bytes:
     return out.read_bytes()
 
 
+def _bad_crc(body: bytes) -> bytes:
+    """The same zip with one byte of the data member changed near its end: the directory and
+    the header line still read, only decompressing the member in full shows the damage."""
+    info = zipfile.ZipFile(io.BytesIO(body)).getinfo(f"{PID}.csv")
+    name_len, extra_len = struct.unpack("<HH", body[info.header_offset + 26: info.header_offset + 30])
+    start = info.header_offset + 30 + name_len + extra_len
+    at = start + info.compress_size - 3
+    return body[:at] + bytes([body[at] ^ 0x55]) + body[at + 1:]
+
+
 @pytest.mark.parametrize("case", ["500-then-ok", "429-then-ok", "timeout-then-ok"])
 def test_transient_failures_recover(service: Loopback, zips: dict[str, bytes], case: str) -> None:
     first = {
@@ -129,7 +141,8 @@ def test_transient_failures_recover(service: Loopback, zips: dict[str, bytes], c
     assert r.status == "updated", r.error
 
 
-@pytest.mark.parametrize("case", ["truncated", "cut-zip", "html", "renamed", "always-500"])
+@pytest.mark.parametrize("case", ["truncated", "cut-zip", "bad-crc", "html", "renamed",
+                                  "always-500"])
 def test_failures_leave_the_published_warehouse(service: Loopback, zips: dict[str, bytes],
                                                 tmp_path: Path, case: str) -> None:
     _serve(service, zips)
@@ -139,6 +152,7 @@ def test_failures_leave_the_published_warehouse(service: Loopback, zips: dict[st
     bad = {
         "truncated": [_truncated(zips["en"])] * 3,
         "cut-zip": [Reply(200, zips["en"][: len(zips["en"]) // 2], ZIP)],
+        "bad-crc": [Reply(200, _bad_crc(zips["en"]), ZIP)],
         "html": [Reply(200, b"<!DOCTYPE html><html>Maintenance</html>", {"Content-Type": "text/html"})],
         "renamed": [Reply(200, _renamed(zips["en"], tmp_path), ZIP)],
         "always-500": [Reply(500, b"oops")] * 3,
@@ -151,6 +165,7 @@ def test_failures_leave_the_published_warehouse(service: Loopback, zips: dict[st
     expected = {
         "truncated": "connection broke off",
         "cut-zip": "zip archive is damaged or incomplete",
+        "bad-crc": "zip archive is damaged",
         "html": "HTML page",
         "renamed": "expected column VALUE",
         "always-500": "gave up after 3 tries",

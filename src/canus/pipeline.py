@@ -89,6 +89,14 @@ def update(
                     error=FetchError("{source}: {problem}", source=sid, problem=str(e)),
                 )
                 continue
+            except Exception as e:
+                # One source's surprise must not stop the others, nor pass unexplained.
+                results[sid] = UpdateResult(
+                    sid, "failed",
+                    error=FetchError("{source}: unexpected error while fetching: {problem}",
+                                     source=sid, problem=f"{type(e).__name__}: {e}"),
+                )
+                continue
             # Same bytes under a new release time still loads once, so that the new release is
             # recorded and the next run can skip the download.
             same_release = release is None or release == previous.get("release")

@@ -100,9 +100,12 @@ class RemoteFile:
     delimiter: str = ","
     #: Lines before the header row (some publishers put notes on top).
     skip_lines: int = 0
-    #: Decompress a gzip file whole before trusting it. A reader that streams the whole file
-    #: anyway (DuckDB stops at a truncated gzip stream) may skip this to avoid a second pass.
-    verify_gzip: bool = True
+    #: Decompress a gzip file, or every member of a zip, whole before trusting it. A reader that
+    #: decompresses the whole file anyway, and fails on damage (DuckDB stops at a truncated gzip
+    #: stream; zipfile checks each member's CRC as it is read), may skip this second pass. A
+    #: truncated download is still caught at fetch time: the gzip header or the zip directory
+    #: is read either way.
+    verify_whole: bool = True
     #: Extra check run on the stored bytes; raise ``ValueError`` with a clear message.
     check: Callable[[Path], None] | None = None
 

@@ -170,7 +170,7 @@ SOURCE = Source(
     # DuckDB reads the whole stream on load and stops at a truncated gzip, so the slower
     # whole-stream check of the fetch layer is not run twice.
     files=(RemoteFile(name=FILE_NAME, url=DEFAULT_URL, kind="csv", required_columns=REQUIRED,
-                      verify_gzip=False),),
+                      verify_whole=False),),
     tables=("border_crossings", "ports"),
     load=load,
     description={

@@ -22,6 +22,7 @@ import shutil
 import tempfile
 import unicodedata
 import zipfile
+import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -220,8 +221,13 @@ def extract_data(tz: TableZip, directory: Path) -> Path:
     """Stream the data CSV out of the zip (a zip's CRC is checked as it is read to the end)."""
     fd, name = tempfile.mkstemp(prefix=f"statcan-{tz.pid}-", suffix=".csv", dir=directory)
     out_path = Path(name)
-    with zipfile.ZipFile(tz.path) as z, z.open(tz.data_member) as src, open(fd, "wb") as out:
-        shutil.copyfileobj(src, out, 8 << 20)
+    try:
+        with zipfile.ZipFile(tz.path) as z, z.open(tz.data_member) as src, open(fd, "wb") as out:
+            shutil.copyfileobj(src, out, 8 << 20)
+    except (zipfile.BadZipFile, zlib.error, EOFError) as e:
+        out_path.unlink(missing_ok=True)
+        raise LayoutError("{file}: the zip archive is damaged ({problem})",
+                          file=tz.data_member, problem=str(e)) from e
     return out_path
 
 
@@ -303,10 +309,14 @@ def load_table(
     # A cap on DuckDB's buffer pool keeps a load of millions of rows within a few hundred MB
     # (it spills to disk instead); the connection's own limit is put back afterwards.
     # DuckDB's own progress bar would print into the command line's output on long loads.
-    previous, bar = con.execute("SELECT current_setting('memory_limit'), "
-                                "current_setting('enable_progress_bar')").fetchone() or (None, None)
+    # Row order carries no meaning in a long table; letting DuckDB drop it lets the load run in
+    # parallel within the cap instead of spilling (half the time, same peak memory).
+    previous, bar, order = con.execute(
+        "SELECT current_setting('memory_limit'), current_setting('enable_progress_bar'), "
+        "current_setting('preserve_insertion_order')").fetchone() or (None, None, None)
     con.execute(f"SET memory_limit = '{LOAD_MEMORY_LIMIT}'")
     con.execute("SET enable_progress_bar = false")
+    con.execute("SET preserve_insertion_order = false")
     try:
         return _load_rows(con, table, data, header, dims, other_dims, csv_path, source_id,
                           snapshot_sha256, where)
@@ -315,6 +325,8 @@ def load_table(
             con.execute(f"SET memory_limit = {sql_str(str(previous))}")
         if bar is not None:
             con.execute(f"SET enable_progress_bar = {str(bool(bar)).lower()}")
+        if order is not None:
+            con.execute(f"SET preserve_insertion_order = {str(bool(order)).lower()}")
         csv_path.unlink(missing_ok=True)
 
 
