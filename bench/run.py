@@ -48,9 +48,10 @@ def main() -> None:
             continue
         print(f"running {key} …", file=sys.stderr)
         rows = module.run(args.shared.resolve(), args.runs)
+        render = getattr(module, "table", table)
         if rows:
-            sections.append(f"## {title}\n\n{table(rows)}\n")
-            print(table(rows))
+            sections.append(f"## {title}\n\n{render(rows)}\n")
+            print(render(rows))
     when = dt.datetime.now().astimezone().strftime("%Y-%m-%d %H:%M %Z")
     notes = NOTES.read_text() if NOTES.exists() else ""
     DOC.parent.mkdir(exist_ok=True)

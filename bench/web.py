@@ -161,21 +161,26 @@ def run(shared: Path, runs: int = 3) -> list[TtfbMeasure]:
     return rows
 
 
+def table(rows: list[TtfbMeasure]) -> str:
+    """The TTFB table for docs/benchmarks.md (``bench.run`` uses it instead of its default)."""
+    lines = ["| page | clients | requests | TTFB p50 (ms) | TTFB p95 (ms) | p95 per run (ms) "
+             "| server peak RSS (MB) | errors |", "|---|---|---|---|---|---|---|---|"]
+    for r in rows:
+        name, _, clients = r.name.removeprefix("web TTFB ").rpartition(", ")
+        lines.append(
+            f"| {name} | {clients.split()[0]} | {r.requests} | {r.median_s * 1000:.1f} | "
+            f"{r.p95_s * 1000:.1f} | {', '.join(f'{p * 1000:.1f}' for p in r.per_run_p95_s)} | "
+            f"{r.peak_mb:.0f} | {r.errors} |")
+    return "\n".join(lines)
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--shared", type=Path, default=Path("../shared/data"))
     ap.add_argument("--runs", type=int, default=3)
     args = ap.parse_args()
     print(f"# {machine()}")
-    print("| page | clients | requests | TTFB p50 (ms) | TTFB p95 (ms) | p95 per run (ms) "
-          "| server peak RSS (MB) | errors |")
-    print("|---|---|---|---|---|---|---|---|")
-    for r in run(args.shared, args.runs):
-        name, _, clients = r.name.removeprefix("web TTFB ").rpartition(", ")
-        print(f"| {name} | {clients.split()[0]} | {r.requests} | {r.median_s * 1000:.1f} | "
-              f"{r.p95_s * 1000:.1f} | {', '.join(f'{p * 1000:.1f}' for p in r.per_run_p95_s)} | "
-              f"{r.peak_mb:.0f} | {r.errors} |")
-
+    print(table(run(args.shared, args.runs)))
 
 
 if __name__ == "__main__":
