@@ -7,8 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from canus.pipeline import update
-from tests.conftest import FIXTURES
+from canus.pipeline import UpdateResult, update
+from canus.settings import get_settings
+from tests.conftest import FIXTURES, sha256_of
+from tests.loopback import Loopback, Reply
 
 
 def publish_bts_fixture(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, fixture: str = "current_export.csv") -> Path:
@@ -21,3 +23,23 @@ def publish_bts_fixture(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, fixture
     assert r.status == "updated", r.error
     monkeypatch.delenv("CANUS_MIRROR")
     return mirror
+
+
+def publish_over_loopback(loopback: Loopback, path: str, reply: Reply, source_id: str) -> str:
+    """Serve ``reply`` at ``path``, update ``source_id`` from it, return the warehouse sha256."""
+    loopback.queue(path, reply)
+    [r] = update([source_id])
+    assert r.status == "updated", r.error
+    return sha256_of(get_settings().warehouse_path)
+
+
+def assert_update_fails_keeping_warehouse(source_id: str, before: str, *needles: str) -> UpdateResult:
+    """Update once more: it must fail, name the source and each needle, and change nothing."""
+    [r] = update([source_id])
+    assert r.status == "failed"
+    message = str(r.error)
+    assert source_id in message, message
+    for needle in needles:
+        assert needle in message, message
+    assert sha256_of(get_settings().warehouse_path) == before
+    return r

@@ -9,9 +9,9 @@ import pytest
 
 from canus.metrics import energy
 from canus.pipeline import update
-from canus.settings import get_settings
 from canus.warehouse import Warehouse
-from tests.conftest import FIXTURES, sha256_of
+from tests.builders import assert_update_fails_keeping_warehouse, publish_over_loopback
+from tests.conftest import FIXTURES
 from tests.loopback import Loopback, Reply
 
 SOURCE = "cer-electricity-trade"
@@ -28,10 +28,7 @@ def cer_url(loopback: Loopback, monkeypatch: pytest.MonkeyPatch) -> str:
 
 
 def publish(loopback: Loopback, body: bytes = GOOD) -> str:
-    loopback.queue(PATH, Reply(200, body))
-    [r] = update([SOURCE])
-    assert r.status == "updated", r.error
-    return sha256_of(get_settings().warehouse_path)
+    return publish_over_loopback(loopback, PATH, Reply(200, body), SOURCE)
 
 
 def test_download_loads_tidy_table_without_total_rows(loopback: Loopback, cer_url: str) -> None:
@@ -116,10 +113,7 @@ def test_bad_download_fails_and_keeps_warehouse(
 ) -> None:
     before = publish(loopback)
     loopback.queue(PATH, Reply(200, body))
-    [r] = update([SOURCE])
-    assert r.status == "failed"
-    assert SOURCE in str(r.error) and needle in str(r.error), str(r.error)
-    assert sha256_of(get_settings().warehouse_path) == before
+    assert_update_fails_keeping_warehouse(SOURCE, before, needle)
 
 
 def test_real_file(shared_data: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -15,6 +15,7 @@ import pytest
 from canus.pipeline import update
 from canus.settings import get_settings
 from canus.sources.fetch import SnapshotStore
+from tests.builders import assert_update_fails_keeping_warehouse, publish_over_loopback
 from tests.conftest import FIXTURES, sha256_of
 from tests.loopback import Loopback, Reply
 
@@ -31,20 +32,11 @@ def bts_url(loopback: Loopback, monkeypatch: pytest.MonkeyPatch) -> str:
 
 def publish_good(loopback: Loopback) -> str:
     """Publish a first warehouse and return its sha256."""
-    loopback.queue("/api/views/keg4-3bc2/rows.csv", Reply(200, GOOD))
-    [r] = update([SOURCE])
-    assert r.status == "updated", r.error
-    return sha256_of(get_settings().warehouse_path)
+    return publish_over_loopback(loopback, "/api/views/keg4-3bc2/rows.csv", Reply(200, GOOD), SOURCE)
 
 
 def assert_failed_and_unchanged(before: str, *needles: str) -> None:
-    [r] = update([SOURCE])
-    assert r.status == "failed"
-    message = str(r.error)
-    assert SOURCE in message
-    for needle in needles:
-        assert needle in message, message
-    assert sha256_of(get_settings().warehouse_path) == before
+    assert_update_fails_keeping_warehouse(SOURCE, before, *needles)
 
 
 def test_success_stores_snapshot_and_manifest(loopback: Loopback, bts_url: str) -> None:

@@ -13,10 +13,9 @@ import pytest
 
 from canus.metrics.environment import boundaries_geojson
 from canus.pipeline import update
-from canus.settings import get_settings
 from canus.sources.natural_earth import Shape, read_dbf, read_shp, simplify_ring, to_geojson
 from canus.warehouse import Warehouse
-from tests.conftest import sha256_of
+from tests.builders import assert_update_fails_keeping_warehouse, publish_over_loopback
 from tests.loopback import Loopback, Reply
 
 SOURCE = "natural-earth-countries"
@@ -111,10 +110,7 @@ def ne_url(loopback: Loopback, monkeypatch: pytest.MonkeyPatch) -> str:
 
 
 def publish(loopback: Loopback) -> str:
-    loopback.queue(PATH, Reply(200, GOOD, {"Content-Type": "application/zip"}))
-    [r] = update([SOURCE])
-    assert r.status == "updated", r.error
-    return sha256_of(get_settings().warehouse_path)
+    return publish_over_loopback(loopback, PATH, Reply(200, GOOD, {"Content-Type": "application/zip"}), SOURCE)
 
 
 # ------------------------------------------------------------ reader and geometry
@@ -192,10 +188,7 @@ def test_bad_download_fails_and_keeps_warehouse(
 ) -> None:
     before = publish(loopback)
     loopback.queue(PATH, reply)
-    [r] = update([SOURCE])
-    assert r.status == "failed"
-    assert SOURCE in str(r.error) and needle in str(r.error), str(r.error)
-    assert sha256_of(get_settings().warehouse_path) == before
+    assert_update_fails_keeping_warehouse(SOURCE, before, needle)
 
 
 def test_real_file(shared_data: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -61,3 +61,22 @@ def test_no_warehouse_yet_is_a_clear_error() -> None:
     r = runner.invoke(app, ["query", "SELECT 1"])
     assert r.exit_code == 1
     assert "canus update" in r.output
+
+
+def test_api_query_is_read_only_too(published: str) -> None:
+    from fastapi.testclient import TestClient
+
+    from canus.web.app import create_app
+
+    client = TestClient(create_app())
+    r = client.get("/api/query", params={"sql": "SELECT min(period) AS first, sum(value) AS total "
+                                                "FROM border_crossings"})
+    assert r.status_code == 200
+    # The fixture's US-Canada values: 400,000 + 180,000 + 30,000 + 25,000 + 1,000 + 600,000
+    # + 5,000 + 140,000 + 550,000 + 300 + 20.
+    assert r.json() == {"columns": ["first", "total"], "rows": [["2024-01-01", 1_931_320]]}
+    for sql in ("DROP TABLE ports", "SELECT * FROM read_csv('/etc/passwd')",
+                "ATTACH '/tmp/canus-attack.duckdb' AS x"):
+        r = client.get("/api/query", params={"sql": sql})
+        assert r.status_code == 400 and "Query refused or failed" in r.json()["error"]
+    assert sha256_of(get_settings().warehouse_path) == published

@@ -8,7 +8,6 @@ import io
 import json
 import sys
 import time
-from decimal import Decimal
 from enum import StrEnum
 from typing import Annotated, Any
 
@@ -187,13 +186,6 @@ def _write_csv(header: list[str], rows: list[list[Any]]) -> None:
     sys.stdout.write(buf.getvalue())
 
 
-def _plain(v: Any) -> Any:
-    if isinstance(v, dt.date | dt.datetime | dt.time):
-        return v.isoformat()
-    if isinstance(v, Decimal):
-        return float(v)
-    return v
-
 
 @app.command(help=_("Run a read-only SQL query on the warehouse (no writes, files or network).", LANG))
 def query(
@@ -203,7 +195,7 @@ def query(
     lang: LangOpt = None,
 ) -> None:
     """Run a read-only SQL query on the warehouse (no writes, files or network)."""
-    from canus.query import run_query
+    from canus.query import plain, run_query
 
     lang = _lang(lang)
     try:
@@ -215,16 +207,16 @@ def query(
         err.print(f"[red]{e.localized(lang)}[/]")
         raise typer.Exit(1) from None
     if fmt is Format.json:
-        typer.echo(json.dumps([dict(zip(header, map(_plain, r), strict=True)) for r in rows],
+        typer.echo(json.dumps([dict(zip(header, map(plain, r), strict=True)) for r in rows],
                               ensure_ascii=False, default=str))
     elif fmt is Format.csv:
-        _write_csv(header, [[_plain(v) for v in r] for r in rows])
+        _write_csv(header, [[plain(v) for v in r] for r in rows])
     else:
         table = Table()
         for h in header:
             table.add_column(h)
         for r in rows[:limit]:
-            table.add_row(*["" if v is None else str(_plain(v)) for v in r])
+            table.add_row(*["" if v is None else str(plain(v)) for v in r])
         console.print(table)
         if len(rows) > limit:
             console.print(_("{n} more rows not shown (use --format csv).", lang,

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+from decimal import Decimal
 from typing import Any
 
 import duckdb
@@ -11,6 +13,15 @@ from canus.settings import get_settings
 from canus.warehouse import attach_readonly
 
 MAX_ROWS = 100_000
+
+
+def plain(value: Any) -> Any:
+    """A query result value as JSON/CSV can carry it: dates as ISO text, decimals as floats."""
+    if isinstance(value, dt.date | dt.datetime | dt.time):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return float(value)
+    return value
 
 
 def run_query(sql: str, max_rows: int = MAX_ROWS) -> tuple[list[str], list[tuple[Any, ...]]]:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-from decimal import Decimal
 from typing import Any
 
 from fastapi import APIRouter, HTTPException, Query, Request, Response
@@ -89,18 +88,11 @@ def metric(request: Request, name: str, lang: str = "en") -> Response:
     return cached_response(request, state, "json", lambda: table.to_json(lang))
 
 
-def _plain(v: Any) -> Any:
-    if isinstance(v, dt.date | dt.datetime | dt.time):
-        return v.isoformat()
-    if isinstance(v, Decimal):
-        return float(v)
-    return v
-
 
 @router.get("/query")
 def query(sql: str = Query(..., max_length=10_000), limit: int = Query(1000, ge=1, le=10_000)) -> dict[str, Any]:
     """Read-only SQL (no writes, files, network or extensions)."""
-    from canus.query import run_query
+    from canus.query import plain, run_query
 
     try:
         header, rows = run_query(sql, max_rows=limit)
@@ -108,4 +100,4 @@ def query(sql: str = Query(..., max_length=10_000), limit: int = Query(1000, ge=
         raise HTTPException(400, str(e)) from None
     except CanusError as e:
         raise HTTPException(503, str(e)) from None
-    return {"columns": header, "rows": [[_plain(v) for v in r] for r in rows]}
+    return {"columns": header, "rows": [[plain(v) for v in r] for r in rows]}
