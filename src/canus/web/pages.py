@@ -172,7 +172,8 @@ def chart_page(request: Request, lang: str, charts: str, name: str) -> Response:
     return cached_response(request, state, "html", lambda: render(
         "chart.html", lang, chart=chart, svg=render_svg(chart, lang, version.data_version),
         summary=chart.summary(chart.table, lang), alt=chart.alt_text(chart.table, lang),
-        page_path=request.url.path, version=version, embed=request.query_params.get("embed") == "1"))
+        page_path=request.url.path, version=version, embed=request.query_params.get("embed") == "1",
+        site=str(request.base_url).rstrip("/")))
 
 
 @router.get("/{lang}/{name}", include_in_schema=False)

@@ -36,7 +36,8 @@ def cached_response(
     max_age: int = 60,
 ) -> Response:
     version = state.version()
-    key = ("resp", request.url.path, str(request.url.query), kind)
+    # The host is part of the key: embed codes carry absolute addresses.
+    key = ("resp", str(request.base_url), request.url.path, str(request.url.query), kind)
 
     def build() -> bytes:
         body = make()
