@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import html
 import io
+import re
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -95,3 +96,15 @@ def test_no_untranslated_strings_on_french_pages(site: httpx.Client) -> None:
     for path in ("/fr/", "/fr/frontiere", "/fr/sources", "/fr/graphiques/border-people-per-day"):
         assert site.get(path).status_code == 200
     assert missing_translations() - before == set()
+
+
+def test_overview_summarizes_the_claims(site: httpx.Client) -> None:
+    from canus.claims.models import load_claims
+
+    for lang, word in (("en", "supported"), ("fr", "étayés")):
+        page = site.get(f"/{lang}/").text
+        summary = page[page.index('class="claims-summary"'):]
+        summary = html.unescape(summary[: summary.index("</p>")])
+        numbers = [int(n) for n in re.findall(r"\b\d+\b", summary)]
+        # "Of the N …, a supported, b outdated, c contradicted and d not yet checkable."
+        assert numbers[0] == len(load_claims()) == sum(numbers[1:5]) and word in summary

@@ -39,7 +39,18 @@ def build(con: duckdb.DuckDBPyConnection | None, lang: str) -> PageModel:
             "has_data": bool(sub and (sub.figures or sub.charts or sub.tables)),
         })
     page.extra["cards"] = cards
+    page.extra["claims"] = _claim_counts(con)
     return page
+
+
+def _claim_counts(con: duckdb.DuckDBPyConnection | None) -> dict[str, int]:
+    """How the page's claims fare against the published data, for the overview's summary."""
+    from canus.claims.checker import check_all
+
+    counts = {"supported": 0, "outdated": 0, "contradicted": 0, "not_checkable": 0}
+    for r in check_all(con):
+        counts[r.verdict] += 1
+    return counts
 
 
 register_section("overview", build)
