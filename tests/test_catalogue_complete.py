@@ -16,7 +16,7 @@ SRC = Path(__file__).resolve().parents[1] / "src" / "canus"
 #: Callables whose first positional argument is a catalogue message.
 MESSAGE_CALLS = {"_", "gettext", "CanusError", "FetchError", "LayoutError", "WarehouseError",
                  "QueryError", "StatcanError", "WdsError", "CensusError", "RatesError",
-                 "RegistryError", "ClaimError", "FeedbackError"}
+                 "RegistryError", "ClaimError", "FeedbackError", "fail"}
 
 
 def _name(func: ast.expr) -> str:

@@ -19,7 +19,10 @@ class CanusError(Exception):
         # names, addresses and numbers pass through unchanged.
         params = {}
         for k, v in self.params.items():
-            if isinstance(v, dict) and "en" in v:
+            if isinstance(v, CanusError):
+                # A problem with fields of its own, worded in the same language.
+                v = v.localized(lang)
+            elif isinstance(v, dict) and "en" in v:
                 v = v.get(lang) or v["en"]
             params[k] = known(v, lang) if isinstance(v, str) else v
         return _(self.message, lang, **params)

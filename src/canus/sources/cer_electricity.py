@@ -30,7 +30,7 @@ from pathlib import Path
 
 import duckdb
 
-from canus.errors import LayoutError
+from canus.errors import CanusError, LayoutError
 from canus.sources import register
 from canus.sources.base import LICENCES, LoadResult, RemoteFile, Snapshot, Source
 from canus.sources.csvutil import header, sql_str
@@ -148,7 +148,8 @@ def load(con: duckdb.DuckDBPyConnection, snaps: dict[str, Snapshot], source: Sou
 
 def _validate(con: duckdb.DuckDBPyConnection, source: Source, snap: Snapshot) -> None:
     def fail(message: str, **fields: object) -> LayoutError:
-        return LayoutError("{source}: {file}: " + message, source=source.id, file=snap.name, **fields)
+        return LayoutError("{source}: {file}: {problem}", source=source.id, file=snap.name,
+                           problem=CanusError(message, **fields))
 
     n = con.execute("SELECT count(*) FROM cer_stage").fetchone()[0]  # type: ignore[index]
     if n == 0:

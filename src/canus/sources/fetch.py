@@ -27,7 +27,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from canus import __version__
-from canus.errors import FetchError
+from canus.errors import CanusError, FetchError
 from canus.settings import Settings, get_settings
 from canus.sources.base import RemoteFile, Snapshot, Source
 
@@ -138,9 +138,10 @@ def _check_gzip_whole(path: Path) -> None:
 def check_file(path: Path, rf: RemoteFile, source_id: str, url: str) -> None:
     """Raise ``FetchError`` naming source, address and problem if the file is not usable."""
 
-    def fail(problem: str) -> FetchError:
+    def fail(problem: str, **fields: object) -> FetchError:
+        detail: object = CanusError(problem, **fields) if fields else problem
         return FetchError(
-            "{source}: {url}: {problem}", source=source_id, url=url, problem=problem
+            "{source}: {url}: {problem}", source=source_id, url=url, problem=detail
         )
 
     size = path.stat().st_size
@@ -159,7 +160,7 @@ def check_file(path: Path, rf: RemoteFile, source_id: str, url: str) -> None:
             with gzip.open(path, "rb") as g:
                 inner = g.read(2048)
         except (zlib.error, ValueError, EOFError, OSError) as e:
-            raise fail(f"the gzip file is damaged or incomplete ({e})") from e
+            raise fail("the gzip file is damaged or incomplete ({error})", error=e) from e
         if _looks_like_html(inner):
             raise fail("the server sent an HTML page instead of the data file")
     if rf.kind == "zip":
@@ -167,16 +168,16 @@ def check_file(path: Path, rf: RemoteFile, source_id: str, url: str) -> None:
             with zipfile.ZipFile(path) as z:
                 bad = z.testzip() if rf.verify_whole else None
         except (zipfile.BadZipFile, EOFError, OSError) as e:
-            raise fail(f"the zip archive is damaged or incomplete ({e})") from e
+            raise fail("the zip archive is damaged or incomplete ({error})", error=e) from e
         if bad:
-            raise fail(f"the zip member {bad} is damaged")
+            raise fail("the zip member {member} is damaged", member=bad)
     elif rf.kind == "json":
         try:
             opener = gzip.open if path.name.endswith(".gz") else open
             with opener(path, "rb") as f:
                 json.load(f)
         except (ValueError, OSError) as e:
-            raise fail(f"the response is not valid JSON ({e})") from e
+            raise fail("the response is not valid JSON ({error})", error=e) from e
     elif rf.kind == "csv" and rf.required_columns:
         with _open_text(path, rf) as text:
             for _ in range(rf.skip_lines):
@@ -186,13 +187,8 @@ def check_file(path: Path, rf: RemoteFile, source_id: str, url: str) -> None:
         present = {h.strip() for h in header}
         missing = [c for c in rf.required_columns if c not in present]
         if missing:
-            raise fail(
-                "expected columns are missing: "
-                + ", ".join(missing)
-                + " (found: "
-                + ", ".join(h.strip() for h in header[:12])
-                + ")"
-            )
+            raise fail("expected columns are missing: {missing} (found: {found})",
+                       missing=", ".join(missing), found=", ".join(h.strip() for h in header[:12]))
     if rf.check is not None:
         try:
             rf.check(path)
@@ -201,7 +197,7 @@ def check_file(path: Path, rf: RemoteFile, source_id: str, url: str) -> None:
         except (zipfile.BadZipFile, zlib.error, EOFError, OSError) as e:
             # A reader's own check tripping over damaged bytes is as telling as a failed one.
             what = "the zip archive is damaged" if rf.kind == "zip" else "the file is damaged"
-            raise fail(f"{what} ({e})") from e
+            raise fail(what + " ({error})", error=e) from e
 
 
 # ---------------------------------------------------------------------------- transport
@@ -274,12 +270,12 @@ def request_with_retries(
     import httpx
 
     delay = settings.backoff
-    last: str = ""
+    last: object = ""
     for attempt in range(1, settings.retries + 1):
         try:
             resp = client.request(method, url, **kwargs)  # type: ignore[arg-type]
         except httpx.TimeoutException:
-            last = f"no answer within {settings.timeout:g} s"
+            last = CanusError("no answer within {seconds} s", seconds=f"{settings.timeout:g}")
         except httpx.TransportError as e:
             raise FetchError(
                 "{source}: {url}: could not connect ({problem})",
@@ -317,7 +313,7 @@ def _download(
     import httpx
 
     delay = settings.backoff
-    last = ""
+    last: object = ""
     headers: dict[str, str] = {}
     if previous and Path(str(previous.get("path", ""))).exists():
         if previous.get("etag"):
@@ -360,7 +356,8 @@ def _download(
                 if total_n is not None and done < total_n and (keep_gzip or not resp.headers.get("Content-Encoding")):
                     raise FetchError(
                         "{source}: {url}: {problem}", source=source_id, url=url,
-                        problem=f"the download stopped at {done} of {total_n} bytes",
+                        problem=CanusError("the download stopped at {done} of {total} bytes",
+                                           done=done, total=total_n),
                     )
                 return h.hexdigest(), {
                     "etag": resp.headers.get("ETag"),
@@ -370,9 +367,9 @@ def _download(
         except _Retry:
             pass
         except httpx.TimeoutException:
-            last = f"no answer within {settings.timeout:g} s"
+            last = CanusError("no answer within {seconds} s", seconds=f"{settings.timeout:g}")
         except httpx.RemoteProtocolError as e:
-            last = f"the connection broke off ({e})"
+            last = CanusError("the connection broke off ({error})", error=e)
         except httpx.TransportError as e:
             raise FetchError(
                 "{source}: {url}: could not connect ({problem})",
