@@ -108,3 +108,30 @@ def test_overview_summarizes_the_claims(site: httpx.Client) -> None:
         numbers = [int(n) for n in re.findall(r"\b\d+\b", summary)]
         # "Of the N …, a supported, b outdated, c contradicted and d not yet checkable."
         assert numbers[0] == len(load_claims()) == sum(numbers[1:5]) and word in summary
+
+
+def test_a_loaded_table_canus_cannot_read_is_said_not_called_missing(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import duckdb
+    from fastapi.testclient import TestClient
+
+    from canus.settings import get_settings
+    from canus.web.app import create_app
+
+    publish_bts_fixture(tmp_path, monkeypatch)
+    con = duckdb.connect(str(get_settings().warehouse_path))
+    # A 24-10-0053 whose categories are not the ones canus knows (no "residents" members).
+    con.execute("CREATE TABLE statcan_24100053 (ref_date VARCHAR, period DATE, geo VARCHAR, "
+                "kind VARCHAR, value DOUBLE)")
+    con.execute("CREATE TABLE statcan_24100053_members (dimension_position INTEGER, "
+                "dimension_en VARCHAR, dimension_fr VARCHAR, column_name VARCHAR, "
+                "member_id INTEGER, parent_member_id INTEGER, member_en VARCHAR, member_fr VARCHAR)")
+    con.execute("INSERT INTO statcan_24100053_members VALUES "
+                "(1, 'Geography', 'Géographie', 'geo', 1, NULL, 'Canada', 'Canada'), "
+                "(2, 'Kind', 'Genre', 'kind', 1, NULL, 'Everyone', 'Tout le monde')")
+    con.close()
+    page = TestClient(create_app()).get("/en/border").text
+    assert "did not recognize its traveller categories" in page
+    # … and the table is not listed as a source still to come.
+    assert 'id="no-data"' not in page

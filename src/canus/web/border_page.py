@@ -160,7 +160,12 @@ register_chart("border-both-directions", both_directions_chart)
 def _add_both_directions(con: duckdb.DuckDBPyConnection, page: PageModel, lang: str) -> None:
     tr = _travellers()
     chart = both_directions_chart(con) if tr is not None else None
-    if chart is None:
+    if chart is None and tr is not None and has_tables(con, tr.TABLE, tr.MEMBERS):
+        # Loaded but not understood: say so rather than call the source missing or guess.
+        page.notes.append(_("Table 24-10-0053-01 is loaded, but canus did not recognize its "
+                            "traveller categories, so the figure for both directions is left "
+                            "out rather than guessed.", lang))
+    elif chart is None:
         page.missing_sources.append("statcan-24100053")
     else:
         page.charts.append(chart)
