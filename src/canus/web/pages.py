@@ -12,7 +12,7 @@ from canus.i18n import _
 from canus.web import sections
 from canus.web.charts import render_svg, vega_spec
 from canus.web.page_model import CHART_BUILDERS, SECTION_BUILDERS, PageModel
-from canus.web.state import AppState
+from canus.web.state import AppState, add_warmer
 from canus.web.templating import render
 from canus.web.twins import cached_response, split_ext
 
@@ -84,6 +84,20 @@ def build_page(state: AppState, section_id: str, lang: str) -> PageModel:
         return builder(con, lang)
 
     return state.cached(("page", section_id, lang), make)
+
+
+def warm_sections(state: AppState) -> None:
+    """Build every section and draw its charts in both languages, ahead of the first reader."""
+    version = state.version()
+    for lang in ("en", "fr"):
+        for sec in sections.SECTIONS:
+            if sec.id in SECTION_BUILDERS:
+                page = build_page(state, sec.id, lang)
+                for chart in page.charts:
+                    render_svg(chart, lang, version.data_version)
+
+
+add_warmer(warm_sections)
 
 
 def _page_html(state: AppState, page: PageModel, lang: str, path: str) -> str:

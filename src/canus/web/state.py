@@ -1,8 +1,16 @@
-"""What every request needs: the warehouse reader, its data version and a page cache."""
+"""What every request needs: the warehouse reader, its data version and a page cache.
+
+The cache holds whatever a request computed for the current data version. Two things keep a
+new version from being slow for readers: only one thread builds a given entry while the others
+wait for it (no stampede of identical renders), and warmers registered with
+:func:`add_warmer` run in the background as soon as a new version is seen.
+"""
 
 from __future__ import annotations
 
+import logging
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -10,6 +18,14 @@ import duckdb
 
 from canus.settings import Settings, get_settings
 from canus.warehouse import Reader, read_versions
+
+log = logging.getLogger("canus.web")
+_WARMERS: list[Callable[[AppState], None]] = []
+
+
+def add_warmer(warm: Callable[[AppState], None]) -> None:
+    """Run ``warm(state)`` in the background whenever a new data version is published."""
+    _WARMERS.append(warm)
 
 
 @dataclass
@@ -26,6 +42,7 @@ class AppState:
         self._version: Version | None = None
         self._lock = threading.Lock()
         self._cache: dict[tuple[Any, ...], Any] = {}
+        self._building: dict[tuple[Any, ...], threading.Lock] = {}
 
     def cursor(self) -> duckdb.DuckDBPyConnection | None:
         """A thread's cursor on the published warehouse, or None when there is none yet."""
@@ -44,9 +61,22 @@ class AppState:
         meta = dict(con.execute("SELECT key, value FROM warehouse_meta").fetchall())
         v = Version(meta.get("data_version", "unknown"), meta.get("built_at"), gen)
         with self._lock:
+            fresh = self._version is None or self._version.generation != gen
             self._version = v
-            self._cache.clear()
+            if fresh:
+                self._cache.clear()
+        if fresh and _WARMERS:
+            threading.Thread(target=self._warm, name="canus-warm", daemon=True).start()
         return v
+
+    def _warm(self) -> None:
+        for warm in _WARMERS:
+            try:
+                warm(self)
+            except Exception:
+                # A failed warm-up only means a slower first request; the request itself will
+                # meet (and report) the same problem.
+                log.warning("warming the page cache failed", exc_info=True)
 
     def versions(self) -> dict[str, dict[str, object]]:
         con = self.cursor()
@@ -59,9 +89,15 @@ class AppState:
         with self._lock:
             if full in self._cache:
                 return self._cache[full]
-        value = make()
-        with self._lock:
-            if len(self._cache) > 2048:
-                self._cache.clear()
-            self._cache[full] = value
+            building = self._building.setdefault(full, threading.Lock())
+        with building:
+            with self._lock:
+                if full in self._cache:
+                    return self._cache[full]
+            value = make()
+            with self._lock:
+                if len(self._cache) > 2048:
+                    self._cache.clear()
+                self._cache[full] = value
+                self._building.pop(full, None)
         return value
