@@ -128,7 +128,9 @@ def run(shared: Path, runs: int = 3) -> list[TtfbMeasure]:
             deadline = time.monotonic() + 60
             while True:
                 try:
-                    if httpx.get(base + "/api/version", timeout=2).status_code == 200:
+                    r = httpx.get(base + "/api/version", timeout=2)
+                    # Measure the steady state: wait until the server has warmed its pages.
+                    if r.status_code == 200 and not r.json().get("warming"):
                         break
                 except httpx.HTTPError:
                     pass

@@ -42,3 +42,15 @@ def test_new_version_warms_every_section_in_both_languages(
         t.join(timeout=60)
     keys = {k[1:] for k in state._cache if k[0] == version.data_version}
     assert {("page", "border", "en"), ("page", "border", "fr"), ("page", "overview", "fr")} <= keys
+
+
+def test_version_endpoint_reports_warming(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from fastapi.testclient import TestClient
+
+    publish_bts_fixture(tmp_path, monkeypatch)
+    client = TestClient(create_app())
+    first = client.get("/api/version").json()
+    assert len(first["data_version"]) == 16 and isinstance(first["warming"], bool)
+    for t in [t for t in threading.enumerate() if t.name == "canus-warm"]:
+        t.join(timeout=60)
+    assert client.get("/api/version").json()["warming"] is False

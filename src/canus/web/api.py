@@ -29,8 +29,10 @@ def _lang(lang: str) -> str:
 
 @router.get("/version")
 def version(request: Request) -> dict[str, Any]:
-    v = _state(request).version()
-    return {"data_version": v.data_version, "built_at": v.built_at}
+    state = _state(request)
+    v = state.version()
+    return {"data_version": v.data_version, "built_at": v.built_at,
+            "warming": state.warming.is_set()}
 
 
 @router.get("/sources")

@@ -43,6 +43,8 @@ class AppState:
         self._lock = threading.Lock()
         self._cache: dict[tuple[Any, ...], Any] = {}
         self._building: dict[tuple[Any, ...], threading.Lock] = {}
+        #: Set while a warm-up runs; /api/version reports it.
+        self.warming = threading.Event()
 
     def cursor(self) -> duckdb.DuckDBPyConnection | None:
         """A thread's cursor on the published warehouse, or None when there is none yet."""
@@ -66,6 +68,7 @@ class AppState:
             if fresh:
                 self._cache.clear()
         if fresh and _WARMERS:
+            self.warming.set()
             threading.Thread(target=self._warm, name="canus-warm", daemon=True).start()
         return v
 
@@ -77,6 +80,7 @@ class AppState:
                 # A failed warm-up only means a slower first request; the request itself will
                 # meet (and report) the same problem.
                 log.warning("warming the page cache failed", exc_info=True)
+        self.warming.clear()
 
     def versions(self) -> dict[str, dict[str, object]]:
         con = self.cursor()
