@@ -18,24 +18,8 @@ from canus.web.twins import cached_response, split_ext
 
 router = APIRouter()
 
-# Section modules register their builders when imported.
-for _module in ("canus.web.border_page", "canus.web.overview_page"):
-    try:
-        importlib.import_module(_module)
-    except ModuleNotFoundError as e:
-        if e.name != _module:
-            raise
-
-#: Sources that will fill a section that has no builder yet.
-PLANNED_SOURCES: dict[str, list[str]] = {
-    "trade": ["statcan-12100011", "statcan-12100173", "fred-EXPCA", "fred-IMPCA"],
-    "energy": ["cer-electricity-trade"],
-    "environment": ["great-lakes-water-levels", "air-emissions"],
-    "security": ["registry: security and defence"],
-    "diplomacy": ["registry: diplomatic network"],
-    "partnerships": ["registry: partnerships"],
-    "societies": ["registry: people"],
-}
+# Section modules register their builders when imported (the overview imports the others).
+importlib.import_module("canus.web.overview_page")
 
 
 def _state(request: Request) -> AppState:
@@ -74,16 +58,8 @@ def root(request: Request) -> RedirectResponse:
 
 
 def build_page(state: AppState, section_id: str, lang: str) -> PageModel:
-    def make() -> PageModel:
-        builder = SECTION_BUILDERS.get(section_id)
-        con = state.cursor()
-        sec = sections.BY_ID[section_id]
-        if builder is None:
-            return PageModel(section_id=section_id, title=_(sec.title, lang),
-                             missing_sources=PLANNED_SOURCES.get(section_id, []))
-        return builder(con, lang)
-
-    return state.cached(("page", section_id, lang), make)
+    builder = SECTION_BUILDERS[section_id]
+    return state.cached(("page", section_id, lang), lambda: builder(state.cursor(), lang))
 
 
 def warm_sections(state: AppState) -> None:
@@ -195,6 +171,6 @@ def section(request: Request, lang: str, name: str) -> Response:
     lang = _check_lang(lang)
     slug, kind = split_ext(name)
     sec = sections.section_for(lang, slug)
-    if sec is None or sec.id in ("charts",):
+    if sec is None or sec.id not in SECTION_BUILDERS:
         raise HTTPException(404, _("Page not found", lang))
     return _section_response(request, lang, sec.id, kind)
