@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import zipfile
 from pathlib import Path
 
 import duckdb
@@ -10,7 +11,15 @@ import pytest
 from canus import pipeline
 from canus.metrics import travellers
 from canus.warehouse import Warehouse
-from tests.fixtures.statcan.official import TRAVELLER_DIMS, traveller_rows, write_zip
+from tests.fixtures.statcan.official import (
+    TRAVELLER_DIMS,
+    Dim,
+    Row,
+    data_csv,
+    metadata_csv,
+    traveller_rows,
+    write_zip,
+)
 
 # Characteristics member id → travellers a month at Canada level (aggregates 1, 2, 10 included
 # on purpose: they must not be counted on top of their leaves).
@@ -137,3 +146,63 @@ def test_facing_ports(mirror: Path) -> None:
     assert blaine["into_us_per_day"] == pytest.approx(200.0)
     assert "Pacific Highway" in blaine["ca_crossings"] and blaine["into_canada_per_day"] is None
     assert travellers.facing_ports(duckdb.connect()).rows == []
+
+
+OLDER_DIMS = [
+    Dim("Geography", "Géographie", [(1, None, "Canada", "Canada")]),
+    Dim("Type of transport", "Type de transport", [
+        (1, None, "Total, all types of transport", "Total, tous les types de transport"),
+        (2, 1, "Land", "Terre"),
+    ]),
+]
+
+
+def _older_zip(folder: Path, lang: str) -> None:
+    """24-10-0041 in the official layout; its total series carries the vector canus reads."""
+    months = [f"2019-{m:02d}" for m in range(1, 13)]
+    rows = [Row(m, (1, 1), 3100.0) for m in months] + [Row(m, (1, 2), 1700.0) for m in months]
+    data = data_csv(OLDER_DIMS, rows, lang).replace('"v11"', f'"{travellers.OLDER_TOTAL_VECTOR}"')
+    suffix = "eng" if lang == "en" else "fra"
+    title = ("International travellers entering or returning to Canada, by type of transport",
+             "Voyageurs internationaux entrant ou revenant au Canada, selon le type de transport")
+    with zipfile.ZipFile(folder / f"24100041-{suffix}.zip", "w", zipfile.ZIP_DEFLATED) as z:
+        z.writestr("24100041.csv", data.encode("utf-8"))
+        z.writestr("24100041_MetaData.csv",
+                   metadata_csv("24100041", title, OLDER_DIMS, lang).encode("utf-8"))
+
+
+def test_years_before_24100053_come_from_the_total_of_24100041(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root = tmp_path / "older-mirror"
+    (root / "statcan-24100041").mkdir(parents=True)
+    for lang in ("en", "fr"):
+        _older_zip(root / "statcan-24100041", lang)
+    bts = root / "bts-border-crossings"
+    bts.mkdir()
+    months = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+    (bts / "Border_Crossing_Entry_Data.csv").write_text(BTS_HEADER + "".join(
+        f"Blaine,Washington,3004,US-Canada Border,{m} 2019,Pedestrians,3650,49.0,-122.7,"
+        "POINT (-122.7 49.0)\n" for m in months))
+    monkeypatch.setenv("CANUS_MIRROR", str(root))
+    results = pipeline.update(["statcan-24100041", "bts-border-crossings"])
+    assert all(r.status == "updated" for r in results), [r.error for r in results]
+    with Warehouse().read() as con:
+        table = travellers.both_directions(con)
+        [row] = table.rows
+        # 12 × 3,100 travellers over 365 days into Canada (the total series only, not "Land");
+        # 12 × 3,650 people over 365 days into the US.
+        assert row["canada_table"] == "24-10-0041" and row["months_canada"] == 12
+        assert row["into_canada_per_day"] == pytest.approx(12 * 3100 / 365)
+        assert row["into_us_per_day"] == pytest.approx(120.0)
+        assert row["into_canada_land_per_day"] is None and row["both_land_per_day"] is None
+        assert {p.source_id for p in table.provenance} == {"bts-border-crossings",
+                                                             "statcan-24100041"}
+        from canus.claims.checker import check_claim
+        from canus.claims.models import load_claims
+
+        claim = next(c for c in load_claims() if c.id == "people-per-day-prepandemic")
+        result = check_claim(claim, con)
+    # Checkable now, for 2019, from the older table; far from 400,000 on these fixture counts.
+    assert result.verdict == "contradicted" and result.period == "2019"
+    assert "statcan-24100041" in result.source_ids

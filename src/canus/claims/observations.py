@@ -177,6 +177,8 @@ TRAVELLERS_WHY = ("Statistics Canada table 24-10-0053-01 counts travellers enter
                   "without it canus has one direction only, since BTS counts only people "
                   "entering the US at land ports, while the page counts both directions and "
                   "every mode")
+OLDER_WHY = ("Statistics Canada table 24-10-0041-01 counts travellers entering Canada in the "
+             "years before table 24-10-0053-01 begins")
 BTS_ALONE = ("BTS alone: {value} people a day entered the US at land ports on the Canadian "
              "border in {year}. That is one direction and one mode, so canus does not compare "
              "it with the page's figure.")
@@ -199,14 +201,19 @@ def _people_both_ways(con: duckdb.DuckDBPyConnection | None,
                       period: str | None) -> Observation | None:
     mod = _module("canus.metrics.travellers", TRAVELLERS_NEEDS)
     con = _need_con(con, TRAVELLERS_NEEDS)
-    _need_tables(con, {mod.TABLE: mod.SOURCE_ID, mod.MEMBERS: mod.SOURCE_ID,
-                       "border_crossings": BTS, "ports": BTS},
+    canadian = ({mod.OLDER_TABLE: mod.OLDER_SOURCE_ID} if has_tables(con, mod.OLDER_TABLE)
+                else {mod.TABLE: mod.SOURCE_ID, mod.MEMBERS: mod.SOURCE_ID})
+    _need_tables(con, {**canadian, "border_crossings": BTS, "ports": BTS},
                  TRAVELLERS_WHY, _bts_alone(con, period))
     table = mod.both_directions(con)
     # Only years complete on both sides: a part year would understate the daily average.
     rows = [r for r in table.rows if r.get("months_us") == 12 and r.get("months_canada") == 12]
     if period:
         rows = [r for r in rows if r["year"] == _year(period)]
+    if not rows and period:
+        # A year before 24-10-0053 begins needs the older table: name it rather than stay mute.
+        _need_tables(con, {mod.OLDER_TABLE: mod.OLDER_SOURCE_ID}, OLDER_WHY,
+                     _bts_alone(con, period))
     if not rows:
         return None
     r = max(rows, key=lambda x: x["year"])

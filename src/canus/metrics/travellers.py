@@ -1,5 +1,11 @@
 """Travellers entering Canada (Statistics Canada 24-10-0053-01), and both directions with BTS.
 
+Years that 24-10-0053 does not cover (it starts in the 2020s) come from the older table
+24-10-0041, read by one series only: its total of travellers entering or returning to Canada
+(vector ``v62370949``, as used by public scripts). Picking the series by vector rather than by
+member names keeps the figure right even where those names are not known here; it gives the
+total only, with no split by mode or residence.
+
 Reads ``statcan_24100053`` and its ``_members``. The table splits travellers by residence
 and mode in one dimension ("Traveller characteristics", members such as "United States of
 America residents, land") and by same-day / overnight in another. Figures here add up the
@@ -30,6 +36,10 @@ SOURCE_ID = f"statcan-{PID}"
 TABLE = f"statcan_{PID}"
 MEMBERS = f"statcan_{PID}_members"
 MODES = ("air", "land", "water")
+OLDER_SOURCE_ID = "statcan-24100041"
+OLDER_TABLE = "statcan_24100041"
+#: All travellers entering or returning to Canada, monthly, in 24-10-0041.
+OLDER_TOTAL_VECTOR = "v62370949"
 
 ENTERING_DEFINITION = (
     "Travellers entering Canada, as counted by Statistics Canada at the border: residents of "
@@ -48,7 +58,8 @@ BOTH_DEFINITION = (
     "Canadian border (US CBP counts published by BTS; air travel not included). Into Canada: "
     "travellers entering Canada by air, land and water (Statistics Canada), including Canadians "
     "coming home and travellers from countries other than the United States. Land-only totals "
-    "are also given so that like is added to like."
+    "are also given so that like is added to like. Years before table 24-10-0053 begins use the "
+    "total of table 24-10-0041, which has no land-only figure."
 )
 
 
@@ -213,6 +224,20 @@ def us_residents_vs_canadians(con: duckdb.DuckDBPyConnection) -> MetricTable:
                        provenance=provenance(con, SOURCE_ID))
 
 
+def _older_totals(con: duckdb.DuckDBPyConnection) -> dict[int, tuple[float, int, int]]:
+    """Year → (travellers, months, days) from the total series of 24-10-0041."""
+    if not has_tables(con, OLDER_TABLE):
+        return {}
+    out: dict[int, tuple[float, int, int]] = {}
+    for year, months, total in con.execute(f"""
+            SELECT year(period), list(DISTINCT month(period)), sum(value) FROM {OLDER_TABLE}
+            WHERE vector = ? AND period IS NOT NULL AND value IS NOT NULL
+            GROUP BY 1""", [OLDER_TOTAL_VECTOR]).fetchall():
+        days = sum(calendar.monthrange(int(year), int(m))[1] for m in months)
+        out[int(year)] = (float(total), len(months), days)
+    return out
+
+
 BOTH_COLUMNS = [
     Column("year", "Year", "year"),
     Column("months_us", "Months of US data", "count"),
@@ -224,37 +249,50 @@ BOTH_COLUMNS = [
            "per_day"),
     Column("both_per_day", "Both directions, per day", "per_day"),
     Column("both_land_per_day", "Both directions by land, per day", "per_day"),
+    Column("canada_table", "Statistics Canada table", "code"),
 ]
 
 
 def both_directions(con: duckdb.DuckDBPyConnection) -> MetricTable:
     """People crossing per day in both directions: BTS into the US plus StatCan into Canada."""
     title = "People crossing the Canada–US border per day, both directions"
-    groups = _yearly_groups(con)
-    if groups is None or not has_tables(con, "border_crossings", "ports"):
+    groups = _yearly_groups(con) or {}
+    older = _older_totals(con)
+    if not (groups or older) or not has_tables(con, "border_crossings", "ports"):
         return _empty("travellers-both-directions", title, BOTH_DEFINITION, BOTH_COLUMNS, con,
                       BTS_ID, SOURCE_ID)
-    coverage = _coverage(con)
+    coverage = _coverage(con) if groups else {}
     us_side = {r["year"]: r for r in border_metrics.yearly(con).rows}
     rows = []
-    for year in sorted(set(groups) & set(us_side)):
+    used: set[str] = set()
+    for year in sorted((set(groups) | set(older)) & set(us_side)):
+        us = us_side[year]
         months, days = coverage.get(year, (0, 0))
-        if not days:
+        if year in groups and days:
+            into_canada = groups[year]["total"] / days
+            into_canada_land: float | None = groups[year]["mode:land"] / days
+            table, source = "24-10-0053", SOURCE_ID
+        elif year in older:
+            total, months, days = older[year]
+            into_canada, into_canada_land = total / days, None
+            table, source = "24-10-0041", OLDER_SOURCE_ID
+        else:
             continue
-        g, us = groups[year], us_side[year]
-        into_canada = g["total"] / days
-        into_canada_land = g["mode:land"] / days
+        used.add(source)
         rows.append({
             "year": year, "months_us": us["months"], "months_canada": months,
             "into_us_per_day": us["people_per_day"],
             "into_canada_per_day": into_canada,
             "into_canada_land_per_day": into_canada_land,
             "both_per_day": us["people_per_day"] + into_canada,
-            "both_land_per_day": us["people_per_day"] + into_canada_land,
+            "both_land_per_day": (us["people_per_day"] + into_canada_land
+                                  if into_canada_land is not None else None),
+            "canada_table": table,
         })
+    sources = [s for s in (SOURCE_ID, OLDER_SOURCE_ID) if s in used] or [SOURCE_ID]
     return MetricTable(id="travellers-both-directions", title=title, definition=BOTH_DEFINITION,
                        columns=BOTH_COLUMNS, rows=rows,
-                       provenance=provenance(con, BTS_ID, SOURCE_ID))
+                       provenance=provenance(con, BTS_ID, *sources))
 
 
 CROSSWALK = Path(__file__).resolve().parents[1] / "registry" / "data" / "port_crosswalk.csv"
