@@ -17,6 +17,7 @@ import duckdb
 
 from canus import sources
 from canus.i18n import _, fmt_amount, fmt_date, fmt_number, fmt_percent
+from canus.query import plain
 from canus.sources.base import Source
 from canus.warehouse import read_versions
 
@@ -115,7 +116,7 @@ class MetricTable:
             "columns": [
                 {"name": c.name, "label": _(c.label, lang), "unit": c.unit} for c in self.columns
             ],
-            "rows": [{c.name: _jsonable(r.get(c.name)) for c in self.columns} for r in self.rows],
+            "rows": [{c.name: plain(r.get(c.name)) for c in self.columns} for r in self.rows],
             "sources": [p.as_dict(lang) for p in self.provenance],
         }
 
@@ -124,16 +125,9 @@ class MetricTable:
         w = csv.writer(buf, lineterminator="\n")
         w.writerow([c.name for c in self.columns])
         for r in self.rows:
-            w.writerow(["" if r.get(c.name) is None else _jsonable(r.get(c.name)) for c in self.columns])
+            w.writerow(["" if r.get(c.name) is None else plain(r.get(c.name)) for c in self.columns])
         return buf.getvalue()
 
-
-def _jsonable(v: Any) -> Any:
-    if isinstance(v, dt.date | dt.datetime):
-        return v.isoformat()
-    if hasattr(v, "is_integer") and isinstance(v, float) and v.is_integer() and abs(v) < 2**53:
-        return v
-    return v
 
 
 def format_value(v: Any, unit: str, lang: str) -> str:

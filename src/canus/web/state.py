@@ -94,14 +94,18 @@ class AppState:
             if full in self._cache:
                 return self._cache[full]
             building = self._building.setdefault(full, threading.Lock())
-        with building:
+        try:
+            with building:
+                with self._lock:
+                    if full in self._cache:
+                        return self._cache[full]
+                value = make()
+                with self._lock:
+                    if len(self._cache) > 2048:
+                        self._cache.clear()
+                    self._cache[full] = value
+        finally:
+            # Also when make() fails: the next request tries afresh rather than a stale lock.
             with self._lock:
-                if full in self._cache:
-                    return self._cache[full]
-            value = make()
-            with self._lock:
-                if len(self._cache) > 2048:
-                    self._cache.clear()
-                self._cache[full] = value
                 self._building.pop(full, None)
         return value

@@ -47,7 +47,7 @@ def cached_response(
 
     body = state.cached(key, build)
     etag = '"' + hashlib.sha256(
-        f"{version.data_version}|{request.url.path}|{request.url.query}".encode() + body[:0]
+        f"{version.data_version}|{request.url.path}|{request.url.query}".encode()
     ).hexdigest()[:24] + '"'
     headers = {"ETag": etag, "Cache-Control": f"public, max-age={max_age}",
                "Vary": "Accept-Language"}
