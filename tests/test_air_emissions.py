@@ -7,7 +7,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from canus.metrics import environment
+from canus.pillars.environment import metrics as environment
 from canus.pipeline import update
 from canus.warehouse import Warehouse
 from tests.builders import assert_update_fails_keeping_warehouse, publish_over_loopback

@@ -20,7 +20,7 @@ from urllib.parse import urlsplit
 import httpx
 import pytest
 
-from canus.web import sections
+from canus.web.page import sections
 from tests.web_helpers import MIRRORED, write_mirror
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -7,7 +7,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from canus.metrics import border
+from canus.pillars.border import metrics as border
 from canus.pipeline import update
 from canus.settings import get_settings
 

@@ -75,7 +75,7 @@ def test_loads_both_directions_and_drops_totals(api: Loopback) -> None:
 
 
 def test_partner_totals_and_canada_rank(api: Loopback) -> None:
-    from canus.metrics.trade import canada_rank_among_us_partners
+    from canus.pillars.trade.metrics import canada_rank_among_us_partners
 
     _queue_good_answers(api)
     assert update(["census-trade"])[0].status == "updated"

@@ -19,11 +19,11 @@ from canus.claims.models import load_claims, read_claim
 from canus.cli import app
 from canus.settings import get_settings
 from canus.warehouse import VERSIONS_DDL, attach_readonly
-from canus.web import routes_claims
 from canus.web.app import create_app
-from canus.web.templating import environment
+from canus.web.render.templating import environment
+from canus.web.routes import claims as routes_claims
 
-CSS = Path(routes_claims.__file__).parent / "static" / "claims.css"
+CSS = Path(routes_claims.__file__).parents[1] / "static" / "claims.css"
 FIXTURES = Path(__file__).parent / "fixtures" / "claims"
 
 
@@ -84,8 +84,8 @@ def test_badges_cover_every_claim_and_every_figure_names_a_real_claim() -> None:
     assert ids <= set(got)
     assert got["border-length-9000"]["url"] == "/en/claims/border-length-9000"
     # Section pages put claim ids on their key figures: each must be a claim in the register.
-    web = Path(routes_claims.__file__).parent
-    used = {m for f in web.glob("*.py") for m in re.findall(r'claim_id="([^"]+)"', f.read_text())}
+    package = Path(routes_claims.__file__).parents[2]
+    used = {m for f in package.rglob("*.py") for m in re.findall(r'claim_id="([^"]+)"', f.read_text())}
     assert used and used <= ids, used - ids
 
 

@@ -10,7 +10,9 @@ from babel.messages.pofile import read_po
 
 from canus import sources
 from canus.i18n import _catalogue
-from canus.metrics import MetricTable, energy, environment
+from canus.metrics import MetricTable
+from canus.pillars.energy import metrics as energy
+from canus.pillars.environment import metrics as environment
 
 PO = Path(__file__).resolve().parents[1] / "src/canus/locales/fr/LC_MESSAGES/energy.po"
 IDS = ("cer-electricity-trade", "great-lakes-water-levels", "air-emissions", "natural-earth-countries")

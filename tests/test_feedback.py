@@ -9,7 +9,7 @@ import pytest
 from typer.testing import CliRunner
 
 from canus.settings import get_settings
-from canus.web.feedback import DAILY_MAX, MAX_DETAILS, FeedbackError, FeedbackStore
+from canus.web.feedback.store import DAILY_MAX, MAX_DETAILS, FeedbackError, FeedbackStore
 
 T0 = dt.datetime(2026, 11, 21, 12, 0, tzinfo=dt.UTC)
 

@@ -11,7 +11,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from canus.metrics.environment import boundaries_geojson
+from canus.pillars.environment.metrics import boundaries_geojson
 from canus.pipeline import update
 from canus.sources.natural_earth import Shape, read_dbf, read_shp, simplify_ring, to_geojson
 from canus.warehouse import Warehouse

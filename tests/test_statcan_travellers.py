@@ -9,7 +9,7 @@ import duckdb
 import pytest
 
 from canus import pipeline
-from canus.metrics import travellers
+from canus.pillars.border import travellers
 from canus.warehouse import Warehouse
 from tests.fixtures.statcan.official import (
     TRAVELLER_DIMS,

@@ -11,13 +11,13 @@ import pytest
 from typer.testing import CliRunner
 
 from canus.cli import app
-from canus.settings import get_settings
-from canus.trade.exposure import (
+from canus.pillars.trade.exposure import (
     RatesError,
     exposure,
     load_rates,
     schedule_from_params,
 )
+from canus.settings import get_settings
 from tests.test_trade_metrics import build_trade_warehouse
 
 B = 1e9
@@ -130,7 +130,7 @@ def test_state_breakdown_needs_chapter_rates(con: duckdb.DuckDBPyConnection) -> 
 
 
 def test_example_rates_file_loads() -> None:
-    from canus.trade import exposure as mod
+    from canus.pillars.trade import exposure as mod
 
     example = Path(mod.__file__).parent / "data" / "example-rates.yaml"
     sched = load_rates(example)

@@ -11,8 +11,8 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from canus.metrics import trade
-from canus.metrics.trade import to_currency
+from canus.pillars.trade import metrics as trade
+from canus.pillars.trade.metrics import to_currency
 from canus.warehouse import VERSIONS_DDL
 
 B = 1e9

@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 import re
 
-from canus.web.maps import BORDER_REGION, Frame, LambertConic, Point, outline_paths, render_map
+from canus.web.render.maps import BORDER_REGION, Frame, LambertConic, Point, outline_paths, render_map
 
 SQUARE = {"type": "FeatureCollection", "features": [
     {"type": "Feature", "properties": {"ADM0_A3": "CAN"},

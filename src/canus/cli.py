@@ -25,7 +25,7 @@ from rich.table import Table
 
 from canus import sources
 from canus.errors import CanusError, QueryError
-from canus.i18n import _, fmt_number
+from canus.i18n import LANGS, _, fmt_number
 from canus.settings import get_settings
 
 LANG = get_settings().lang
@@ -47,7 +47,7 @@ class Format(StrEnum):
 
 
 def _lang(lang: str | None) -> str:
-    return lang if lang in ("en", "fr") else get_settings().lang
+    return lang if lang in LANGS else get_settings().lang
 
 
 LangOpt = Annotated[str | None, typer.Option("--lang", help=_("Language: en or fr.", LANG))]
@@ -240,18 +240,14 @@ def main() -> None:  # pragma: no cover
     app()
 
 
-def _register_extensions() -> None:
-    # Pillars add their own sub-commands (claims, trade, feedback …) by defining ``register(app)``.
-    import importlib
+def _add_sub_commands() -> None:
+    # Declared here, not discovered: each of these adds its commands with ``register(app)``.
+    from canus.claims import cli as claims_cli
+    from canus.pillars.trade import cli as trade_cli
+    from canus.web.feedback import cli as feedback_cli
 
-    for module in ("canus.claims.cli", "canus.trade_cli", "canus.web.feedback_cli"):
-        try:
-            mod = importlib.import_module(module)
-        except ModuleNotFoundError as e:
-            if e.name != module:
-                raise
-            continue
-        mod.register(app)
+    for module in (claims_cli, trade_cli, feedback_cli):
+        module.register(app)
 
 
-_register_extensions()
+_add_sub_commands()

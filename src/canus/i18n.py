@@ -19,6 +19,25 @@ from babel.messages.pofile import read_po
 from babel.numbers import format_decimal, format_percent
 
 LANGS = ("en", "fr")
+
+
+class UnknownLanguage(ValueError):
+    """A language canus does not speak; every entry point turns it into its own clear error."""
+
+    def __init__(self, lang: object) -> None:
+        super().__init__(f"Unknown language {lang!r}: use one of {', '.join(LANGS)}")
+        self.lang = lang
+
+
+def check_lang(lang: object) -> str:
+    """``lang`` if canus speaks it; the one language check of the web, the API and the CLI."""
+    if lang not in LANGS:
+        raise UnknownLanguage(lang)
+    return str(lang)
+
+
+def other_lang(lang: str) -> str:
+    return LANGS[1 - LANGS.index(check_lang(lang))]
 LOCALES = {"en": "en_CA", "fr": "fr_CA"}
 _LOCALE_DIR = Path(__file__).parent / "locales"
 

@@ -12,6 +12,8 @@ from pathlib import Path
 
 import platformdirs
 
+from canus.i18n import LANGS
+
 #: Every variable canus reads, with what it does. The README is tested against this list.
 VARIABLES: dict[str, str] = {
     "CANUS_HOME": "Directory for raw snapshots, the warehouse and feedback "
@@ -83,7 +85,7 @@ def get_settings() -> Settings:
         retries=max(1, int(env.get("CANUS_RETRIES", "4"))),
         backoff=float(env.get("CANUS_BACKOFF", "1")),
         census_api_key=env.get("CANUS_CENSUS_API_KEY") or None,
-        lang=lang if lang in ("en", "fr") else "en",
+        lang=lang if lang in LANGS else "en",
         admin_token=env.get("CANUS_ADMIN_TOKEN") or None,
         census_api=(env.get("CANUS_CENSUS_API")
                     or "https://api.census.gov/data/timeseries/intltrade").rstrip("/"),

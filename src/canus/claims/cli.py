@@ -17,7 +17,7 @@ from rich.console import Console
 from rich.table import Table
 
 from canus.claims import display
-from canus.i18n import _, fmt_number
+from canus.i18n import LANGS, _, fmt_number
 from canus.settings import get_settings
 
 if TYPE_CHECKING:
@@ -44,7 +44,7 @@ LangOpt = Annotated[str | None, typer.Option("--lang", help=_("Language: en or f
 
 
 def _lang(lang: str | None) -> str:
-    return lang if lang in ("en", "fr") else get_settings().lang
+    return lang if lang in LANGS else get_settings().lang
 
 
 @contextlib.contextmanager

@@ -162,7 +162,7 @@ BTS = "bts-border-crossings"
 def _people_into_us(con: duckdb.DuckDBPyConnection | None, period: str | None) -> Observation | None:
     con = _need_con(con, NEEDS["border.people_per_day_into_us"])
     _need_tables(con, {"border_crossings": BTS})
-    border = _module("canus.metrics.border", "border metrics")
+    border = _module("canus.pillars.border.metrics", "border metrics")
     got = border.people_per_day(con, _year(period))
     if got is None:
         return None
@@ -172,7 +172,7 @@ def _people_into_us(con: duckdb.DuckDBPyConnection | None, period: str | None) -
 
 TRAVELLERS_NEEDS = ("people crossing per day in both directions, all modes: Statistics Canada "
                     "table 24-10-0053-01 (travellers entering Canada) with US entries "
-                    "(canus.metrics.travellers)")
+                    "(canus.pillars.border.travellers)")
 TRAVELLERS_WHY = ("Statistics Canada table 24-10-0053-01 counts travellers entering Canada; "
                   "without it canus has one direction only, since BTS counts only people "
                   "entering the US at land ports, while the page counts both directions and "
@@ -187,7 +187,7 @@ def _bts_alone(con: duckdb.DuckDBPyConnection, period: str | None) -> tuple[Msg,
     """The one-way US count, said for what it is, while the Canadian side is missing."""
     if not has_tables(con, "border_crossings"):
         return ()
-    from canus.metrics import border
+    from canus.pillars.border import metrics as border
 
     got = border.people_per_day(con, _year(period))
     if got is None:
@@ -199,7 +199,7 @@ def _bts_alone(con: duckdb.DuckDBPyConnection, period: str | None) -> tuple[Msg,
 @metric("travellers.people_per_day_both_directions", TRAVELLERS_NEEDS)
 def _people_both_ways(con: duckdb.DuckDBPyConnection | None,
                       period: str | None) -> Observation | None:
-    mod = _module("canus.metrics.travellers", TRAVELLERS_NEEDS)
+    mod = _module("canus.pillars.border.travellers", TRAVELLERS_NEEDS)
     con = _need_con(con, TRAVELLERS_NEEDS)
     canadian = ({mod.OLDER_TABLE: mod.OLDER_SOURCE_ID} if has_tables(con, mod.OLDER_TABLE)
                 else {mod.TABLE: mod.SOURCE_ID, mod.MEMBERS: mod.SOURCE_ID})
@@ -257,7 +257,7 @@ def _trade_years(con: duckdb.DuckDBPyConnection, trade: ModuleType) -> list[int]
 
 def _bilateral(currency: str) -> Observer:
     def observe(con: duckdb.DuckDBPyConnection | None, period: str | None) -> Observation | None:
-        trade = _module("canus.metrics.trade", TRADE_NEEDS)
+        trade = _module("canus.pillars.trade.metrics", TRADE_NEEDS)
         con = _need_con(con, TRADE_NEEDS)
         missing: list[Msg] = []
         ids: list[str] = []
@@ -301,7 +301,7 @@ NEEDS["trade.bilateral_goods_services_usd"] = TRADE_NEEDS + " and FRED EXCAUS"
 
 @metric("trade.canada_rank_among_us_partners", RANK_NEEDS)
 def _rank(con: duckdb.DuckDBPyConnection | None, period: str | None) -> Observation | None:
-    trade = _module("canus.metrics.trade", RANK_NEEDS)
+    trade = _module("canus.pillars.trade.metrics", RANK_NEEDS)
     con = _need_con(con, RANK_NEEDS)
     _need_tables(con, {"census_trade_partners": "census-trade"}, RANK_WHY)
     if period:
@@ -326,7 +326,7 @@ SUPPLY_RANGE = ("Estimate, not a measurement: {low} to {high} of exports to the 
 @metric("trade.exports_into_us_supply_chains", SUPPLY_NEEDS)
 def _supply_chain(con: duckdb.DuckDBPyConnection | None,
                   period: str | None) -> Observation | None:
-    trade = _module("canus.metrics.trade", SUPPLY_NEEDS)
+    trade = _module("canus.pillars.trade.metrics", SUPPLY_NEEDS)
     con = _need_con(con, SUPPLY_NEEDS)
     _need_tables(con, {"statcan_12100173": "statcan-12100173"}, SUPPLY_NEEDS)
     rows = trade.supply_chain(con, _year(period)).rows

@@ -1,13 +1,11 @@
 """The FastAPI application: bilingual pages, their twins, charts and the API.
 
-Routers from ``canus.web.routes_*`` modules (claims, trade, feedback …) are included
-before the generic section routes, so a pillar can own its pages without touching this file.
+Every router is listed here, in order: the specific ones (assets, claims, feedback, a
+pillar's own pages) before the generic section routes, which would otherwise answer first.
 """
 
 from __future__ import annotations
 
-import importlib
-import pkgutil
 from pathlib import Path
 
 from fastapi import FastAPI, Request
@@ -15,14 +13,25 @@ from fastapi.responses import HTMLResponse, JSONResponse
 from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-import canus.web
 from canus.i18n import _
+from canus.pillars.trade import routes as trade_routes
 from canus.settings import Settings
-from canus.web import api, pages
+from canus.web.render.templating import render
+from canus.web.routes import api, assets, claims, feedback, portal, redirects
 from canus.web.state import AppState
-from canus.web.templating import render
 
 STATIC = Path(__file__).parent / "static"
+ROUTERS = (
+    assets.router,
+    claims.router,
+    feedback.router,
+    redirects.router,
+    trade_routes.router,
+    api.router,
+    portal.router,
+)
+#: Run in the background when a new data version appears, ahead of the first reader.
+WARMERS = (portal.warm_sections,)
 
 
 def _lang_of(path: str) -> str:
@@ -31,21 +40,12 @@ def _lang_of(path: str) -> str:
 
 def create_app(settings: Settings | None = None) -> FastAPI:
     app = FastAPI(title="canus", docs_url="/api/docs", redoc_url=None, openapi_url="/api/openapi.json")
-    app.state.canus = AppState(settings)
+    app.state.canus = AppState(settings, warmers=WARMERS)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
-
-    for info in sorted(pkgutil.iter_modules(canus.web.__path__), key=lambda i: i.name):
-        if info.name.startswith("routes_"):
-            module = importlib.import_module(f"canus.web.{info.name}")
-            router = getattr(module, "router", None)
-            if router is not None:
-                app.include_router(router)
-            # A module that needs the app itself (middleware) exposes ``install(app)``.
-            install = getattr(module, "install", None)
-            if install is not None:
-                install(app)
-    app.include_router(api.router)
-    app.include_router(pages.router)
+    for router in ROUTERS:
+        app.include_router(router)
+    # The report form's token middleware needs the app itself.
+    feedback.install(app)
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, exc: StarletteHTTPException):  # type: ignore[no-untyped-def]

@@ -2,15 +2,15 @@
 
 The cache holds whatever a request computed for the current data version. Two things keep a
 new version from being slow for readers: only one thread builds a given entry while the others
-wait for it (no stampede of identical renders), and warmers registered with
-:func:`add_warmer` run in the background as soon as a new version is seen.
+wait for it (no stampede of identical renders), and the warmers the app declares
+(``AppState(warmers=…)``) run in the background as soon as a new version is seen.
 """
 
 from __future__ import annotations
 
 import logging
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -20,12 +20,7 @@ from canus.settings import Settings, get_settings
 from canus.warehouse import Reader, read_versions
 
 log = logging.getLogger("canus.web")
-_WARMERS: list[Callable[[AppState], None]] = []
-
-
-def add_warmer(warm: Callable[[AppState], None]) -> None:
-    """Run ``warm(state)`` in the background whenever a new data version is published."""
-    _WARMERS.append(warm)
+Warmer = Callable[["AppState"], None]
 
 
 @dataclass
@@ -36,8 +31,10 @@ class Version:
 
 
 class AppState:
-    def __init__(self, settings: Settings | None = None) -> None:
+    def __init__(self, settings: Settings | None = None, warmers: Sequence[Warmer] = ()) -> None:
         self.settings = settings or get_settings()
+        #: Run in the background whenever a new data version is published.
+        self.warmers = tuple(warmers)
         self.reader = Reader(self.settings)
         self._version: Version | None = None
         self._lock = threading.Lock()
@@ -67,13 +64,13 @@ class AppState:
             self._version = v
             if fresh:
                 self._cache.clear()
-        if fresh and _WARMERS:
+        if fresh and self.warmers:
             self.warming.set()
             threading.Thread(target=self._warm, name="canus-warm", daemon=True).start()
         return v
 
     def _warm(self) -> None:
-        for warm in _WARMERS:
+        for warm in self.warmers:
             try:
                 warm(self)
             except Exception:

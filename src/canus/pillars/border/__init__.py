@@ -1,0 +1,1 @@
+"""The border pillar: its metrics, their catalogue entries and its page."""

@@ -1,0 +1,1 @@
+"""The energy pillar: its metrics, their catalogue entries and its page."""

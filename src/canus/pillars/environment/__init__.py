@@ -1,0 +1,1 @@
+"""The environment pillar: its metrics, their catalogue entries and its page."""

@@ -1,0 +1,1 @@
+"""The trade pillar: its metrics, their catalogue entries and its page."""

@@ -1,1 +1,0 @@
-"""Trade analyses built on the warehouse: tariff exposure and the supply-chain estimate."""

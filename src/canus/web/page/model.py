@@ -1,0 +1,73 @@
+"""What a section page shows, independent of how it is rendered (HTML, JSON or CSV).
+
+A section has a builder ``(con, lang) -> PageModel``, declared in :mod:`canus.web.page.builders`;
+the same model feeds the HTML page and its ``.json`` / ``.csv`` twins, so the three never disagree.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+import duckdb
+
+from canus.metrics import MetricTable, Provenance
+from canus.web.render.charts import Chart
+
+
+@dataclass
+class KeyFigure:
+    label: str
+    value: str
+    note: str = ""
+    #: Claim id whose verdict badge goes with this figure, when one does.
+    claim_id: str | None = None
+
+
+@dataclass
+class PageModel:
+    section_id: str
+    title: str
+    intro: list[str] = field(default_factory=list)
+    figures: list[KeyFigure] = field(default_factory=list)
+    charts: list[Chart] = field(default_factory=list)
+    tables: list[MetricTable] = field(default_factory=list)
+    #: Sources that would fill this page but have no data yet (ids), said plainly on the page.
+    missing_sources: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    #: (text, address) of the page's own tools, shown after its notes.
+    links: list[tuple[str, str]] = field(default_factory=list)
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def provenance(self) -> list[Provenance]:
+        seen: dict[str, Provenance] = {}
+        for t in [*self.tables, *(c.table for c in self.charts)]:
+            for p in t.provenance:
+                seen.setdefault(p.source_id, p)
+        return list(seen.values())
+
+    @property
+    def main_table(self) -> MetricTable | None:
+        """The table of the page's first chart (its headline series), else its first table."""
+        if self.charts:
+            return self.charts[0].table
+        return self.tables[0] if self.tables else None
+
+    def to_json(self, lang: str) -> dict[str, Any]:
+        tables = {t.id: t for t in [*(c.table for c in self.charts), *self.tables]}
+        return {
+            "section": self.section_id,
+            "lang": lang,
+            "title": self.title,
+            "figures": [f.__dict__ for f in self.figures],
+            "tables": [t.to_json(lang) for t in tables.values()],
+            "missing_sources": self.missing_sources,
+            "sources": [p.as_dict(lang) for p in self.provenance],
+        }
+
+
+Builder = Callable[["duckdb.DuckDBPyConnection | None", str], PageModel]
+#: A chart of the embeddable chart pages: ``(con) -> Chart | None``.
+ChartBuilder = Callable[[duckdb.DuckDBPyConnection], Chart | None]

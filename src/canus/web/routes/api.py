@@ -1,0 +1,142 @@
+"""The JSON/CSV API: sources, data version, metrics and read-only SQL."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from fastapi import APIRouter, HTTPException, Query, Request, Response
+from fastapi.responses import JSONResponse
+
+from canus import sources
+from canus.errors import CanusError, QueryError
+from canus.i18n import UnknownLanguage, _, check_lang
+from canus.metrics import catalogue
+from canus.metrics.spec import MetricSpec
+from canus.web.render.twins import cached_response, split_ext
+from canus.web.state import AppState
+
+router = APIRouter(prefix="/api")
+
+
+def _state(request: Request) -> AppState:
+    return request.app.state.canus
+
+
+def _lang(lang: str) -> str:
+    try:
+        return check_lang(lang)
+    except UnknownLanguage:
+        raise HTTPException(400, "lang must be en or fr") from None
+
+
+@router.get("/version")
+def version(request: Request) -> dict[str, Any]:
+    state = _state(request)
+    v = state.version()
+    return {"data_version": v.data_version, "built_at": v.built_at,
+            "warming": state.warming.is_set()}
+
+
+@router.get("/sources")
+def list_sources(request: Request, lang: str = "en") -> Response:
+    lang = _lang(lang)
+    state = _state(request)
+
+    def make() -> list[dict[str, Any]]:
+        versions = state.versions()
+        out = []
+        for src in sources.all_default():
+            v = versions.get(src.id, {})
+            out.append({
+                "id": src.id,
+                "title": src.text("title", lang),
+                "publisher": src.text("publisher", lang),
+                "licence": src.licence.name[lang],
+                "licence_url": src.licence.url,
+                "landing_url": src.landing_url,
+                "description": src.text("description", lang),
+                "rows": v.get("rows"),
+                "as_of": v.get("as_of"),
+                "retrieved_at": _iso(v.get("retrieved_at")),
+                "sha256": v.get("sha256"),
+                "files": v.get("files", []),
+            })
+        return out
+
+    return cached_response(request, state, "json", make)
+
+
+def _iso(v: object) -> object:
+    return v.isoformat() if isinstance(v, dt.datetime | dt.date) else v
+
+
+def _spec_json(spec: MetricSpec, lang: str, con: Any) -> dict[str, Any]:
+    missing = catalogue.missing_sources(con, spec) if con is not None else None
+    return {
+        "id": spec.id,
+        "pillar": spec.pillar,
+        "title": _(spec.title, lang),
+        "definition": _(spec.definition, lang),
+        "unit": spec.unit,
+        "basis": spec.basis,
+        "needs": [n if isinstance(n, str) else list(n) for n in spec.needs],
+        "columns": list(spec.columns),
+        "available": missing == [] if con is not None else False,
+        "missing_sources": missing if missing is not None else
+        [catalogue.source_of_table(t) for t in catalogue.missing_tables(None, spec)],
+        "url": f"/api/metrics/{spec.id}",
+    }
+
+
+@router.get("/metrics", summary="Every metric canus computes, with what each needs")
+def list_metrics(request: Request, lang: str = "en") -> Response:
+    lang = _lang(lang)
+    state = _state(request)
+    con = state.cursor()
+    return cached_response(request, state, "json",
+                           lambda: [_spec_json(m, lang, con) for m in catalogue.CATALOGUE])
+
+
+@router.get("/metrics/{name}", summary="One metric's rows with its definition, basis, unit and sources",
+            responses={404: {"description": "Unknown metric"},
+                       503: {"description": "The tables this metric needs are not loaded yet"}})
+def metric(request: Request, name: str, lang: str = "en") -> Response:
+    lang = _lang(lang)
+    metric_id, kind = split_ext(name)
+    spec = catalogue.BY_ID.get(metric_id)
+    if spec is None:
+        raise HTTPException(404, _("Unknown metric {metric!r}; see /api/metrics", lang, metric=metric_id))
+    state = _state(request)
+    con = state.cursor()
+    missing = catalogue.missing_sources(con, spec)
+    if con is None or missing:
+        return JSONResponse(
+            {"error": _("No data yet for {metric}: it waits for {sources}. Run 'canus update'.", lang,
+                        metric=metric_id, sources=", ".join(missing)),
+             "status": 503, "metric": metric_id, "missing_sources": missing},
+            status_code=503, headers={"Retry-After": "3600"})
+    table = state.cached(("metric", metric_id, lang if spec.basis == "registry" else ""),
+                         lambda: spec.fn(con, lang))
+    if table is None:
+        return JSONResponse({"error": _("This metric has no data yet.", lang), "status": 503,
+                             "metric": metric_id, "missing_sources": []}, status_code=503)
+    if kind == "csv":
+        return cached_response(request, state, "csv", table.to_csv, filename=f"{metric_id}.csv")
+    return cached_response(request, state, "json", lambda: {
+        **table.to_json(lang), "unit": spec.unit, "basis": spec.basis,
+        "needs": [n if isinstance(n, str) else list(n) for n in spec.needs]})
+
+
+@router.get("/query")
+def query(sql: str = Query(..., max_length=10_000), limit: int = Query(1000, ge=1, le=10_000)) -> dict[str, Any]:
+    """Read-only SQL (no writes, files, network or extensions)."""
+    from canus.query import plain, run_query
+
+    try:
+        header, rows = run_query(sql, max_rows=limit)
+    except QueryError as e:
+        raise HTTPException(400, str(e)) from None
+    except CanusError as e:
+        raise HTTPException(503, str(e)) from None
+    return {"columns": header, "rows": [[plain(v) for v in r] for r in rows]}
