@@ -51,6 +51,29 @@ def badges(state: AppState, lang: str) -> dict[str, dict[str, str]]:
     return {r.claim.id: badge(r, lang) for r in results(state)}
 
 
+def section_claims(state: AppState, section_id: str, lang: str) -> list[dict[str, Any]]:
+    """The page's statements that belong to one portal section, as its page and twin show them."""
+    from canus.claims.display import portal_section
+
+    out = []
+    for r in results(state):
+        if portal_section(r.claim.section) != section_id:
+            continue
+        d = r.as_dict(lang)
+        out.append({
+            "id": d["id"], "statement": d["statement"], "editions": d["editions"],
+            "verdict": d["verdict"], "verdict_label": d["verdict_label"], "basis": d["basis"],
+            "basis_label": d["basis_label"], "figure_text": d["figure_text"],
+            "figure_period": d["figure"]["period"], "value": d["value"],
+            "value_text": d["value_text"], "period": d["period"],
+            "latest_value": d["latest_value"], "latest_value_text": d["latest_value_text"],
+            "latest_period": d["latest_period"], "changed_since": d["changed_since"],
+            "missing_source": d["missing_source"], "url": claim_url(r.claim.id, lang),
+            "badge": badge(r, lang),
+        })
+    return out
+
+
 def _lang(request: Request, lang: str) -> str:
     if lang not in SLUG:
         raise HTTPException(404)
