@@ -27,6 +27,7 @@ from canus.claims import observations as obs
 from canus.claims.models import PAGE_URL, Claim, load_claims
 from canus.claims.observations import Msg
 from canus.claims.qualifiers import holds, holds_estimate, interval, rule, width
+from canus.errors import CanusError
 from canus.i18n import _
 from canus.metrics import Provenance, provenance
 from canus.registry import RegistryError
@@ -277,7 +278,17 @@ def _provenance(con: duckdb.DuckDBPyConnection | None,
                 source_ids: list[str]) -> list[Provenance]:
     if con is None:
         return []
-    return provenance(con, *[s for s in source_ids if not s.startswith("registry:")])
+    out: list[Provenance] = []
+    for sid in source_ids:
+        if sid.startswith("registry:"):
+            continue
+        try:
+            out.extend(provenance(con, sid))
+        except CanusError:
+            # A table another workstream loads before its source is declared (energy imports
+            # by partner): the figure still names the source id, without a licence line.
+            continue
+    return out
 
 
 def tally(results: list[Result]) -> dict[str, int]:

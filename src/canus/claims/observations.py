@@ -188,7 +188,8 @@ def _canadian_tables(con: duckdb.DuckDBPyConnection | None, period: str | None) 
 def _people_both_ways(con: duckdb.DuckDBPyConnection | None,
                       period: str | None) -> Observation | None:
     canadian = _canadian_tables(con, period)
-    _need_tables(con, (*canadian, *BTS_TABLES), TRAVELLERS_WHY, _bts_alone(con, period))
+    _need_tables(con, (*canadian, *BTS_TABLES),
+                 OLDER_WHY if canadian == OLD_TABLES else TRAVELLERS_WHY, _bts_alone(con, period))
     assert con is not None  # _need_tables names every table when there is no warehouse
     table = travellers.both_directions(con)
     # Only years complete on both sides: a part year would understate the daily average.

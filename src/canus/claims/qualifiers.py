@@ -58,11 +58,13 @@ def _eq(v: float, f: float, step: float) -> bool:
 
 
 def _about(v: float, f: float, step: float) -> bool:
-    return f - step / 2 - EPS * abs(f) <= v < f + step / 2
+    d = (v - f) / step  # in units of the last written digit: rounding noise stays tiny
+    return -0.5 - EPS <= d < 0.5 - EPS
 
 
 def _nearly(v: float, f: float, step: float) -> bool:
-    return f - step / 2 - EPS * abs(f) <= v <= f + EPS * abs(f)
+    d = (v - f) / step
+    return -0.5 - EPS <= d <= EPS
 
 
 INF = math.inf
