@@ -193,9 +193,12 @@ def _check_registry(claim: Claim, tol: float | None) -> Result:
     unconfirmed = [f for f in o.facts if not f["confirmed"]]
     if unconfirmed:
         # An unconfirmed fact is canus's reading, not evidence: it never supports a claim.
-        wanted = {(f.get("confirm_with") or "", f["url"]) for f in unconfirmed}
-        what = [Msg(text) if text else Msg("a reading of {url}", {"url": url})
-                for text, url in sorted(wanted)]
+        wanted: dict[Any, str] = {}
+        for f in unconfirmed:
+            cw = f.get("confirm_with")
+            wanted.setdefault(obs.Bilingual(**cw) if cw else None, f["url"])
+        what = [Msg("{what}", {"what": key}) if key else Msg("a reading of {url}", {"url": url})
+                for key, url in wanted.items()]
         return _registry_pending(res, Msg("confirmation of registry facts: {what}",
                                           {"what": what}),
                                  Msg("Rests on registry facts not yet confirmed against their "

@@ -39,6 +39,14 @@ class Percent:
 
 
 @dataclass(frozen=True)
+class Bilingual:
+    """A text written in both languages in the data itself (a registry's YAML)."""
+
+    en: str
+    fr: str
+
+
+@dataclass(frozen=True)
 class Amount:
     """A sum of money shown in the reader's language ("C$1.3 trillion")."""
 
@@ -66,6 +74,8 @@ class Msg:
                 vals[k] = ", ".join(x.render(lang) if isinstance(x, Msg) else str(x) for x in v)
             elif isinstance(v, Percent):
                 vals[k] = fmt_percent(v.value, lang, 0)
+            elif isinstance(v, Bilingual):
+                vals[k] = v.fr if lang == "fr" else v.en
             elif isinstance(v, Amount):
                 vals[k] = fmt_amount(v.value, lang, currency=v.currency)
             elif isinstance(v, float):
@@ -424,7 +434,7 @@ def _fact_ref(name: str, f: Fact) -> dict[str, Any]:
     return {"registry": name, "id": f.id, "url": f.source.url,
             "accessed": f.source.accessed.isoformat() if f.source.accessed else None,
             "publisher": f.source.publisher, "confirmed": f.confirmed,
-            "confirm_with": f.confirm_with.en if f.confirm_with else None}
+            "confirm_with": f.confirm_with.model_dump() if f.confirm_with else None}
 
 
 def observe_registry(target: str, reduce: str, period: str | None) -> Observation:
