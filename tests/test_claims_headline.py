@@ -174,6 +174,9 @@ def test_people_per_day_names_the_older_table_it_waits_for(root: Path) -> None:
     assert "24-10-0041-01" in (r.missing_text("fr") or "")
     # BTS alone is quoted for what it is, never compared.
     assert any("150,000" in n.render("en") for n in r.notes)
+    # 2024 from 24-10-0053 is still shown as "since then", as context.
+    assert r.latest_period == "2024" and r.latest_value == pytest.approx(250_000)
+    assert r.changed_since and r.value is None
 
 
 # ------------------------------------------------------------------------ trade 2022

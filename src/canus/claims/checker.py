@@ -238,14 +238,21 @@ def _check_metric(claim: Claim, con: duckdb.DuckDBPyConnection | None,
         return Result(claim, "not_checkable", tolerance=tol,
                       missing=Msg("unknown metric {target}", {"target": target}))
     try:
-        own = observe(con, claim.figure.period)
-    except obs.MissingSource as e:
-        return Result(claim, "not_checkable", tolerance=tol, missing=e.need,
-                      missing_ids=list(e.source_ids), notes=list(e.notes))
-    try:
         latest = observe(con, None)
     except obs.MissingSource:
         latest = None
+    try:
+        own = observe(con, claim.figure.period)
+    except obs.MissingSource as e:
+        res = Result(claim, "not_checkable", tolerance=tol, missing=e.need,
+                     missing_ids=list(e.source_ids), notes=list(e.notes))
+        if latest is not None:
+            # What the loaded data says about a later period is context even while the
+            # claim's own period waits for its table.
+            res.unit = latest.unit
+            res.latest_value, res.latest_period = latest.value, latest.period
+            res.changed_since = not _ok(claim, latest.value, latest.detail)
+        return res
     res = Result(claim, "not_checkable", tolerance=tol, period=claim.figure.period)
     used = own or latest
     if used is not None:

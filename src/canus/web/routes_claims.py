@@ -20,7 +20,8 @@ from canus.web.templating import render
 router = APIRouter()
 SLUG = {"en": "claims", "fr": "affirmations"}
 CSV_COLUMNS = ("id", "editions", "verdict", "figure_value", "figure_unit", "figure_period",
-               "qualifier", "value", "period", "latest_value", "latest_period", "source_ids",
+               "qualifier", "value", "period", "latest_value", "latest_period", "changed_since",
+               "basis", "source_ids",
                "vintage", "tolerance", "missing_source", "statement")
 
 
@@ -98,7 +99,7 @@ def api_claims_csv(request: Request, lang: str = "en") -> Response:
         w.writerow([d["id"], ";".join(d["editions"]), d["verdict"], fig["value"], fig["unit"],
                     fig["period"], fig["qualifier"], _blank(d["value"]), _blank(d["period"]),
                     _blank(d["latest_value"]), _blank(d["latest_period"]),
-                    ";".join(d["source_ids"]),
+                    str(d["changed_since"]).lower(), d["basis"], ";".join(d["source_ids"]),
                     ";".join(f"{k}={v}" for k, v in d["vintage"].items() if v),
                     _blank(d["tolerance"]), _blank(d["missing_source"]), d["statement"]])
     return Response(buf.getvalue(), media_type="text/csv; charset=utf-8")
