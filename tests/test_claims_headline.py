@@ -308,3 +308,27 @@ def test_energy_waits_for_its_named_tables() -> None:
     assert r.verdict == "not_checkable"
     assert r.missing_ids == ["energy-imports-canada", "energy-imports-us"]
     assert "energy_imports_canada" in (r.missing_text() or "")
+
+
+def test_observers_are_declared_and_needs_go_through_one_function() -> None:
+    import inspect
+
+    from canus.claims import needs, observations
+
+    src = inspect.getsource(observations)
+    # No import-side-effect registration, no module looked up at run time that could be
+    # silently missing: a missing metric module fails the import of this module.
+    assert "importlib" not in src and "@metric" not in src
+    targets = {c.check.target for c in load_claims() if c.check.kind == "metric"}
+    assert targets <= set(observations.OBSERVERS)
+    assert observations.METRICS.keys() == observations.NEEDS.keys() == observations.OBSERVERS.keys()
+    # Which source is missing is decided in canus.claims.needs only.
+    assert "has_tables" not in src
+    con = duckdb.connect()
+    assert needs.missing_sources(con, ("statcan_24100041", "statcan_24100041_members",
+                                       "border_crossings")) == ["statcan-24100041",
+                                                                "bts-border-crossings"]
+    con.execute("CREATE TABLE border_crossings (x INTEGER)")
+    assert needs.missing_sources(con, ("border_crossings",)) == []
+    with pytest.raises(KeyError, match="no declared source"):
+        needs.source_of("no_such_table")
