@@ -18,6 +18,7 @@ from canus.claims.checker import Result, check_claim
 from canus.claims.models import load_claims
 from canus.metrics import travellers
 from canus.warehouse import Warehouse
+from tests.conftest import FIXTURES
 from tests.fixtures.statcan.official import Dim, Row, write_zip
 
 BTS_HEADER = "Port Name,State,Port Code,Border,Date,Measure,Value,Latitude,Longitude,Point\n"
@@ -332,3 +333,64 @@ def test_observers_are_declared_and_needs_go_through_one_function() -> None:
     assert needs.missing_sources(con, ("border_crossings",)) == []
     with pytest.raises(KeyError, match="no declared source"):
         needs.source_of("no_such_table")
+
+
+# ------------------------------------------------------------------------ largest US partner
+
+def _census_mirror(root: Path, monkeypatch: pytest.MonkeyPatch,
+                   totals: dict[int, dict[str, tuple[str, float]]]) -> None:
+    """US Census Bureau API answers (the JSON arrays the API returns) for the enduse datasets,
+    every partner country: year → code → (name, billions of USD a month each way). The world
+    total and the NAFTA grouping are in the answers, as the API gives them."""
+    import json
+
+    folder = root / "census-trade"
+    folder.mkdir(parents=True)
+    for year, partners in totals.items():
+        for flow, col in (("exports", "ALL_VAL_MO"), ("imports", "GEN_VAL_MO")):
+            rows: list[list[str]] = [["CTY_CODE", "CTY_NAME", col, "time"]]
+            for m in range(1, 13):
+                t = f"{year}-{m:02d}"
+                rows.append(["-", "TOTAL FOR ALL COUNTRIES", "900000000000", t])
+                rows.append(["0020", "NAFTA", "300000000000", t])
+                rows += [[code, name, str(int(bn * 1e9)), t] for code, (name, bn) in partners.items()]
+            (folder / f"{flow}-enduse-{year}.json").write_text(json.dumps(rows))
+            # The product and state answers the source also loads, moved to this year.
+            for dataset in ("hs", "statehs"):
+                body = (FIXTURES / "trade" / "census" / f"{flow}-{dataset}-2023.json").read_text()
+                (folder / f"{flow}-{dataset}-{year}.json").write_text(
+                    body.replace('"2023-', f'"{year}-'))
+    monkeypatch.setenv("CANUS_CENSUS_API_KEY", "not-sent-anywhere")
+    monkeypatch.setenv("CANUS_CENSUS_YEARS", f"{min(totals)}-{max(totals)}")
+
+
+def _rank_claim() -> Result:
+    return claim("largest-us-partner-2022")
+
+
+def test_largest_partner_supported_and_changed_since(root: Path,
+                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    _census_mirror(root, monkeypatch, {
+        2022: {"1220": ("CANADA", 65.0), "2010": ("MEXICO", 60.0), "5700": ("CHINA", 55.0)},
+        2024: {"1220": ("CANADA", 60.0), "2010": ("MEXICO", 70.0), "5700": ("CHINA", 50.0)}})
+    _update(["census-trade"])
+    r = _rank_claim()
+    # 2022: Canada first of every partner country (US goods, both ways); 2024: Mexico first.
+    assert r.verdict == "supported" and r.value == 1 and r.period == "2022"
+    assert r.basis == "proxy" and any("goods" in n.render("en") for n in r.notes)
+    assert r.latest_period == "2024" and r.latest_value == 2 and r.changed_since
+
+
+def test_largest_partner_contradicted(root: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    _census_mirror(root, monkeypatch, {
+        2022: {"1220": ("CANADA", 55.0), "2010": ("MEXICO", 60.0), "5700": ("CHINA", 50.0)}})
+    _update(["census-trade"])
+    r = _rank_claim()
+    assert r.verdict == "contradicted" and r.value == 2
+
+
+def test_largest_partner_names_the_census_table(root: Path) -> None:
+    _update(_people_mirror(root, {2024: PEOPLE[2024]}))
+    r = _rank_claim()
+    assert r.verdict == "not_checkable" and r.missing_ids == ["census-trade"]
+    assert "census_trade_partners" in (r.missing_text() or "")
