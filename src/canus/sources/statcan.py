@@ -113,9 +113,7 @@ def _resolve_files(source: Source) -> tuple[RemoteFile, ...]:
 
 
 def _release(source: Source) -> str | None:
-    meta = get_cube_metadata(source.id.removeprefix(PREFIX))
-    release = meta.get("releaseTime")
-    return str(release) if release else None
+    return get_cube_metadata(source.id.removeprefix(PREFIX)).release_time or None
 
 
 def load(con: duckdb.DuckDBPyConnection, snaps: dict[str, Snapshot], source: Source) -> LoadResult:
@@ -203,9 +201,7 @@ def changed_source_ids(settings: Settings | None = None, *, now: dt.datetime | N
     changed: set[str] = set()
     day = start
     while day <= end:
-        for item in get_changed_cube_list(day, settings=settings):
-            pid = str(item.get("productId", "")).zfill(8)
-            changed.add(PREFIX + pid)
+        changed.update(PREFIX + item.pid for item in get_changed_cube_list(day, settings=settings))
         day += dt.timedelta(days=1)
     return [s for s in ids if s in changed or s in never]
 
