@@ -239,32 +239,14 @@ def _call(
     client = client or http_client(settings)
     policy = RetryPolicy.from_settings(settings, extra_status=RETRY_HTTP)
     deadline = Deadline(settings.download_deadline)
-    last = ""
+    last: object = ""
     try:
         for attempt in policy.attempts(deadline):
             THROTTLE.wait()
-            retry_after: str | None = None
-            try:
-                resp = _send(client, method, url, body, max(0.001, min(settings.timeout, deadline.remaining())))
-            except httpx.TimeoutException:
-                last = f"no answer within {settings.timeout:g} s"
-            except httpx.TransportError as e:
-                raise FetchError("{source}: {url}: could not connect ({problem})",
-                                 source=source_id, url=url, problem=str(e) or type(e).__name__) from e
-            else:
-                if policy.is_retried(resp.status_code):
-                    last = HTTP_MESSAGES.get(resp.status_code, f"HTTP {resp.status_code}")
-                    retry_after = resp.headers.get("Retry-After")
-                elif resp.status_code >= 400:
-                    raise FetchError("{source}: {url}: the server answered HTTP {status}",
-                                     source=source_id, url=url, status=resp.status_code)
-                else:
-                    envelopes = _decode(resp, source_id, url)
-                    code = _busy_code(envelopes)
-                    if code is None:
-                        _check_envelopes(envelopes, source_id, url)
-                        return envelopes
-                    last = _code_message(code)
+            outcome = _try_once(client, method, url, body, source_id, policy, settings, deadline)
+            if isinstance(outcome, list):
+                return outcome
+            last, retry_after = outcome
             attempt.wait(retry_after)
     except DeadlineExceeded:
         raise FetchError("{source}: {url}: no answer within the deadline of {seconds} s "
@@ -275,6 +257,31 @@ def _call(
             client.close()
     raise FetchError("{source}: {url}: gave up after {n} tries (last: {problem})",
                      source=source_id, url=url, n=settings.retries, problem=last)
+
+
+def _try_once(client: httpx.Client, method: str, url: str, body: Any, source_id: str,
+              policy: RetryPolicy, settings: Settings,
+              deadline: Deadline) -> list[Envelope] | tuple[str, str | None]:
+    """One request: the envelopes on success, else (what went wrong, Retry-After) to retry."""
+    try:
+        resp = _send(client, method, url, body, max(0.001, min(settings.timeout, deadline.remaining())))
+    except httpx.TimeoutException:
+        return f"no answer within {settings.timeout:g} s", None
+    except httpx.TransportError as e:
+        raise FetchError("{source}: {url}: could not connect ({problem})",
+                         source=source_id, url=url, problem=str(e) or type(e).__name__) from e
+    if policy.is_retried(resp.status_code):
+        return (HTTP_MESSAGES.get(resp.status_code, f"HTTP {resp.status_code}"),
+                resp.headers.get("Retry-After"))
+    if resp.status_code >= 400:
+        raise FetchError("{source}: {url}: the server answered HTTP {status}",
+                         source=source_id, url=url, status=resp.status_code)
+    envelopes = _decode(resp, source_id, url)
+    code = _busy_code(envelopes)
+    if code is not None:
+        return _code_message(code), None
+    _check_envelopes(envelopes, source_id, url)
+    return envelopes
 
 
 def _busy_code(envelopes: list[Envelope]) -> int | None:

@@ -106,6 +106,47 @@ def _int(text: str) -> int | None:
     return int(text) if text.isdigit() else None
 
 
+def _block_kind(header: list[str]) -> str:
+    """What a metadata block holds, from its header row."""
+    first = _fold(header[0]) if header else ""
+    if first in _CUBE_TITLE:
+        return "cube"
+    if first in _DIM_ID and _col(header, _MEMBER_NAME) is not None:
+        return "members"
+    if first in _DIM_ID and _col(header, _DIM_NAME) is not None:
+        return "dimensions"
+    return "other"
+
+
+def _read_dimension(meta: Metadata, header: list[str], row: list[str]) -> None:
+    dim = _int(row[0])
+    name_at = _col(header, _DIM_NAME)
+    if dim is not None and name_at is not None and name_at < len(row):
+        meta.dimensions[dim] = row[name_at].strip()
+
+
+def _read_member(meta: Metadata, header: list[str], row: list[str], where: str) -> None:
+    at = (_col(header, _MEMBER_NAME), _col(header, _MEMBER_ID), _col(header, _PARENT_ID))
+    if None in at:
+        raise LayoutError("{file}: the member block lacks Member ID or Parent Member ID "
+                          "(found: {columns})", file=where, columns=", ".join(header))
+    name_i, id_i, parent_i = at  # type: ignore[misc]
+    dim, mid = _int(row[0]), _int(row[id_i]) if id_i < len(row) else None
+    if dim is None or mid is None:
+        return
+    parent = _int(row[parent_i]) if parent_i < len(row) else None
+    meta.members.append(Member(dim, mid, parent, row[name_i].strip()))
+
+
+def _read_row(meta: Metadata, kind: str, header: list[str], row: list[str], where: str) -> None:
+    if kind == "cube" and not meta.title:
+        meta.title = row[0].strip()
+    elif kind == "dimensions":
+        _read_dimension(meta, header, row)
+    elif kind == "members":
+        _read_member(meta, header, row, where)
+
+
 def parse_metadata(text: str, lang: str, where: str) -> Metadata:
     """Read the dimension and member blocks of a ``_MetaData.csv`` (blocks split by blank rows)."""
     meta = Metadata(lang=lang)
@@ -117,37 +158,10 @@ def parse_metadata(text: str, lang: str, where: str) -> Metadata:
     for row in rows:
         if not any(cell.strip() for cell in row):
             header, kind = None, ""
-            continue
-        if header is None:
-            header = row
-            first = _fold(row[0])
-            if first in _CUBE_TITLE:
-                kind = "cube"
-            elif first in _DIM_ID and _col(row, _MEMBER_NAME) is not None:
-                kind = "members"
-            elif first in _DIM_ID and _col(row, _DIM_NAME) is not None:
-                kind = "dimensions"
-            else:
-                kind = "other"
-            continue
-        if kind == "cube" and not meta.title:
-            meta.title = row[0].strip()
-        elif kind == "dimensions":
-            dim = _int(row[0])
-            name_at = _col(header, _DIM_NAME)
-            if dim is not None and name_at is not None and name_at < len(row):
-                meta.dimensions[dim] = row[name_at].strip()
-        elif kind == "members":
-            at = (_col(header, _MEMBER_NAME), _col(header, _MEMBER_ID), _col(header, _PARENT_ID))
-            if None in at:
-                raise LayoutError("{file}: the member block lacks Member ID or Parent Member ID "
-                                  "(found: {columns})", file=where, columns=", ".join(header))
-            name_i, id_i, parent_i = at  # type: ignore[misc]
-            dim, mid = _int(row[0]), _int(row[id_i]) if id_i < len(row) else None
-            if dim is None or mid is None:
-                continue
-            parent = _int(row[parent_i]) if parent_i < len(row) else None
-            meta.members.append(Member(dim, mid, parent, row[name_i].strip()))
+        elif header is None:
+            header, kind = row, _block_kind(row)
+        else:
+            _read_row(meta, kind, header, row, where)
     if not meta.dimensions or not meta.members:
         raise LayoutError("{file}: no dimension or member block was found in the metadata",
                           file=where)
