@@ -108,6 +108,8 @@ class RemoteFile:
     verify_whole: bool = True
     #: Extra check run on the stored bytes; raise ``ValueError`` with a clear message.
     check: Callable[[Path], None] | None = None
+    #: The loader does without this file: a mirror that lacks it is not an error.
+    optional: bool = False
 
 
 @dataclass(frozen=True)

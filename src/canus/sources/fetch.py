@@ -549,7 +549,12 @@ def fetch_source(
     settings = settings or get_settings()
     if source.fetch is not None:
         return source.fetch(source, settings=settings, client=client, progress=progress)
+    files = source_files(source)
+    if settings.mirror is not None:
+        # A mirror may leave out a file the loader does without (a table's French zip).
+        files = tuple(rf for rf in files
+                      if not rf.optional or _mirror_file(settings.mirror, source.id, rf.name) is not None)
     return {
         rf.name: fetch_file(source, rf, settings=settings, client=client, progress=progress)
-        for rf in source_files(source)
+        for rf in files
     }
