@@ -301,6 +301,11 @@ def request_with_retries(
     )
 
 
+class NotPublished(FetchError):
+    """The publisher has no such file (HTTP 404 or 410): fatal for a file the loader needs,
+    a skipped file for an optional one."""
+
+
 class _Retry(Exception):
     """An answer worth another try, with what to say if none succeeds."""
 
@@ -392,6 +397,9 @@ def _download_once(
             return None, {}
         if resp.status_code in RETRY_STATUS:
             raise _Retry(f"HTTP {resp.status_code}", resp.headers.get("Retry-After"))
+        if resp.status_code in (404, 410):
+            raise NotPublished("{source}: {url}: the server answered HTTP {status}",
+                               source=source_id, url=url, status=resp.status_code)
         if resp.status_code >= 400:
             raise FetchError("{source}: {url}: the server answered HTTP {status}",
                              source=source_id, url=url, status=resp.status_code)
@@ -554,7 +562,12 @@ def fetch_source(
         # A mirror may leave out a file the loader does without (a table's French zip).
         files = tuple(rf for rf in files
                       if not rf.optional or _mirror_file(settings.mirror, source.id, rf.name) is not None)
-    return {
-        rf.name: fetch_file(source, rf, settings=settings, client=client, progress=progress)
-        for rf in files
-    }
+    snaps: dict[str, Snapshot] = {}
+    for rf in files:
+        try:
+            snaps[rf.name] = fetch_file(source, rf, settings=settings, client=client, progress=progress)
+        except NotPublished:
+            # So may a publisher: an optional file it does not serve is done without.
+            if not rf.optional:
+                raise
+    return snaps

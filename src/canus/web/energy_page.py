@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import duckdb
 
-from canus.i18n import _, fmt_amount, fmt_number
+from canus.i18n import _, fmt_amount, fmt_number, fmt_percent
 from canus.metrics import MetricTable
 from canus.web.charts import Chart, bar_chart, line_chart
 from canus.web.page_model import KeyFigure, PageModel, register_chart, register_section
@@ -73,6 +73,23 @@ def provinces_chart(con: duckdb.DuckDBPyConnection) -> Chart | None:
     )
 
 
+def revisions_note(table: MetricTable, lang: str) -> str:
+    """What CER's annual file changed, in one sentence: the years it covers and its largest move."""
+    years = table.summary.get("years", "")
+    if not table.rows:
+        return ""
+    if table.summary.get("revised_rows", "0") == "0":
+        return _("Years {years} use CER's annual file; it revises none of them against the sum of "
+                 "the monthly file.", lang, years=years)
+    big = max(table.rows, key=lambda r: abs(r["revision_mwh"]))
+    direction = _("exports", lang) if big["activity"] == "export" else _("imports", lang)
+    return _("Years {years} use CER's annual file, which revises the monthly figures. Its largest "
+             "revision: {direction} of {year}, {mwh} MWh ({share}) and {cad} against the sum of the "
+             "monthly file.", lang, years=years, direction=direction, year=big["year"],
+             mwh=fmt_number(big["revision_mwh"], lang), share=fmt_percent(big["revision_share"], lang, 2),
+             cad=fmt_amount(big["revision_cad"], lang, "CAD"))
+
+
 register_chart("energy-electricity-trade", trade_chart)
 register_chart("energy-electricity-provinces", provinces_chart)
 
@@ -113,6 +130,10 @@ def build(con: duckdb.DuckDBPyConnection | None, lang: str) -> PageModel:
     states = m.top_states(con)
     if states.rows:
         page.tables.append(states)
+    revisions = m.annual_revisions(con)
+    if revisions.rows:
+        page.notes.append(revisions_note(revisions, lang))
+        page.tables.append(revisions)
     return page
 
 
