@@ -172,3 +172,12 @@ def test_full_disk_is_a_clear_message_and_leaves_nothing(
     assert bts_url in message
     leftovers = [p for p in (tiny_home / "raw").rglob("*") if p.is_file() and p.name != "manifest.jsonl"]
     assert leftovers == []
+
+
+def test_a_load_error_on_garbage_names_the_address(loopback: Loopback, bts_url: str) -> None:
+    # The download itself is fine (a CSV with the right columns); the reader then finds garbage.
+    before = publish_over_loopback(loopback, PATH, Reply(200, GOOD), SOURCE)
+    garbage = GOOD.replace(b"Feb 2024", b"sometime").replace(b"Jan 2024", b"sometime")
+    assert garbage != GOOD
+    loopback.queue(PATH, Reply(200, garbage))
+    assert_update_fails_keeping_warehouse(SOURCE, before, bts_url)

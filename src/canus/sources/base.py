@@ -128,6 +128,12 @@ class Snapshot:
     last_modified: str | None = None
     release: str | None = None
 
+    @property
+    def address(self) -> str:
+        """Where the bytes came from (a ``file://`` address for a mirror), naming the file: every
+        load error says it, so a truncated or garbled download can be traced to its origin."""
+        return self.url if self.url.endswith(self.name) else f"{self.name} ({self.url})"
+
 
 @dataclass(frozen=True)
 class LoadResult:

@@ -133,13 +133,8 @@ def _check_columns(snap: Snapshot, required: tuple[str, ...], source: Source) ->
     if missing:
         raise LayoutError(
             "{source}: {file}: expected columns are missing: {columns}",
-            source=source.id, file=_where(snap), columns=", ".join(missing),
+            source=source.id, file=snap.address, columns=", ".join(missing),
         )
-
-
-def _where(snap: Snapshot) -> str:
-    # The address it came from names the file too; a load error says where the bytes came from.
-    return snap.url if snap.url.endswith(snap.name) else f"{snap.name} ({snap.url})"
 
 
 def load(con: duckdb.DuckDBPyConnection, snaps: dict[str, Snapshot], source: Source) -> LoadResult:
@@ -240,7 +235,7 @@ def _build_years(con: duckdb.DuckDBPyConnection, source: Source, snap: Snapshot)
 
 def _validate(con: duckdb.DuckDBPyConnection, source: Source, snap: Snapshot, stage: str = "cer_stage") -> None:
     def fail(message: str, **fields: object) -> LayoutError:
-        return LayoutError("{source}: {file}: {problem}", source=source.id, file=_where(snap),
+        return LayoutError("{source}: {file}: {problem}", source=source.id, file=snap.address,
                            problem=CanusError(message, **fields))
 
     n = con.execute(f"SELECT count(*) FROM {stage}").fetchone()[0]  # type: ignore[index]

@@ -122,9 +122,7 @@ def _release(source: Source) -> str | None:
 
 
 def _where(source: Source, snap: Snapshot) -> str:
-    # The address as downloaded (a file:// address for a mirror) names the file too, so a load
-    # error says where the bad bytes came from.
-    return f"{source.id}: {snap.url}" if snap.name in snap.url else f"{source.id}: {snap.name} ({snap.url})"
+    return f"{source.id}: {snap.address}"
 
 
 def _check_needs(con: duckdb.DuckDBPyConnection, pid: str, where: str) -> dict[str, str]:

@@ -231,7 +231,7 @@ def check_header(header: list[str], lang: str, where: str) -> None:
                               file=where, expected=names[key][0], got=got)
 
 
-def extract_data(tz: TableZip, directory: Path) -> Path:
+def extract_data(tz: TableZip, directory: Path, where: str | None = None) -> Path:
     """Stream the data CSV out of the zip (a zip's CRC is checked as it is read to the end)."""
     fd, name = tempfile.mkstemp(prefix=f"statcan-{tz.pid}-", suffix=".csv", dir=directory)
     out_path = Path(name)
@@ -241,7 +241,8 @@ def extract_data(tz: TableZip, directory: Path) -> Path:
     except (zipfile.BadZipFile, zlib.error, EOFError) as e:
         out_path.unlink(missing_ok=True)
         raise LayoutError("{file}: the zip archive is damaged ({problem})",
-                          file=tz.data_member, problem=str(e)) from e
+                          file=f"{where}: {tz.data_member}" if where else tz.data_member,
+                          problem=str(e)) from e
     return out_path
 
 
@@ -319,7 +320,7 @@ def load_table(
     con.executemany(f"INSERT INTO {ident(table + '_members')} VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
                     member_rows(en_meta, fr_meta))
 
-    csv_path = extract_data(data, work_dir)
+    csv_path = extract_data(data, work_dir, where)
     # A cap on DuckDB's buffer pool keeps a load of millions of rows within a few hundred MB
     # (it spills to disk instead); the connection's own limit is put back afterwards.
     # DuckDB's own progress bar would print into the command line's output on long loads.
