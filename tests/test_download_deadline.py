@@ -181,3 +181,26 @@ def test_a_load_error_on_garbage_names_the_address(loopback: Loopback, bts_url: 
     assert garbage != GOOD
     loopback.queue(PATH, Reply(200, garbage))
     assert_update_fails_keeping_warehouse(SOURCE, before, bts_url)
+
+
+def test_leftovers_of_a_killed_update_are_removed_and_snapshots_kept(
+    loopback: Loopback, bts_url: str
+) -> None:
+    from canus.sources.fetch import remove_partial_files
+
+    publish_over_loopback(loopback, PATH, Reply(200, GOOD), SOURCE)
+    raw = get_settings().raw_dir
+    kept = _raw_files()
+    snapshot = next(raw / f for f in kept if f != "manifest.jsonl")
+    leftovers = [raw / "tmpab12cd.csv", raw / "tmpef34gh.csv.gz", snapshot.parent / "statcan-24100041-x1.csv"]
+    for p in leftovers:
+        p.write_bytes(b"half a file")
+    fresh = raw / "tmpstill-writing.csv"
+    fresh.write_bytes(b"being written")
+    old = time.time() - 3600
+    for p in leftovers:
+        os.utime(p, (old, old))
+    assert sorted(remove_partial_files(raw, older_than=600)) == sorted(leftovers)
+    assert _raw_files() == kept | {"tmpstill-writing.csv"}
+    assert remove_partial_files(raw) == [fresh]
+    assert _raw_files() == kept

@@ -280,7 +280,7 @@ def _rows(snap: Snapshot, q: Query) -> list[tuple[str, ...]]:
             source=SOURCE_ID, file=snap.address, columns=", ".join(missing), found=", ".join(head),
         )
     desc_col = q.commodity + "_SDESC"
-    out = []
+    out: list[tuple[str, ...]] = []
     for r in data[1:]:
         if len(r) != len(head):
             raise LayoutError(

@@ -18,12 +18,13 @@ import json
 import os
 import shutil
 import tempfile
+import time
 import zipfile
 import zlib
 from collections.abc import Callable, Iterator
 from dataclasses import asdict
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import IO, TYPE_CHECKING
 
 from canus import __version__
 from canus.errors import CanusError, FetchError
@@ -88,6 +89,34 @@ class SnapshotStore:
         return snap
 
 
+#: What an interrupted update can leave in ``raw/``: the download being written (``tmp*`` from
+#: ``mkstemp``) and a Statistics Canada data member being extracted (``<xx>/statcan-*.csv``).
+#: Snapshots are named by their sha256 and never match.
+PARTIAL_PATTERNS = ("tmp*", "*/statcan-*.csv")
+
+
+def remove_partial_files(raw_dir: Path, older_than: float | None = None) -> list[Path]:
+    """Remove what a killed update left half-written in ``raw_dir``; return what was removed.
+
+    ``older_than`` (seconds) spares files a running update may still be writing; the caller
+    holding the update lock may pass ``None`` to remove every leftover.
+    """
+    if not raw_dir.is_dir():
+        return []
+    now = time.time()
+    removed = []
+    for pattern in PARTIAL_PATTERNS:
+        for path in raw_dir.glob(pattern):
+            try:
+                if not path.is_file() or (older_than is not None and now - path.stat().st_mtime < older_than):
+                    continue
+                path.unlink()
+            except FileNotFoundError:
+                continue
+            removed.append(path)
+    return removed
+
+
 def _suffix(name: str) -> str:
     lower = name.lower()
     for ext in (".csv.gz", ".json.gz", ".zip", ".csv", ".json", ".gz", ".kmz", ".txt"):
@@ -105,11 +134,9 @@ def _looks_like_html(head: bytes) -> bool:
 
 
 @contextlib.contextmanager
-def _open_text(path: Path, rf: RemoteFile) -> Iterator[io.TextIOBase]:
-    if path.name.endswith(".gz"):
-        raw: io.BufferedIOBase = gzip.open(path, "rb")  # type: ignore[assignment]  # noqa: SIM115
-    else:
-        raw = path.open("rb")
+def _open_text(path: Path, rf: RemoteFile) -> Iterator[io.TextIOWrapper]:
+    raw: IO[bytes] = (gzip.open(path, "rb") if path.name.endswith(".gz")  # type: ignore[assignment]  # noqa: SIM115
+                      else path.open("rb"))
     try:
         yield io.TextIOWrapper(raw, encoding=rf.encoding, errors="replace", newline="")
     finally:
@@ -517,11 +544,11 @@ def fetch_file(
     os.close(fd)
     tmp = Path(tmp_name)
     try:
-        sha, meta = _download(client, source.id, rf, url, settings, tmp, previous, progress)
-        if sha is None and previous:
+        digest, meta = _download(client, source.id, rf, url, settings, tmp, previous, progress)
+        if digest is None and previous:
             tmp.unlink(missing_ok=True)
             return Snapshot(**{**previous, "path": Path(str(previous["path"]))})  # type: ignore[arg-type]
-        assert sha is not None
+        assert digest is not None
         name = rf.name
         if meta.get("gzip") and not name.endswith(".gz"):
             name += ".gz"
@@ -530,7 +557,7 @@ def fetch_file(
             tmp = gz_tmp
         check_file(tmp, rf, source.id, url)
         snap = Snapshot(
-            source_id=source.id, name=name, url=url, sha256=sha, path=tmp,
+            source_id=source.id, name=name, url=url, sha256=digest, path=tmp,
             size=tmp.stat().st_size, retrieved_at=_now(), origin="http",
             etag=meta.get("etag"), last_modified=meta.get("last_modified"),
         )

@@ -126,11 +126,11 @@ def _read_dimension(meta: Metadata, header: list[str], row: list[str]) -> None:
 
 
 def _read_member(meta: Metadata, header: list[str], row: list[str], where: str) -> None:
-    at = (_col(header, _MEMBER_NAME), _col(header, _MEMBER_ID), _col(header, _PARENT_ID))
-    if None in at:
+    name_i, id_i, parent_i = (_col(header, _MEMBER_NAME), _col(header, _MEMBER_ID),
+                              _col(header, _PARENT_ID))
+    if name_i is None or id_i is None or parent_i is None:
         raise LayoutError("{file}: the member block lacks Member ID or Parent Member ID "
                           "(found: {columns})", file=where, columns=", ".join(header))
-    name_i, id_i, parent_i = at  # type: ignore[misc]
     dim, mid = _int(row[0]), _int(row[id_i]) if id_i < len(row) else None
     if dim is None or mid is None:
         return
@@ -253,7 +253,7 @@ def member_rows(en: Metadata, fr: Metadata | None) -> list[tuple[object, ...]]:
     """Rows of ``statcan_<pid>_members``: English names, French ones joined by member id."""
     fr_names = {(m.dimension, m.member_id): m.name for m in fr.members} if fr else {}
     columns = dimension_columns(en)
-    rows = []
+    rows: list[tuple[object, ...]] = []
     for m in en.members:
         rows.append((m.dimension, en.dimensions.get(m.dimension),
                      fr.dimensions.get(m.dimension) if fr else None, columns.get(m.dimension),
