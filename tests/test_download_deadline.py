@@ -204,3 +204,22 @@ def test_leftovers_of_a_killed_update_are_removed_and_snapshots_kept(
     assert _raw_files() == kept | {"tmpstill-writing.csv"}
     assert remove_partial_files(raw) == [fresh]
     assert _raw_files() == kept
+
+
+@pytest.mark.parametrize("case", ["timeout", "truncated", "gave-up", "html", "empty"])
+def test_no_failure_leaves_a_partial_file(loopback: Loopback, bts_url: str,
+                                          monkeypatch: pytest.MonkeyPatch, case: str) -> None:
+    publish_over_loopback(loopback, PATH, Reply(200, GOOD), SOURCE)
+    files_before = _raw_files()
+    body = GOOD.replace(b"400000", b"400001")
+    monkeypatch.setenv("CANUS_TIMEOUT", "0.3")
+    loopback.always(PATH, {
+        "timeout": Reply(200, body, delay=1.0),
+        "truncated": Reply(200, body, truncate_at=100),
+        "gave-up": Reply(503, b"down"),
+        "html": Reply(200, b"<!DOCTYPE html><html>Maintenance</html>"),
+        "empty": Reply(200, b""),
+    }[case])
+    [r] = update([SOURCE])
+    assert r.status == "failed" and bts_url in str(r.error)
+    assert _raw_files() == files_before
