@@ -75,18 +75,20 @@ def provinces_chart(con: duckdb.DuckDBPyConnection) -> Chart | None:
 
 def revisions_note(table: MetricTable, lang: str) -> str:
     """What CER's annual file changed, in one sentence: the years it covers and its largest move."""
-    years = table.summary.get("years", "")
     if not table.rows:
         return ""
+    first, last = table.rows[0]["year"], table.rows[-1]["year"]
+    years = str(first) if first == last else f"{first}\u2013{last}"
     if table.summary.get("revised_rows", "0") == "0":
-        return _("Years {years} use CER's annual file; it revises none of them against the sum of "
-                 "the monthly file.", lang, years=years)
+        return _("CER's annual file covers {years}; those years use its figures, and it revises none "
+                 "of them against the sum of the monthly file.", lang, years=years)
     big = max(table.rows, key=lambda r: abs(r["revision_mwh"]))
     direction = _("exports", lang) if big["activity"] == "export" else _("imports", lang)
-    return _("Years {years} use CER's annual file, which revises the monthly figures. Its largest "
-             "revision: {direction} of {year}, {mwh} MWh ({share}) and {cad} against the sum of the "
-             "monthly file.", lang, years=years, direction=direction, year=big["year"],
-             mwh=fmt_number(big["revision_mwh"], lang), share=fmt_percent(big["revision_share"], lang, 2),
+    return _("CER's annual file covers {years}; those years use its figures, which revise the "
+             "monthly ones. Largest revision: {direction} of {year}, {mwh} MWh ({share}) and {cad} "
+             "against the sum of the monthly file.", lang, years=years, direction=direction,
+             year=big["year"], mwh=fmt_number(big["revision_mwh"], lang),
+             share=fmt_percent(big["revision_share"], lang, 2),
              cad=fmt_amount(big["revision_cad"], lang, "CAD"))
 
 
