@@ -223,3 +223,18 @@ def test_no_failure_leaves_a_partial_file(loopback: Loopback, bts_url: str,
     [r] = update([SOURCE])
     assert r.status == "failed" and bts_url in str(r.error)
     assert _raw_files() == files_before
+
+
+def test_full_disk_from_a_mirror_is_a_clear_message(tmp_path: Path, tiny_home: Path,
+                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    folder = tmp_path / "mirror" / SOURCE
+    folder.mkdir(parents=True)
+    header, row = GOOD.split(b"\n", 2)[:2]
+    (folder / "Border_Crossing_Entry_Data.csv").write_bytes(
+        header + b"\n" + (row + b"\n") * (2_000_000 // len(row)))
+    monkeypatch.setenv("CANUS_MIRROR", str(tmp_path / "mirror"))
+    [r] = update([SOURCE])
+    assert r.status == "failed"
+    assert "no space left on the disk holding" in str(r.error) and str(folder) in str(r.error)
+    leftovers = [p for p in (tiny_home / "raw").rglob("*") if p.is_file() and p.name != "manifest.jsonl"]
+    assert leftovers == []

@@ -473,6 +473,17 @@ def _write_stream(chunks: Iterator[bytes], dest: Path, deadline: Deadline, fail:
     return h.hexdigest(), done
 
 
+def _copy(src: Path, dest: Path, fail: Fail) -> None:
+    try:
+        shutil.copyfile(src, dest)
+    except OSError as e:
+        if e.errno in (errno.ENOSPC, errno.EDQUOT):
+            raise fail("no space left on the disk holding {path} after {done} bytes; free some "
+                       "space there or point CANUS_HOME at a larger disk", path=dest.parent,
+                       done=dest.stat().st_size if dest.exists() else 0) from e
+        raise
+
+
 def _keep_encoded(resp: httpx.Response) -> bool:
     # Kept compressed, as it came over the wire: zlib does not notice a truncated gzip stream
     # while decoding on the fly, so the whole-stream check must run on the stored bytes.
@@ -524,7 +535,7 @@ def fetch_file(
         os.close(fd)
         tmp = Path(tmp_name)
         try:
-            shutil.copyfile(found, tmp)
+            _copy(found, tmp, _failer(source.id, str(found)))
             check_file(tmp, rf, source.id, str(found))
         except BaseException:
             # Whatever stopped the copy (a bad file, a full disk, Ctrl-C), nothing stays in raw/.
