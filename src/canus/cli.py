@@ -148,7 +148,7 @@ def list_sources(
     lang = _lang(lang)
     versions = Warehouse().versions()
     rows = []
-    for src in sources.all_default():
+    for src in sources.listed(versions):
         v = versions.get(src.id, {})
         retrieved = v.get("retrieved_at")
         rows.append({
@@ -159,6 +159,7 @@ def list_sources(
             "retrieved_at": retrieved.isoformat() if isinstance(retrieved, dt.datetime) else None,
             "rows": v.get("rows"),
             "as_of": v.get("as_of"),
+            "release": str(v["release"]) if v.get("release") else None,
         })
     if fmt is Format.json:
         typer.echo(json.dumps(rows, ensure_ascii=False, indent=2))

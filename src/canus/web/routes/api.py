@@ -46,7 +46,7 @@ def list_sources(request: Request, lang: str = "en") -> Response:
     def make() -> list[dict[str, Any]]:
         versions = state.versions()
         out = []
-        for src in sources.all_default():
+        for src in sources.listed(versions):
             v = versions.get(src.id, {})
             out.append({
                 "id": src.id,
@@ -58,6 +58,7 @@ def list_sources(request: Request, lang: str = "en") -> Response:
                 "description": src.text("description", lang),
                 "rows": v.get("rows"),
                 "as_of": v.get("as_of"),
+                "release": v.get("release"),
                 "retrieved_at": _iso(v.get("retrieved_at")),
                 "sha256": v.get("sha256"),
                 "files": v.get("files", []),
