@@ -11,9 +11,9 @@ from pathlib import Path
 import pytest
 
 from canus.pillars.energy import metrics as energy
+from canus.pillars.energy import page as energy_page
 from canus.pipeline import update
 from canus.warehouse import Warehouse
-from canus.pillars.energy import page as energy_page
 from tests.builders import assert_update_fails_keeping_warehouse
 from tests.loopback import Loopback, Reply
 
