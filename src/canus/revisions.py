@@ -123,6 +123,7 @@ def record(con: duckdb.DuckDBPyConnection, *, source_id: str, sha256: str,
 @dataclass(frozen=True)
 class VersionChanges:
     sha256: str
+    loaded_at: object
     table: str
     added: int | None
     removed: int | None
@@ -136,13 +137,13 @@ def read_changes(con: duckdb.DuckDBPyConnection, source_id: str) -> dict[str, li
 
     try:
         rows = con.execute(
-            "SELECT sha256, table_name, added, removed, revised, note FROM revisions "
+            "SELECT sha256, loaded_at, table_name, added, removed, revised, note FROM revisions "
             "WHERE source_id = ? ORDER BY loaded_at, table_name", [source_id]).fetchall()
     except duckdb.CatalogException:
         return {}
     out: dict[str, list[VersionChanges]] = {}
-    for sha, table, added, removed, revised, note in rows:
-        out.setdefault(sha, []).append(VersionChanges(sha, table, added, removed, revised, note))
+    for sha, loaded_at, table, added, removed, revised, note in rows:
+        out.setdefault(sha, []).append(VersionChanges(sha, loaded_at, table, added, removed, revised, note))
     return out
 
 

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from typing import Any
 
 from fastapi import APIRouter, HTTPException, Query, Request, Response
 
 from canus import sources
+from canus.data_versions import DataVersion
 from canus.errors import CanusError, QueryError
 from canus.metrics import has_tables
 from canus.metrics.catalog import METRICS
@@ -57,7 +59,7 @@ def list_sources(request: Request, lang: str = "en") -> Response:
                 "as_of": v.get("as_of"),
                 "retrieved_at": _iso(v.get("retrieved_at")),
                 "sha256": v.get("sha256"),
-                "files": v.get("files", []),
+                "files": [dataclasses.asdict(f) for f in v.files] if isinstance(v, DataVersion) else [],
             })
         return out
 
@@ -103,3 +105,37 @@ def query(sql: str = Query(..., max_length=10_000), limit: int = Query(1000, ge=
     except CanusError as e:
         raise HTTPException(503, str(e)) from None
     return {"columns": header, "rows": [[plain(v) for v in r] for r in rows]}
+
+
+@router.get("/sources/{source_id}/{name}")
+def source_history(request: Request, source_id: str, name: str) -> Response:
+    """Every published version of a source, newest first, with what each added, removed and revised."""
+    import csv
+    import io
+
+    from canus.history import CSV_COLUMNS, csv_row, history_records
+
+    if name not in ("history", "history.csv"):
+        raise HTTPException(404, "see /api/sources/<id>/history or /api/sources/<id>/history.csv")
+    try:
+        sources.get(source_id)
+    except CanusError:
+        raise HTTPException(404, f"unknown source {source_id!r}; see /api/sources") from None
+    state = _state(request)
+    con = state.cursor()
+    if con is None:
+        raise HTTPException(503, "no data yet: run 'canus update'")
+
+    def records() -> list[dict[str, Any]]:
+        return history_records(con, source_id)
+
+    if name.endswith(".csv"):
+        def as_csv() -> str:
+            buf = io.StringIO()
+            w = csv.writer(buf, lineterminator="\n")
+            w.writerow(CSV_COLUMNS)
+            w.writerows(csv_row(r) for r in records())
+            return buf.getvalue()
+
+        return cached_response(request, state, "csv", as_csv, filename=f"{source_id}-history.csv")
+    return cached_response(request, state, "json", records)
