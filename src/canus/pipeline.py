@@ -20,7 +20,7 @@ from canus.sources.base import Snapshot, Source
 from canus.sources.fetch import LazyClient, Progress, fetch_source, transport_errors
 from canus.warehouse import (
     BuildOutcome,
-    DiskFull,
+    DiskFullError,
     PublishOptions,
     Warehouse,
     combined_sha256,
@@ -84,7 +84,7 @@ def update(
         for sid in wanted:
             results.setdefault(sid, UpdateResult(sid, "failed", error=e))
     finally:
-        if any(isinstance(r.error, DiskFull) for r in results.values()):
+        if any(isinstance(r.error, DiskFullError) for r in results.values()):
             # Partial downloads go at once, not at the next update: the disk is what is short.
             debris.clean(wh.path, settings.raw_dir)
     return [results[s] for s in wanted if s in results]

@@ -40,7 +40,8 @@ SPECS: dict[str, TableSpec] = {
         measures=("value",), non_negative=("value",)),
     "ports": TableSpec(
         key=("port_code",),
-        compared=("port_name", "state", "latitude", "longitude", "first_period", "last_period")),
+        # first_period and last_period follow from border_crossings, whose revisions say it all.
+        compared=("port_name", "state", "latitude", "longitude")),
     "census_trade_hs": TableSpec(
         key=("direction", "period", "hs2"), compared=("value_usd", "description"),
         measures=("value_usd",), non_negative=("value_usd",)),

@@ -82,7 +82,7 @@ class PublishOptions:
     checks: bool = True
 
 
-class PublishRefused(WarehouseError):
+class PublishRefusedError(WarehouseError):
     """A new vintage that the publish gate or the vintage order stopped."""
 
     def __init__(self, message: str, /, checks: tuple[str, ...] = (), **params: object) -> None:
@@ -90,7 +90,7 @@ class PublishRefused(WarehouseError):
         super().__init__(message, **params)
 
 
-class DiskFull(WarehouseError):
+class DiskFullError(WarehouseError):
     """No space left where an update had to write."""
 
 
@@ -102,8 +102,8 @@ def is_disk_full(e: BaseException) -> bool:
     return "no space left on device" in text or "disk quota exceeded" in text
 
 
-def disk_full_error(path: Path, need: int, e: BaseException) -> DiskFull:
-    return DiskFull(
+def disk_full_error(path: Path, need: int, e: BaseException) -> DiskFullError:
+    return DiskFullError(
         "Disk full: canus could not write {path} ({problem}). This step needs about {need} MB "
         "free there; free some space (or set CANUS_HOME to a larger disk) and run the update "
         "again. The published data is unchanged.",
@@ -356,7 +356,7 @@ def _check_publishable(
     con: duckdb.DuckDBPyConnection, source: Source, kept: list[str], result: LoadResult,
     release: str | None, published: DataVersion, options: PublishOptions,
 ) -> tuple[bool, tuple[str, ...]]:
-    """Raise :class:`PublishRefused` unless the new vintage passes or the operator allowed it.
+    """Raise :class:`PublishRefusedError` unless the new vintage passes or the operator allowed it.
 
     Returns whether an older vintage was allowed and which gate checks were accepted.
     """
@@ -383,7 +383,7 @@ def _check_publishable(
         advice.append(publish_gate.both(
             "To publish it anyway, run 'canus update --accept-change {source}'.", source=source.id))
     if problems:
-        raise PublishRefused(
+        raise PublishRefusedError(
             "{source}: not published, the published data is unchanged. {problems}. {advice}",
             checks=(*(("as-of",) if older and source.id not in options.allow_older else ()), *checks),
             source=source.id,
