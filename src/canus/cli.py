@@ -211,8 +211,8 @@ def _show_history(source_id: str, fmt: Format, lang: str) -> None:
         console.print(_("No published version of {source} in this warehouse.", lang, source=source_id))
         return
     table = Table(title=_("Versions of {source}, newest first", lang, source=source_id))
-    for head in (_("Loaded", lang), _("As of", lang), _("Rows", lang), _("Added", lang), _("Removed", lang),
-                 _("Revised", lang), _("sha256", lang), _("Flags", lang)):
+    for head in (_("Loaded", lang), _("As of", lang), _("Rows", lang), _("Added / removed / revised", lang),
+                 _("sha256", lang), _("Flags", lang)):
         table.add_column(head, overflow="fold")
 
     def n(value: int | None) -> str:
@@ -226,8 +226,9 @@ def _show_history(source_id: str, fmt: Format, lang: str) -> None:
             flags.append(_("change accepted: {checks}", lang, checks=", ".join(r["accepted_checks"])))
         if not r["previous_sha256"]:
             flags.append(_("first version", lang))
-        table.add_row((r["loaded_at"] or "")[:19], r["as_of"] or "—", n(r["rows"]), n(r["added"]),
-                      n(r["removed"]), n(r["revised"]), r["sha256"][:12], "; ".join(flags))
+        changes = " / ".join(n(r[k]) for k in ("added", "removed", "revised")) if r["previous_sha256"] else "—"
+        table.add_row((r["loaded_at"] or "")[:16].replace("T", " "), r["as_of"] or "—", n(r["rows"]), changes,
+                      r["sha256"][:8], "; ".join(flags))
     console.print(table)
 
 
