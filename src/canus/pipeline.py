@@ -127,7 +127,8 @@ def _fetch_error(run: _Run, source: Source, previous: DataVersion | None, e: Exc
     if isinstance(e, CanusError):
         return e
     if is_disk_full(e):
-        where = getattr(e, "filename", None) or run.settings.raw_dir
+        # shutil.copyfile names the source first and the destination, where room ran out, second.
+        where = getattr(e, "filename2", None) or getattr(e, "filename", None) or run.settings.raw_dir
         return disk_full_error(where, _download_need(previous), e)
     if isinstance(e, transport_errors()):
         return FetchError("{source}: {problem}", source=source.id, problem=str(e))

@@ -231,8 +231,10 @@ class Warehouse:
             except Exception as e:
                 if isinstance(e, CanusError) or not is_disk_full(e):
                     raise
-                need = (self.path.stat().st_size if self.exists() else 0) * 2 + sum(
-                    s.size for _, snaps in jobs for s in snaps.values())
+                # A copy of the published file, the new tables beside the old ones until the
+                # swap, and DuckDB's own room (it grows in blocks of a few MB).
+                need = (self.path.stat().st_size if self.exists() else 0) * 2 + 4 * sum(
+                    s.size for _, snaps in jobs for s in snaps.values()) + (4 << 20)
                 raise disk_full_error(tmp, need, e) from e
             finally:
                 tmp.unlink(missing_ok=True)
