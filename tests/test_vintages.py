@@ -176,3 +176,34 @@ def test_rebuild_as_of_a_time(mirror: Path, tmp_path: Path) -> None:
     r = runner.invoke(app, ["rebuild", str(tmp_path / "before.duckdb"), "--as-of", "2000-01-01T00:00:00"])
     assert r.exit_code == 1 and "Nothing was published" in " ".join(r.stderr.split())
     assert loaded is not None
+
+
+def test_history_api_json_and_csv(mirror: Path) -> None:
+    from fastapi.testclient import TestClient
+
+    from canus.web.app import create_app
+
+    first, second = _two_vintages(mirror)
+    app_ = create_app()
+    client = TestClient(app_)
+    r = client.get(f"/api/sources/{SOURCE}/history")
+    assert r.status_code == 200, r.text
+    records = r.json()
+    assert [x["sha256"] for x in records] == [second, first]
+    assert (records[0]["added"], records[0]["removed"], records[0]["revised"]) == (4, 4, 2)
+    assert records[0]["previous_sha256"] == first and records[1]["added"] is None
+    by_table = {t["table"]: (t["added"], t["removed"], t["revised"]) for t in records[0]["tables"]}
+    assert by_table == {"border_crossings": (4, 4, 2), "ports": (0, 0, 0)}
+    r = client.get(f"/api/sources/{SOURCE}/history.csv")
+    assert r.status_code == 200 and r.headers["content-type"].startswith("text/csv")
+    lines = r.text.splitlines()
+    assert lines[0].startswith("id,source_id,sha256,previous_sha256,as_of") and len(lines) == 3
+    assert lines[1].split(",")[2] == second and lines[1].endswith(",4,4,2")
+    assert client.get("/api/sources/no-such-source/history").status_code == 404
+    assert client.get(f"/api/sources/{SOURCE}/nothing").status_code == 404
+    # The page-cache warm-up thread holds the warehouse open; let it finish inside the test.
+    import time
+
+    deadline = time.monotonic() + 60
+    while app_.state.canus.warming.is_set() and time.monotonic() < deadline:
+        time.sleep(0.1)
