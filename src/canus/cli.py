@@ -111,9 +111,13 @@ def update(
                              accept_change=set(accept_change or ()))
 
     table = Table(title=_("Update summary", lang))
-    for head in (_("Source", lang), _("Result", lang), _("Rows", lang), _("As of", lang),
-                 _("Added", lang), _("Removed", lang), _("Revised", lang), _("Details", lang)):
+    # Source ids are what a reader copies into the next command: never cut.
+    table.add_column(_("Source", lang), no_wrap=True, min_width=max((len(r.source_id) for r in results), default=6))
+    for head in (_("Result", lang), _("Rows", lang), _("As of", lang), _("Details", lang)):
         table.add_column(head)
+    if any(r.status == "updated" for r in results):
+        table.caption = _("Details of an update: rows + added, − removed, ~ revised against the published "
+                          "version.", lang)
     labels = {
         "updated": ("green", _("updated", lang)),
         "unchanged": ("cyan", _("unchanged", lang)),
@@ -127,10 +131,9 @@ def update(
             problems.append((colour, r.error.localized(lang)))
             detail = _("see below ({n})", lang, n=len(problems))
         else:
-            detail = _(r.reason, lang) if r.reason else ""
+            detail = _(r.reason, lang) if r.reason else _changes(r, lang)
         table.add_row(r.source_id, f"[{colour}]{word}[/]",
                       fmt_number(r.rows, lang) if r.rows is not None else "—", r.as_of or "—",
-                      *(fmt_number(n, lang) if n is not None else "—" for n in (r.added, r.removed, r.revised)),
                       detail)
     console.print(table)
     # Messages in full below the table: addresses and advice must not be cut to a column width.
@@ -189,6 +192,14 @@ def list_sources(
                       fmt_number(r["rows"], lang) if r["rows"] is not None else "—",
                       r["as_of"] or "—")
     console.print(table)
+
+
+def _changes(r: Any, lang: str) -> str:
+    counts = (r.added, r.removed, r.revised)
+    if all(n is None for n in counts):
+        return ""
+    return " ".join(f"{sign}{fmt_number(n, lang) if n is not None else '?'}"
+                    for sign, n in zip(("+", "−", "~"), counts, strict=True))
 
 
 def _show_history(source_id: str, fmt: Format, lang: str) -> None:
