@@ -164,7 +164,7 @@ def list_sources(
         _show_history(history, fmt, lang)
         return
     versions = Warehouse().versions()
-    rows = []
+    rows: list[dict[str, Any]] = []
     for src in sources.all_default():
         v = versions.get(src.id)
         rows.append({

@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 from dataclasses import asdict, dataclass, field, fields
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 if TYPE_CHECKING:
     import duckdb
@@ -119,14 +119,15 @@ class HistoryEntry:
 
 
 def _files(raw: object) -> tuple[SnapshotFile, ...]:
-    items = json.loads(raw) if isinstance(raw, str) else (raw or [])
+    # Stored as JSON text in DuckDB, as a list already in the sidecar.
+    items = cast(list[dict[str, Any]], json.loads(raw) if isinstance(raw, str) else raw or [])
     known = {f.name for f in fields(SnapshotFile)}
     return tuple(SnapshotFile(**{k: v for k, v in dict(i).items() if k in known}) for i in items)
 
 
 def _notes(raw: object) -> dict[str, str]:
-    notes = json.loads(raw) if isinstance(raw, str) else (raw or {})
-    return {str(k): str(v) for k, v in dict(notes).items()}
+    notes = cast(dict[str, Any], json.loads(raw) if isinstance(raw, str) else raw or {})
+    return {str(k): str(v) for k, v in notes.items()}
 
 
 def _time(raw: object) -> dt.datetime | None:

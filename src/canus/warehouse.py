@@ -286,7 +286,7 @@ class Warehouse:
             result: LoadResult = source.load(con, snaps, source)
             _check_not_empty(con, source)
             release = next((s.release for s in snaps.values() if s.release), None) or result.notes.get("release")
-            allowed_older, accepted = False, ()
+            allowed_older, accepted = False, tuple[str, ...]()
             if options.checks and published is not None:
                 allowed_older, accepted = _check_publishable(con, source, kept, result, release,
                                                              published, options)
@@ -298,7 +298,9 @@ class Warehouse:
             for table in kept:
                 con.execute(f"DROP TABLE {revisions.ident(PREVIOUS + table)}")
             con.execute("COMMIT")
-            return BuildOutcome(source.id, True, result.rows, result.as_of, **_sum_diffs(diffs, kept))
+            added, removed, revised = _sum_diffs(diffs, kept)
+            return BuildOutcome(source.id, True, result.rows, result.as_of, added=added, removed=removed,
+                                revised=revised)
         except Exception as e:
             with contextlib.suppress(Exception):
                 con.execute("ROLLBACK")
@@ -419,14 +421,15 @@ def _record_revisions(
     return diffs
 
 
-def _sum_diffs(diffs: list[revisions.TableDiff], kept: list[str]) -> dict[str, int | None]:
+def _sum_diffs(diffs: list[revisions.TableDiff], kept: list[str]) -> tuple[int | None, int | None, int | None]:
+    """Added, removed and revised over the source's tables (None: a first version, or not comparable)."""
     if not kept:
-        return {"added": None, "removed": None, "revised": None}
-    out: dict[str, int | None] = {}
+        return None, None, None
+    out: list[int | None] = []
     for name in ("added", "removed", "revised"):
         values = [getattr(d, name) for d in diffs]
-        out[name] = None if any(v is None for v in values) else sum(values)
-    return out
+        out.append(None if any(v is None for v in values) else sum(values))
+    return out[0], out[1], out[2]
 
 
 def _record_version(
