@@ -207,3 +207,17 @@ def test_history_api_json_and_csv(mirror: Path) -> None:
     deadline = time.monotonic() + 60
     while app_.state.canus.warming.is_set() and time.monotonic() < deadline:
         time.sleep(0.1)
+
+
+def test_changed_keys_are_capped_revised_first_counts_exact(mirror: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from canus import revisions
+
+    monkeypatch.setattr(revisions, "MAX_KEYS", 3)
+    _, second = _two_vintages(mirror)
+    with Warehouse().read() as con:
+        kept = con.execute("SELECT change FROM revision_keys WHERE sha256 = ? AND table_name = 'border_crossings'",
+                           [second]).fetchall()
+        counts = con.execute("SELECT added, removed, revised, note FROM revisions WHERE sha256 = ? "
+                             "AND table_name = 'border_crossings'", [second]).fetchone()
+    assert len(kept) == 3 and [c for (c,) in kept].count("revised") == 2
+    assert counts == (4, 4, 2, "counts exact; the first 3 of 10 changed keys kept")

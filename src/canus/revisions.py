@@ -42,6 +42,11 @@ CREATE TABLE IF NOT EXISTS revision_keys (
 """
 
 
+#: Changed keys kept per table and version; a rebased table can revise every row, and the
+#: counts (always exact) say so without copying millions of keys into the warehouse.
+MAX_KEYS = 500_000
+
+
 @dataclass(frozen=True)
 class TableDiff:
     table: str
@@ -109,12 +114,18 @@ def record(con: duckdb.DuckDBPyConnection, *, source_id: str, sha256: str,
            previous_sha256: str | None, loaded_at: object, diff: TableDiff,
            scratch: str | None = "_canus_diff") -> None:
     """Store the counts of ``diff`` and, when ``scratch`` holds its keys, every changed key."""
+    changed = sum(n or 0 for n in (diff.added, diff.removed, diff.revised))
+    note = diff.note
+    if note is None and scratch is not None and changed > MAX_KEYS:
+        note = f"counts exact; the first {MAX_KEYS} of {changed} changed keys kept"
     con.execute("INSERT INTO revisions VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 [source_id, sha256, previous_sha256, loaded_at, diff.table, diff.added,
-                 diff.removed, diff.revised, diff.note])
+                 diff.removed, diff.revised, note])
     if scratch is not None and diff.note is None:
+        # Revised keys first: they are what a reader asks about; additions are mostly new periods.
         con.execute(f"""INSERT INTO revision_keys
-            SELECT ?, ?, ?, change, key, old, new FROM {ident(scratch)}""",
+            SELECT ?, ?, ?, change, key, old, new FROM {ident(scratch)}
+            ORDER BY change = 'revised' DESC, change LIMIT {MAX_KEYS}""",
                     [source_id, sha256, diff.table])
     if scratch is not None:
         con.execute(f"DROP TABLE IF EXISTS {ident(scratch)}")
