@@ -103,3 +103,23 @@ def test_a_plausible_next_vintage_passes(loopback: Loopback, published: str) -> 
 def test_vintage_order(new: str | None, old: str | None, new_release: str | None, old_release: str | None,
                        expected: int) -> None:
     assert compare_vintages(new, old, new_release, old_release) == expected
+
+
+def test_a_key_column_one_vintage_lacks_is_noted_not_a_crash() -> None:
+    import duckdb
+
+    from canus import revisions
+    from canus.publish_gate import DEFAULT, check_table
+    from canus.table_specs import TableSpec
+
+    con = duckdb.connect()
+    # A dimension renamed between vintages: dim_x then dim_y.
+    con.execute("CREATE TABLE old AS SELECT 'Canada' AS geo, 'a' AS dim_x, 10.0 AS value FROM range(10)")
+    con.execute("CREATE TABLE new AS SELECT 'Canada' AS geo, 'a' AS dim_y, -1.0 AS value FROM range(5)")
+    spec = TableSpec(key=("geo", "dim_y"), compared=("value",), measures=("value",), non_negative=("value",))
+    assert [b.check for b in check_table(con, "t", "old", "new", spec, DEFAULT)] == ["rows", "negative"]
+    diff = revisions.compare(con, "t", "old", "new", spec)
+    assert (diff.added, diff.removed, diff.revised) == (None, None, None)
+    assert diff.note == "key column(s) absent in one vintage: dim_y"
+    dupes = revisions.compare(con, "t", "new", "new", TableSpec(key=("geo",), compared=("value",)))
+    assert dupes.note == "key not unique"

@@ -76,17 +76,19 @@ def update(
     results: dict[str, UpdateResult] = {}
     try:
         with wh.lock():
-            run = _Run(settings, wh.versions(), force, progress, on_event)
-            jobs = _fetch_all(run, wanted, results)
-            if jobs:
-                _publish(wh, jobs, options, on_event, results)
+            try:
+                run = _Run(settings, wh.versions(), force, progress, on_event)
+                jobs = _fetch_all(run, wanted, results)
+                if jobs:
+                    _publish(wh, jobs, options, on_event, results)
+            finally:
+                if any(isinstance(r.error, DiskFullError) for r in results.values()):
+                    # Partial downloads go at once, not at the next update: the disk is what is
+                    # short. Still under the lock, so no other update's files are touched.
+                    debris.clean(wh.path, settings.raw_dir)
     except CanusError as e:
         for sid in wanted:
             results.setdefault(sid, UpdateResult(sid, "failed", error=e))
-    finally:
-        if any(isinstance(r.error, DiskFullError) for r in results.values()):
-            # Partial downloads go at once, not at the next update: the disk is what is short.
-            debris.clean(wh.path, settings.raw_dir)
     return [results[s] for s in wanted if s in results]
 
 
