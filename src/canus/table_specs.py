@@ -54,7 +54,9 @@ SPECS: dict[str, TableSpec] = {
     "electricity_trade": TableSpec(
         key=("period", "activity", "province", "us_state"),
         compared=("energy_mwh", "value_cad", "price_cad_per_mwh"),
-        measures=("energy_mwh", "value_cad"), non_negative=("energy_mwh", "value_cad")),
+        # No sign rule: CER's own file carries negative energy and values (3 and 134 rows to
+        # 2019 in the real monthly file; corrections), and more months bring more of them.
+        measures=("energy_mwh", "value_cad")),
     "great_lakes_levels": TableSpec(
         key=("lake", "period"), compared=("level_m",),
         measures=("level_m",), non_negative=("level_m",)),
