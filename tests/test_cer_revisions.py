@@ -83,7 +83,7 @@ def test_the_annual_file_wins_for_the_years_it_covers(mirror: Path) -> None:
     # 2022 only in the monthly file, two months of it.
     assert years[2022]["publication"] == "monthly" and years[2022]["months"] == 2
     assert years[2022]["imports_gwh"] == pytest.approx(2 * 500 / 1000)
-    notes = Warehouse().versions()[SOURCE]["notes"]
+    notes = Warehouse().versions()[SOURCE].notes
     assert notes["annual_years"] == "2021-2021" and notes["annual_years_revised"] == "1"  # type: ignore[index]
 
 
@@ -132,7 +132,7 @@ def test_without_the_annual_file_the_monthly_sums_stand(mirror: Path) -> None:
         assert energy.annual_revisions(con).rows == []
     assert years[2021]["publication"] == "monthly"
     assert years[2021]["imports_gwh"] == pytest.approx(6.0)
-    assert Warehouse().versions()[SOURCE]["notes"]["annual_file"] == "absent"  # type: ignore[index]
+    assert Warehouse().versions()[SOURCE].notes["annual_file"] == "absent"
 
 
 def test_both_files_over_http_and_a_broken_annual_names_its_address(
@@ -161,7 +161,7 @@ def test_a_publisher_without_the_annual_file(loopback: Loopback, monkeypatch: py
     loopback.queue(f"/open/{MONTHLY}", Reply(200, monthly_file()))
     [r] = update([SOURCE])  # the annual address answers 404
     assert r.status == "updated", r.error
-    assert [f["name"] for f in Warehouse().versions()[SOURCE]["files"]] == [MONTHLY]  # type: ignore[index,union-attr]
+    assert [f.name for f in Warehouse().versions()[SOURCE].files] == [MONTHLY]
 
 
 @pytest.mark.shared_data

@@ -86,7 +86,7 @@ def test_a_missing_member_is_named_when_the_table_is_loaded(mirror: Path) -> Non
     _publish(mirror, drop=("Canadian residents returning from the United States",))
     [r] = update([SOURCE])
     assert r.status == "updated", r.error
-    notes = Warehouse().versions()[SOURCE]["notes"]
+    notes = Warehouse().versions()[SOURCE].notes
     assert isinstance(notes, dict)
     assert notes["missing_members"] == ('"Traveller characteristics" / '
                                         '"Canadian residents returning from the United States"')
@@ -133,8 +133,8 @@ def test_mirror_without_the_french_zip_loads(mirror: Path) -> None:
     [r] = update([SOURCE])
     assert r.status == "updated", r.error
     version = Warehouse().versions()[SOURCE]
-    assert version["notes"]["french_names"] == "absent"  # type: ignore[index]
-    assert [f["name"] for f in version["files"]] == ["24100041-eng.zip"]  # type: ignore[index,union-attr]
+    assert version.notes["french_names"] == "absent"
+    assert [f.name for f in version.files] == ["24100041-eng.zip"]
     with Warehouse().read() as con:
         assert con.execute(f"SELECT count(*) FILTER (WHERE member_fr IS NOT NULL), count(*) "
                            f"FROM {TABLE}_members").fetchone() == (0, 7)

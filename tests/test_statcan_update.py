@@ -93,7 +93,7 @@ def test_new_release_is_loaded(service: Loopback, zips: dict[str, bytes]) -> Non
     [again] = pipeline.update([SID])
     # Same bytes under a new release: loaded once so the new release is recorded …
     assert again.status == "updated"
-    assert Warehouse().versions()[SID]["release"] == "2025-07-20T08:30"
+    assert Warehouse().versions()[SID].release == "2025-07-20T08:30"
     # … and the next run with that release downloads nothing.
     before = len(service.requests)
     service.queue("/wds/getCubeMetadata", _metadata("2025-07-20T08:30"))

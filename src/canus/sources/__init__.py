@@ -11,9 +11,13 @@ from __future__ import annotations
 import dataclasses
 import importlib
 from collections.abc import Callable, Mapping
+from typing import TYPE_CHECKING
 
 from canus.errors import CanusError
 from canus.sources.base import Source
+
+if TYPE_CHECKING:
+    from canus.data_versions import DataVersion
 
 #: Where each source lives: exact ids, then id prefixes of families. Order is the default order.
 MODULES: dict[str, str] = {
@@ -115,12 +119,12 @@ def as_loaded(source: Source, notes: Mapping[str, object] | None) -> Source:
     return dataclasses.replace(source, title=title)
 
 
-def listed(versions: Mapping[str, Mapping[str, object]]) -> list[Source]:
+def listed(versions: Mapping[str, DataVersion]) -> list[Source]:
     """Every source to list (``canus sources``, ``/api/sources``): the defaults, then any other
     loaded source, each titled as its loaded version says."""
     ids = default_ids() + loaded_ids(versions)
     out = []
     for sid in ids:
-        notes = versions.get(sid, {}).get("notes")
-        out.append(as_loaded(get(sid), notes if isinstance(notes, Mapping) else None))
+        v = versions.get(sid)
+        out.append(as_loaded(get(sid), v.notes if v is not None else None))
     return out
