@@ -44,8 +44,9 @@ def test_crude_download_loads_destinations_without_totals(loopback: Loopback, ce
         assert con.execute("SELECT count(*) FROM cer_crude_exports").fetchone()[0] == 12
         assert con.execute("SELECT count(*) FROM cer_crude_exports WHERE destination = 'Total'").fetchone()[0] == 0
         # "Confidential" is missing and flagged, never zero.
-        assert con.execute("""SELECT m3_per_day, confidential FROM cer_crude_exports
-                              WHERE destination = 'Other Countries' AND period = '2022-02-01'""").fetchone() == (None, True)
+        hidden = con.execute("""SELECT m3_per_day, confidential FROM cer_crude_exports
+                                WHERE destination = 'Other Countries' AND period = '2022-02-01'""").fetchone()
+        assert hidden == (None, True)
         # Month volume = average per day × days in the month (January: 31).
         assert con.execute("""SELECT volume_m3 FROM cer_crude_exports
                               WHERE destination = 'PADD I' AND period = '2022-01-01'""").fetchone()[0] == 310_000
