@@ -169,8 +169,9 @@ def test_ceds_reads_the_shared_mirror_folder_and_converts_explicitly(tmp_path: P
     assert r.status == "updated", r.error
     with Warehouse().read() as con:
         # Values exactly as the file gives them, with the file's units.
-        assert con.execute("""SELECT value, unit FROM ceds_emissions
-                              WHERE country = 'CA' AND species = 'SO2' AND year = 1980""").fetchone() == (2239.07, "Gg S")
+        got = con.execute("""SELECT value, unit FROM ceds_emissions
+                             WHERE country = 'CA' AND species = 'SO2' AND year = 1980""").fetchone()
+        assert got == (2239.07, "Gg S")
         table = air.so2_nox_both(con)
     ca1980 = next(x for x in table.rows if x["country"] == "CA" and x["year"] == 1980)
     # By hand: 2,239.07 Gg S × 64.064 / 32.06 = 4,474.21 kt SO2; 0.8649 Tg N × 1,000 × 46.0055 / 14.0067 = 2,840.8 kt.
