@@ -305,3 +305,51 @@ def test_environment_metrics_empty_without_tables() -> None:
     for mod in (ghg, air, lakes):
         for s in mod.SPECS:
             assert getattr(mod, s.function)(con).id == s.id
+
+
+# ---------------------------------------------------------------------------- ECCC projections
+
+PROJ, PROJ_NAME = "eccc-ghg-projections", "economic_sector_GHG_emissions_GES_secteur_economique.csv"
+PROJ_GOOD = (ENV / PROJ_NAME).read_bytes()
+
+
+@pytest.fixture
+def proj_url(loopback: Loopback, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("CANUS_URL_ECCC_GHG_PROJECTIONS", loopback.url("/proj.csv"))
+
+
+def test_projections_split_inventory_and_projection(loopback: Loopback, urls: None, proj_url: None) -> None:
+    publish_over_loopback(loopback, "/proj.csv", Reply(200, PROJ_GOOD), PROJ)
+    with Warehouse().read() as con:
+        # The note row at the bottom is left out; "-" is missing, not zero.
+        assert con.execute("SELECT count(*) FROM ghg_projections_canada").fetchone()[0] == 6 * 5
+        dash = con.execute("""SELECT value_mt, status FROM ghg_projections_canada
+                              WHERE gas = 'Methane' AND sector = 'Electricity' AND year = 2030""").fetchone()
+        assert dash == (None, "-")
+        basis = dict(con.execute("SELECT DISTINCT year, basis FROM ghg_projections_canada").fetchall())
+        assert basis[2019] == "inventory" and basis[2020] == basis[2025] == "projection"
+    publish_over_loopback(loopback, "/nir.csv", Reply(200, NIR_GOOD), NIR)
+    with Warehouse().read() as con:
+        table = ghg.emissions_paths(con)
+    ca = [r for r in table.rows if r["country"] == "CA"]
+    assert {r["row_kind"] for r in ca} == {"inventory", "projection", "target_line"}
+    proj = {r["year"]: r["emissions_mt"] for r in ca if r["row_kind"] == "projection"}
+    # Only years after the latest inventory year (2022 in the NIR fixture), all gases summed.
+    assert proj == {2025: pytest.approx(194.1 + 25.9), 2030: pytest.approx(189.0 + 24.7)}
+    assert PROJ in {p.source_id for p in table.provenance}
+
+
+@pytest.mark.parametrize(
+    ("body", "needle"),
+    [
+        (HTML, "HTML page"),
+        (PROJ_GOOD.replace(b"Economic Sector (English)", b"Sector (English)", 1), "Economic Sector (English)"),
+        (PROJ_GOOD.replace(b'"112.5"', b'"11 2.5?"', 1), "neither numbers"),
+        (PROJ_GOOD.replace(b'"229.1"', b'"329.1"', 1), "sum of their sectors"),
+    ],
+)
+def test_projections_bad_download_fails_and_keeps_warehouse(loopback: Loopback, proj_url: None, body: bytes,
+                                                            needle: str) -> None:
+    before = publish_over_loopback(loopback, "/proj.csv", Reply(200, PROJ_GOOD), PROJ)
+    loopback.queue("/proj.csv", Reply(200, body))
+    assert_update_fails_keeping_warehouse(PROJ, before, needle)

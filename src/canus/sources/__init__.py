@@ -28,6 +28,7 @@ MODULES: dict[str, str] = {
     "statcan-25100029": "canus.sources.statcan_energy",
     "statcan-25100063": "canus.sources.statcan_energy",
     "eccc-ghg-inventory": "canus.sources.eccc_ghg",
+    "eccc-ghg-projections": "canus.sources.eccc_ghg_projections",
     "epa-ghg-inventory": "canus.sources.epa_ghg",
     "ceds-emissions": "canus.sources.ceds",
 }

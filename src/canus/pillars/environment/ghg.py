@@ -5,10 +5,14 @@ Tables: ``ghg_inventory_canada`` (``eccc-ghg-inventory``, kilotonnes, read as me
 ``ghg_inventory_us`` (``epa-ghg-inventory``, MMT = megatonnes). Goals: the registry
 ``climate_targets`` (2030 reduction below 2005, net zero by 2050).
 
+Canada's projections (``ghg_projections_canada``, ``eccc-ghg-projections``: ECCC reference case,
+all gases) are added for the years after the latest inventory year, as ``projection`` rows.
+
 Method: the straight line runs from the latest inventory year's emissions to the middle of the
 2030 target range, then to zero in 2050. Every row says what it is: ``inventory`` (the
 publisher's estimate for a past year) or ``target_line`` (arithmetic towards the goal, neither a
-measurement nor a forecast). Limits: Canada's total is the National Inventory Total (without
+measurement nor a forecast), and ``projection`` for ECCC's forecast.
+Limits: Canada's total is the National Inventory Total (without
 land use, as its target is reported); the US target is for net emissions (land sector included),
 so the US row uses the inventory's net total where the table has one and its gross total
 otherwise, and says which.
@@ -26,13 +30,15 @@ from canus.metrics import Column, MetricTable, Provenance, has_tables, provenanc
 from canus.registry.models import ClimateTarget
 
 CA_SOURCE, US_SOURCE = "eccc-ghg-inventory", "epa-ghg-inventory"
+PROJ_SOURCE = "eccc-ghg-projections"
 NET_ZERO_YEAR = 2050
 
 PATH_DEFINITION = (
     "Greenhouse gas emissions of Canada and the United States in megatonnes of CO2 equivalent: "
-    "each country's inventory for past years, and a straight line from its latest inventory year "
-    "to the middle of its 2030 target range and on to net zero in 2050. Inventory rows are the "
-    "publishers' estimates; target-line rows are arithmetic, not a forecast."
+    "each country's inventory for past years, Canada's projections by Environment and Climate "
+    "Change Canada (reference case) for later years, and a straight line from each country's latest "
+    "inventory year to the middle of its 2030 target range and on to net zero in 2050. Inventory "
+    "rows are the publishers' estimates, projection rows a forecast, target-line rows arithmetic."
 )
 SECTOR_DEFINITION = (
     "Greenhouse gas emissions of each country by economic sector, in megatonnes of CO2 "
@@ -51,8 +57,8 @@ class Spec:
 
 
 SPECS: tuple[Spec, ...] = (
-    Spec("environment-ghg-paths", "Mt CO2e", "estimate", ("ghg_inventory_canada", "ghg_inventory_us"),
-         "emissions_paths"),
+    Spec("environment-ghg-paths", "Mt CO2e", "estimate",
+         ("ghg_inventory_canada", "ghg_inventory_us", "ghg_projections_canada"), "emissions_paths"),
     Spec("environment-ghg-by-sector", "Mt CO2e", "estimate", ("ghg_inventory_canada", "ghg_inventory_us"),
          "emissions_by_sector"),
 )
@@ -64,8 +70,8 @@ def _rows(cur: duckdb.DuckDBPyConnection) -> list[dict[str, Any]]:
 
 
 def _prov(con: duckdb.DuckDBPyConnection) -> list[Provenance]:
-    ids = [sid for t, sid in (("ghg_inventory_canada", CA_SOURCE), ("ghg_inventory_us", US_SOURCE))
-           if has_tables(con, t)]
+    ids = [sid for t, sid in (("ghg_inventory_canada", CA_SOURCE), ("ghg_inventory_us", US_SOURCE),
+                              ("ghg_projections_canada", PROJ_SOURCE)) if has_tables(con, t)]
     return provenance(con, *ids)
 
 
@@ -84,6 +90,16 @@ def totals(con: duckdb.DuckDBPyConnection) -> dict[str, tuple[str, list[tuple[in
             "SELECT year, min(value_mt) FROM ghg_inventory_us WHERE kind = ? AND value_mt IS NOT NULL "
             "GROUP BY year ORDER BY year", [kind]).fetchall()])
     return out
+
+
+def projections(con: duckdb.DuckDBPyConnection, after: int) -> list[tuple[int, float]]:
+    """Canada's projected totals (all gases, ECCC reference case) for years after ``after``."""
+    if not has_tables(con, "ghg_projections_canada"):
+        return []
+    return [(int(y), float(v)) for y, v in con.execute("""
+        SELECT year, sum(value_mt) FROM ghg_projections_canada
+        WHERE is_total AND basis = 'projection' AND year > ? AND value_mt IS NOT NULL
+        GROUP BY year ORDER BY year""", [after]).fetchall()]
 
 
 def targets(country: str) -> dict[str, ClimateTarget]:
@@ -107,6 +123,10 @@ def emissions_paths(con: duckdb.DuckDBPyConnection) -> MetricTable:
         for y, v in series:
             rows.append({"country": country, "year": y, "row_kind": "inventory", "emissions_mt": v,
                          "line_mt": None, "total": which})
+        if country == "CA":
+            for y, v in projections(con, series[-1][0]):
+                rows.append({"country": country, "year": y, "row_kind": "projection", "emissions_mt": v,
+                             "line_mt": None, "total": "eccc_reference_case"})
         goals = targets(country)
         t2030 = goals.get("2030")
         last_year, last = series[-1]
@@ -127,12 +147,14 @@ def emissions_paths(con: duckdb.DuckDBPyConnection) -> MetricTable:
         summary[f"{country}_below_base"] = f"{1 - last / base:.3f}"
         if needed is not None:
             summary[f"{country}_cut_per_year_mt"] = f"{needed:.1f}"
+    kinds = {"inventory": 0, "projection": 1, "target_line": 2}
+    rows.sort(key=lambda r: (r["country"], kinds[r["row_kind"]], r["year"]))
     return MetricTable(
         id="environment-ghg-paths",
         title="Greenhouse gas emissions of Canada and the United States against their goals",
         definition=PATH_DEFINITION,
         columns=[Column("country", "Country", "code"), Column("year", "Year", "year"),
-                 Column("row_kind", "Inventory or target line", "code"),
+                 Column("row_kind", "Inventory, projection or target line", "code"),
                  Column("emissions_mt", "Emissions (Mt CO2 eq.)", "Mt"),
                  Column("line_mt", "Straight line to the goals (Mt CO2 eq.)", "Mt"),
                  Column("total", "Which total", "code")],
