@@ -79,7 +79,9 @@ SPECS: tuple[Spec, ...] = (
     Spec("energy-natural-gas-trade", "m3", "measured", ("cer_gas_trade",), "natural_gas_trade"),
     Spec("energy-partner-shares", "percent", "measured", ("eia_energy_trade", "statcan_12100173"), "partner_shares"),
     Spec("energy-supplier-rank", "rank", "measured", ("eia_energy_trade", "statcan_12100173"), "supplier_ranks"),
+    Spec("energy-trade-by-fuel", "PJ", "measured", ("statcan_25100029",), "trade_by_fuel"),
 )
+T029 = "statcan-25100029"
 
 
 def _rows(cur: duckdb.DuckDBPyConnection) -> list[dict[str, Any]]:
@@ -321,4 +323,39 @@ def supplier_ranks(con: duckdb.DuckDBPyConnection, year: int | None = None) -> M
         rows=out,
         provenance=_prov(con, {"eia_energy_trade": EIA, "electricity_trade": CER_POWER, "statcan_12100173": T173}),
         summary={"method": METHOD_LIMITS},
+    )
+
+
+# ---------------------------------------------------------------------------- every fuel, Canada's balance
+
+
+def trade_by_fuel(con: duckdb.DuckDBPyConnection) -> MetricTable:
+    """Canada's exports and imports of every fuel in the energy balance (coal included), in PJ.
+
+    Fuel names are the table's own (no list is assumed), so a fuel the table adds shows up by
+    itself; the balance does not split trade by partner, so these are all destinations together.
+    """
+    rows: list[dict[str, Any]] = []
+    if has_tables(con, "statcan_25100029"):
+        rows = _rows(con.execute("""
+            SELECT year(period) AS year, fuel_type,
+                   sum(value) FILTER (WHERE supply_and_demand_characteristics = 'Exports') / 1000 AS exports_pj,
+                   sum(value) FILTER (WHERE supply_and_demand_characteristics = 'Imports') / 1000 AS imports_pj
+            FROM statcan_25100029
+            WHERE geo = 'Canada' AND supply_and_demand_characteristics IN ('Exports', 'Imports')
+              AND uom = 'Terajoules'
+            GROUP BY ALL ORDER BY year, fuel_type"""))
+        for r in rows:
+            r["net_exports_pj"] = (None if r["exports_pj"] is None or r["imports_pj"] is None
+                                   else r["exports_pj"] - r["imports_pj"])
+    return MetricTable(
+        id="energy-trade-by-fuel", title="Canada's energy exports and imports by fuel, all partners",
+        definition=("Canada's exports and imports of each fuel in the national energy balance (coal, crude "
+                    "oil, natural gas, refined products, electricity …), in petajoules, all partner "
+                    "countries together, from Statistics Canada's supply and demand of primary and "
+                    "secondary energy."),
+        columns=[Column("year", "Year", "year"), Column("fuel_type", "Fuel", "text"),
+                 Column("exports_pj", "Exports (PJ)", "PJ"), Column("imports_pj", "Imports (PJ)", "PJ"),
+                 Column("net_exports_pj", "Net exports (PJ)", "PJ")],
+        rows=rows, provenance=_prov(con, {"statcan_25100029": T029}),
     )
