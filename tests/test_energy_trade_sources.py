@@ -340,3 +340,23 @@ def test_mirror_layout_reads_pages(tmp_path: Path, monkeypatch: pytest.MonkeyPat
     [r] = update([EIA])
     assert r.status == "updated", r.error
     assert r.rows == 4 + 2 + 1 and r.as_of == "2022"
+
+
+def test_census_hs27_value_rank_when_the_proposed_table_is_loaded(eia_api: Loopback) -> None:
+    con = _warehouse_with(eia_api, 1_400_000)
+    _t173(con, {"United States": 20e9, "Norway": 2e9})
+    con.execute("""CREATE TABLE census_trade_hs27_partners (direction VARCHAR, period DATE, cty_code VARCHAR,
+                   cty_name VARCHAR, value_usd DOUBLE)""")
+    for month in range(1, 13):
+        for code, name, v in (("1220", "CANADA", 10e9), ("2010", "MEXICO", 3e9), ("5170", "SAUDI ARABIA", 12e9),
+                              ("0003", "EUROPEAN UNION", 50e9), ("-", "TOTAL FOR ALL COUNTRIES", 90e9)):
+            con.execute("INSERT INTO census_trade_hs27_partners VALUES ('us_imports', ?, ?, ?, ?)",
+                        [f"2022-{month:02d}-01", code, name, v])
+    rows = [r for r in forms.supplier_ranks(con).rows if r["measure"] == "value_usd"]
+    # Groupings (0003) and the world total (-) never count; by value Saudi Arabia is first here.
+    assert len(rows) == 1 and rows[0]["rank"] == 2 and rows[0]["first_partner"] == "SAUDI ARABIA"
+    assert rows[0]["partners"] == 3
+    obs = supplier_claim.observe(con, "2022")
+    # The verdict rests on energy content (EIA); the value rank is reported beside it.
+    assert obs is not None and obs.value == 1.0
+    assert obs.detail["by_form"]["united_states:all_energy_value"] == 2

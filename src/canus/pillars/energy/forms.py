@@ -70,6 +70,8 @@ class Spec:
     basis: str
     tables: tuple[str, ...]
     function: str
+    #: Tables used when present (the metric is complete without them, and says what it used).
+    optional: tuple[str, ...] = ()
 
 
 SPECS: tuple[Spec, ...] = (
@@ -77,8 +79,10 @@ SPECS: tuple[Spec, ...] = (
                                                      "eia_energy_trade"), "energy_flows"),
     Spec("energy-crude-oil-trade", "m3", "measured", ("cer_crude_exports",), "crude_oil_exports"),
     Spec("energy-natural-gas-trade", "m3", "measured", ("cer_gas_trade",), "natural_gas_trade"),
-    Spec("energy-partner-shares", "percent", "measured", ("eia_energy_trade", "statcan_12100173"), "partner_shares"),
-    Spec("energy-supplier-rank", "rank", "measured", ("eia_energy_trade", "statcan_12100173"), "supplier_ranks"),
+    Spec("energy-partner-shares", "percent", "measured", ("eia_energy_trade", "statcan_12100173"), "partner_shares",
+         ("electricity_trade", "census_trade_hs27_partners")),
+    Spec("energy-supplier-rank", "rank", "measured", ("eia_energy_trade", "statcan_12100173"), "supplier_ranks",
+         ("electricity_trade", "census_trade_hs27_partners")),
     Spec("energy-trade-by-fuel", "PJ", "measured", ("statcan_25100029",), "trade_by_fuel"),
 )
 T029 = "statcan-25100029"
@@ -259,6 +263,29 @@ def _us_side(con: duckdb.DuckDBPyConnection, year: int | None) -> list[dict[str,
     """, [year, year]))
 
 
+def _us_value_side(con: duckdb.DuckDBPyConnection, year: int | None) -> list[dict[str, Any]]:
+    """US imports of HS chapter 27 (mineral fuels, all forms) by partner, in US dollars, complete years.
+
+    Reads ``census_trade_hs27_partners`` when ``census-trade`` provides it (proposed table); the
+    Census counts every energy form, refined products and coal included, by value.
+    """
+    if not has_tables(con, "census_trade_hs27_partners"):
+        return []
+    return _rows(con.execute(f"""
+        WITH p AS (
+            SELECT year(period) AS year, cty_name AS partner, cty_code = '1220' AS is_other,
+                   sum(value_usd) AS amount
+            FROM census_trade_hs27_partners
+            WHERE direction = 'us_imports' AND regexp_full_match(cty_code, '[1-9][0-9]{{3}}')
+            GROUP BY ALL HAVING count(DISTINCT month(period)) = 12)
+        SELECT year, 'united_states' AS importer, 'all_energy' AS form, 'value_usd' AS measure, partner,
+               is_other, amount, amount / nullif(sum(amount) OVER (PARTITION BY year), 0) AS share,
+               rank() OVER (PARTITION BY year ORDER BY amount DESC) AS rank, '{CENSUS}' AS source_id
+        FROM p WHERE (? IS NULL OR year = ?) AND amount > 0
+        ORDER BY year, rank, partner
+    """, [year, year]))
+
+
 def _canada_side(con: duckdb.DuckDBPyConnection, year: int | None) -> list[dict[str, Any]]:
     """Canada's imports of energy products by trading partner, in dollars (all forms together)."""
     if not has_tables(con, "statcan_12100173"):
@@ -282,13 +309,14 @@ def _canada_side(con: duckdb.DuckDBPyConnection, year: int | None) -> list[dict[
 
 
 def partner_shares(con: duckdb.DuckDBPyConnection, year: int | None = None) -> MetricTable:
-    rows = _us_side(con, year) + _canada_side(con, year)
+    rows = _us_side(con, year) + _us_value_side(con, year) + _canada_side(con, year)
     for r in rows:
         r.pop("is_other", None)
     return MetricTable(
         id="energy-partner-shares", title="Energy imports by partner country: shares and ranks",
         definition=SHARES_DEFINITION, columns=_SHARE_COLUMNS, rows=rows,
-        provenance=_prov(con, {"eia_energy_trade": EIA, "electricity_trade": CER_POWER, "statcan_12100173": T173}),
+        provenance=_prov(con, {"eia_energy_trade": EIA, "electricity_trade": CER_POWER, "statcan_12100173": T173,
+                               "census_trade_hs27_partners": CENSUS}),
         summary={"method": METHOD_LIMITS},
     )
 
@@ -296,11 +324,11 @@ def partner_shares(con: duckdb.DuckDBPyConnection, year: int | None = None) -> M
 def supplier_ranks(con: duckdb.DuckDBPyConnection, year: int | None = None) -> MetricTable:
     """One row per importer, form and year: the other country's rank, share and who is first."""
     out: list[dict[str, Any]] = []
-    for side in (_us_side(con, year), _canada_side(con, year)):
-        groups: dict[tuple[int, str, str], list[dict[str, Any]]] = {}
+    for side in (_us_side(con, year), _us_value_side(con, year), _canada_side(con, year)):
+        groups: dict[tuple[int, str, str, str], list[dict[str, Any]]] = {}
         for r in side:
-            groups.setdefault((r["year"], r["importer"], r["form"]), []).append(r)
-        for (y, importer, form), members in sorted(groups.items()):
+            groups.setdefault((r["year"], r["importer"], r["form"], r["measure"]), []).append(r)
+        for (y, importer, form, _measure), members in sorted(groups.items()):
             other = next((m for m in members if m["is_other"]), None)
             first = min(members, key=lambda m: (m["rank"], m["partner"]))
             out.append({
@@ -321,7 +349,8 @@ def supplier_ranks(con: duckdb.DuckDBPyConnection, year: int | None = None) -> M
                  Column("first_share", "First supplier's share", "percent"),
                  Column("partners", "Partner countries counted", "count"), Column("source_id", "Source", "code")],
         rows=out,
-        provenance=_prov(con, {"eia_energy_trade": EIA, "electricity_trade": CER_POWER, "statcan_12100173": T173}),
+        provenance=_prov(con, {"eia_energy_trade": EIA, "electricity_trade": CER_POWER, "statcan_12100173": T173,
+                               "census_trade_hs27_partners": CENSUS}),
         summary={"method": METHOD_LIMITS},
     )
 

@@ -39,10 +39,15 @@ LIMITS_NOTE = ("The US total leaves out refined products, coal and uranium; Cana
 
 
 def ranks(con: duckdb.DuckDBPyConnection, year: int | None) -> dict[int, dict[str, dict[str, Any]]]:
-    """year → importer → form → rank row (see ``forms.supplier_ranks``)."""
+    """year → importer → form → rank row (see ``forms.supplier_ranks``).
+
+    For the United States, ``all_energy`` is the rank by energy content (EIA); the rank by value
+    (Census HS 27, when loaded) is kept under ``all_energy_value``.
+    """
     out: dict[int, dict[str, dict[str, Any]]] = {}
     for r in forms.supplier_ranks(con, year).rows:
-        out.setdefault(r["year"], {}).setdefault(r["importer"], {})[r["form"]] = r
+        form = "all_energy_value" if r["measure"] == "value_usd" else r["form"]
+        out.setdefault(r["year"], {}).setdefault(r["importer"], {})[form] = r
     return out
 
 
