@@ -360,3 +360,40 @@ def test_census_hs27_value_rank_when_the_proposed_table_is_loaded(eia_api: Loopb
     # The verdict rests on energy content (EIA); the value rank is reported beside it.
     assert obs is not None and obs.value == 1.0
     assert obs.detail["by_form"]["united_states:all_energy_value"] == 2
+
+
+# ---------------------------------------------------------------------------- CER crude oil by type
+
+TYPE = "cer-crude-oil-exports-type"
+TYPE_GOOD = (FIXTURES / "energy" / "crude-oil-exports-by-type-monthly.csv").read_bytes()
+
+
+@pytest.fixture
+def type_url(loopback: Loopback, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("CANUS_URL_CER_CRUDE_OIL_EXPORTS_TYPE", loopback.url("/type.csv"))
+
+
+def test_crude_by_type_reads_month_day_year_periods(loopback: Loopback, type_url: None) -> None:
+    publish_over_loopback(loopback, "/type.csv", Reply(200, TYPE_GOOD), TYPE)
+    with Warehouse().read() as con:
+        got = con.execute("""SELECT oil_type, volume_m3 FROM cer_crude_exports_by_type
+                             WHERE period = DATE '2022-01-01' ORDER BY oil_type""").fetchall()
+        heavy_feb = con.execute("""SELECT m3_per_day, confidential FROM cer_crude_exports_by_type
+                                   WHERE oil_type = 'Heavy' AND period = DATE '2022-02-01'""").fetchone()
+    assert got == [("Heavy", 415000 * 31), ("Light", 60000 * 31), ("Medium", 40000 * 31)]
+    assert heavy_feb == (None, True)
+
+
+@pytest.mark.parametrize(
+    ("body", "needle"),
+    [
+        (HTML, "HTML page"),
+        (TYPE_GOOD.replace(b'"Oil Type"', b'"Crude Type"', 1), "Oil Type"),
+        (TYPE_GOOD.replace(b'"Light","60000"', b'"Light","61000"', 1), "do not match"),
+    ],
+)
+def test_crude_by_type_bad_download_fails_and_keeps_warehouse(loopback: Loopback, type_url: None, body: bytes,
+                                                              needle: str) -> None:
+    before = publish_over_loopback(loopback, "/type.csv", Reply(200, TYPE_GOOD), TYPE)
+    loopback.queue("/type.csv", Reply(200, body))
+    assert_update_fails_keeping_warehouse(TYPE, before, needle)

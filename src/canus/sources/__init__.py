@@ -23,6 +23,7 @@ MODULES: dict[str, str] = {
     "air-emissions": "canus.sources.air_emissions",
     "natural-earth-countries": "canus.sources.natural_earth",
     "cer-crude-oil-exports": "canus.sources.cer_crude_oil",
+    "cer-crude-oil-exports-type": "canus.sources.cer_crude_oil",
     "cer-natural-gas-trade": "canus.sources.cer_natural_gas",
     "eia-energy-trade": "canus.sources.eia",
     "statcan-25100029": "canus.sources.statcan_energy",

@@ -1,4 +1,4 @@
-"""Canada Energy Regulator: crude oil exports by destination, monthly.
+"""Canada Energy Regulator: crude oil exports by destination and by type, monthly.
 
 Refresh: ``canus update cer-crude-oil-exports`` downloads
 ``https://www.cer-rec.gc.ca/open/imports-exports/crude-oil-exports-by-destination-monthly.csv``
@@ -16,6 +16,11 @@ detail adds up where nothing is confidential); volumes may be the literal ``Conf
 (kept as NULL and flagged, never read as zero). The file is read as Windows-1252 like the
 CER's other files. CER and Statistics Canada export figures differ by design (CER's
 "reconciling data" page): the page shows which one a figure comes from.
+
+The same dataset's ``crude-oil-exports-by-type-monthly.csv`` (source ``cer-crude-oil-exports-type``,
+``CANUS_URL_CER_CRUDE_OIL_EXPORTS_TYPE``) has ``Oil Type`` in place of ``PADD`` (light, medium,
+heavy … and ``Total``; [V3], Period seen as ``01/31/2021``-style month/day/year) and is read the
+same way into ``cer_crude_exports_by_type``.
 """
 
 from __future__ import annotations
@@ -31,8 +36,11 @@ from canus.sources.csvutil import header, sql_str
 SOURCE_ID = "cer-crude-oil-exports"
 FILE_NAME = "crude-oil-exports-by-destination-monthly.csv"
 DEFAULT_URL = "https://www.cer-rec.gc.ca/open/imports-exports/" + FILE_NAME
+TYPE_SOURCE_ID = "cer-crude-oil-exports-type"
+TYPE_FILE_NAME = "crude-oil-exports-by-type-monthly.csv"
 M3, BBL = "Volume (m3/d)", "Volume (bbl/d)"
 REQUIRED = ("Period", "PADD", M3, BBL)
+TYPE_REQUIRED = ("Period", "Oil Type", M3, BBL)
 ENCODING = "cp1252"
 #: Published monthly totals against the sum of destinations, in m³/d (rounding of averages).
 TOLERANCE_M3_PER_DAY = 2.0
@@ -49,9 +57,17 @@ def _num(col: str) -> str:
 
 
 def load(con: duckdb.DuckDBPyConnection, snaps: dict[str, Snapshot], source: Source) -> LoadResult:
-    snap = snaps[FILE_NAME]
+    return _load(con, snaps[FILE_NAME], source, "PADD", REQUIRED)
+
+
+def load_by_type(con: duckdb.DuckDBPyConnection, snaps: dict[str, Snapshot], source: Source) -> LoadResult:
+    return _load(con, snaps[TYPE_FILE_NAME], source, "Oil Type", TYPE_REQUIRED)
+
+
+def _load(con: duckdb.DuckDBPyConnection, snap: Snapshot, source: Source, category: str,
+          required: tuple[str, ...]) -> LoadResult:
     cols = set(header(snap.path, encoding=ENCODING))
-    missing = [c for c in REQUIRED if c not in cols]
+    missing = [c for c in required if c not in cols]
     if missing:
         raise LayoutError("{source}: {file}: expected columns are missing: {columns}",
                           source=source.id, file=snap.name, columns=", ".join(missing))
@@ -59,7 +75,7 @@ def load(con: duckdb.DuckDBPyConnection, snaps: dict[str, Snapshot], source: Sou
         con.execute(f"""
             CREATE TEMP TABLE crude_stage AS
             SELECT trim("Period") AS period_text, {_DATE_SQL} AS period,
-                   nullif(trim("PADD"), '') AS destination,
+                   nullif(trim("{category}"), '') AS destination,
                    trim("{M3}") AS m3_text, {_num(M3)} AS m3_per_day,
                    trim("{BBL}") AS bbl_text, {_num(BBL)} AS bbl_per_day
             FROM read_csv({sql_str(text_path)}, header = true, all_varchar = true)
@@ -67,10 +83,13 @@ def load(con: duckdb.DuckDBPyConnection, snaps: dict[str, Snapshot], source: Sou
         """)
     try:
         _validate(con, source, snap)
+        by_type = category == "Oil Type"
+        table = "cer_crude_exports_by_type" if by_type else "cer_crude_exports"
+        first = ("destination AS oil_type" if by_type
+                 else "destination, starts_with(upper(destination), 'PADD') AS to_united_states")
         con.execute(f"""
-            CREATE TABLE cer_crude_exports AS
-            SELECT period, destination,
-                   starts_with(upper(destination), 'PADD') AS to_united_states,
+            CREATE TABLE {table} AS
+            SELECT period, {first},
                    m3_per_day, bbl_per_day,
                    m3_per_day IS NULL AND lower(m3_text) = 'confidential' AS confidential,
                    day(last_day(period)) AS days,
@@ -78,12 +97,12 @@ def load(con: duckdb.DuckDBPyConnection, snaps: dict[str, Snapshot], source: Sou
                    bbl_per_day * day(last_day(period)) AS volume_bbl,
                    {sql_str(source.id)} AS source_id, {sql_str(snap.sha256)} AS snapshot_sha256
             FROM crude_stage WHERE lower(coalesce(destination, '')) <> 'total'
-            ORDER BY period, destination
+            ORDER BY 1, 2
         """)
         rows, as_of = con.execute(
-            "SELECT count(*), strftime(max(period), '%Y-%m') FROM cer_crude_exports").fetchone()  # type: ignore[misc]
+            f"SELECT count(*), strftime(max(period), '%Y-%m') FROM {table}").fetchone()  # type: ignore[misc]
         confidential = con.execute(
-            "SELECT count(*) FROM cer_crude_exports WHERE confidential").fetchone()[0]  # type: ignore[index]
+            f"SELECT count(*) FROM {table} WHERE confidential").fetchone()[0]  # type: ignore[index]
     finally:
         con.execute("DROP TABLE IF EXISTS crude_stage")
     return LoadResult(rows=rows, as_of=as_of, notes={"confidential_cells": str(confidential)})
@@ -117,7 +136,7 @@ def _validate(con: duckdb.DuckDBPyConnection, source: Source, snap: Snapshot) ->
         WHERE NOT hidden AND abs(s - total) > {TOLERANCE_M3_PER_DAY}
     """).fetchone()
     if off and off[0]:
-        raise fail("{n} monthly totals do not match the sum of their destinations (e.g. {example} m³/d)",
+        raise fail("{n} monthly totals do not match the sum of their parts (e.g. {example} m³/d)",
                    n=off[0], example=off[1])
 
 
@@ -144,3 +163,25 @@ SOURCE = Source(
 )
 
 register(SOURCE)
+
+TYPE_SOURCE = Source(
+    id=TYPE_SOURCE_ID,
+    title={"en": "Crude oil exports by type (monthly)", "fr": "Exportations de pétrole brut par type (mensuelles)"},
+    publisher={"en": "Canada Energy Regulator", "fr": "Régie de l'énergie du Canada"},
+    licence=LICENCES["ogl-canada"],
+    landing_url="https://open.canada.ca/data/en/dataset/0b7bf4b3-423a-45d0-a92b-e69be0b81ce4",
+    cadence="monthly",
+    files=(RemoteFile(name=TYPE_FILE_NAME, url="https://www.cer-rec.gc.ca/open/imports-exports/" + TYPE_FILE_NAME,
+                      kind="csv", required_columns=TYPE_REQUIRED, encoding=ENCODING),),
+    tables=("cer_crude_exports_by_type",),
+    load=load_by_type,
+    description={
+        "en": "Canada's crude oil exports by type (light, medium, heavy …), average cubic metres and "
+        "barrels a day in each month, as reported to the Canada Energy Regulator.",
+        "fr": "Exportations canadiennes de pétrole brut par type (léger, moyen, lourd…), moyenne en "
+        "mètres cubes et en barils par jour de chaque mois, selon les déclarations faites à la Régie "
+        "de l'énergie du Canada.",
+    },
+)
+
+register(TYPE_SOURCE)
