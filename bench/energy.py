@@ -30,6 +30,10 @@ FILES = {
     "eccc-ghg-inventory": ("eccc-ghg-inventory", "EN_GHG_Econ_Can_Prov_Terr.csv",
                            FIXTURES / "environment" / "EN_GHG_Econ_Can_Prov_Terr.csv"),
     "epa-ghg-inventory": ("epa-ghg-inventory", "Table 2-10.csv", FIXTURES / "environment" / "Table 2-10.csv"),
+    "cer-crude-oil-exports-type": ("cer-crude-oil-exports-type", "crude-oil-exports-by-type-monthly.csv",
+                                   FIXTURES / "energy" / "crude-oil-exports-by-type-monthly.csv"),
+    "eccc-ghg-projections": ("eccc-ghg-projections", "economic_sector_GHG_emissions_GES_secteur_economique.csv",
+                             FIXTURES / "environment" / "economic_sector_GHG_emissions_GES_secteur_economique.csv"),
 }
 BARE = """
 import duckdb, sys
@@ -72,9 +76,9 @@ def run(shared: Path, runs: int = 5) -> list[Measure]:
         out_db.unlink(missing_ok=True)
 
     results = [
-        measure("canus update of the 6 energy/environment sources, cold", [canus, "update", *FILES],
+        measure(f"canus update of the {len(FILES)} energy/environment sources, cold", [canus, "update", *FILES],
                 runs=runs, env=env, before_each=fresh_home, note=note),
-        measure("bare DuckDB read_csv of the same 6 files into a DuckDB file",
+        measure(f"bare DuckDB read_csv of the same {len(FILES)} files into a DuckDB file",
                 [sys.executable, "-c", BARE, str(out_db), *map(str, paths)], runs=runs, before_each=fresh_db),
     ]
     shutil.rmtree(work, ignore_errors=True)
