@@ -272,44 +272,7 @@ def test_trade_2022_names_the_services_table_it_waits_for(root: Path) -> None:
     assert "statcan_36100007" in (r.missing_text() or "")
 
 
-# ------------------------------------------------------------------------ energy suppliers
-
-def _energy(con: duckdb.DuckDBPyConnection, canada: dict[str, float], us: dict[str, float]) -> None:
-    """Tables of the shape the energy work will load: partner, form, year, value_pj."""
-    for table, partners in (("energy_imports_canada", canada), ("energy_imports_us", us)):
-        con.execute(f"CREATE TABLE {table} (partner VARCHAR, form VARCHAR, year INTEGER, "
-                    "value_pj DOUBLE)")
-        for partner, pj in partners.items():
-            # Two forms each, so the rank is on the total of all forms.
-            con.execute(f"INSERT INTO {table} VALUES (?, 'crude oil', 2022, ?), "
-                        "(?, 'electricity', 2022, ?)", [partner, pj / 2, partner, pj / 2])
-
-
-def _energy_claim(con: duckdb.DuckDBPyConnection) -> Result:
-    c = next(c for c in load_claims() if c.id == "energy-top-sources")
-    return check_claim(c, con)
-
-
-def test_energy_each_others_top_supplier() -> None:
-    con = duckdb.connect()
-    _energy(con, {"United States": 900.0, "Norway": 100.0}, {"Canada": 5000.0, "Mexico": 800.0})
-    r = _energy_claim(con)
-    assert r.verdict == "supported" and r.value == 1 and r.period == "2022"
-    assert r.detail == {"us_rank_in_canada_imports": 1, "canada_rank_in_us_imports": 1}
-
-
-def test_energy_contradicted_when_one_side_has_another_top_supplier() -> None:
-    con = duckdb.connect()
-    _energy(con, {"United States": 900.0, "Norway": 100.0}, {"Canada": 500.0, "Mexico": 800.0})
-    r = _energy_claim(con)
-    assert r.verdict == "contradicted" and r.detail["canada_rank_in_us_imports"] == 2
-
-
-def test_energy_waits_for_its_named_tables() -> None:
-    r = _energy_claim(duckdb.connect())
-    assert r.verdict == "not_checkable"
-    assert r.missing_ids == ["energy-imports-canada", "energy-imports-us"]
-    assert "energy_imports_canada" in (r.missing_text() or "")
+# The energy claim is tested with the energy sources' fixtures: tests/test_energy_trade_sources.py.
 
 
 def test_observers_are_declared_and_needs_go_through_one_function() -> None:

@@ -27,6 +27,9 @@ VARIABLES: dict[str, str] = {
     "(default https://api.census.gov/data/timeseries/intltrade).",
     "CANUS_CENSUS_YEARS": "Years to fetch from the Census trade API, as FIRST-LAST "
     "(default 2013 to the current year).",
+    "CANUS_EIA_API_KEY": "US Energy Information Administration open-data API key (free, from "
+    "https://www.eia.gov/opendata/register.php).",
+    "CANUS_EIA_API": "Base address of the EIA open-data API v2 (default https://api.eia.gov/v2).",
     "CANUS_TIMEOUT": "Seconds to wait for a publisher before retrying (default 60).",
     "CANUS_RETRIES": "How many times to try a download before giving up (default 4).",
     "CANUS_BACKOFF": "First back-off delay in seconds, doubled after each retry (default 1).",
@@ -59,6 +62,8 @@ class Settings:
     census_api: str = "https://api.census.gov/data/timeseries/intltrade"
     census_years: str | None = None
     download_deadline: float = 600.0
+    eia_api_key: str | None = None
+    eia_api: str = "https://api.eia.gov/v2"
 
     @property
     def raw_dir(self) -> Path:
@@ -94,4 +99,6 @@ def get_settings() -> Settings:
                     or "https://api.census.gov/data/timeseries/intltrade").rstrip("/"),
         census_years=env.get("CANUS_CENSUS_YEARS") or None,
         download_deadline=float(env.get("CANUS_DOWNLOAD_DEADLINE", "600")),
+        eia_api_key=env.get("CANUS_EIA_API_KEY") or None,
+        eia_api=(env.get("CANUS_EIA_API") or "https://api.eia.gov/v2").rstrip("/"),
     )

@@ -25,7 +25,7 @@ import duckdb
 from canus.claims import display
 from canus.claims import observations as obs
 from canus.claims.models import PAGE_URL, Claim, load_claims
-from canus.claims.observations import Msg
+from canus.claims.observation import Bilingual, MissingSource, Msg
 from canus.claims.qualifiers import holds, holds_estimate, interval, rule, width
 from canus.errors import CanusError
 from canus.i18n import _
@@ -196,7 +196,7 @@ def _check_registry(claim: Claim, tol: float | None) -> Result:
         wanted: dict[Any, str] = {}
         for f in unconfirmed:
             cw = f.get("confirm_with")
-            wanted.setdefault(obs.Bilingual(**cw) if cw else None, f["url"])
+            wanted.setdefault(Bilingual(**cw) if cw else None, f["url"])
         what = [Msg("{what}", {"what": key}) if key else Msg("a reading of {url}", {"url": url})
                 for key, url in wanted.items()]
         return _registry_pending(res, Msg("confirmation of registry facts: {what}",
@@ -239,11 +239,11 @@ def _check_metric(claim: Claim, con: duckdb.DuckDBPyConnection | None,
                       missing=Msg("unknown metric {target}", {"target": target}))
     try:
         latest = observe(con, None)
-    except obs.MissingSource:
+    except MissingSource:
         latest = None
     try:
         own = observe(con, claim.figure.period)
-    except obs.MissingSource as e:
+    except MissingSource as e:
         res = Result(claim, "not_checkable", tolerance=tol, missing=e.need,
                      missing_ids=list(e.source_ids), notes=list(e.notes))
         if latest is not None:

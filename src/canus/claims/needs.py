@@ -14,17 +14,8 @@ import duckdb
 
 from canus.metrics import catalogue, has_tables
 
-#: Tables no declared source fills yet, with the source id that will (the claim waits for it).
-PENDING_TABLES: dict[str, str] = {
-    # Energy imports by partner, all forms in PJ (partner, form, year, value_pj).
-    "energy_imports_canada": "energy-imports-canada",
-    "energy_imports_us": "energy-imports-us",
-}
-
 
 def source_of(table: str) -> str:
-    if table in PENDING_TABLES:
-        return PENDING_TABLES[table]
     return catalogue.source_of_table(table)
 
 

@@ -17,128 +17,31 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Callable
-from dataclasses import dataclass, field
 from typing import Any
 
 import duckdb
 
 from canus import registry
 from canus.claims.needs import missing_sources, missing_tables, source_of
-from canus.i18n import _, fmt_amount, fmt_number, fmt_percent
+from canus.claims.observation import (
+    Amount,
+    MissingSource,
+    Msg,
+    Observation,
+    Observer,
+    Percent,
+    need_tables,
+    table_msg,
+)
 from canus.pillars.border import metrics as border
 from canus.pillars.border import travellers
+from canus.pillars.energy import supplier_claim
 from canus.pillars.trade import metrics as trade_metrics
 from canus.registry.models import DeclaredCount, Fact, Mission
 
-
-@dataclass(frozen=True)
-class Percent:
-    """A share (0.8) shown as a percentage in the reader's language."""
-
-    value: float
-
-
-@dataclass(frozen=True)
-class Bilingual:
-    """A text written in both languages in the data itself (a registry's YAML)."""
-
-    en: str
-    fr: str
-
-
-@dataclass(frozen=True)
-class Amount:
-    """A sum of money shown in the reader's language ("C$1.3 trillion")."""
-
-    value: float
-    currency: str
-
-
-@dataclass
-class Msg:
-    """An English message with fields, rendered through the catalogue in the reader's language.
-
-    Fields that are themselves :class:`Msg` are rendered first; floats are formatted as numbers
-    of the language (en-CA, fr-CA). Source ids, table names and years are left as they are.
-    """
-
-    text: str
-    fields: dict[str, Any] = field(default_factory=dict)
-
-    def render(self, lang: str) -> str:
-        vals: dict[str, Any] = {}
-        for k, v in self.fields.items():
-            if isinstance(v, Msg):
-                vals[k] = v.render(lang)
-            elif isinstance(v, list):
-                vals[k] = ", ".join(x.render(lang) if isinstance(x, Msg) else str(x) for x in v)
-            elif isinstance(v, Percent):
-                vals[k] = fmt_percent(v.value, lang, 0)
-            elif isinstance(v, Bilingual):
-                vals[k] = v.fr if lang == "fr" else v.en
-            elif isinstance(v, Amount):
-                vals[k] = fmt_amount(v.value, lang, currency=v.currency)
-            elif isinstance(v, float):
-                vals[k] = fmt_number(v, lang, 0)
-            else:
-                vals[k] = v
-        return _(self.text, lang, **vals)
-
-    def __str__(self) -> str:
-        return self.render("en")
-
-
-@dataclass(frozen=True)
-class Observation:
-    value: float
-    unit: str
-    period: str | None
-    source_ids: tuple[str, ...]
-    #: Registry facts used (id, url, accessed, confirmed) — empty for metrics.
-    facts: tuple[dict[str, Any], ...] = ()
-    detail: dict[str, Any] = field(default_factory=dict)
-    #: Caveats that go with this value on every surface (estimate range, partial coverage …).
-    notes: tuple[Msg, ...] = ()
-
-
-class MissingSource(Exception):
-    """What a target needs and canus does not have yet (a source, a table or a module)."""
-
-    def __init__(self, what: Msg | str, source_ids: tuple[str, ...] = (),
-                 notes: tuple[Msg, ...] = ()) -> None:
-        self.need = what if isinstance(what, Msg) else Msg(what)
-        super().__init__(str(self.need))
-        self.source_ids = source_ids
-        #: What canus can say meanwhile (a one-way count that is not the page's measure …).
-        self.notes = notes
-
-    @property
-    def what(self) -> str:
-        return str(self.need)
-
-
-Observer = Callable[[duckdb.DuckDBPyConnection | None, str | None], Observation | None]
-
-
-def _table_msg(source_id: str, table: str) -> Msg:
-    return Msg("{source} (table {table})", {"source": source_id, "table": table})
-
-
-def _need_tables(con: duckdb.DuckDBPyConnection | None, tables: tuple[str, ...],
-                 why: str, notes: tuple[Msg, ...] = ()) -> None:
-    """Raise naming every absent table at once, so one run lists all that is missing."""
-    absent = missing_tables(con, tables)
-    if not absent:
-        return
-    by_source: dict[str, list[str]] = {}
-    for t in absent:
-        by_source.setdefault(source_of(t), []).append(t)
-    listed = [_table_msg(sid, ", ".join(ts)) for sid, ts in by_source.items()]
-    if con is None:
-        listed.append(Msg("no warehouse yet: run 'canus update'"))
-    raise MissingSource(Msg("{missing}: {why}", {"missing": listed, "why": Msg(why)}),
-                        tuple(missing_sources(con, tables)), notes)
+# The names observers use, kept here so each observer module reads them from one place.
+_table_msg = table_msg
+_need_tables = need_tables
 
 
 def _year(period: str | None) -> int | None:
@@ -348,47 +251,6 @@ def _supply_chain(con: duckdb.DuckDBPyConnection | None,
                        notes=(Msg(SUPPLY_RANGE, pct),))
 
 
-# ------------------------------------------------------------------------- energy
-
-ENERGY_TABLES = ("energy_imports_canada", "energy_imports_us")
-ENERGY_NEEDS = ("energy imports by partner country for both countries, in petajoules, all forms "
-                "(tables energy_imports_canada and energy_imports_us: partner, form, year, "
-                "value_pj)")
-PARTNER_NAMES = {"energy_imports_canada": ("united states", "united states of america", "us"),
-                 "energy_imports_us": ("canada",)}
-
-
-def _energy_top(con: duckdb.DuckDBPyConnection | None, period: str | None) -> Observation | None:
-    """Rank of the other country among each one's energy suppliers (all forms, in PJ); the
-    value is the worse of the two ranks, so 1 means each is the other's top supplier."""
-    _need_tables(con, ENERGY_TABLES, ENERGY_NEEDS)
-    assert con is not None  # _need_tables names every table when there is no warehouse
-    if period:
-        years = [_year(period)]
-    else:
-        years = sorted({int(y) for t in ENERGY_TABLES for (y,) in con.execute(
-            f"SELECT DISTINCT year FROM {t}").fetchall()}, reverse=True)
-    for y in years:
-        ranks: dict[str, int] = {}
-        for t in ENERGY_TABLES:
-            totals = con.execute(f"""SELECT lower(trim(partner)), sum(value_pj) FROM {t}
-                                     WHERE year = ? GROUP BY 1 ORDER BY 2 DESC""",
-                                 [y]).fetchall()
-            names = [n for n, _v in totals if n not in ("total", "all countries", "world")]
-            hit = next((i for i, n in enumerate(names, 1) if n in PARTNER_NAMES[t]), None)
-            if hit is not None:
-                ranks[t] = hit
-        if len(ranks) == len(ENERGY_TABLES):
-            return Observation(float(max(ranks.values())), "rank", str(y),
-                               tuple(source_of(t) for t in ENERGY_TABLES),
-                               detail={"us_rank_in_canada_imports": ranks[ENERGY_TABLES[0]],
-                                       "canada_rank_in_us_imports": ranks[ENERGY_TABLES[1]]})
-    return None
-
-
-# ------------------------------------------------------------------------- not in canus yet
-# Targets whose data no canus source carries; each names what would make it checkable.
-
 def _unavailable(needs: str) -> Observer:
     def observe(con: duckdb.DuckDBPyConnection | None, period: str | None) -> Observation | None:
         raise MissingSource(needs)
@@ -419,7 +281,7 @@ OBSERVERS: dict[str, tuple[Observer, str]] = {
     "trade.bilateral_goods_services_usd": (_bilateral("USD"), TRADE_NEEDS + " and FRED EXCAUS"),
     "trade.canada_rank_among_us_partners": (_rank, RANK_NEEDS),
     "trade.exports_into_us_supply_chains": (_supply_chain, SUPPLY_NEEDS),
-    "energy.top_import_source_each_way": (_energy_top, ENERGY_NEEDS),
+    "energy.top_import_source_each_way": (supplier_claim.observe, supplier_claim.NEEDS),
     **{name: (_unavailable(needs), needs) for name, needs in NOT_YET.items()},
 }
 METRICS: dict[str, Observer] = {k: v[0] for k, v in OBSERVERS.items()}

@@ -120,6 +120,46 @@ class Quantity(Fact):
     definition: Text | None = None
 
 
+class Infrastructure(Fact):
+    """A cross-border pipeline or international power line."""
+
+    kind: Literal["oil_pipeline", "gas_pipeline", "power_line"]
+    owner: str = Field(min_length=2)
+    #: Design capacity in ``capacity_unit`` (bbl/d, Bcf/d, MW); ``None`` where not published.
+    capacity: float | None = Field(default=None, gt=0)
+    capacity_unit: Literal["bbl/d", "Bcf/d", "MW"] | None = None
+    in_service: int | None = Field(default=None, ge=1900, le=2100)
+    status: Literal["operating", "under_construction", "approved", "cancelled", "retired"]
+    #: Where it crosses the border: Canadian and US sides (province, state).
+    crossing: Text
+    lat: float | None = Field(default=None, ge=-90, le=90)
+    lon: float | None = Field(default=None, ge=-180, le=180)
+
+
+class ClimateTarget(Fact):
+    """A government's emissions target: a reduction by a year, or net zero by a year."""
+
+    country: Literal["CA", "US"]
+    kind: Literal["reduction", "net_zero"]
+    target_year: int = Field(ge=2020, le=2100)
+    base_year: int | None = Field(default=None, ge=1990, le=2030)
+    #: Reduction below the base year, as fractions (0.40–0.45 for "40 to 45%").
+    reduction_low: float | None = Field(default=None, ge=0, le=1)
+    reduction_high: float | None = Field(default=None, ge=0, le=1)
+    instrument: Text
+    announced: dt.date
+    status: Literal["legislated", "submitted", "announced", "withdrawn"]
+
+
+class InfrastructureFile(Strict):
+    pipelines: list[Infrastructure]
+    power_lines: list[Infrastructure]
+
+
+class ClimateTargetsFile(Strict):
+    targets: list[ClimateTarget]
+
+
 class MissionsFile(Strict):
     missions: list[Mission]
     declared_counts: list[DeclaredCount]
@@ -151,4 +191,6 @@ SCHEMAS: dict[str, type[Strict]] = {
     "people": QuantitiesFile,
     "border": QuantitiesFile,
     "climate": QuantitiesFile,
+    "energy_infrastructure": InfrastructureFile,
+    "climate_targets": ClimateTargetsFile,
 }

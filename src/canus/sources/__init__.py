@@ -27,6 +27,16 @@ MODULES: dict[str, str] = {
     "great-lakes-water-levels": "canus.sources.great_lakes",
     "air-emissions": "canus.sources.air_emissions",
     "natural-earth-countries": "canus.sources.natural_earth",
+    "cer-crude-oil-exports": "canus.sources.cer_crude_oil",
+    "cer-crude-oil-exports-type": "canus.sources.cer_crude_oil",
+    "cer-natural-gas-trade": "canus.sources.cer_natural_gas",
+    "eia-energy-trade": "canus.sources.eia",
+    "statcan-25100029": "canus.sources.statcan_energy",
+    "statcan-25100063": "canus.sources.statcan_energy",
+    "eccc-ghg-inventory": "canus.sources.eccc_ghg",
+    "eccc-ghg-projections": "canus.sources.eccc_ghg_projections",
+    "epa-ghg-inventory": "canus.sources.epa_ghg",
+    "ceds-emissions": "canus.sources.ceds",
 }
 FAMILY_MODULES: dict[str, str] = {
     "statcan-": "canus.sources.statcan",
