@@ -44,7 +44,7 @@ WAITING = {
     "bilateral-trade-2022": ["statcan-12100011", "statcan-12100173", "statcan-36100007"],
     "supply-chain-80pct": ["statcan-12100173"],
     "largest-us-partner-2022": ["census-trade"],
-    "energy-top-sources": ["energy-imports-canada", "energy-imports-us"],
+    "energy-top-sources": ["eia-energy-trade", "statcan-12100173"],
 }
 #: Not checkable with any source canus reads (the reason names what would check them).
 NO_SOURCE = {"arctic-refuge-ecosystem", "jobs-supported-millions",
