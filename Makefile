@@ -38,10 +38,12 @@ run: install
 
 test: install-test system-deps test-node
 	$(BIN)/ruff check src tests bench
+	$(BIN)/mypy
 	$(BIN)/pytest -q
 
 lint: install-test
 	$(BIN)/ruff check src tests bench
+	$(BIN)/mypy
 
 bench: install-test
 	$(BIN)/python -m bench.run --shared $(SHARED) $(BENCH_ARGS)

@@ -77,7 +77,7 @@ def update(
     settings = get_settings()
     ids = list(source_ids or [])
     if changed:
-        from canus.sources import statcan  # type: ignore[attr-defined]
+        from canus.sources import statcan
 
         ids = statcan.changed_source_ids(settings)
         if not ids:

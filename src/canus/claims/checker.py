@@ -303,7 +303,7 @@ def _provenance(con: duckdb.DuckDBPyConnection | None,
 
 def tally(results: list[Result]) -> dict[str, int]:
     """Claims per verdict, and how many of them have changed since their period."""
-    out = {v: 0 for v in VERDICTS}
+    out: dict[str, int] = {v: 0 for v in VERDICTS}
     for r in results:
         out[r.verdict] += 1
     out["changed_since"] = sum(r.changed_since for r in results)

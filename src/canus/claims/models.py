@@ -17,7 +17,7 @@ from canus.errors import CanusError
 from canus.registry.models import Text
 
 DATA_DIR = Path(__file__).parent / "data"
-PAGE_URL = {
+PAGE_URL: dict[Literal["en", "fr"], str] = {
     "en": "https://www.international.gc.ca/country-pays/us-eu/relations.aspx?lang=eng",
     "fr": "https://www.international.gc.ca/country-pays/us-eu/relations.aspx?lang=fra",
 }

@@ -8,7 +8,7 @@ basis ``registry``; their rows carry names, so they are built for one language.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from functools import cache
+from functools import cache, partial
 from typing import Any
 
 from canus import registry as reg_store
@@ -170,7 +170,7 @@ def _with_facts(*middle: str) -> tuple[str, ...]:
 CATALOGUE: tuple[MetricSpec, ...] = (
     *(_spec(f"missions-{op.replace('_', '-')}", "diplomacy", title, MISSIONS_DEFINITION,
             _with_facts("kind", "city", "region"),
-            lambda lang, op=op: missions_table(op, lang)) for op, title in OPERATORS.items()),
+            partial(missions_table, op)) for op, title in OPERATORS.items()),
     _spec("security-cooperation", "security", "Joint commands, alliances and partnerships",
           "Defence and security bodies both countries belong to, with the year each was founded.",
           _with_facts("founded", "canada_since"), cooperation_table),

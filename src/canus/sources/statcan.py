@@ -18,6 +18,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 import zoneinfo
+from collections.abc import Iterable
 from pathlib import Path
 
 import duckdb
@@ -206,7 +207,7 @@ def make_source(source_id: str) -> Source | None:
     )
 
 
-def _known_ids(versions: dict[str, dict[str, object]]) -> list[str]:
+def _known_ids(versions: Iterable[str]) -> list[str]:
     ids = [PREFIX + p for p in DEFAULTS]
     return ids + sorted(s for s in versions if s.startswith(PREFIX) and s not in ids)
 
@@ -222,7 +223,7 @@ def changed_source_ids(settings: Settings | None = None, *, now: dt.datetime | N
     settings = settings or get_settings()
     versions = Warehouse(settings).versions()
     ids = _known_ids(versions)
-    loaded = {s: versions[s]["loaded_at"] for s in ids if s in versions}
+    loaded = {s: versions[s].loaded_at for s in ids if s in versions}
     never = [s for s in ids if s not in loaded]
     if not loaded:
         return ids

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from canus.metrics import Column
 from canus.metrics.spec import MetricSpec, plain
 from canus.pillars.border import metrics as m
 from canus.pillars.border import travellers as t
@@ -11,7 +12,7 @@ BTS_PORTS = ("border_crossings", "ports")
 TRAVELLERS = ("statcan_24100053", "statcan_24100053_members")
 
 
-def _names(columns: list) -> tuple[str, ...]:  # type: ignore[type-arg]
+def _names(columns: list[Column]) -> tuple[str, ...]:
     return tuple(c.name for c in columns)
 
 

@@ -305,11 +305,11 @@ def _canada_side(con: duckdb.DuckDBPyConnection) -> dict[int, dict[str, Any]]:
     """Year → travellers from the US into Canada per day, from 24-10-0053, else 24-10-0041."""
     out: dict[int, dict[str, Any]] = {}
     for year, g in _older_from_us(con).items():
-        months = sorted(g["months"])
-        days = sum(calendar.monthrange(year, m)[1] for m in months)
+        present = sorted(g["months"])
+        days = sum(calendar.monthrange(year, m)[1] for m in present)
         modes = g["mode"]
         out[year] = {
-            "months": len(months), "days": days, "table": "24-10-0041", "source": OLDER_SOURCE_ID,
+            "months": len(present), "days": days, "table": "24-10-0041", "source": OLDER_SOURCE_ID,
             "us_residents": g["us_residents"], "canadians_from_us": g["canadians_from_us"],
             **{f"mode:{m}": (modes[m] if modes else None) for m in MODES},
         }
@@ -409,7 +409,7 @@ def facing_ports(con: duckdb.DuckDBPyConnection, year: int | None = None) -> Met
     rows = [{"us_port_name": names[code], "bts_port_code": code,
              "ca_crossings": "; ".join(facing[code]), "into_us_per_day": people.get(code),
              "into_canada_per_day": None} for code in facing]
-    rows.sort(key=lambda r: -(r["into_us_per_day"] or 0))
+    rows.sort(key=lambda r: -float(r["into_us_per_day"] or 0))
     return MetricTable(id="travellers-facing-ports", title=title, definition=FACING_DEFINITION,
                        columns=FACING_COLUMNS, rows=rows, provenance=provenance(con, BTS_ID),
                        summary={"year": str(year) if year else ""})

@@ -50,7 +50,7 @@ def build(con: duckdb.DuckDBPyConnection | None, lang: str) -> PageModel:
                  "This section follows the lakes' water levels and the air pollutants the two "
                  "countries agreed to cut, and lists the agreements that bind them.", lang)],
     )
-    lakes = env.great_lakes_levels(con) if available(con, "environment-great-lakes") else None
+    lakes = env.great_lakes_levels(con) if con is not None and available(con, "environment-great-lakes") else None
     if lakes is not None and lakes.rows:
         page.tables.append(lakes)
         for r in lakes.rows[:1]:

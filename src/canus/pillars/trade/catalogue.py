@@ -4,7 +4,10 @@ from __future__ import annotations
 
 from functools import partial
 
-from canus.metrics.spec import MetricSpec, plain
+import duckdb
+
+from canus.metrics import MetricTable
+from canus.metrics.spec import MetricFn, MetricSpec, plain
 from canus.pillars.trade import exposure as x
 from canus.pillars.trade import metrics as m
 from canus.pillars.trade import supply_chain as sc
@@ -16,8 +19,8 @@ MIRROR_COLUMNS = ("ca_exports", "us_imports", "exports_gap", "exports_gap_pct", 
 US_GOODS = (("fred_impca", "fred_expca"),)
 
 
-def _exposure(by: str):  # type: ignore[no-untyped-def]
-    def fn(con, lang):  # type: ignore[no-untyped-def]
+def _exposure(by: str) -> MetricFn:
+    def fn(con: duckdb.DuckDBPyConnection, lang: str) -> MetricTable:
         return x.exposure(con, x.load_rates(x.EXAMPLE_RATES), by=by)
     return fn
 

@@ -224,10 +224,10 @@ def exposure(con: duckdb.DuckDBPyConnection, schedule: RateSchedule, *, year: in
         FROM j GROUP BY ALL ORDER BY duty DESC, "group"
     """, [year])
     cols = [d[0] for d in cur.description]
-    for r in cur.fetchall():
-        row = dict(zip(cols, r, strict=True))
-        row["effective_rate"] = row["duty"] / row["value"] if row["value"] else None
-        table.rows.append(row)
+    for values in cur.fetchall():
+        out = dict(zip(cols, values, strict=True))
+        out["effective_rate"] = out["duty"] / out["value"] if out["value"] else None
+        table.rows.append(out)
     table.summary |= {
         "year": str(year),
         "value": repr(sum(r["value"] for r in table.rows)),

@@ -21,7 +21,7 @@ _bundle: dict[str, bytes] = {}
 
 
 def vega_embed_bundle(cache_dir: Path | None = None) -> bytes:
-    key = vlc.__version__
+    key = str(getattr(vlc, "__version__", "0"))
     with _lock:
         if key in _bundle:
             return _bundle[key]
@@ -29,7 +29,7 @@ def vega_embed_bundle(cache_dir: Path | None = None) -> bytes:
         if path is not None and path.exists():
             data = path.read_bytes()
         else:
-            data = vlc.javascript_bundle().encode("utf-8")
+            data = vlc.javascript_bundle().encode("utf-8")  # type: ignore[call-arg]  # the stub says snippet is required; the library defaults it
             if path is not None:
                 path.parent.mkdir(parents=True, exist_ok=True)
                 tmp = path.with_suffix(".tmp")
