@@ -46,6 +46,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
                 install(app)
     app.include_router(api.router)
     app.include_router(pages.router)
+    importlib.import_module("canus.web.hardening").install(app)  # headers, HEAD, SQL pool, shutdown
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, exc: StarletteHTTPException):  # type: ignore[no-untyped-def]

@@ -28,6 +28,10 @@ def add_warmer(warm: Callable[[AppState], None]) -> None:
     _WARMERS.append(warm)
 
 
+class _WarmupStopped(Exception):
+    """Raised inside a warm-up once the server is shutting down, to end it early."""
+
+
 @dataclass
 class Version:
     data_version: str
@@ -45,6 +49,8 @@ class AppState:
         self._building: dict[tuple[Any, ...], threading.Lock] = {}
         #: Set while a warm-up runs; /api/version reports it.
         self.warming = threading.Event()
+        self._stopping = threading.Event()
+        self._warm_thread: threading.Thread | None = None
 
     def cursor(self) -> duckdb.DuckDBPyConnection | None:
         """A thread's cursor on the published warehouse, or None when there is none yet."""
@@ -67,15 +73,28 @@ class AppState:
             self._version = v
             if fresh:
                 self._cache.clear()
-        if fresh and _WARMERS:
+        if fresh and _WARMERS and not self._stopping.is_set():
             self.warming.set()
-            threading.Thread(target=self._warm, name="canus-warm", daemon=True).start()
+            thread = threading.Thread(target=self._warm, name="canus-warm", daemon=True)
+            self._warm_thread = thread
+            thread.start()
         return v
+
+    def close(self, timeout: float = 3.0) -> None:
+        """Stop the warm-up (at its next cache entry) and wait for it; the server is shutting down."""
+        self._stopping.set()
+        thread = self._warm_thread
+        if thread is not None and thread is not threading.current_thread():
+            thread.join(timeout)
 
     def _warm(self) -> None:
         for warm in _WARMERS:
+            if self._stopping.is_set():
+                break
             try:
                 warm(self)
+            except _WarmupStopped:
+                break
             except Exception:
                 # A failed warm-up only means a slower first request; the request itself will
                 # meet (and report) the same problem.
@@ -88,6 +107,8 @@ class AppState:
 
     def cached(self, key: tuple[Any, ...], make: Any) -> Any:
         """Memoize ``make()`` for the current data version (cleared when a new one appears)."""
+        if self._stopping.is_set() and threading.current_thread() is self._warm_thread:
+            raise _WarmupStopped
         v = self.version()
         full = (v.data_version, *key)
         with self._lock:
