@@ -236,13 +236,10 @@ def serve(
     port: Annotated[int, typer.Option(help=_("Port to listen on.", LANG))] = 8000,
 ) -> None:
     """Serve the bilingual portal and the API."""
-    import uvicorn
-
-    from canus.web.hardening import uvicorn_options
+    from canus.web.hardening import run_server
 
     console.print(_("Serving on http://{host}:{port}/ (Ctrl+C to stop)", LANG, host=host, port=port))
-    uvicorn.run("canus.web.app:create_app", factory=True, host=host, port=port,
-                log_level="warning", workers=1, **uvicorn_options(get_settings()))
+    run_server(host, port, get_settings())
 
 
 def main() -> None:  # pragma: no cover

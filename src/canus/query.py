@@ -90,10 +90,17 @@ class Scrubber:
         self.pairs = sorted(pairs.items(), key=lambda p: -len(p[0]))
 
     def __call__(self, value: Any) -> Any:
-        if isinstance(value, str) and "/" in value:
-            for path, label in self.pairs:
-                if path in value:
-                    value = value.replace(path, label)
+        if isinstance(value, str):
+            if "/" in value:
+                for path, label in self.pairs:
+                    if path in value:
+                        value = value.replace(path, label)
+            return value
+        # Lists, structs and maps hold strings too (duckdb_settings() lists the allowed paths).
+        if isinstance(value, list | tuple):
+            return [self(v) for v in value]
+        if isinstance(value, dict):
+            return {self(k): self(v) for k, v in value.items()}
         return value
 
 
@@ -226,6 +233,9 @@ class QueryPool:
                 break
             if not job.future.set_running_or_notify_cancel():
                 continue
+            if self._closing.is_set():
+                job.future.set_exception(QueryBusy("The server is shutting down; try again in a moment."))
+                continue
             if time.monotonic() - job.queued_at > self.timeout:
                 # Waited a whole time limit in the queue: its caller has most likely given up.
                 job.future.set_exception(QueryBusy("Every query worker is busy; try again in a few seconds."))
@@ -285,6 +295,11 @@ class QueryPool:
                 if job.stopped is not None:
                     # Under the lock: the worker cannot have moved on to another job meanwhile.
                     con.interrupt()
+
+    def stop(self) -> None:
+        """Stop taking queries and interrupt the running ones; returns at once."""
+        self._closing.set()
+        self._interrupt_due(everything=True)
 
     def close(self, timeout: float = 3.0) -> None:
         """Stop taking queries, interrupt the running ones, and join the workers."""

@@ -138,6 +138,32 @@ def install(app: FastAPI) -> None:
     app.openapi = _openapi_with_errors(app)  # type: ignore[method-assign]
 
 
+def stop_queries(app: Any) -> None:
+    """Refuse new queries and interrupt the running ones, without waiting (from a signal handler)."""
+    pool = getattr(app.state, "query_pool", None)
+    if pool is not None:
+        pool.stop()
+
+
+def run_server(host: str, port: int, settings: Settings) -> None:
+    """``canus serve``: uvicorn, with SIGTERM/SIGINT interrupting running queries at once, so
+    the requests waiting for them answer and the server stops within a few seconds."""
+    import uvicorn
+
+    from canus.web.app import create_app
+
+    app = create_app(settings)
+
+    class Server(uvicorn.Server):
+        def handle_exit(self, sig: int, frame: Any) -> None:
+            stop_queries(app)
+            super().handle_exit(sig, frame)
+
+    config = uvicorn.Config(app, host=host, port=port, log_level="warning", workers=1,
+                            **uvicorn_options(settings))
+    Server(config).run()
+
+
 def uvicorn_options(settings: Settings) -> dict[str, Any]:
     """Proxy headers are trusted only from the proxy a setting names (uvicorn trusts loopback by
     default, which let any local client claim any address); SIGTERM ends within a few seconds."""
