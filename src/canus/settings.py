@@ -34,7 +34,7 @@ VARIABLES: dict[str, str] = {
     "(default https://www150.statcan.gc.ca/t1/wds/rest).",
     "CANUS_QUERY_TIMEOUT": "Seconds a read-only SQL query may run before it is stopped (default 5).",
     "CANUS_QUERY_WORKERS": "How many read-only SQL queries the server runs at once (default 2).",
-    "CANUS_QUERY_QUEUE": "How many SQL queries may wait for a worker before the API answers 503 (default 8).",
+    "CANUS_QUERY_QUEUE": "How many SQL queries may wait for a worker before the API answers 503 (default 32).",
     "CANUS_QUERY_MEMORY_MB": "Memory cap of each SQL query worker, in MB (default 512).",
     "CANUS_QUERY_THREADS": "Threads each SQL query may use (default 1).",
     "CANUS_PROXY": "Addresses of the reverse proxy whose X-Forwarded-For/-Proto headers the server "
@@ -63,7 +63,7 @@ class Settings:
     census_years: str | None = None
     query_timeout: float = 5.0
     query_workers: int = 2
-    query_queue: int = 8
+    query_queue: int = 32
     query_memory_mb: int = 512
     query_threads: int = 1
     proxy: str | None = None
@@ -103,7 +103,7 @@ def get_settings() -> Settings:
         census_years=env.get("CANUS_CENSUS_YEARS") or None,
         query_timeout=max(0.1, float(env.get("CANUS_QUERY_TIMEOUT") or 5)),
         query_workers=max(1, int(env.get("CANUS_QUERY_WORKERS") or 2)),
-        query_queue=max(1, int(env.get("CANUS_QUERY_QUEUE") or 8)),
+        query_queue=max(1, int(env.get("CANUS_QUERY_QUEUE") or 32)),
         query_memory_mb=max(16, int(env.get("CANUS_QUERY_MEMORY_MB") or 512)),
         query_threads=max(1, int(env.get("CANUS_QUERY_THREADS") or 1)),
         proxy=env.get("CANUS_PROXY") or None,
