@@ -337,3 +337,15 @@ def _first_chart() -> str:
     from canus.web.page_model import CHART_BUILDERS
 
     return sorted(CHART_BUILDERS)[0]
+
+
+def test_openapi_declares_the_error_answers(client: TestClient) -> None:
+    spec = client.get("/api/openapi.json").json()
+    ops = [(path, method, op) for path, item in spec["paths"].items() for method, op in item.items()]
+    assert any(path == "/api/query" for path, _, _ in ops)
+    for path, method, op in ops:
+        missing = {"400", "404", "413", "429", "503"} - set(op["responses"])
+        assert not missing, (method, path, missing)
+    # And the query route does give them: an empty query is a 400 with the Error shape.
+    r = client.get("/api/query", params={"sql": ""})
+    assert r.status_code == 400 and set(r.json()) == {"error", "status"}
