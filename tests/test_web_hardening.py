@@ -349,3 +349,22 @@ def test_openapi_declares_the_error_answers(client: TestClient) -> None:
     # And the query route does give them: an empty query is a 400 with the Error shape.
     r = client.get("/api/query", params={"sql": ""})
     assert r.status_code == 400 and set(r.json()) == {"error", "status"}
+
+
+def test_shutdown_stops_the_warm_up_and_the_query_workers(built: Path) -> None:
+    from canus.web.app import create_app
+
+    app = create_app()
+    with TestClient(app) as c:
+        assert c.get("/api/version").status_code == 200  # a new version: the warm-up starts
+        assert c.get("/api/query", params={"sql": "SELECT 1 AS one"}).json()["rows"] == [[1]]
+        pool = app.state.query_pool
+        warm = app.state.canus._warm_thread
+        assert warm is not None
+    # Shutdown ran: no worker is left, and the warm-up ends at its next page instead of
+    # rendering every section in both languages first.
+    assert app.state.query_pool is None
+    assert not any(t.is_alive() for t in pool._threads)
+    warm.join(timeout=10)
+    assert not warm.is_alive()
+    assert app.state.canus._stopping.is_set()
