@@ -183,7 +183,7 @@ def _uvicorn(options: dict) -> Iterator[str]:
 
 
 def _report_from(base: str, forwarded_for: str) -> int:
-    with httpx.Client(base_url=base) as c:
+    with httpx.Client(base_url=base, timeout=60) as c:
         html = c.get("/en/border").text
         token = re.search(r'name="csrf" value="([0-9a-f]{40})"', html).group(1)  # type: ignore[union-attr]
         return c.post("/en/report-problem", data={"csrf": token, "page": "/en/", "kind": "other"},
