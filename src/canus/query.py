@@ -10,10 +10,12 @@ stays busy for a client that no longer waits. Page requests never use these inst
 
 from __future__ import annotations
 
+import atexit
 import datetime as dt
 import queue
 import threading
 import time
+import weakref
 from collections.abc import Callable
 from concurrent.futures import Future
 from dataclasses import dataclass, field
@@ -197,6 +199,7 @@ class QueryPool:
         self._threads.append(threading.Thread(target=self._watch, name="canus-query-watchdog", daemon=True))
         for t in self._threads:
             t.start()
+        _POOLS.add(self)
 
     def submit(self, sql: str, max_rows: int | None = MAX_ROWS) -> Job:
         """Queue ``sql``; raises :class:`QueryError` for empty SQL and :class:`QueryBusy` when full."""
@@ -320,6 +323,17 @@ class QueryPool:
         end = time.monotonic() + timeout
         for t in self._threads:
             t.join(max(0.0, end - time.monotonic()))
+
+
+#: Every open pool, so that the interpreter's exit stops their queries first: a daemon thread
+#: killed inside DuckDB at exit aborts the whole process.
+_POOLS: weakref.WeakSet[QueryPool] = weakref.WeakSet()
+
+
+@atexit.register
+def _close_pools() -> None:
+    for pool in list(_POOLS):
+        pool.close(timeout=5.0)
 
 
 def _seconds(value: float) -> str:

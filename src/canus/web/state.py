@@ -8,8 +8,10 @@ wait for it (no stampede of identical renders), and warmers registered with
 
 from __future__ import annotations
 
+import atexit
 import logging
 import threading
+import weakref
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -26,6 +28,17 @@ _WARMERS: list[Callable[[AppState], None]] = []
 def add_warmer(warm: Callable[[AppState], None]) -> None:
     """Run ``warm(state)`` in the background whenever a new data version is published."""
     _WARMERS.append(warm)
+
+
+#: Every app state, so that the interpreter's exit ends their warm-ups first: a daemon thread
+#: killed inside DuckDB at exit aborts the whole process.
+_STATES: weakref.WeakSet[AppState] = weakref.WeakSet()
+
+
+@atexit.register
+def _stop_warmups() -> None:
+    for state in list(_STATES):
+        state.close(timeout=10.0)
 
 
 class _WarmupStopped(Exception):
@@ -51,6 +64,7 @@ class AppState:
         self.warming = threading.Event()
         self._stopping = threading.Event()
         self._warm_thread: threading.Thread | None = None
+        _STATES.add(self)
 
     def cursor(self) -> duckdb.DuckDBPyConnection | None:
         """A thread's cursor on the published warehouse, or None when there is none yet."""
