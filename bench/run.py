@@ -19,6 +19,7 @@ BENCHES = {
     "statcan": ("Statistics Canada full-table zip (issue 3)", "bench.statcan"),
     "web": ("Portal time to first byte (issue 6)", "bench.web"),
     "energy": ("Energy and environment sources: cold update vs bare DuckDB (issue 13)", "bench.energy"),
+    "sql": ("Ad-hoc SQL and pages under abuse (issue 15)", "bench.sql"),
 }
 DOC = Path(__file__).resolve().parents[1] / "docs" / "benchmarks.md"
 NOTES = Path(__file__).resolve().parent / "notes.md"

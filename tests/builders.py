@@ -13,13 +13,17 @@ from tests.conftest import FIXTURES, sha256_of
 from tests.loopback import Loopback, Reply
 
 
-def publish_bts_fixture(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, fixture: str = "current_export.csv") -> Path:
+def publish_bts_fixture(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, fixture: str = "current_export.csv",
+                        *, on_purpose: bool = False) -> Path:
+    """Publish a BTS fixture; ``on_purpose`` loads an older or smaller vintage as a user would
+    with ``--allow-older --accept-change``."""
     mirror = tmp_path / "fixture-mirror"
     folder = mirror / "bts-border-crossings"
     folder.mkdir(parents=True, exist_ok=True)
     shutil.copy(FIXTURES / "bts" / fixture, folder / "Border_Crossing_Entry_Data.csv")
     monkeypatch.setenv("CANUS_MIRROR", str(mirror))
-    [r] = update(["bts-border-crossings"])
+    wanted = {"bts-border-crossings"} if on_purpose else set()
+    [r] = update(["bts-border-crossings"], allow_older=wanted, accept_change=wanted)
     assert r.status == "updated", r.error
     monkeypatch.delenv("CANUS_MIRROR")
     return mirror

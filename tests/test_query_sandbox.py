@@ -74,7 +74,7 @@ def test_api_query_is_read_only_too(published: str) -> None:
     assert r.status_code == 200
     # The fixture's US-Canada values: 400,000 + 180,000 + 30,000 + 25,000 + 1,000 + 600,000
     # + 5,000 + 140,000 + 550,000 + 300 + 20.
-    assert r.json() == {"columns": ["first", "total"], "rows": [["2024-01-01", 1_931_320]]}
+    assert r.json() == {"columns": ["first", "total"], "rows": [["2024-01-01", 1_931_320]], "truncated": False}
     for sql in ("DROP TABLE ports", "SELECT * FROM read_csv('/etc/passwd')",
                 "ATTACH '/tmp/canus-attack.duckdb' AS x"):
         r = client.get("/api/query", params={"sql": sql})

@@ -165,7 +165,7 @@ def test_report_form_thanks_refuses_a_second_report_and_escapes_on_admin(client:
 def test_report_form_limits_size(client: TestClient) -> None:
     client.get("/en/")
     token = client.cookies.get("canus_csrf")
-    big = client.post("/en/report-problem", data={"csrf": token, "page": "/en/", "details": "x" * 9000})
+    big = client.post("/en/report-problem", data={"csrf": token, "page": "/en/", "details": "x" * 20000})
     assert big.status_code == 413
     long = client.post("/fr/signaler-probleme", data={"csrf": token, "page": "/fr/", "details": "x" * 1500})
     assert long.status_code == 400 and "trop longue" in long.text

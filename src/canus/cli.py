@@ -257,7 +257,9 @@ def _write_csv(header: list[str], rows: list[list[Any]]) -> None:
 def query(
     sql: Annotated[str, typer.Argument(help=_("One read-only SQL statement.", LANG))],
     fmt: Annotated[Format, typer.Option("--format", help=_("Output format.", LANG))] = Format.table,
-    limit: Annotated[int, typer.Option(help=_("Most rows to print in a table.", LANG))] = 1000,
+    limit: Annotated[int, typer.Option(min=1, help=_("Most rows to return.", LANG))] = 1000,
+    all_rows: Annotated[bool, typer.Option("--all", help=_(
+        "Return every row (still within the time limit).", LANG))] = False,
     lang: LangOpt = None,
 ) -> None:
     """Run a read-only SQL query on the warehouse (no writes, files or network)."""
@@ -265,13 +267,16 @@ def query(
 
     lang = _lang(lang)
     try:
-        header, rows = run_query(sql)
+        result = run_query(sql, None if all_rows else limit)
     except QueryError as e:
-        err.print(f"[red]{e.localized(lang)}[/]")
+        err.print(e.localized(lang), style="red", markup=False)
         raise typer.Exit(2) from None
     except CanusError as e:
-        err.print(f"[red]{e.localized(lang)}[/]")
+        err.print(e.localized(lang), style="red", markup=False)
         raise typer.Exit(1) from None
+    except KeyboardInterrupt:
+        raise typer.Exit(130) from None
+    header, rows = result.columns, result.rows
     if fmt is Format.json:
         typer.echo(json.dumps([dict(zip(header, map(plain, r), strict=True)) for r in rows],
                               ensure_ascii=False, default=str))
@@ -280,13 +285,15 @@ def query(
     else:
         table = Table()
         for h in header:
-            table.add_column(h)
-        for r in rows[:limit]:
+            table.add_column(h, overflow="fold")
+        for r in rows:
             table.add_row(*["" if v is None else str(plain(v)) for v in r])
-        console.print(table)
-        if len(rows) > limit:
-            console.print(_("{n} more rows not shown (use --format csv).", lang,
-                            n=fmt_number(len(rows) - limit, lang)))
+        # Values are data, not rich markup.
+        Console(markup=False, highlight=False, emoji=False).print(table)
+    if result.truncated:
+        # On stderr: visible on a terminal, and CSV/JSON on stdout stay clean data.
+        err.print(_("Only the first {n} rows are shown: there are more. Use --limit N or --all.", lang,
+                    n=fmt_number(len(rows), lang)), style="yellow", markup=False)
 
 
 @app.command(help=_("Rebuild a past version of the warehouse from the raw snapshots into a new file.", LANG))
@@ -329,11 +336,10 @@ def serve(
     port: Annotated[int, typer.Option(help=_("Port to listen on.", LANG))] = 8000,
 ) -> None:
     """Serve the bilingual portal and the API."""
-    import uvicorn
+    from canus.web.hardening import run_server
 
     console.print(_("Serving on http://{host}:{port}/ (Ctrl+C to stop)", LANG, host=host, port=port))
-    uvicorn.run("canus.web.app:create_app", factory=True, host=host, port=port,
-                log_level="warning", workers=1)
+    run_server(host, port, get_settings())
 
 
 def main() -> None:  # pragma: no cover

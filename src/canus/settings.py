@@ -39,6 +39,13 @@ VARIABLES: dict[str, str] = {
     "CANUS_ADMIN_TOKEN": "Token that opens the feedback admin page (no token: the page is closed).",
     "CANUS_STATCAN_WDS": "Base address of the Statistics Canada Web Data Service "
     "(default https://www150.statcan.gc.ca/t1/wds/rest).",
+    "CANUS_QUERY_TIMEOUT": "Seconds a read-only SQL query may run before it is stopped (default 5).",
+    "CANUS_QUERY_WORKERS": "How many read-only SQL queries the server runs at once (default 2).",
+    "CANUS_QUERY_QUEUE": "How many SQL queries may wait for a worker before the API answers 503 (default 32).",
+    "CANUS_QUERY_MEMORY_MB": "Memory cap of each SQL query worker, in MB (default 512).",
+    "CANUS_QUERY_THREADS": "Threads each SQL query may use (default 1).",
+    "CANUS_PROXY": "Addresses of the reverse proxy whose X-Forwarded-For/-Proto headers the server "
+    "trusts, comma-separated (default: none, proxy headers are ignored).",
     "CANUS_STATCAN_CSV": "Base address of Statistics Canada full-table zips, e.g. "
     "https://www150.statcan.gc.ca/n1/tbl/csv (default: unset, the Web Data Service gives each "
     "zip's address).",
@@ -64,6 +71,12 @@ class Settings:
     download_deadline: float = 600.0
     eia_api_key: str | None = None
     eia_api: str = "https://api.eia.gov/v2"
+    query_timeout: float = 5.0
+    query_workers: int = 2
+    query_queue: int = 32
+    query_memory_mb: int = 512
+    query_threads: int = 1
+    proxy: str | None = None
 
     @property
     def raw_dir(self) -> Path:
@@ -101,4 +114,10 @@ def get_settings() -> Settings:
         download_deadline=float(env.get("CANUS_DOWNLOAD_DEADLINE", "600")),
         eia_api_key=env.get("CANUS_EIA_API_KEY") or None,
         eia_api=(env.get("CANUS_EIA_API") or "https://api.eia.gov/v2").rstrip("/"),
+        query_timeout=max(0.1, float(env.get("CANUS_QUERY_TIMEOUT") or 5)),
+        query_workers=max(1, int(env.get("CANUS_QUERY_WORKERS") or 2)),
+        query_queue=max(1, int(env.get("CANUS_QUERY_QUEUE") or 32)),
+        query_memory_mb=max(16, int(env.get("CANUS_QUERY_MEMORY_MB") or 512)),
+        query_threads=max(1, int(env.get("CANUS_QUERY_THREADS") or 1)),
+        proxy=env.get("CANUS_PROXY") or None,
     )

@@ -16,6 +16,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from canus.i18n import _
 from canus.pillars.trade import routes as trade_routes
 from canus.settings import Settings
+from canus.web import hardening
 from canus.web.render.templating import render
 from canus.web.routes import api, assets, claims, feedback, portal, redirects
 from canus.web.state import AppState
@@ -46,6 +47,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.include_router(router)
     # The report form's token middleware needs the app itself.
     feedback.install(app)
+    hardening.install(app)  # headers, HEAD, the SQL pool, shutdown
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, exc: StarletteHTTPException) -> Response:

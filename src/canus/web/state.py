@@ -8,8 +8,10 @@ wait for it (no stampede of identical renders), and the warmers the app declares
 
 from __future__ import annotations
 
+import atexit
 import logging
 import threading
+import weakref
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -22,6 +24,21 @@ from canus.warehouse import Reader, read_versions
 
 log = logging.getLogger("canus.web")
 Warmer = Callable[["AppState"], None]
+
+
+#: Every app state, so that the interpreter's exit ends their warm-ups first: a daemon thread
+#: killed inside DuckDB at exit aborts the whole process.
+_STATES: weakref.WeakSet[AppState] = weakref.WeakSet()
+
+
+@atexit.register
+def _stop_warmups() -> None:
+    for state in list(_STATES):
+        state.close(timeout=10.0)
+
+
+class _WarmupStopped(Exception):
+    """Raised inside a warm-up once the server is shutting down, to end it early."""
 
 
 @dataclass
@@ -43,6 +60,9 @@ class AppState:
         self._building: dict[tuple[Any, ...], threading.Lock] = {}
         #: Set while a warm-up runs; /api/version reports it.
         self.warming = threading.Event()
+        self._stopping = threading.Event()
+        self._warm_thread: threading.Thread | None = None
+        _STATES.add(self)
 
     def cursor(self) -> duckdb.DuckDBPyConnection | None:
         """A thread's cursor on the published warehouse, or None when there is none yet."""
@@ -65,15 +85,28 @@ class AppState:
             self._version = v
             if fresh:
                 self._cache.clear()
-        if fresh and self.warmers:
+        if fresh and self.warmers and not self._stopping.is_set():
             self.warming.set()
-            threading.Thread(target=self._warm, name="canus-warm", daemon=True).start()
+            thread = threading.Thread(target=self._warm, name="canus-warm", daemon=True)
+            self._warm_thread = thread
+            thread.start()
         return v
+
+    def close(self, timeout: float = 3.0) -> None:
+        """Stop the warm-up (at its next cache entry) and wait for it; the server is shutting down."""
+        self._stopping.set()
+        thread = self._warm_thread
+        if thread is not None and thread is not threading.current_thread():
+            thread.join(timeout)
 
     def _warm(self) -> None:
         for warm in self.warmers:
+            if self._stopping.is_set():
+                break
             try:
                 warm(self)
+            except _WarmupStopped:
+                break
             except Exception:
                 # A failed warm-up only means a slower first request; the request itself will
                 # meet (and report) the same problem.
@@ -86,6 +119,8 @@ class AppState:
 
     def cached(self, key: tuple[Any, ...], make: Any) -> Any:
         """Memoize ``make()`` for the current data version (cleared when a new one appears)."""
+        if self._stopping.is_set() and threading.current_thread() is self._warm_thread:
+            raise _WarmupStopped
         v = self.version()
         full = (v.data_version, *key)
         with self._lock:

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import json
-from typing import Annotated
+import unicodedata
+from typing import Annotated, Any
 
 import typer
 from rich.console import Console
@@ -14,6 +15,31 @@ from canus.settings import get_settings
 from canus.web.feedback.store import KINDS, FeedbackStore
 
 LANG = get_settings().lang
+
+
+def terminal_safe(text: str, keep_newlines: bool = True) -> str:
+    """``text`` with control and format characters shown escaped (``\\x1b``, ``\\u202e``).
+
+    Reports come from anyone on the web: an escape sequence in one could clear the screen,
+    recolour it, forge a link (OSC 8) or reorder text (bidi overrides) in the reader's terminal.
+    """
+    out = []
+    for ch in text:
+        if ch == "\n" and keep_newlines:
+            out.append(ch)
+        elif unicodedata.category(ch) in ("Cc", "Cf", "Zl", "Zp"):
+            code = ord(ch)
+            out.append(f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}")
+        else:
+            out.append(ch)
+    return "".join(out)
+
+
+def _json_safe(value: Any) -> str:
+    """JSON keeps the data as sent; characters a terminal would act on are written as \\uXXXX."""
+    text = json.dumps(value, ensure_ascii=False, indent=1)
+    return "".join(f"\\u{ord(ch):04x}" if unicodedata.category(ch) in ("Cc", "Cf", "Zl", "Zp")
+                   and ch not in "\n " else ch for ch in text)
 
 
 def register(app: typer.Typer) -> None:
@@ -30,7 +56,7 @@ def register(app: typer.Typer) -> None:
         lang = lang if lang in LANGS else get_settings().lang
         reports = FeedbackStore().list(limit)
         if as_json:
-            typer.echo(json.dumps([r.__dict__ for r in reports], ensure_ascii=False, indent=1))
+            typer.echo(_json_safe([r.__dict__ for r in reports]))
             return
         if not reports:
             Console().print(_("No reports yet.", lang))
@@ -40,9 +66,10 @@ def register(app: typer.Typer) -> None:
                      _("Details", lang)):
             table.add_column(head, overflow="fold")
         for r in reports:
-            table.add_row(str(r.id), r.received_at, f"{r.page} ({r.lang})",
-                          "; ".join(_(KINDS[k], lang) if k in KINDS else k for k in r.kinds),
-                          r.details)
+            table.add_row(str(r.id), terminal_safe(r.received_at),
+                          terminal_safe(f"{r.page} ({r.lang})", keep_newlines=False),
+                          "; ".join(_(KINDS[k], lang) if k in KINDS else terminal_safe(k) for k in r.kinds),
+                          terminal_safe(r.details))
         # Rich markup in a report would be interpreted: print the table with markup off.
         Console(markup=False, highlight=False).print(table)
 

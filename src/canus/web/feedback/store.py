@@ -9,8 +9,11 @@ does not invalidate forms already on screen, and no raw IP address is ever store
 from __future__ import annotations
 
 import datetime as dt
+import errno
 import hashlib
 import hmac
+import logging
+import os
 import secrets
 import sqlite3
 from collections.abc import Iterator
@@ -33,8 +36,9 @@ KINDS: dict[str, str] = {
 }
 MAX_DETAILS = 1000
 MAX_PAGE = 300
-#: A form post larger than this is refused before it is parsed.
-MAX_BODY = 8192
+#: A form post larger than this is refused before it is parsed: room for MAX_DETAILS characters
+#: of four UTF-8 bytes each, percent-encoded (x3), plus the other fields.
+MAX_BODY = MAX_DETAILS * 12 + 4096
 #: One report per client per window, and a daily cap per client.
 WINDOW_SECONDS = 60
 DAILY_MAX = 20
@@ -58,12 +62,19 @@ CREATE INDEX IF NOT EXISTS reports_client ON reports (client, received_at);
 """
 
 
+log = logging.getLogger("canus.web")
+
+
 class FeedbackError(CanusError):
     """A report that cannot be accepted; ``reason`` says which rule it broke."""
 
     def __init__(self, message: str, reason: str, **fields: object) -> None:
         super().__init__(message, **fields)
         self.reason = reason
+
+
+class FeedbackUnavailable(CanusError):
+    """The store cannot take reports now (read-only home, full disk); the reader is told so."""
 
 
 @dataclass(frozen=True)
@@ -96,15 +107,55 @@ class FeedbackStore:
         finally:
             con.close()
 
+    @contextmanager
+    def connect_readonly(self) -> Iterator[sqlite3.Connection]:
+        """Reading never writes: a read-only home, or a full disk, still serves every page."""
+        con = sqlite3.connect(f"{self.path.resolve().as_uri()}?mode=ro", uri=True, timeout=5)
+        try:
+            yield con
+        finally:
+            con.close()
+
+    def writable(self) -> bool:
+        """Whether a report could be stored (the form says reports are closed otherwise)."""
+        if self.path.exists():
+            return os.access(self.path, os.W_OK) and os.access(self.path.parent, os.W_OK)
+        parent = self.path.parent
+        while not parent.exists() and parent != parent.parent:
+            parent = parent.parent
+        return os.access(parent, os.W_OK)
+
     # -- secret, tokens and client ids ---------------------------------------------------
 
     def secret(self) -> bytes:
+        """The signing secret: read from the store, created there once, at the first write.
+
+        When the store cannot be written (read-only home, full disk) the secret lives in memory
+        for this process: forms work until a restart, and no page request ever needs to write.
+        """
         if self._secret is None:
-            with self.connect() as con:
-                con.execute("INSERT OR IGNORE INTO meta VALUES ('secret', ?)", (secrets.token_hex(32),))
-                row = con.execute("SELECT value FROM meta WHERE key = 'secret'").fetchone()
-            self._secret = bytes.fromhex(row[0])
+            value = self._read_secret()
+            if value is None:
+                try:
+                    with self.connect() as con:
+                        con.execute("INSERT OR IGNORE INTO meta VALUES ('secret', ?)", (secrets.token_hex(32),))
+                        row = con.execute("SELECT value FROM meta WHERE key = 'secret'").fetchone()
+                    value = row[0]
+                except (OSError, sqlite3.Error) as e:
+                    log.warning("feedback store %s cannot be written (%s); reports are closed", self.path, e)
+                    value = secrets.token_hex(32)
+            self._secret = bytes.fromhex(value)
         return self._secret
+
+    def _read_secret(self) -> str | None:
+        if not self.path.exists():
+            return None
+        try:
+            with self.connect_readonly() as con:
+                row = con.execute("SELECT value FROM meta WHERE key = 'secret'").fetchone()
+        except sqlite3.Error:
+            return None  # no meta table yet: created at the first write
+        return row[0] if row else None
 
     def _sign(self, nonce: str) -> str:
         return hmac.new(self.secret(), b"csrf:" + nonce.encode(), hashlib.sha256).hexdigest()[:24]
@@ -143,6 +194,21 @@ class FeedbackStore:
             raise FeedbackError("The page address is not one of this site's pages.", "invalid")
         now = now or _now()
         client = self.client_id(client_address)
+        try:
+            return self._insert(now, lang, page, kinds, details, client, data_version)
+        except (OSError, sqlite3.Error) as e:
+            full = getattr(e, "errno", None) == errno.ENOSPC or "full" in str(e).lower()
+            # The operator learns the path and the need from the log; the reader a plain refusal.
+            log.error("feedback report not stored in %s: %s", self.path,
+                      "the disk is full, free some space" if full else f"{e} (check the permissions)")
+            if full:
+                raise FeedbackUnavailable("Reports cannot be stored right now: the server's disk "
+                                          "is full. Please try again later.") from None
+            raise FeedbackUnavailable("Reports are closed for now: this server cannot store "
+                                      "them.") from None
+
+    def _insert(self, now: dt.datetime, lang: str, page: str, kinds: list[str], details: str,
+                client: str, data_version: str | None) -> int:
         with self.connect() as con:
             con.execute("BEGIN IMMEDIATE")
             try:
@@ -165,17 +231,25 @@ class FeedbackStore:
                 )
                 con.execute("COMMIT")
             except BaseException:
-                con.execute("ROLLBACK")
+                # A failed COMMIT (full disk) may already have ended the transaction: the
+                # original error is the one to report, not "cannot rollback".
+                if con.in_transaction:
+                    con.execute("ROLLBACK")
                 raise
         return int(cur.lastrowid or 0)
 
     def list(self, limit: int = 200) -> list[Report]:
         if not self.path.exists():
             return []
-        with self.connect() as con:
-            rows = con.execute(
-                "SELECT id, received_at, lang, page, kinds, details, data_version FROM reports "
-                "ORDER BY id DESC LIMIT ?", (limit,)).fetchall()
+        try:
+            with self.connect_readonly() as con:
+                rows = con.execute(
+                    "SELECT id, received_at, lang, page, kinds, details, data_version FROM reports "
+                    "ORDER BY id DESC LIMIT ?", (limit,)).fetchall()
+        except sqlite3.OperationalError as e:
+            if "no such table" in str(e):
+                return []
+            raise
         return [Report(i, at, lang, page, [k for k in kinds.split(",") if k], details, ver)
                 for i, at, lang, page, kinds, details, ver in rows]
 

@@ -35,20 +35,19 @@ def cached_response(
     filename: str | None = None,
     max_age: int = 60,
 ) -> Response:
-    version = state.version()
     # The host is part of the key: embed codes carry absolute addresses.
     key = ("resp", str(request.base_url), request.url.path, str(request.url.query), kind)
 
-    def build() -> bytes:
+    def build() -> tuple[bytes, str]:
         body = make()
         if isinstance(body, dict | list):
             body = json.dumps(body, ensure_ascii=False, default=str, indent=1)
-        return body.encode("utf-8") if isinstance(body, str) else body
+        data = body.encode("utf-8") if isinstance(body, str) else body
+        # From the body itself: a body that changes without a new data version (a retrieval
+        # time, a warm-up finishing) gets a new ETag, so no client keeps a stale copy.
+        return data, '"' + hashlib.sha256(data).hexdigest()[:24] + '"'
 
-    body = state.cached(key, build)
-    etag = '"' + hashlib.sha256(
-        f"{version.data_version}|{request.url.path}|{request.url.query}".encode()
-    ).hexdigest()[:24] + '"'
+    body, etag = state.cached(key, build)
     headers = {"ETag": etag, "Cache-Control": f"public, max-age={max_age}",
                "Vary": "Accept-Language"}
     if filename:

@@ -133,18 +133,50 @@ def metric(request: Request, name: str, lang: str = "en") -> Response:
         "needs": [n if isinstance(n, str) else list(n) for n in spec.needs]})
 
 
-@router.get("/query")
-def query(sql: str = Query(..., max_length=10_000), limit: int = Query(1000, ge=1, le=10_000)) -> dict[str, Any]:
-    """Read-only SQL (no writes, files, network or extensions)."""
-    from canus.query import plain, run_query
+@router.get("/query", summary="Read-only SQL on the warehouse, bounded in time, memory and rows",
+            responses={
+    400: {"description": "Empty, refused or failed SQL, or the time limit was reached."},
+    503: {"description": "No warehouse yet, or every query worker is busy (see Retry-After)."},
+})
+async def query(request: Request, sql: str = Query(..., max_length=10_000),
+                limit: int = Query(1000, ge=1, le=10_000)) -> dict[str, Any]:
+    """Read-only SQL (no writes, files, network or extensions), bounded in time, memory and rows.
+
+    At most ``limit`` rows come back; ``truncated`` says whether there were more.
+    """
+    import asyncio
+
+    from canus.query import QueryBusy
+    from canus.web.hardening import query_pool
 
     try:
-        header, rows = run_query(sql, max_rows=limit)
+        job = query_pool(request.app).submit(sql, max_rows=limit)
     except QueryError as e:
         raise HTTPException(400, str(e)) from None
+    except QueryBusy as e:
+        raise HTTPException(503, str(e), headers={"Retry-After": "5"}) from None
+    waiting = asyncio.wrap_future(job.future)
+    try:
+        while True:
+            done, _pending = await asyncio.wait({waiting}, timeout=0.1)
+            if done:
+                break
+            if await request.is_disconnected():
+                # Nobody waits for the answer any more: free the worker now.
+                job.cancel()
+                return {"columns": [], "rows": [], "truncated": False}
+        result = waiting.result()
+    except asyncio.CancelledError:
+        job.cancel()
+        raise
+    except QueryError as e:
+        raise HTTPException(400, str(e)) from None
+    except QueryBusy as e:
+        raise HTTPException(503, str(e), headers={"Retry-After": "5"}) from None
     except CanusError as e:
-        raise HTTPException(503, str(e)) from None
-    return {"columns": header, "rows": [[plain(v) for v in r] for r in rows]}
+        # e.g. no warehouse yet: said without the machine's path.
+        raise HTTPException(503, query_pool(request.app).scrub(str(e))) from None
+    return {"columns": result.columns, "rows": result.rows, "truncated": result.truncated}
 
 
 @router.get("/sources/{source_id}/{name}", summary="Every published version of a source and what each changed",

@@ -9,8 +9,12 @@ cached body, its Content-Length and its ETag stay valid.
 
 from __future__ import annotations
 
+import re
+import threading
+import time
 from http.cookies import SimpleCookie
 from typing import Any
+from urllib.parse import quote
 
 from fastapi import APIRouter, FastAPI, HTTPException, Request, Response
 from fastapi.responses import HTMLResponse, RedirectResponse
@@ -23,6 +27,7 @@ from canus.web.feedback.store import (
     PLACEHOLDER,
     FeedbackError,
     FeedbackStore,
+    FeedbackUnavailable,
     admin_token_ok,
 )
 from canus.web.page import sections
@@ -79,9 +84,12 @@ class CsrfTokens:
                 ctype = next((v for k, v in headers if k == b"content-type"), b"")
                 if ctype.startswith(b"text/html"):
                     state["html"] = True
-                    # The body now holds a per-reader token: no shared cache may keep it.
-                    headers = [(k, v) for k, v in headers if k != b"cache-control"]
-                    headers.append((b"cache-control", b"private, max-age=60"))
+                    # The body now holds a per-reader token: no shared cache may keep it. An
+                    # answer that must not be kept at all (the admin page) stays no-store.
+                    kept = b"".join(v for k, v in headers if k == b"cache-control")
+                    if b"no-store" not in kept:
+                        headers = [(k, v) for k, v in headers if k != b"cache-control"]
+                        headers.append((b"cache-control", b"private, max-age=60"))
                     if fresh:
                         headers.append((b"set-cookie", (
                             f"{COOKIE}={token}; Path=/; Max-Age=2592000; SameSite=Strict; "
@@ -125,9 +133,17 @@ def _page(request: Request, lang: str, *, status: int = 200, **ctx: Any) -> HTML
     return HTMLResponse(html, status_code=status)
 
 
+#: A page of this site: /, /en/… or /fr/…, path characters only. No backslash, no "//", no
+#: scheme: browsers read "/\\evil.example" as another site.
+_OWN_PATH = re.compile(r"/(?:(?:en|fr)(?:/[A-Za-z0-9._~%!$&'()*+,;=:@-]*)*)?")
+
+
 def _safe_page(value: str | None) -> str:
-    v = (value or "").strip()
-    return v if v.startswith("/") and not v.startswith("//") and len(v) <= 300 else ""
+    """The page a report is about, if it is one of canus's own paths; otherwise nothing."""
+    v = (value or "").strip().split("?", 1)[0].split("#", 1)[0]
+    if len(v) > 300 or "//" in v or not _OWN_PATH.fullmatch(v):
+        return ""
+    return v
 
 
 
@@ -136,7 +152,8 @@ def feedback_page(request: Request, lang: str) -> Response:
     if request.url.path != _form_path(lang):
         raise HTTPException(404, _("Page not found", lang))
     page = _safe_page(request.query_params.get("page"))
-    return _page(request, lang, sent=request.query_params.get("sent") == "1", about=page)
+    return _page(request, lang, sent=request.query_params.get("sent") == "1", about=page,
+                 closed=not _store(request).writable())
 
 async def feedback_post(request: Request, lang: str) -> Response:
     lang = _check_lang(lang)
@@ -164,6 +181,11 @@ async def feedback_post(request: Request, lang: str) -> Response:
         store.add(lang=lang, page=page or "/", kinds=kinds, details=details,
                   client_address=request.client.host if request.client else "unknown",
                   data_version=request.app.state.canus.version().data_version)
+    except FeedbackUnavailable as e:
+        resp = _page(request, lang, status=503, about=page, error=e.localized(lang),
+                     details=details[:MAX_DETAILS], chosen=kinds)
+        resp.headers["Retry-After"] = "3600"
+        return resp
     except FeedbackError as e:
         status = 429 if e.reason == "rate_limited" else 400
         headers = {"Retry-After": "60"} if status == 429 else None
@@ -172,7 +194,7 @@ async def feedback_post(request: Request, lang: str) -> Response:
         if headers:
             resp.headers.update(headers)
         return resp
-    target = f"{_form_path(lang)}?sent=1" + (f"&page={page}" if page else "")
+    target = f"{_form_path(lang)}?sent=1" + (f"&page={quote(page, safe='/')}" if page else "")
     return RedirectResponse(target, status_code=303)
 
 def admin_get(request: Request, lang: str) -> Response:
@@ -198,13 +220,42 @@ def _bearer(request: Request) -> str | None:
     return auth[7:].strip() if auth.lower().startswith("bearer ") else None
 
 
+#: Wrong admin tokens allowed per client address in ADMIN_WINDOW seconds, then 429.
+ADMIN_TRIES = 5
+ADMIN_WINDOW = 60.0
+_admin_failures: dict[str, list[float]] = {}
+_admin_lock = threading.Lock()
+
+
+def _admin_throttled(client: str, failed: bool | None = None) -> bool:
+    """Whether ``client`` used up its tries; ``failed=True`` records one more wrong token."""
+    now = time.monotonic()
+    with _admin_lock:
+        recent = [t for t in _admin_failures.get(client, []) if now - t < ADMIN_WINDOW]
+        if failed:
+            recent.append(now)
+        if recent:
+            _admin_failures[client] = recent
+        else:
+            _admin_failures.pop(client, None)
+        if len(_admin_failures) > 10_000:  # a flood of addresses must not grow memory forever
+            _admin_failures.clear()
+        return len(recent) >= ADMIN_TRIES
+
+
 def _admin(request: Request, lang: str, token: str | None) -> Response:
     settings = request.app.state.canus.settings
     state = request.app.state.canus
     if not settings.admin_token:
         raise HTTPException(404, _("The feedback admin page is closed: no CANUS_ADMIN_TOKEN is "
                                    "set.", lang))
+    client = request.client.host if request.client else "unknown"
+    if token is not None and _admin_throttled(client):
+        raise HTTPException(429, _("Too many wrong tokens: try again in a minute.", lang),
+                            headers={"Retry-After": str(int(ADMIN_WINDOW)), "Cache-Control": "no-store"})
     ok = admin_token_ok(token, settings)
+    if token is not None and not ok:
+        _admin_throttled(client, failed=True)
     html = render("feedback_admin.html", lang, page_path=request.url.path, version=state.version(),
                   title=_("Problem reports", lang), kinds=KINDS,
                   reports=_store(request).list() if ok else None,
