@@ -113,3 +113,14 @@ def change(value: float | None, base: float | None) -> float | None:
     if value is None or base is None or base == 0:
         return None
     return value / base - 1
+
+
+def partial_periods(rows: Iterable[dict[str, object]], lang: str) -> list[str]:
+    """Labels of the part periods in a table's rows ("Jan–Jun 2025"), from its coverage column."""
+    out = []
+    for r in rows:
+        cov, year = r.get("coverage"), r.get("year")
+        if isinstance(cov, str) and cov != WHOLE:
+            out.append(coverage_label(int(year), cov, lang) if isinstance(year, int) else
+                       translate_months(cov, lang))
+    return list(dict.fromkeys(out))
