@@ -36,7 +36,7 @@ def days_in_months(year: int, months: Iterable[int]) -> int:
     return sum(days_in_month(year, m) for m in set(months))
 
 
-def per_day(total: float | None, days: int) -> float | None:
+def per_day(total: float | None, days: int) -> int | None:
     """A total as a whole number per day: one rounding, so every view shows the same number.
 
     Rounded here, once, because a figure shown as 18,376 in a table and 18,380 on a map is
@@ -44,7 +44,7 @@ def per_day(total: float | None, days: int) -> float | None:
     """
     if total is None or days <= 0:
         return None
-    return float(round(total / days))
+    return round(total / days)
 
 
 def month_numbers(periods: Iterable[dt.date | int]) -> list[int]:
