@@ -19,6 +19,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
+from canus.i18n import UnknownLanguage
 from canus.metrics import periods
 from canus.settings import get_settings
 from tests.web_helpers import PORTS, write_bts_mirror
@@ -56,7 +57,7 @@ def test_coverage_and_labels_in_both_languages() -> None:
     assert periods.coverage_label(2025, "Jan–Jun", "fr") == "janv.–juin 2025"
     assert periods.coverage_label(2024, "whole", "en") == "2024"
     assert periods.translate_months("Jul–Dec", "fr") == "juil.–déc."
-    with pytest.raises(Exception):
+    with pytest.raises(UnknownLanguage):
         periods.months_label([1], "de")
 
 
@@ -242,7 +243,7 @@ def test_emissions_chart_draws_projections_dashed(tmp_path: Path, monkeypatch: p
         assert chart is not None
         bases = {row["basis"] for row in chart.table.rows}
         assert bases == {"inventory", "projection"}, bases
-        for lang, proj in (("en", "Projection"), ("fr", "Projection")):
+        for lang, obs, proj in (("en", "Inventory", "Projection"), ("fr", "Inventaire", "Projection")):
             spec = vega_spec(chart, lang)
             base = spec["layer"][0]
             dash = base["encoding"]["strokeDash"]
@@ -254,7 +255,8 @@ def test_emissions_chart_draws_projections_dashed(tmp_path: Path, monkeypatch: p
             assert {v["x"] for v in bridges} == {last_inventory} and len(bridges) == 2
             assert all(v["kind"] == proj for v in values if v["x"] > last_inventory)
             svg = render_svg(chart, lang, f"air-{lang}")
-            assert proj in svg and "stroke-dasharray" in svg
+            assert proj in svg and obs in svg and "stroke-dasharray" in svg
+            assert all(v["kind"] == obs for v in values if v["x"] < last_inventory)
     finally:
         con.close()
 

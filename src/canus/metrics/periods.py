@@ -124,3 +124,20 @@ def partial_periods(rows: Iterable[dict[str, object]], lang: str) -> list[str]:
             out.append(coverage_label(int(year), cov, lang) if isinstance(year, int) else
                        translate_months(cov, lang))
     return list(dict.fromkeys(out))
+
+
+def row_period(row: dict[str, object], lang: str, year_key: str = "year") -> str:
+    """A key figure's period from its table row: "2024", or "Jan–Jun 2025" for a part year.
+
+    Uses the row's ``coverage`` when it has one; otherwise a ``months`` count, read as the
+    first months of the year (the year-to-date tables of StatCan, Census and CER start in
+    January).
+    """
+    year = row.get(year_key)
+    cov = row.get("coverage")
+    if isinstance(cov, str) and isinstance(year, int):
+        return coverage_label(year, cov, lang)
+    months = row.get("months")
+    if isinstance(months, int) and isinstance(year, int) and 0 < months < 12:
+        return period_label(year, range(1, months + 1), lang)
+    return str(year)

@@ -16,7 +16,8 @@ METRICS: tuple[MetricSpec, ...] = (
     MetricSpec(
         id="environment-acid-rain-emissions", pillar="environment",
         title="Canada's emissions of sulphur oxides and nitrogen oxides",
-        definition=m.AIR_DEFINITION, unit="kt", basis="measured", needs=("air_emissions",),
+        # Inventory years are estimates and later years ECCC projections: not measured.
+        definition=m.AIR_DEFINITION, unit="kt", basis="estimate", needs=("air_emissions",),
         columns=("year", "sox_kt", "nox_kt", "sox_change", "nox_change", "basis"),
         fn=plain(m.acid_rain_emissions)),
 )

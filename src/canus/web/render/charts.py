@@ -127,13 +127,15 @@ def money_scale(values: list[float], currency: str, lang: str) -> tuple[float, s
 def line_chart(
     x: str, y: list[str], x_type: str = "ordinal", y_format: str = ",.0f",
     money: str | None = None, coverage: str | None = None, basis: str | None = None,
+    observed: str = "Observed",
 ) -> Callable[[MetricTable, str], alt.TopLevelMixin]:
     """Lines for one or more columns of a table, labelled in the page's language.
 
     ``money`` (a currency code) scales dollar amounts to billions or millions.
     ``coverage`` names the table's coverage column: part periods get their own mark and a
     months label ("Jan–Jun"). ``basis`` names a column whose value ``"projection"`` marks
-    projected rows: they are drawn dashed, with a legend entry, apart from observations.
+    projected rows: they are drawn dashed, with a legend entry, apart from observations
+    (named ``observed`` in the legend, e.g. "Inventory").
     """
 
     def build(table: MetricTable, lang: str) -> alt.TopLevelMixin:
@@ -145,11 +147,11 @@ def line_chart(
         rows = [
             {"x": r[x] if not hasattr(r[x], "isoformat") else r[x].isoformat(),
              "series": labels[col], "value": r[col] / scale,
-             **period_fields(r, coverage, basis, lang)}
+             **period_fields(r, coverage, basis, lang, observed)}
             for r in table.rows for col in y if r.get(col) is not None
         ]
         if basis:
-            rows = bridge_projections(rows, lang)
+            rows = bridge_projections(rows, lang, observed)
         enc_x = alt.X("x", type="temporal" if x_type == "temporal" else "ordinal",
                       title=labels.get(x, x), axis=alt.Axis(labelAngle=0 if x_type == "temporal" else -45))
         base = alt.Chart(alt.Data(values=rows)).mark_line(point=len(rows) < 60).encode(
@@ -161,7 +163,7 @@ def line_chart(
                             legend=alt.Legend(orient="top") if len(y) > 1 else None),
         )
         if basis:
-            base = base.encode(strokeDash=projection_dash(lang))
+            base = base.encode(strokeDash=projection_dash(lang, observed))
         if coverage or basis:
             return with_period_marks(base, rows).properties(width=640, height=280)
         return base.properties(width=640, height=280)
@@ -196,7 +198,7 @@ PROJECTION_LABEL = "Projection"
 
 
 def period_fields(row: dict[str, Any], coverage: str | None, basis: str | None,
-                  lang: str) -> dict[str, Any]:
+                  lang: str, observed: str = OBSERVED_LABEL) -> dict[str, Any]:
     """The chart row's ``partial`` label (months of a part period) and ``kind`` (observed or projected)."""
     from canus.metrics import periods
 
@@ -205,14 +207,15 @@ def period_fields(row: dict[str, Any], coverage: str | None, basis: str | None,
         cov = row.get(coverage)
         out["partial"] = periods.translate_months(cov, lang) if cov and cov != periods.WHOLE else None
     if basis:
-        out["kind"] = _(PROJECTION_LABEL if row.get(basis) == PROJECTION else OBSERVED_LABEL, lang)
+        out["kind"] = _(PROJECTION_LABEL if row.get(basis) == PROJECTION else observed, lang)
     return out
 
 
-def bridge_projections(rows: list[dict[str, Any]], lang: str) -> list[dict[str, Any]]:
+def bridge_projections(rows: list[dict[str, Any]], lang: str,
+                       observed: str = OBSERVED_LABEL) -> list[dict[str, Any]]:
     """Repeat each series' last observed point as the first projected one, so the dashed
     segment starts where the solid line ends."""
-    proj, obs = _(PROJECTION_LABEL, lang), _(OBSERVED_LABEL, lang)
+    proj, obs = _(PROJECTION_LABEL, lang), _(observed, lang)
     out = list(rows)
     for series in dict.fromkeys(r["series"] for r in rows):
         mine = [r for r in rows if r["series"] == series]
@@ -222,8 +225,8 @@ def bridge_projections(rows: list[dict[str, Any]], lang: str) -> list[dict[str, 
     return out
 
 
-def projection_dash(lang: str) -> alt.StrokeDash:
-    obs, proj = _(OBSERVED_LABEL, lang), _(PROJECTION_LABEL, lang)
+def projection_dash(lang: str, observed: str = OBSERVED_LABEL) -> alt.StrokeDash:
+    obs, proj = _(observed, lang), _(PROJECTION_LABEL, lang)
     return alt.StrokeDash("kind:N", title=None, scale=alt.Scale(domain=[obs, proj], range=[[1, 0], [6, 4]]),
                           legend=alt.Legend(orient="top"))
 
