@@ -228,7 +228,8 @@ def bridge_projections(rows: list[dict[str, Any]], lang: str,
 def projection_dash(lang: str, observed: str = OBSERVED_LABEL) -> alt.StrokeDash:
     obs, proj = _(observed, lang), _(PROJECTION_LABEL, lang)
     return alt.StrokeDash("kind:N", title=None, scale=alt.Scale(domain=[obs, proj], range=[[1, 0], [6, 4]]),
-                          legend=alt.Legend(orient="top"))
+                          legend=alt.Legend(orient="top", symbolType="stroke", symbolStrokeColor="#333",
+                                            symbolStrokeWidth=2, symbolFillColor="transparent"))
 
 
 def with_period_marks(base: alt.Chart, rows: list[dict[str, Any]]) -> alt.LayerChart:
