@@ -152,6 +152,10 @@ def test_page_and_chart_mark_the_part_year(ends_march_2024: duckdb.DuckDBPyConne
         figures = [f.label for f in model.figures]
         assert any(f.endswith(f"{label} 2024") for f in figures), figures
         assert any(f.endswith(", 2023") for f in figures), figures
+        part = next(f for f in model.figures if f.label.endswith(f"{label} 2024"))
+        assert part.value == ("51,429" if lang == "en" else "51\u00a0429")
+        assert part.note == ("Against the same months of 2019: 98%." if lang == "en"
+                             else "Par rapport aux mêmes mois de 2019 : 98\u00a0%.")
         chart = page.people_chart(ends_march_2024)
         assert chart is not None
         spec = vega_spec(chart, lang)

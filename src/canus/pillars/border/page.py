@@ -141,7 +141,10 @@ def build(con: duckdb.DuckDBPyConnection | None, lang: str) -> PageModel:
             label=_("People entering the US from Canada by land, per day, {year}", lang,
                     year=periods.coverage_label(latest["year"], latest["coverage"], lang)),
             value=format_value(latest["people_per_day"], "per_day", lang),
-            note=_partial_sentence(latest, lang),
+            note=_("Against the same months of {base}: {pct}.", lang, base=m.BASELINE_YEAR,
+                   pct=fmt_percent(latest["change_vs_2019"], lang, 0))
+            if latest.get("change_vs_2019") is not None and latest["year"] != m.BASELINE_YEAR
+            else _("A part year; not compared with a whole year.", lang),
         ))
     page.charts = [people, ports]
     page.tables = []
