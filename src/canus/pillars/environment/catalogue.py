@@ -10,7 +10,7 @@ METRICS: tuple[MetricSpec, ...] = (
         id="environment-great-lakes", pillar="environment",
         title="Great Lakes water levels: latest year against the long-term mean",
         definition=m.LAKES_DEFINITION, unit="m", basis="measured", needs=("great_lakes_levels",),
-        columns=("lake", "latest_year", "latest_mean_m", "long_term_mean_m", "difference_m",
+        columns=("lake", "latest_year", "months", "coverage", "latest_mean_m", "long_term_mean_m", "difference_m",
                  "first_year"),
         fn=plain(m.great_lakes_levels)),
     MetricSpec(
