@@ -18,6 +18,8 @@ class Reply:
     delay: float = 0.0
     #: Send only this many bytes of the body while announcing the full length.
     truncate_at: int | None = None
+    #: Seconds between single bytes of the body (a slow-drip upstream); 0 sends it at once.
+    drip: float = 0.0
 
 
 class Loopback:
@@ -54,7 +56,12 @@ class Loopback:
                     self.send_header("Content-Length", str(len(reply.body)))
                     self.end_headers()
                     body = reply.body if reply.truncate_at is None else reply.body[: reply.truncate_at]
-                    if self.command != "HEAD":
+                    if self.command != "HEAD" and reply.drip:
+                        for i in range(len(body)):
+                            self.wfile.write(body[i:i + 1])
+                            self.wfile.flush()
+                            time.sleep(reply.drip)
+                    elif self.command != "HEAD":
                         self.wfile.write(body)
                     if reply.truncate_at is not None:
                         self.wfile.flush()

@@ -79,7 +79,7 @@ def test_supply_chain_claim_moves_with_the_estimate(tmp_path: Path) -> None:
     # BTS is loaded but the Canadian side is not: the people claims are not decided by BTS.
     people = r["people-per-day-prepandemic"]
     assert people.verdict == "not_checkable" and people.value is None
-    assert people.missing_ids == ["statcan-24100053"]
+    assert people.missing_ids == ["statcan-24100041"]  # 2019: before 24-10-0053 begins
     assert "1,000 people a day" in people.as_dict("en")["notes"][0]
 
 

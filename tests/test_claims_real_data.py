@@ -2,10 +2,10 @@
 
 What that folder holds decides what can be checked:
 
-- BTS crossings are there, Statistics Canada's 24-10-0053 (travellers entering Canada) is not:
-  the two people-per-day claims count both directions and every mode, so they stay
-  "not yet checkable", naming 24-10-0053, and the one-way BTS count is only quoted as a note —
-  never as the value checked against the page.
+- BTS crossings are there, Statistics Canada's travellers tables are not: the two people-per-day
+  claims speak of 2015 and 2019, before 24-10-0053 begins, so they stay "not yet checkable",
+  naming 24-10-0041, and the one-way BTS count is only quoted as a note — never as the value
+  checked against the page.
 - 12-10-0173 is there only as a filtered CSV, not the official zip, so ``canus update`` cannot
   load it; the supply-chain claim names it. Wrapped in the official zip layout (second test),
   the claim is checked on canus's supply-chain estimate and says so.
@@ -33,22 +33,26 @@ from canus.warehouse import VERSIONS_DDL
 
 SUPPORTED = {
     "air-quality-agreement-1991", "border-length-9000", "campobello-park-1964",
-    "canadians-in-us-800k", "climate-dialogue-2021", "consulates-general-12", "great-lakes-four",
-    "ijc-century", "longest-border", "ozone-annex-2000", "porcupine-caribou-1987",
-    "rivers-along-border", "roadmap-2021", "trade-offices-3", "waterton-glacier-1932",
+    "canadians-in-us-800k", "climate-dialogue-2021", "embassy-washington", "great-lakes-four",
+    "ijc-century", "ozone-annex-2000", "porcupine-caribou-1987", "roadmap-2021",
 }
 #: claim id → source ids the claim names as missing on this mirror.
 WAITING = {
-    "people-per-day-earlier": ["statcan-24100053"],
-    "people-per-day-prepandemic": ["statcan-24100053"],
+    # 2015 and 2019 come before 24-10-0053 begins: they wait for 24-10-0041.
+    "people-per-day-earlier": ["statcan-24100041"],
+    "people-per-day-prepandemic": ["statcan-24100041"],
     "bilateral-trade-2022": ["statcan-12100011", "statcan-12100173", "statcan-36100007"],
     "supply-chain-80pct": ["statcan-12100173"],
     "largest-us-partner-2022": ["census-trade"],
+    "energy-top-sources": ["energy-imports-canada", "energy-imports-us"],
 }
 #: Not checkable with any source canus reads (the reason names what would check them).
-NO_SOURCE = {"arctic-refuge-ecosystem", "energy-top-sources", "jobs-supported-millions",
+NO_SOURCE = {"arctic-refuge-ecosystem", "jobs-supported-millions",
              "trade-largest-relationship-world", "trade-one-of-largest-relationships",
-             "honorary-consuls-14"}
+             "honorary-consuls-14", "ozone-annex-benefit-millions"}
+#: Registry facts not yet confirmed against their sources: never support, name what confirms.
+UNCONFIRMED = {"consulates-general-12", "trade-offices-3", "longest-border", "rivers-along-border",
+               "waterton-glacier-1932", "net-zero-2050"}
 
 
 @pytest.fixture
@@ -67,7 +71,9 @@ def test_verdicts_on_the_real_mirror(real_warehouse: None) -> None:
     rows = {r["id"]: r for r in json.loads(res.output)}
     assert {i for i, r in rows.items() if r["verdict"] == "supported"} == SUPPORTED
     assert {i for i, r in rows.items() if r["verdict"] == "not_checkable"} == (
-        set(WAITING) | NO_SOURCE)
+        set(WAITING) | NO_SOURCE | UNCONFIRMED)
+    for cid in UNCONFIRMED:
+        assert rows[cid]["value"] is None and "confirmation" in rows[cid]["missing_source"], cid
     for cid, ids in WAITING.items():
         assert rows[cid]["missing_source_ids"] == ids, cid
         assert rows[cid]["value"] is None and rows[cid]["missing_source"], cid
@@ -76,7 +82,7 @@ def test_verdicts_on_the_real_mirror(real_warehouse: None) -> None:
     for cid, year, one_way in (("people-per-day-prepandemic", "2019", "145,400"),
                                ("people-per-day-earlier", "2015", "150,400")):
         r = rows[cid]
-        assert "24-10-0053-01" in r["missing_source"] and "both directions" in r["missing_source"]
+        assert "24-10-0041-01" in r["missing_source"] and "from the US" in r["missing_source"]
         assert any(one_way in n and year in n and "one direction" in n for n in r["notes"]), r
     assert "CANUS_CENSUS_API_KEY" in rows["largest-us-partner-2022"]["missing_source"]
     assert "36-10-0007" in rows["bilateral-trade-2022"]["missing_source"]
@@ -87,7 +93,7 @@ def test_verdicts_on_the_real_mirror(real_warehouse: None) -> None:
     # The mirror's data carries its vintage for metric claims once they are checkable;
     # registry claims carry the date their citation was read.
     assert all(v for v in rows["border-length-9000"]["vintage"].values())
-    # Nothing is contradicted or outdated, so --strict passes.
+    # Nothing is contradicted, so --strict passes.
     assert runner.invoke(app, ["check", "--strict"]).exit_code == 0
 
 
@@ -97,7 +103,7 @@ def test_real_mirror_in_french_has_every_message(real_warehouse: None) -> None:
     res = CliRunner().invoke(app, ["check", "--format", "json", "--lang", "fr"])
     assert res.exit_code == 0, res.output
     rows = {r["id"]: r for r in json.loads(res.output)}
-    assert "deux sens" in rows["people-per-day-prepandemic"]["missing_source"]
+    assert "venant des États-Unis" in rows["people-per-day-prepandemic"]["missing_source"]
     assert i18n.missing_translations() - before == set()
 
 

@@ -75,7 +75,7 @@ def _cycles(graph: dict[str, set[str]]) -> list[list[str]]:
             if n == d.rsplit(".", 1)[0] and n in graph and d.startswith(n + "."):
                 continue
             if state.get(d) == 1:
-                found.append(stack[stack.index(d):] + [d])
+                found.append([*stack[stack.index(d):], d])
             elif d not in state:
                 visit(d)
         stack.pop()

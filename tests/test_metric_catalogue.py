@@ -130,6 +130,7 @@ def test_every_metric_answers_in_the_api(site: TestClient, lang: str) -> None:
     assert list(listed) == [m.id for m in catalogue.CATALOGUE]
     con = site.app.state.canus.cursor()  # type: ignore[attr-defined]
     served = waiting = 0
+    empty: list[str] = []
     for spec in catalogue.CATALOGUE:
         r = site.get(f"/api/metrics/{spec.id}?lang={lang}")
         missing = catalogue.missing_sources(con, spec)
@@ -147,14 +148,17 @@ def test_every_metric_answers_in_the_api(site: TestClient, lang: str) -> None:
         doc = r.json()
         assert doc["id"] == spec.id and doc["basis"] == spec.basis and doc["unit"] == spec.unit
         assert [c["name"] for c in doc["columns"]] == list(spec.columns)
-        assert doc["rows"], spec.id
+        if not doc["rows"]:
+            empty.append(spec.id)
         if spec.basis != "registry":
             assert doc["sources"] and all(s["licence"] and s["as_of"] for s in doc["sources"]), spec.id
         csv_text = site.get(f"/api/metrics/{spec.id}.csv").text
         assert csv_text.splitlines()[0] == ",".join(spec.columns)
         served += 1
-    # The fixture mirror holds border, energy and environment sources, not trade.
+    # The fixture mirror holds border, energy and environment sources, not trade; it has CER's
+    # monthly file only, so there is no annual revision to report.
     assert served >= 15 and waiting >= 8, (served, waiting)
+    assert empty == ["energy-electricity-revisions"]
 
 
 def test_a_page_waits_for_what_the_catalogue_says(site: TestClient) -> None:

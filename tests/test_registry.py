@@ -23,11 +23,13 @@ def test_every_fact_has_source_labels_and_ids(name: str) -> None:
     assert len(ids) == len(set(ids)), f"duplicate ids in {name}"
     for f in facts:
         assert f.source.url.startswith("https://"), f.id
-        assert f.source.accessed <= dt.date.today()
+        # An access date only where the source was read; an unconfirmed fact was not.
+        assert f.source.accessed is None or f.source.accessed <= dt.date.today()
+        assert f.confirmed or f.source.accessed is None, f.id
         assert f.label.en.strip() and f.label.fr.strip(), f.id
         if not f.confirmed:
-            # An unconfirmed fact must say what is uncertain, in both languages.
-            assert f.note is not None and f.note.en and f.note.fr, f.id
+            # An unconfirmed fact must say what is uncertain, in both languages (internal note).
+            assert f.internal_note is not None and f.internal_note.en and f.internal_note.fr, f.id
 
 
 def test_missions_have_valid_coordinates_on_the_right_side() -> None:

@@ -84,9 +84,18 @@ def test_both_directions(mirror: Path) -> None:
         table = travellers.both_directions(con)
     [row] = table.rows
     assert row["into_us_per_day"] == pytest.approx(200.0)
-    assert row["into_canada_per_day"] == pytest.approx(116.0)
-    assert row["both_per_day"] == pytest.approx(316.0)
+    # From the US only: US residents (31 a day) and Canadians back from the US (70 a day);
+    # residents of other countries (450 a month) are not counted.
+    assert row["into_canada_per_day"] == pytest.approx(101.0)
+    assert row["us_residents_per_day"] == pytest.approx(31.0)
+    assert row["canadians_from_us_per_day"] == pytest.approx(70.0)
+    assert row["into_canada_air_per_day"] == pytest.approx(40.0)
+    assert row["into_canada_land_per_day"] == pytest.approx(60.0)
+    assert row["into_canada_water_per_day"] == pytest.approx(1.0)
+    assert row["into_us_air_per_day"] is None
+    assert row["both_per_day"] == pytest.approx(301.0)
     assert row["both_land_per_day"] == pytest.approx(260.0)
+    assert "flying" in table.definition and "Left out" in table.definition
     assert [p.source_id for p in table.provenance] == ["bts-border-crossings", "statcan-24100053"]
     fr = table.to_json("fr")
     assert fr["definition"] != table.definition and "terrestres" in fr["definition"]
@@ -150,18 +159,40 @@ def test_facing_ports(mirror: Path) -> None:
 
 OLDER_DIMS = [
     Dim("Geography", "Géographie", [(1, None, "Canada", "Canada")]),
-    Dim("Type of transport", "Type de transport", [
-        (1, None, "Total, all types of transport", "Total, tous les types de transport"),
-        (2, 1, "Land", "Terre"),
+    Dim("Traveller characteristics", "Caractéristiques du voyageur", [
+        (1, None, "Total international travellers", "Total des voyageurs internationaux"),
+        (2, 1, "United States residents entering Canada",
+         "Résidents des États-Unis entrant au Canada"),
+        (3, 2, "United States residents entering Canada, automobile, same day",
+         "Résidents des États-Unis entrant au Canada, automobile, même jour"),
+        (4, 2, "United States residents entering Canada, plane",
+         "Résidents des États-Unis entrant au Canada, avion"),
+        (5, 1, "Canadian residents returning from the United States",
+         "Résidents canadiens revenant des États-Unis"),
+        (6, 5, "Canadian residents returning from the United States, automobile, same day",
+         "Résidents canadiens revenant des États-Unis, automobile, même jour"),
+        (7, 5, "Canadian residents returning from the United States, plane",
+         "Résidents canadiens revenant des États-Unis, avion"),
+        (8, 1, "Canadian residents returning from countries other than the United States",
+         "Résidents canadiens revenant de pays autres que les États-Unis"),
+        (9, 8, "Canadian residents returning from countries other than the United States, air, "
+               "air direct", "Résidents canadiens revenant de pays autres que les États-Unis, "
+               "avion, vol direct"),
+        (10, 1, "Residents of countries other than United States entering Canada, air, air via "
+                "United States", "Résidents de pays autres que les États-Unis entrant au Canada, "
+                "avion, via les États-Unis"),
     ]),
 ]
+#: Member id → travellers a month. 1 is the grand total, 8–10 did not come from the US.
+OLDER_MONTHLY = {1: 10000.0, 2: 1000.0, 3: 700.0, 4: 300.0, 5: 2000.0, 6: 1500.0, 7: 500.0,
+                 8: 5000.0, 9: 5000.0, 10: 2000.0}
 
 
 def _older_zip(folder: Path, lang: str) -> None:
-    """24-10-0041 in the official layout; its total series carries the vector canus reads."""
+    """24-10-0041 in the official layout, with vector ids unlike any other vintage's."""
     months = [f"2019-{m:02d}" for m in range(1, 13)]
-    rows = [Row(m, (1, 1), 3100.0) for m in months] + [Row(m, (1, 2), 1700.0) for m in months]
-    data = data_csv(OLDER_DIMS, rows, lang).replace('"v11"', f'"{travellers.OLDER_TOTAL_VECTOR}"')
+    rows = [Row(m, (1, mid), v) for m in months for mid, v in OLDER_MONTHLY.items()]
+    data = data_csv(OLDER_DIMS, rows, lang)
     suffix = "eng" if lang == "en" else "fra"
     title = ("International travellers entering or returning to Canada, by type of transport",
              "Voyageurs internationaux entrant ou revenant au Canada, selon le type de transport")
@@ -171,7 +202,7 @@ def _older_zip(folder: Path, lang: str) -> None:
                    metadata_csv("24100041", title, OLDER_DIMS, lang).encode("utf-8"))
 
 
-def test_years_before_24100053_come_from_the_total_of_24100041(
+def test_years_before_24100053_come_from_24100041_members_by_name(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     root = tmp_path / "older-mirror"
@@ -190,12 +221,14 @@ def test_years_before_24100053_come_from_the_total_of_24100041(
     with Warehouse().read() as con:
         table = travellers.both_directions(con)
         [row] = table.rows
-        # 12 × 3,100 travellers over 365 days into Canada (the total series only, not "Land");
-        # 12 × 3,650 people over 365 days into the US.
+        # From the US: 1,000 US residents + 2,000 Canadians a month, selected by member name;
+        # Canadians back from elsewhere and the grand total are not counted.
         assert row["canada_table"] == "24-10-0041" and row["months_canada"] == 12
-        assert row["into_canada_per_day"] == pytest.approx(12 * 3100 / 365)
+        assert row["into_canada_per_day"] == pytest.approx(12 * 3000 / 365)
+        assert row["into_canada_land_per_day"] == pytest.approx(12 * 2200 / 365)
+        assert row["into_canada_air_per_day"] == pytest.approx(12 * 800 / 365)
         assert row["into_us_per_day"] == pytest.approx(120.0)
-        assert row["into_canada_land_per_day"] is None and row["both_land_per_day"] is None
+        assert row["both_land_per_day"] == pytest.approx(120.0 + 12 * 2200 / 365)
         assert {p.source_id for p in table.provenance} == {"bts-border-crossings",
                                                              "statcan-24100041"}
         from canus.claims.checker import check_claim

@@ -33,7 +33,7 @@ def _meta(release: str = "2025-06-20T08:30") -> list[dict[str, object]]:
 def test_cube_metadata_posts_json_array(service: Loopback) -> None:
     service.queue("/t1/wds/rest/getCubeMetadata", _json(_meta()))
     meta = wds.get_cube_metadata("24100053")
-    assert meta["releaseTime"] == "2025-06-20T08:30"
+    assert meta.release_time == "2025-06-20T08:30"
     method, _, headers, body = service.requests[-1]
     assert method == "POST" and json.loads(body) == [{"productId": 24100053}]
     assert headers["Content-Type"] == "application/json"
@@ -43,8 +43,8 @@ def test_real_metadata_sample(service: Loopback, shared_data: Path) -> None:
     body = (shared_data / "samples" / "statcan" / "getCubeMetadata.json").read_bytes()
     service.queue("/t1/wds/rest/getCubeMetadata", Reply(200, body, JSON))
     meta = wds.get_cube_metadata("33100302")
-    assert meta["releaseTime"] == "2024-04-30T08:30"
-    assert meta["dimension"][0]["member"][1]["memberNameFr"] == "Région de l'Atlantique"
+    assert meta.release_time == "2024-04-30T08:30" and meta.product_id == "33100302"
+    assert meta.dimension[0].member[1].member_name_fr == "Région de l'Atlantique"
 
 
 def test_full_table_download_address(service: Loopback) -> None:
@@ -66,7 +66,7 @@ def test_changed_cube_list(service: Loopback) -> None:
         {"status": "SUCCESS", "object": [
             {"responseStatusCode": 0, "productId": 33100302, "releaseTime": "2024-04-30T08:30"}]}))
     items = wds.get_changed_cube_list(dt.date(2024, 4, 30))
-    assert [i["productId"] for i in items] == [33100302]
+    assert [i.pid for i in items] == ["33100302"]
 
 
 def test_latest_n_periods(service: Loopback) -> None:
@@ -74,7 +74,7 @@ def test_latest_n_periods(service: Loopback) -> None:
         {"status": "SUCCESS", "object": {"responseStatusCode": 0, "vectorId": 32164132,
                                          "vectorDataPoint": [{"refPer": "2022-01-01", "value": 19.24}]}}]))
     out = wds.get_data_from_vectors_and_latest_n_periods(["v32164132"], 3)
-    assert out[0]["vectorDataPoint"][0]["value"] == 19.24
+    assert out[0].vector_data_point[0].value == 19.24
     assert json.loads(service.requests[-1][3]) == [{"vectorId": 32164132, "latestN": 3}]
 
 
@@ -101,14 +101,14 @@ def test_being_published_is_retried(service: Loopback) -> None:
     service.queue("/t1/wds/rest/getCubeMetadata",
                   _json([{"status": "FAILED", "object": {"responseStatusCode": 6}}]),
                   _json(_meta("2025-07-01T08:30")))
-    assert wds.get_cube_metadata("24100053")["releaseTime"] == "2025-07-01T08:30"
+    assert wds.get_cube_metadata("24100053").release_time == "2025-07-01T08:30"
     assert len(service.requests) == 2
 
 
 @pytest.mark.parametrize("status", [409, 503])
 def test_409_and_503_are_retried(service: Loopback, status: int) -> None:
     service.queue("/t1/wds/rest/getCubeMetadata", Reply(status, b""), _json(_meta()))
-    assert wds.get_cube_metadata("24100053")["releaseTime"] == "2025-06-20T08:30"
+    assert wds.get_cube_metadata("24100053").release_time == "2025-06-20T08:30"
 
 
 @pytest.mark.parametrize(("status", "words"), [

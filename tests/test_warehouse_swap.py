@@ -15,14 +15,14 @@ from tests.conftest import sha256_of
 
 
 def test_reader_notices_new_version(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    publish_bts_fixture(tmp_path, monkeypatch, "current_export.csv")
+    publish_bts_fixture(tmp_path, monkeypatch, "export_2019.csv")
     reader = Reader()
     cur = reader.cursor()
-    assert cur.execute("SELECT max(period)::VARCHAR FROM border_crossings").fetchone()[0] == "2024-02-01"
-    old_generation = reader.generation
-    publish_bts_fixture(tmp_path / "second", monkeypatch, "export_2019.csv")
-    cur = reader.cursor()
     assert cur.execute("SELECT max(period)::VARCHAR FROM border_crossings").fetchone()[0] == "2019-04-01"
+    old_generation = reader.generation
+    publish_bts_fixture(tmp_path / "second", monkeypatch, "current_export.csv")
+    cur = reader.cursor()
+    assert cur.execute("SELECT max(period)::VARCHAR FROM border_crossings").fetchone()[0] == "2024-02-01"
     assert reader.generation == old_generation + 1
 
 
@@ -61,10 +61,10 @@ def test_failed_load_leaves_published_file_and_no_temp(tmp_path: Path, monkeypat
 
 
 def test_data_version_changes_with_content(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    publish_bts_fixture(tmp_path, monkeypatch, "current_export.csv")
+    publish_bts_fixture(tmp_path, monkeypatch, "export_2019.csv")
     with Warehouse().read() as con:
         v1 = con.execute("SELECT value FROM warehouse_meta WHERE key = 'data_version'").fetchone()[0]
-    publish_bts_fixture(tmp_path / "b", monkeypatch, "export_2019.csv")
+    publish_bts_fixture(tmp_path / "b", monkeypatch, "current_export.csv")
     with Warehouse().read() as con:
         v2 = con.execute("SELECT value FROM warehouse_meta WHERE key = 'data_version'").fetchone()[0]
     assert v1 != v2 and len(v1) == 16
@@ -75,18 +75,18 @@ def test_versions_sidecar_is_used_only_when_it_matches_the_file(
 ) -> None:
     import json
 
-    publish_bts_fixture(tmp_path, monkeypatch)
+    publish_bts_fixture(tmp_path, monkeypatch, "export_2019.csv")
     wh = Warehouse()
     doc = json.loads(wh.sidecar.read_text())
-    assert doc["versions"]["bts-border-crossings"]["rows"] == 11
+    assert doc["versions"]["bts-border-crossings"]["rows"] == 3
     # A sidecar that names another file (a crash between swap and sidecar, a copied home …)
     # is ignored: the rows come from the warehouse itself, and the sidecar is rewritten.
     doc["file"][0] += 1
     doc["versions"]["bts-border-crossings"]["rows"] = 999
     wh.sidecar.write_text(json.dumps(doc))
-    assert wh.versions()["bts-border-crossings"]["rows"] == 11
-    assert json.loads(wh.sidecar.read_text())["versions"]["bts-border-crossings"]["rows"] == 11
+    assert wh.versions()["bts-border-crossings"].rows == 3
+    assert json.loads(wh.sidecar.read_text())["versions"]["bts-border-crossings"]["rows"] == 3
     # A new publish rewrites it for the new file.
-    publish_bts_fixture(tmp_path / "b", monkeypatch, "export_2019.csv")
+    publish_bts_fixture(tmp_path / "b", monkeypatch, "current_export.csv")
     fresh = Warehouse().versions()["bts-border-crossings"]
-    assert fresh["as_of"] == "2019-04" and fresh["retrieved_at"].year >= 2026
+    assert fresh.as_of == "2024-02" and fresh.retrieved_at is not None and fresh.retrieved_at.year >= 2026

@@ -9,6 +9,7 @@ import json
 import sys
 import time
 from enum import StrEnum
+from pathlib import Path
 from typing import Annotated, Any
 
 import typer
@@ -61,6 +62,12 @@ def update(
         "Load again even when the snapshot is unchanged.", LANG))] = False,
     changed: Annotated[bool, typer.Option("--changed", help=_(
         "Only the Statistics Canada tables that changed since the last run.", LANG))] = False,
+    allow_older: Annotated[list[str] | None, typer.Option("--allow-older", metavar="SOURCE", help=_(
+        "Load this source even if its vintage is older than the published one (recorded).",
+        LANG))] = None,
+    accept_change: Annotated[list[str] | None, typer.Option("--accept-change", metavar="SOURCE", help=_(
+        "Publish this source even where the publish gate finds the change implausible (recorded).",
+        LANG))] = None,
     lang: LangOpt = None,
 ) -> None:
     """Download sources, check them and publish a new warehouse."""
@@ -100,12 +107,17 @@ def update(
             bar.update(tasks[sid], description=f"{sid} · {label}")
 
         results = run_update(ids or None, settings=settings, progress=on_bytes,
-                             on_event=on_event, force=force)
+                             on_event=on_event, force=force, allow_older=set(allow_older or ()),
+                             accept_change=set(accept_change or ()))
 
     table = Table(title=_("Update summary", lang))
-    for head in (_("Source", lang), _("Result", lang), _("Rows", lang), _("As of", lang),
-                 _("Details", lang)):
+    # Source ids are what a reader copies into the next command: never cut.
+    table.add_column(_("Source", lang), no_wrap=True, min_width=max((len(r.source_id) for r in results), default=6))
+    for head in (_("Result", lang), _("Rows", lang), _("As of", lang), _("Details", lang)):
         table.add_column(head)
+    if any(r.status == "updated" for r in results):
+        table.caption = _("Details of an update: rows + added, − removed, ~ revised against the published "
+                          "version.", lang)
     labels = {
         "updated": ("green", _("updated", lang)),
         "unchanged": ("cyan", _("unchanged", lang)),
@@ -119,7 +131,7 @@ def update(
             problems.append((colour, r.error.localized(lang)))
             detail = _("see below ({n})", lang, n=len(problems))
         else:
-            detail = _(r.reason, lang) if r.reason else ""
+            detail = _(r.reason, lang) if r.reason else _changes(r, lang)
         table.add_row(r.source_id, f"[{colour}]{word}[/]",
                       fmt_number(r.rows, lang) if r.rows is not None else "—", r.as_of or "—",
                       detail)
@@ -140,25 +152,30 @@ def update(
 @app.command("sources", help=_("List sources with publisher, licence, last update, rows and as-of period.", LANG))
 def list_sources(
     fmt: Annotated[Format, typer.Option("--format", help=_("Output format.", LANG))] = Format.table,
+    history: Annotated[str | None, typer.Option("--history", metavar="SOURCE", help=_(
+        "Show every published version of SOURCE and what each changed.", LANG))] = None,
     lang: LangOpt = None,
 ) -> None:
     """List sources with publisher, licence, last update, rows and as-of period."""
     from canus.warehouse import Warehouse
 
     lang = _lang(lang)
+    if history:
+        _show_history(history, fmt, lang)
+        return
     versions = Warehouse().versions()
-    rows = []
-    for src in sources.all_default():
-        v = versions.get(src.id, {})
-        retrieved = v.get("retrieved_at")
+    rows: list[dict[str, Any]] = []
+    for src in sources.listed(versions):
+        v = versions.get(src.id)
         rows.append({
             "id": src.id,
             "title": src.text("title", lang),
             "publisher": src.text("publisher", lang),
             "licence": src.licence.name[lang],
-            "retrieved_at": retrieved.isoformat() if isinstance(retrieved, dt.datetime) else None,
-            "rows": v.get("rows"),
-            "as_of": v.get("as_of"),
+            "retrieved_at": v.retrieved_at.isoformat() if v and v.retrieved_at else None,
+            "rows": v.rows if v else None,
+            "as_of": v.as_of if v else None,
+            "release": str(v.release) if v and v.release else None,
         })
     if fmt is Format.json:
         typer.echo(json.dumps(rows, ensure_ascii=False, indent=2))
@@ -175,6 +192,55 @@ def list_sources(
                       (r["retrieved_at"] or _("never", lang))[:16],
                       fmt_number(r["rows"], lang) if r["rows"] is not None else "—",
                       r["as_of"] or "—")
+    console.print(table)
+
+
+def _changes(r: Any, lang: str) -> str:
+    counts = (r.added, r.removed, r.revised)
+    if all(n is None for n in counts):
+        return ""
+    return " ".join(f"{sign}{fmt_number(n, lang) if n is not None else '?'}"
+                    for sign, n in zip(("+", "−", "~"), counts, strict=True))
+
+
+def _show_history(source_id: str, fmt: Format, lang: str) -> None:
+    from canus.history import CSV_COLUMNS, csv_row, history_records
+    from canus.warehouse import Warehouse
+
+    try:
+        with Warehouse().read() as con:
+            records = history_records(con, source_id)
+    except CanusError as e:
+        err.print(f"[red]{e.localized(lang)}[/]")
+        raise typer.Exit(1) from None
+    if fmt is Format.json:
+        typer.echo(json.dumps(records, ensure_ascii=False, indent=2))
+        return
+    if fmt is Format.csv:
+        _write_csv(list(CSV_COLUMNS), [csv_row(r) for r in records])
+        return
+    if not records:
+        console.print(_("No published version of {source} in this warehouse.", lang, source=source_id))
+        return
+    table = Table(title=_("Versions of {source}, newest first", lang, source=source_id))
+    for head in (_("Loaded", lang), _("As of", lang), _("Rows", lang), _("Added / removed / revised", lang),
+                 _("sha256", lang), _("Flags", lang)):
+        table.add_column(head, overflow="fold")
+
+    def n(value: int | None) -> str:
+        return fmt_number(value, lang) if value is not None else "—"
+
+    for r in records:
+        flags = []
+        if r["allowed_older"]:
+            flags.append(_("older vintage allowed", lang))
+        if r["accepted_checks"]:
+            flags.append(_("change accepted: {checks}", lang, checks=", ".join(r["accepted_checks"])))
+        if not r["previous_sha256"]:
+            flags.append(_("first version", lang))
+        changes = " / ".join(n(r[k]) for k in ("added", "removed", "revised")) if r["previous_sha256"] else "—"
+        table.add_row((r["loaded_at"] or "")[:16].replace("T", " "), r["as_of"] or "—", n(r["rows"]), changes,
+                      r["sha256"][:8], "; ".join(flags))
     console.print(table)
 
 
@@ -221,6 +287,40 @@ def query(
         if len(rows) > limit:
             console.print(_("{n} more rows not shown (use --format csv).", lang,
                             n=fmt_number(len(rows) - limit, lang)))
+
+
+@app.command(help=_("Rebuild a past version of the warehouse from the raw snapshots into a new file.", LANG))
+def rebuild(
+    output: Annotated[Path, typer.Argument(help=_("The new warehouse file to write.", LANG))],
+    as_of: Annotated[dt.datetime | None, typer.Option("--as-of", help=_(
+        "The warehouse as published at this time (UTC), e.g. 2026-12-01T10:00:00.", LANG))] = None,
+    version: Annotated[str | None, typer.Option("--version", help=_(
+        "The warehouse right after this source version (sha256 or its first characters).", LANG))] = None,
+    source_ids: Annotated[list[str] | None, typer.Option("--source", help=_(
+        "Only these sources (default: every source published then).", LANG))] = None,
+    lang: LangOpt = None,
+) -> None:
+    """Rebuild a past version of the warehouse from the raw snapshots into a new file."""
+    from canus.rebuild import rebuild as run_rebuild
+
+    lang = _lang(lang)
+    if (as_of is None) == (version is None):
+        err.print(_("Give exactly one of --as-of and --version.", lang))
+        raise typer.Exit(2)
+    try:
+        outcomes = run_rebuild(output, as_of=as_of, version=version, source_ids=source_ids or None)
+    except CanusError as e:
+        err.print(f"[red]{e.localized(lang)}[/]")
+        raise typer.Exit(1) from None
+    for o in outcomes:
+        if o.ok:
+            console.print(_("{source}: rebuilt, {rows} rows, as of {as_of}", lang, source=o.source_id,
+                            rows=fmt_number(o.rows, lang), as_of=o.as_of or "—"))
+        else:
+            console.print(f"[red]{o.error.localized(lang) if o.error else o.source_id}[/]")
+    if not all(o.ok for o in outcomes):
+        raise typer.Exit(1)
+    console.print(_("Written to {path}", lang, path=output))
 
 
 @app.command(help=_("Serve the bilingual portal and the API.", LANG))

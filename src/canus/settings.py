@@ -30,6 +30,8 @@ VARIABLES: dict[str, str] = {
     "CANUS_TIMEOUT": "Seconds to wait for a publisher before retrying (default 60).",
     "CANUS_RETRIES": "How many times to try a download before giving up (default 4).",
     "CANUS_BACKOFF": "First back-off delay in seconds, doubled after each retry (default 1).",
+    "CANUS_DOWNLOAD_DEADLINE": "Total seconds allowed for one file, retries included (default 600), "
+    "plus one second per 256 KiB of the size the publisher announces.",
     "CANUS_LANG": "Language of the command line, en or fr (default en).",
     "CANUS_ADMIN_TOKEN": "Token that opens the feedback admin page (no token: the page is closed).",
     "CANUS_STATCAN_WDS": "Base address of the Statistics Canada Web Data Service "
@@ -56,6 +58,7 @@ class Settings:
     admin_token: str | None
     census_api: str = "https://api.census.gov/data/timeseries/intltrade"
     census_years: str | None = None
+    download_deadline: float = 600.0
 
     @property
     def raw_dir(self) -> Path:
@@ -90,4 +93,5 @@ def get_settings() -> Settings:
         census_api=(env.get("CANUS_CENSUS_API")
                     or "https://api.census.gov/data/timeseries/intltrade").rstrip("/"),
         census_years=env.get("CANUS_CENSUS_YEARS") or None,
+        download_deadline=float(env.get("CANUS_DOWNLOAD_DEADLINE", "600")),
     )

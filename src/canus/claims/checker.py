@@ -1,18 +1,22 @@
-"""Give each claim a verdict: supported, outdated, contradicted or not yet checkable.
+"""Give each claim a verdict: supported, contradicted or not yet checkable, at its own period.
 
-- **supported**: the computed value for the claim's own period satisfies the page's figure
-  read with its qualifier (see :mod:`canus.claims.qualifiers`), and so does the latest period.
-- **outdated**: it held for the claim's own period, but the latest period differs beyond the
-  tolerance.
-- **contradicted**: the data for the claim's own period disagrees (for a registry fact: the
-  fact disagrees).
-- **not_checkable**: what the check needs is missing — a source, a table, a module, or data
-  for the claim's period — and the result names it. A registry fact whose only citation is
-  the page itself is not evidence for the page, so it is not checkable either.
+A claim speaks of one period (``figure.period``: an explicit year, 2019 for "pre-pandemic",
+otherwise the edition's date). Its verdict compares the value canus finds *for that period*
+with the page's figure read with its qualifier (see :mod:`canus.claims.qualifiers`):
+
+- **supported**: the value for the claim's period satisfies the figure;
+- **contradicted**: it does not;
+- **not_checkable**: what the check needs is missing — a source, a table, data for the
+  claim's period, or a registry fact confirmed against its source — and the result names it.
+
+What happened since is context, not a verdict: the latest value is reported as "since then"
+with its own period, and ``changed_since`` is set when that value would no longer satisfy the
+figure. A 2019 claim stays supported when 2024 falls; it gets ``changed_since``.
 """
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -22,16 +26,16 @@ from canus.claims import display
 from canus.claims import observations as obs
 from canus.claims.models import PAGE_URL, Claim, load_claims
 from canus.claims.observations import Msg
-from canus.claims.qualifiers import effective_tolerance, holds
+from canus.claims.qualifiers import holds, holds_estimate, interval, rule, width
+from canus.errors import CanusError
 from canus.i18n import _
 from canus.metrics import Provenance, provenance
 from canus.registry import RegistryError
 
-Verdict = Literal["supported", "outdated", "contradicted", "not_checkable"]
-VERDICTS: tuple[Verdict, ...] = ("supported", "outdated", "contradicted", "not_checkable")
+Verdict = Literal["supported", "contradicted", "not_checkable"]
+VERDICTS: tuple[Verdict, ...] = ("supported", "contradicted", "not_checkable")
 VERDICT_LABELS = {
     "supported": "supported",
-    "outdated": "outdated",
     "contradicted": "contradicted",
     "not_checkable": "not yet checkable",
 }
@@ -43,6 +47,14 @@ BASIS_NOTES = {
     "estimate": "This verdict rests on an estimate, not a measurement; the method and its "
                 "limits are in {method}.",
 }
+#: One sentence per basis, for the section pages.
+BASIS_SENTENCES = {
+    "measured": "canus measures what the page states.",
+    "proxy": "canus measures something close to what the page states; the claim page says what "
+             "is in and what is out.",
+    "estimate": "canus estimates this; no official series measures it. The claim page gives the "
+                "method.",
+}
 BASIS_LABELS = {"proxy": "on a related measure", "estimate": "on an estimate"}
 
 
@@ -53,8 +65,11 @@ class Result:
     value: float | None = None
     unit: str | None = None
     period: str | None = None
+    #: "Since then": the latest value, when the data has a period after the claim's.
     latest_value: float | None = None
     latest_period: str | None = None
+    #: The latest value would no longer satisfy the page's figure.
+    changed_since: bool = False
     source_ids: list[str] = field(default_factory=list)
     #: source id → as-of date of its data in the warehouse (data_versions).
     vintage: dict[str, str | None] = field(default_factory=dict)
@@ -96,6 +111,7 @@ class Result:
             "verdict": self.verdict,
             "verdict_label": self.verdict_label(lang),
             "basis": self.basis,
+            "basis_label": _(BASIS_SENTENCES[self.basis], lang),
             "method": c.check.method,
             "figure_text": display.figure(c.figure.value, c.figure.unit, c.figure.qualifier,
                                           lang),
@@ -107,6 +123,8 @@ class Result:
             "latest_value": self.latest_value,
             "latest_period": self.latest_period,
             "latest_value_text": display.amount(self.latest_value, self.unit, lang),
+            "changed_since": self.changed_since,
+            "reading": _reading(c, lang),
             "source_ids": self.source_ids,
             "vintage": self.vintage,
             "sources": [p.as_dict(lang) for p in self.provenance],
@@ -122,7 +140,7 @@ class Result:
 
 
 def check_claim(claim: Claim, con: duckdb.DuckDBPyConnection | None) -> Result:
-    tol = effective_tolerance(claim.figure.qualifier, claim.check.tolerance)
+    tol = width(claim.figure.value, claim.figure.qualifier, claim.figure.step)
     res = (_check_registry(claim, tol) if claim.check.kind == "registry"
            else _check_metric(claim, con, tol))
     note = BASIS_NOTES.get(claim.check.basis)
@@ -136,8 +154,22 @@ def check_all(con: duckdb.DuckDBPyConnection | None,
     return [check_claim(c, con) for c in (claims if claims is not None else load_claims())]
 
 
-def _ok(claim: Claim, value: float) -> bool:
-    return holds(value, claim.figure.value, claim.figure.qualifier, claim.check.tolerance)
+def _ok(claim: Claim, value: float, detail: dict[str, Any] | None = None) -> bool:
+    f = claim.figure
+    d = detail or {}
+    if claim.check.basis == "estimate" and "low" in d and "high" in d:
+        return holds_estimate(value, d["low"], d["high"], f.value, f.qualifier, f.step)
+    return holds(value, f.value, f.qualifier, f.step)
+
+
+def _reading(claim: Claim, lang: str) -> dict[str, Any]:
+    """How the figure is read: the rule, the supporting values and how narrow they are."""
+    f = claim.figure
+    r = rule(f.qualifier)
+    lo, hi = interval(f.value, f.qualifier, f.step)
+    return {"qualifier": f.qualifier, "rule": _(r.reads_as, lang),
+            "low": None if math.isinf(lo) else lo, "high": None if math.isinf(hi) else hi,
+            "width": width(f.value, f.qualifier, f.step)}
 
 
 def _check_registry(claim: Claim, tol: float | None) -> Result:
@@ -150,28 +182,51 @@ def _check_registry(claim: Claim, tol: float | None) -> Result:
                                   {"target": target, "problem": str(e)}))
     res = Result(claim, "supported", value=o.value, unit=o.unit, period=claim.figure.period,
                  source_ids=list(o.source_ids), facts=list(o.facts), tolerance=tol)
-    # A registry's vintage is when its citations were last read.
-    res.vintage = {sid: max((f["accessed"] for f in o.facts), default=None)
+    # A registry's vintage is the day its citations were read (none when they were not).
+    res.vintage = {sid: max((f["accessed"] for f in o.facts if f["accessed"]), default=None)
                    for sid in o.source_ids}
     if o.facts and all(f["url"] in PAGE_URL.values() for f in o.facts):
-        res.verdict = "not_checkable"
-        # The page's own figure is not something canus found: keep it out of "value".
-        res.detail["page_only_value"], res.value = res.value, None
-        res.missing = Msg("an independent source for {target}", {"target": target})
-        res.notes.append(Msg("The only citation canus holds for this fact is the page itself."))
-        return res
-    # A source that itself states the same bound ("more than 300") supports the claim.
-    same_bound = (o.detail.get("qualifier") == claim.figure.qualifier
-                  and o.value == claim.figure.value)
+        return _registry_pending(res, Msg("an independent source for {target}",
+                                          {"target": target}),
+                                 Msg("The only citation canus holds for this fact is the page "
+                                     "itself."))
+    unconfirmed = [f for f in o.facts if not f["confirmed"]]
+    if unconfirmed:
+        # An unconfirmed fact is canus's reading, not evidence: it never supports a claim.
+        wanted: dict[Any, str] = {}
+        for f in unconfirmed:
+            cw = f.get("confirm_with")
+            wanted.setdefault(obs.Bilingual(**cw) if cw else None, f["url"])
+        what = [Msg("{what}", {"what": key}) if key else Msg("a reading of {url}", {"url": url})
+                for key, url in wanted.items()]
+        return _registry_pending(res, Msg("confirmation of registry facts: {what}",
+                                          {"what": what}),
+                                 Msg("Rests on registry facts not yet confirmed against their "
+                                     "sources, so canus does not count them as support."))
+    src_q = o.detail.get("qualifier")
+    if src_q in ("at least", "more than") and not _ok(claim, o.value):
+        # "Hundreds" does not decide "more than 300" either way.
+        return _registry_pending(res, Msg("a source that gives the count itself"),
+                                 Msg("The source gives only a lower bound ({qualifier} {value}), "
+                                     "which does not decide the page's figure.",
+                                     {"qualifier": Msg(src_q), "value": o.value}))
+    same_bound = src_q == claim.figure.qualifier and o.value == claim.figure.value
     if same_bound:
-        res.detail["source_qualifier"] = o.detail.get("qualifier")
+        res.detail["source_qualifier"] = src_q
         res.notes.append(Msg("The source states the same bound as the page ({qualifier} "
                              "{value}), which canus reads as support.",
                              {"qualifier": Msg(claim.figure.qualifier), "value": o.value}))
     elif not _ok(claim, o.value):
         res.verdict = "contradicted"
-    if any(not f["confirmed"] for f in o.facts):
-        res.notes.append(Msg("Rests on a registry fact not yet confirmed against its source."))
+    return res
+
+
+def _registry_pending(res: Result, missing: Msg, note: Msg) -> Result:
+    res.verdict = "not_checkable"
+    # What canus holds is not something it found: keep it out of "value".
+    res.detail["registry_value"], res.value = res.value, None
+    res.missing = missing
+    res.notes.append(note)
     return res
 
 
@@ -183,14 +238,22 @@ def _check_metric(claim: Claim, con: duckdb.DuckDBPyConnection | None,
         return Result(claim, "not_checkable", tolerance=tol,
                       missing=Msg("unknown metric {target}", {"target": target}))
     try:
-        own = observe(con, claim.figure.period)
         latest = observe(con, None)
+    except obs.MissingSource:
+        latest = None
+    try:
+        own = observe(con, claim.figure.period)
     except obs.MissingSource as e:
-        return Result(claim, "not_checkable", tolerance=tol, missing=e.need,
-                      missing_ids=list(e.source_ids), notes=list(e.notes))
-    res = Result(claim, "not_checkable", tolerance=tol)
-    if latest is not None:
-        res.latest_value, res.latest_period = latest.value, latest.period
+        res = Result(claim, "not_checkable", tolerance=tol, missing=e.need,
+                     missing_ids=list(e.source_ids), notes=list(e.notes))
+        if latest is not None:
+            # What the loaded data says about a later period is context even while the
+            # claim's own period waits for its table.
+            res.unit = latest.unit
+            res.latest_value, res.latest_period = latest.value, latest.period
+            res.changed_since = not _ok(claim, latest.value, latest.detail)
+        return res
+    res = Result(claim, "not_checkable", tolerance=tol, period=claim.figure.period)
     used = own or latest
     if used is not None:
         res.unit = used.unit
@@ -199,19 +262,22 @@ def _check_metric(claim: Claim, con: duckdb.DuckDBPyConnection | None,
         res.vintage = {p.source_id: p.as_of for p in res.provenance}
         res.notes.extend(used.notes)
         res.detail = dict(used.detail)
+    if latest is not None and (own is None or _later(latest.period, own.period)):
+        res.latest_value, res.latest_period = latest.value, latest.period
+        res.changed_since = not _ok(claim, latest.value, latest.detail)
     if own is None:
         res.missing = Msg("data for {period} ({needs})",
                           {"period": claim.figure.period, "needs": Msg(_needs(target))})
         res.notes.insert(0, Msg("The loaded data does not cover the claim's period."))
         return res
     res.value, res.period = own.value, own.period
-    if not _ok(claim, own.value):
-        res.verdict = "contradicted"
-    elif latest is not None and latest.period != own.period and not _ok(claim, latest.value):
-        res.verdict = "outdated"
-    else:
-        res.verdict = "supported"
+    res.detail = dict(own.detail)
+    res.verdict = "supported" if _ok(claim, own.value, own.detail) else "contradicted"
     return res
+
+
+def _later(a: str | None, b: str | None) -> bool:
+    return a is not None and b is not None and a > b
 
 
 def _needs(target: str) -> str:
@@ -222,11 +288,30 @@ def _provenance(con: duckdb.DuckDBPyConnection | None,
                 source_ids: list[str]) -> list[Provenance]:
     if con is None:
         return []
-    return provenance(con, *[s for s in source_ids if not s.startswith("registry:")])
+    out: list[Provenance] = []
+    for sid in source_ids:
+        if sid.startswith("registry:"):
+            continue
+        try:
+            out.extend(provenance(con, sid))
+        except CanusError:
+            # A table another workstream loads before its source is declared (energy imports
+            # by partner): the figure still names the source id, without a licence line.
+            continue
+    return out
+
+
+def tally(results: list[Result]) -> dict[str, int]:
+    """Claims per verdict, and how many of them have changed since their period."""
+    out = {v: 0 for v in VERDICTS}
+    for r in results:
+        out[r.verdict] += 1
+    out["changed_since"] = sum(r.changed_since for r in results)
+    return out
 
 
 def exit_code(results: list[Result], strict: bool) -> int:
-    """Non-zero under ``--strict`` when any claim is contradicted or outdated."""
-    if strict and any(r.verdict in ("contradicted", "outdated") for r in results):
+    """Non-zero under ``--strict`` when any claim is contradicted at its own period."""
+    if strict and any(r.verdict == "contradicted" for r in results):
         return 1
     return 0

@@ -25,8 +25,7 @@ if TYPE_CHECKING:
 
     from canus.claims.checker import Result
 
-COLOURS = {"supported": "green", "outdated": "yellow", "contradicted": "red",
-           "not_checkable": "bright_black"}
+COLOURS = {"supported": "green", "contradicted": "red", "not_checkable": "bright_black"}
 
 
 class CheckFormat(StrEnum):
@@ -39,7 +38,7 @@ LANG = get_settings().lang
 FormatOpt = Annotated[CheckFormat, typer.Option("--format", help=_(
     "Output format: table or json.", LANG))]
 StrictOpt = Annotated[bool, typer.Option("--strict", help=_(
-    "Exit with status 1 when a claim is contradicted or outdated.", LANG))]
+    "Exit with status 1 when a claim is contradicted at its own period.", LANG))]
 LangOpt = Annotated[str | None, typer.Option("--lang", help=_("Language: en or fr.", LANG))]
 
 
@@ -71,7 +70,7 @@ def print_table(results: list[Result], lang: str, console: Console) -> None:
     table = Table(title=_("Claims of the page, checked", lang))
     for head in (_("Claim", lang), _("Verdict", lang), _("Page says", lang), _("canus finds", lang),
                  _("Period", lang), _("Source", lang), _("Vintage", lang),
-                 _("Tolerance", lang)):
+                 _("Supporting values", lang), _("Since then", lang)):
         table.add_column(head)
     for r in results:
         fig = r.claim.figure
@@ -80,20 +79,26 @@ def print_table(results: list[Result], lang: str, console: Console) -> None:
         if r.verdict == "not_checkable" and r.missing:
             found = _("missing: {what}", lang, what=r.missing_text(lang))
         vintage = ", ".join(f"{k}: {v}" for k, v in r.vintage.items() if v) or "—"
-        tol = "—" if r.tolerance is None else f"±{fmt_number(r.tolerance * 100, lang)} %"
+        tol = ("—" if r.tolerance is None
+               else _("{width} of the figure", lang,
+                      width=f"{fmt_number(r.tolerance * 100, lang, 1)} %"))
+        since = ("—" if not r.latest_period else
+                 f"{display.amount(r.latest_value, r.unit, lang)} ({r.latest_period})"
+                 + (" ↻" if r.changed_since else ""))
         table.add_row(
             r.claim.id,
             f"[{COLOURS[r.verdict]}]{display.ICONS[r.verdict]} {r.verdict_label(lang)}[/]",
             said, found, r.period or r.latest_period or "—",
-            ", ".join(r.source_ids) or "—", vintage, tol,
+            ", ".join(r.source_ids) or "—", vintage, tol, since,
         )
     console.print(table)
     for r in results:
         for n in r.notes:
             console.print(f"{r.claim.id}: {n.render(lang)}", highlight=False)
     counts = {v: sum(1 for r in results if r.verdict == v) for v in COLOURS}
-    console.print(_("{supported} supported, {outdated} outdated, {contradicted} contradicted, "
-                    "{not_checkable} not yet checkable.", lang, **counts))
+    console.print(_("{supported} supported, {contradicted} contradicted, {not_checkable} not yet "
+                    "checkable; {changed} no longer hold with later data.", lang,
+                    changed=sum(r.changed_since for r in results), **counts))
 
 
 def register(app: typer.Typer) -> None:

@@ -12,10 +12,13 @@ UNIT_WORDS = {
     "km": "km",
     "lakes": "lakes",
     "rivers and lakes": "rivers and lakes",
+    "lakes and rivers": "lakes and rivers",
+    "rivers": "rivers",
+    "governments": "governments",
     "years": "years",
 }
 #: Text marks that go with each verdict, so the verdict never rests on colour alone.
-ICONS = {"supported": "✓", "outdated": "↻", "contradicted": "✗", "not_checkable": "?"}
+ICONS = {"supported": "✓", "contradicted": "✗", "not_checkable": "?"}
 
 
 def amount(value: float | None, unit: str | None, lang: str) -> str:
@@ -43,3 +46,11 @@ def figure(value: float, unit: str, qualifier: str, lang: str) -> str:
         return _("among the top {n}", lang, n=fmt_number(value, lang))
     said = amount(value, unit, lang)
     return said if qualifier == "exact" else f"{_(qualifier, lang)} {said}"
+
+
+#: Section of the page (as claim files name it) → the portal section that shows it.
+PORTAL_SECTIONS = {"bilateral": "diplomacy"}
+
+
+def portal_section(page_section: str) -> str:
+    return PORTAL_SECTIONS.get(page_section, page_section)

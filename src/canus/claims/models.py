@@ -40,6 +40,9 @@ class Figure(Strict):
     period: str
     #: One of :data:`canus.claims.qualifiers.QUALIFIERS`, or "exact".
     qualifier: str = "exact"
+    #: The precision the page writes the figure at, when its last non-zero digit does not say
+    #: it (see :func:`canus.claims.qualifiers.written_step`).
+    step: float | None = Field(default=None, gt=0)
     #: The page's own wording of the figure, paraphrased (never a sentence of the page).
     as_written: str | None = None
 
@@ -49,8 +52,6 @@ class Check(Strict):
     #: metric: an observation name of :mod:`canus.claims.observations`;
     #: registry: ``<registry>:<fact id>.<field>`` or ``<registry>:count(key=value,…)``.
     target: str
-    #: Relative tolerance (0.1 = 10 %); None takes the qualifier's default.
-    tolerance: float | None = Field(default=None, ge=0, le=1)
     #: How a registry date becomes a number: its year, or years elapsed by the claim's period.
     reduce: Literal["value", "year", "years_since"] = "value"
     #: What the verdict rests on: a measurement of the page's own quantity, a related measure

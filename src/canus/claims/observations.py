@@ -2,9 +2,13 @@
 
 Each metric observation is a function ``(con, period) -> Observation | None``: ``period``
 ``None`` asks for the latest period the data has; ``None`` back means the source is loaded
-but has no value for that period. When the module, table or source a target needs is
-absent, the function raises :class:`MissingSource` naming it, so the claim is "not yet
+but has no value for that period. When a table a target needs is absent, the function raises
+:class:`MissingSource` naming the table and its source (decided by
+:func:`canus.claims.needs.missing_sources`, the only place that does), so the claim is "not yet
 checkable" and becomes checkable by itself once the data lands.
+
+The observers are declared in :data:`OBSERVERS`, target name → (function, what it needs); the
+metric modules they read are imported at the top, so a missing module is an import error.
 
 Registry observations read :mod:`canus.registry`; they have no periods.
 """
@@ -12,18 +16,19 @@ Registry observations read :mod:`canus.registry`; they have no periods.
 from __future__ import annotations
 
 import datetime as dt
-import importlib
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from types import ModuleType
 from typing import Any
 
 import duckdb
 
 from canus import registry
-from canus.i18n import _, fmt_number, fmt_percent
-from canus.metrics import has_tables
+from canus.claims.needs import missing_sources, missing_tables, source_of
+from canus.i18n import _, fmt_amount, fmt_number, fmt_percent
+from canus.pillars.border import metrics as border
+from canus.pillars.border import travellers
+from canus.pillars.trade import metrics as trade_metrics
 from canus.registry.models import DeclaredCount, Fact, Mission
 
 
@@ -32,6 +37,22 @@ class Percent:
     """A share (0.8) shown as a percentage in the reader's language."""
 
     value: float
+
+
+@dataclass(frozen=True)
+class Bilingual:
+    """A text written in both languages in the data itself (a registry's YAML)."""
+
+    en: str
+    fr: str
+
+
+@dataclass(frozen=True)
+class Amount:
+    """A sum of money shown in the reader's language ("C$1.3 trillion")."""
+
+    value: float
+    currency: str
 
 
 @dataclass
@@ -54,6 +75,10 @@ class Msg:
                 vals[k] = ", ".join(x.render(lang) if isinstance(x, Msg) else str(x) for x in v)
             elif isinstance(v, Percent):
                 vals[k] = fmt_percent(v.value, lang, 0)
+            elif isinstance(v, Bilingual):
+                vals[k] = v.fr if lang == "fr" else v.en
+            elif isinstance(v, Amount):
+                vals[k] = fmt_amount(v.value, lang, currency=v.currency)
             elif isinstance(v, float):
                 vals[k] = fmt_number(v, lang, 0)
             else:
@@ -94,58 +119,26 @@ class MissingSource(Exception):
 
 
 Observer = Callable[[duckdb.DuckDBPyConnection | None, str | None], Observation | None]
-METRICS: dict[str, Observer] = {}
-#: Plain-language name of what each metric target rests on (English; the catalogue gives the
-#: French), for "not yet checkable".
-NEEDS: dict[str, str] = {}
-
-
-def metric(name: str, needs: str) -> Callable[[Observer], Observer]:
-    def deco(fn: Observer) -> Observer:
-        METRICS[name] = fn
-        NEEDS[name] = needs
-        return fn
-    return deco
-
-
-def _module(dotted: str, needs: str) -> ModuleType:
-    try:
-        return importlib.import_module(dotted)
-    except ModuleNotFoundError as e:
-        if e.name != dotted:
-            raise
-        raise MissingSource(Msg("{needs} (module {module} not written yet)",
-                                {"needs": Msg(needs), "module": dotted})) from None
-
-
-def _need_con(con: duckdb.DuckDBPyConnection | None, needs: str) -> duckdb.DuckDBPyConnection:
-    if con is None:
-        raise MissingSource(Msg("{needs} (no warehouse yet: run 'canus update')",
-                                {"needs": Msg(needs)}))
-    return con
 
 
 def _table_msg(source_id: str, table: str) -> Msg:
     return Msg("{source} (table {table})", {"source": source_id, "table": table})
 
 
-def _absent(con: duckdb.DuckDBPyConnection, tables: dict[str, str]) -> dict[str, str]:
-    return {t: sid for t, sid in tables.items() if not has_tables(con, t)}
-
-
-def _need_tables(con: duckdb.DuckDBPyConnection, tables: dict[str, str],
-                 why: str | None = None, notes: tuple[Msg, ...] = ()) -> None:
+def _need_tables(con: duckdb.DuckDBPyConnection | None, tables: tuple[str, ...],
+                 why: str, notes: tuple[Msg, ...] = ()) -> None:
     """Raise naming every absent table at once, so one run lists all that is missing."""
-    absent = _absent(con, tables)
+    absent = missing_tables(con, tables)
     if not absent:
         return
     by_source: dict[str, list[str]] = {}
-    for t, sid in absent.items():
-        by_source.setdefault(sid, []).append(t)
+    for t in absent:
+        by_source.setdefault(source_of(t), []).append(t)
     listed = [_table_msg(sid, ", ".join(ts)) for sid, ts in by_source.items()]
-    what = (Msg("{missing}: {why}", {"missing": listed, "why": Msg(why)}) if why
-            else Msg("{missing}", {"missing": listed}))
-    raise MissingSource(what, tuple(dict.fromkeys(absent.values())), notes)
+    if con is None:
+        listed.append(Msg("no warehouse yet: run 'canus update'"))
+    raise MissingSource(Msg("{missing}: {why}", {"missing": listed, "why": Msg(why)}),
+                        tuple(missing_sources(con, tables)), notes)
 
 
 def _year(period: str | None) -> int | None:
@@ -154,41 +147,26 @@ def _year(period: str | None) -> int | None:
 
 # ------------------------------------------------------------------------- border / people
 
-BTS = "bts-border-crossings"
-
-
-@metric("border.people_per_day_into_us",
-        "bts-border-crossings: people entering the US at land ports on the Canadian border")
-def _people_into_us(con: duckdb.DuckDBPyConnection | None, period: str | None) -> Observation | None:
-    con = _need_con(con, NEEDS["border.people_per_day_into_us"])
-    _need_tables(con, {"border_crossings": BTS})
-    border = _module("canus.pillars.border.metrics", "border metrics")
-    got = border.people_per_day(con, _year(period))
-    if got is None:
-        return None
-    value, year = got
-    return Observation(float(value), "persons_per_day", str(year), (BTS,))
-
-
-TRAVELLERS_NEEDS = ("people crossing per day in both directions, all modes: Statistics Canada "
-                    "table 24-10-0053-01 (travellers entering Canada) with US entries "
-                    "(canus.pillars.border.travellers)")
-TRAVELLERS_WHY = ("Statistics Canada table 24-10-0053-01 counts travellers entering Canada; "
-                  "without it canus has one direction only, since BTS counts only people "
-                  "entering the US at land ports, while the page counts both directions and "
-                  "every mode")
-OLDER_WHY = ("Statistics Canada table 24-10-0041-01 counts travellers entering Canada in the "
-             "years before table 24-10-0053-01 begins")
+TRAVELLERS_NEEDS = ("people crossing per day in both directions: Statistics Canada table "
+                    "24-10-0053-01 (travellers coming from the US into Canada) and BTS entries "
+                    "into the US")
+TRAVELLERS_WHY = ("Statistics Canada table 24-10-0053-01 counts travellers coming from the US into "
+                  "Canada; without it canus has one direction only, since BTS counts only people "
+                  "entering the US at land ports")
+OLDER_WHY = ("Statistics Canada table 24-10-0041-01 counts travellers coming from the US into "
+             "Canada in the years before table 24-10-0053-01 begins")
 BTS_ALONE = ("BTS alone: {value} people a day entered the US at land ports on the Canadian "
              "border in {year}. That is one direction and one mode, so canus does not compare "
              "it with the page's figure.")
+NEW_TABLES = ("statcan_24100053", "statcan_24100053_members")
+OLD_TABLES = ("statcan_24100041", "statcan_24100041_members")
+BTS_TABLES = ("border_crossings", "ports")
 
-def _bts_alone(con: duckdb.DuckDBPyConnection, period: str | None) -> tuple[Msg, ...]:
+
+def _bts_alone(con: duckdb.DuckDBPyConnection | None, period: str | None) -> tuple[Msg, ...]:
     """The one-way US count, said for what it is, while the Canadian side is missing."""
-    if not has_tables(con, "border_crossings"):
+    if con is None or missing_tables(con, ("border_crossings",)):
         return ()
-    from canus.pillars.border import metrics as border
-
     got = border.people_per_day(con, _year(period))
     if got is None:
         return ()
@@ -196,123 +174,154 @@ def _bts_alone(con: duckdb.DuckDBPyConnection, period: str | None) -> tuple[Msg,
     return (Msg(BTS_ALONE, {"value": float(round(value, -2)), "year": str(year)}),)
 
 
-@metric("travellers.people_per_day_both_directions", TRAVELLERS_NEEDS)
+INTO_US_NEEDS = "bts-border-crossings: people entering the US at land ports on the Canadian border"
+
+
+def _people_into_us(con: duckdb.DuckDBPyConnection | None, period: str | None) -> Observation | None:
+    _need_tables(con, ("border_crossings",), INTO_US_NEEDS)
+    assert con is not None  # _need_tables names every table when there is no warehouse
+    got = border.people_per_day(con, _year(period))
+    if got is None:
+        return None
+    value, year = got
+    return Observation(float(value), "persons_per_day", str(year), (source_of("border_crossings"),))
+
+
+def _canadian_tables(con: duckdb.DuckDBPyConnection | None, period: str | None) -> tuple[str, ...]:
+    """24-10-0041 for a year before 24-10-0053 begins; for the latest year, whichever is loaded."""
+    y = _year(period)
+    if y is not None:
+        return OLD_TABLES if y < travellers.NEWER_TABLE_FROM else NEW_TABLES
+    return OLD_TABLES if missing_tables(con, NEW_TABLES) and not missing_tables(con, OLD_TABLES) \
+        else NEW_TABLES
+
+
 def _people_both_ways(con: duckdb.DuckDBPyConnection | None,
                       period: str | None) -> Observation | None:
-    mod = _module("canus.pillars.border.travellers", TRAVELLERS_NEEDS)
-    con = _need_con(con, TRAVELLERS_NEEDS)
-    canadian = ({mod.OLDER_TABLE: mod.OLDER_SOURCE_ID} if has_tables(con, mod.OLDER_TABLE)
-                else {mod.TABLE: mod.SOURCE_ID, mod.MEMBERS: mod.SOURCE_ID})
-    _need_tables(con, {**canadian, "border_crossings": BTS, "ports": BTS},
-                 TRAVELLERS_WHY, _bts_alone(con, period))
-    table = mod.both_directions(con)
+    canadian = _canadian_tables(con, period)
+    _need_tables(con, (*canadian, *BTS_TABLES),
+                 OLDER_WHY if canadian == OLD_TABLES else TRAVELLERS_WHY, _bts_alone(con, period))
+    assert con is not None  # _need_tables names every table when there is no warehouse
+    table = travellers.both_directions(con)
     # Only years complete on both sides: a part year would understate the daily average.
     rows = [r for r in table.rows if r.get("months_us") == 12 and r.get("months_canada") == 12]
     if period:
         rows = [r for r in rows if r["year"] == _year(period)]
     if not rows and period:
         # A year before 24-10-0053 begins needs the older table: name it rather than stay mute.
-        _need_tables(con, {mod.OLDER_TABLE: mod.OLDER_SOURCE_ID}, OLDER_WHY,
-                     _bts_alone(con, period))
+        _need_tables(con, OLD_TABLES, OLDER_WHY, _bts_alone(con, period))
     if not rows:
         return None
     r = max(rows, key=lambda x: x["year"])
     return Observation(float(r["both_per_day"]), "persons_per_day", str(r["year"]),
                        tuple(p.source_id for p in table.provenance),
-                       detail={"into_us_per_day": r["into_us_per_day"],
-                               "into_canada_per_day": r["into_canada_per_day"]},
-                       notes=(Msg("Into the US (BTS, land ports): {into_us} a day; into Canada "
-                                  "(Statistics Canada, all modes): {into_canada} a day. The "
-                                  "two counts are not defined alike.",
+                       detail={k: r[k] for k in ("into_us_per_day", "into_canada_per_day",
+                                                 "us_residents_per_day",
+                                                 "canadians_from_us_per_day",
+                                                 "into_canada_air_per_day",
+                                                 "into_canada_land_per_day",
+                                                 "into_canada_water_per_day", "canada_table")},
+                       notes=(Msg("Into the US from Canada (BTS, land ports): {into_us} a day; "
+                                  "into Canada from the US (Statistics Canada, all modes): "
+                                  "{into_canada} a day. People flying into the US from Canada "
+                                  "are not counted: no official open count of them is loaded.",
                                   {"into_us": float(r["into_us_per_day"]),
                                    "into_canada": float(r["into_canada_per_day"])}),))
-
-
-def _from_metric(got: Any, unit: str, default_sources: tuple[str, ...]) -> Observation | None:
-    """Accept a ``(value, year)`` pair or an object with value/unit/period/source_ids."""
-    if got is None:
-        return None
-    if isinstance(got, tuple):
-        value, year = got
-        return Observation(float(value), unit, str(year), tuple(default_sources))
-    return Observation(float(got.value), getattr(got, "unit", unit), str(got.period),
-                       tuple(getattr(got, "source_ids", default_sources)),
-                       detail={"basis": getattr(got, "basis", ""),
-                               "parts": getattr(got, "parts", {})})
 
 
 # ------------------------------------------------------------------------- trade
 
 TRADE_NEEDS = ("Canada–US trade in goods and services: Statistics Canada tables 12-10-0011 or "
                "12-10-0173 (goods) and 36-10-0007 (services)")
-RANK_NEEDS = "US trade by partner country: US Census Bureau international trade API (census-trade)"
+RANK_NEEDS = ("US trade with every partner country: US Census Bureau international trade API "
+              "(census-trade), goods only")
 RANK_WHY = ("the US Census Bureau's trade by partner country; 'canus update' skips census-trade "
             "until CANUS_CENSUS_API_KEY is set")
-GOODS_TABLES = {"statcan_12100011": "statcan-12100011", "statcan_12100173": "statcan-12100173"}
+GOODS_TABLES = ("statcan_12100011", "statcan_12100173")
+US_SIDE = ("US side, goods only (US Census Bureau via FRED): {us_goods} in {year}, against "
+           "{ca_goods} in Statistics Canada's goods figures, a mirror gap of {gap}. US services "
+           "by partner (BEA) are not loaded.")
 
 
-def _trade_years(con: duckdb.DuckDBPyConnection, trade: ModuleType) -> list[int]:
-    return sorted((r["year"] for r in trade.goods_and_services_yearly(con).rows), reverse=True)
+def _trade_years(con: duckdb.DuckDBPyConnection) -> list[int]:
+    return sorted((r["year"] for r in trade_metrics.goods_and_services_yearly(con).rows),
+                  reverse=True)
+
+
+def _us_side(con: duckdb.DuckDBPyConnection, year: int,
+             ca_goods: float | None) -> tuple[dict[str, Any], tuple[Msg, ...]]:
+    """The US-recorded goods figure of the same year, in CAD, and its gap with Canada's."""
+    if ca_goods is None or missing_tables(con, ("fred_expca", "fred_impca", "fred_excaus")):
+        return {}, ()
+    row = next((r for r in trade_metrics.us_goods_yearly(con).rows
+                if r["year"] == year and r["months"] == 12), None)
+    if row is None or row["total_cad"] is None:
+        return {}, ()
+    gap = row["total_cad"] - ca_goods
+    detail = {"us_goods_cad": row["total_cad"], "canada_goods_cad": ca_goods,
+              "mirror_gap_goods_cad": gap}
+    amounts = {"us_goods": Amount(row["total_cad"], "CAD"), "ca_goods": Amount(ca_goods, "CAD"),
+               "gap": Amount(gap, "CAD"), "year": str(year)}
+    return detail, (Msg(US_SIDE, amounts),)
 
 
 def _bilateral(currency: str) -> Observer:
     def observe(con: duckdb.DuckDBPyConnection | None, period: str | None) -> Observation | None:
-        trade = _module("canus.pillars.trade.metrics", TRADE_NEEDS)
-        con = _need_con(con, TRADE_NEEDS)
         missing: list[Msg] = []
         ids: list[str] = []
-        if not any(has_tables(con, t) for t in GOODS_TABLES):
-            missing.append(Msg("{a} or {b} (goods)", {"a": _table_msg("statcan-12100011",
-                                                                        "statcan_12100011"),
-                                                       "b": _table_msg("statcan-12100173",
-                                                                       "statcan_12100173")}))
-            ids += ["statcan-12100011", "statcan-12100173"]
-        extra = {"statcan_36100007": "statcan-36100007"}
-        if currency == "USD":
-            extra["fred_excaus"] = "fred-EXCAUS"
-        for t, sid in _absent(con, extra).items():
-            missing.append(_table_msg(sid, t))
-            ids.append(sid)
+        if len(missing_tables(con, GOODS_TABLES)) == len(GOODS_TABLES):
+            a, b = GOODS_TABLES
+            missing.append(Msg("{a} or {b} (goods)", {"a": _table_msg(source_of(a), a),
+                                                       "b": _table_msg(source_of(b), b)}))
+            ids += missing_sources(con, GOODS_TABLES)
+        extra = ("statcan_36100007",) + (("fred_excaus",) if currency == "USD" else ())
+        for t in missing_tables(con, extra):
+            missing.append(_table_msg(source_of(t), t))
+        ids += missing_sources(con, extra)
+        if con is None:
+            missing.append(Msg("no warehouse yet: run 'canus update'"))
         if missing:
             raise MissingSource(Msg("{missing}: {why}", {"missing": missing,
                                                          "why": Msg(TRADE_NEEDS)}), tuple(ids))
-        years = [_year(period)] if period else _trade_years(con, trade)
+        assert con is not None
+        years = [_year(period)] if period else _trade_years(con)
         for y in years:
-            got = trade.bilateral_total(con, y, currency=currency)
-            if got is not None:
-                o = _from_metric(got, currency, ())
-                assert o is not None
-                basis = getattr(got, "basis", "")
-                if basis and basis != "Balance of payments":
-                    return Observation(o.value, o.unit, o.period, o.source_ids, detail=o.detail,
-                                       notes=(Msg("Goods on a customs basis: the balance-of-"
-                                                  "payments figures that add up with services "
-                                                  "are not loaded."),))
-                return o
+            assert y is not None
+            got = trade_metrics.bilateral_total(con, y, currency=currency)
+            if got is None:
+                continue
+            notes: list[Msg] = []
+            if got.basis and got.basis != "Balance of payments":
+                notes.append(Msg("Goods on a customs basis: the balance-of-payments figures "
+                                 "that add up with services are not loaded."))
+            detail: dict[str, Any] = {"basis": got.basis, "parts": got.parts}
+            us_detail, us_notes = _us_side(con, y, got.parts.get("goods_cad"))
+            detail.update(us_detail)
+            return Observation(float(got.value), currency, str(got.period),
+                               tuple(got.source_ids) + (("fred-EXPCA", "fred-IMPCA")
+                                                        if us_detail else ()),
+                               detail=detail, notes=(*notes, *us_notes))
         return None
     return observe
 
 
-METRICS["trade.bilateral_goods_services_cad"] = _bilateral("CAD")
-NEEDS["trade.bilateral_goods_services_cad"] = TRADE_NEEDS
-METRICS["trade.bilateral_goods_services_usd"] = _bilateral("USD")
-NEEDS["trade.bilateral_goods_services_usd"] = TRADE_NEEDS + " and FRED EXCAUS"
-
-
-@metric("trade.canada_rank_among_us_partners", RANK_NEEDS)
 def _rank(con: duckdb.DuckDBPyConnection | None, period: str | None) -> Observation | None:
-    trade = _module("canus.pillars.trade.metrics", RANK_NEEDS)
-    con = _need_con(con, RANK_NEEDS)
-    _need_tables(con, {"census_trade_partners": "census-trade"}, RANK_WHY)
+    _need_tables(con, ("census_trade_partners",), RANK_WHY)
+    assert con is not None  # _need_tables names every table when there is no warehouse
     if period:
         years = [_year(period)]
     else:
         years = [int(r[0]) for r in con.execute(
             "SELECT DISTINCT year(period) FROM census_trade_partners ORDER BY 1 DESC").fetchall()]
     for y in years:
-        got = trade.canada_rank_among_us_partners(con, y)
+        assert y is not None
+        got = trade_metrics.canada_rank_among_us_partners(con, y)
         if got is not None:
-            return _from_metric(got, "rank", ("census-trade",))
+            return Observation(float(got.value), "rank", str(got.period), ("census-trade",),
+                               detail={"basis": got.basis, "parts": got.parts},
+                               notes=(Msg("Ranked on US goods trade with every partner country "
+                                          "(US Census Bureau); services by partner are not "
+                                          "loaded."),))
     return None
 
 
@@ -323,13 +332,13 @@ SUPPLY_RANGE = ("Estimate, not a measurement: {low} to {high} of exports to the 
                 "(product sections mapped to end uses; see the method and its limits).")
 
 
-@metric("trade.exports_into_us_supply_chains", SUPPLY_NEEDS)
 def _supply_chain(con: duckdb.DuckDBPyConnection | None,
                   period: str | None) -> Observation | None:
-    trade = _module("canus.pillars.trade.metrics", SUPPLY_NEEDS)
-    con = _need_con(con, SUPPLY_NEEDS)
-    _need_tables(con, {"statcan_12100173": "statcan-12100173"}, SUPPLY_NEEDS)
-    rows = trade.supply_chain(con, _year(period)).rows
+    _need_tables(con, ("statcan_12100173",), SUPPLY_NEEDS)
+    assert con is not None  # _need_tables names every table when there is no warehouse
+    rows = trade_metrics.supply_chain(con, _year(period)).rows
+    if period:
+        rows = [r for r in rows if r["year"] == _year(period)]
     if not rows:
         return None
     r = max(rows, key=lambda x: x["year"])
@@ -337,6 +346,44 @@ def _supply_chain(con: duckdb.DuckDBPyConnection | None,
     return Observation(float(r["central"]), "percent", str(r["year"]), ("statcan-12100173",),
                        detail={"low": r["low"], "central": r["central"], "high": r["high"]},
                        notes=(Msg(SUPPLY_RANGE, pct),))
+
+
+# ------------------------------------------------------------------------- energy
+
+ENERGY_TABLES = ("energy_imports_canada", "energy_imports_us")
+ENERGY_NEEDS = ("energy imports by partner country for both countries, in petajoules, all forms "
+                "(tables energy_imports_canada and energy_imports_us: partner, form, year, "
+                "value_pj)")
+PARTNER_NAMES = {"energy_imports_canada": ("united states", "united states of america", "us"),
+                 "energy_imports_us": ("canada",)}
+
+
+def _energy_top(con: duckdb.DuckDBPyConnection | None, period: str | None) -> Observation | None:
+    """Rank of the other country among each one's energy suppliers (all forms, in PJ); the
+    value is the worse of the two ranks, so 1 means each is the other's top supplier."""
+    _need_tables(con, ENERGY_TABLES, ENERGY_NEEDS)
+    assert con is not None  # _need_tables names every table when there is no warehouse
+    if period:
+        years = [_year(period)]
+    else:
+        years = sorted({int(y) for t in ENERGY_TABLES for (y,) in con.execute(
+            f"SELECT DISTINCT year FROM {t}").fetchall()}, reverse=True)
+    for y in years:
+        ranks: dict[str, int] = {}
+        for t in ENERGY_TABLES:
+            totals = con.execute(f"""SELECT lower(trim(partner)), sum(value_pj) FROM {t}
+                                     WHERE year = ? GROUP BY 1 ORDER BY 2 DESC""",
+                                 [y]).fetchall()
+            names = [n for n, _v in totals if n not in ("total", "all countries", "world")]
+            hit = next((i for i, n in enumerate(names, 1) if n in PARTNER_NAMES[t]), None)
+            if hit is not None:
+                ranks[t] = hit
+        if len(ranks) == len(ENERGY_TABLES):
+            return Observation(float(max(ranks.values())), "rank", str(y),
+                               tuple(source_of(t) for t in ENERGY_TABLES),
+                               detail={"us_rank_in_canada_imports": ranks[ENERGY_TABLES[0]],
+                                       "canada_rank_in_us_imports": ranks[ENERGY_TABLES[1]]})
+    return None
 
 
 # ------------------------------------------------------------------------- not in canus yet
@@ -348,21 +395,35 @@ def _unavailable(needs: str) -> Observer:
     return observe
 
 
-_NOT_YET = {
+NOT_YET = {
     "trade.jobs_supported": "jobs supported by Canada–US trade: no official open series; an "
                             "input-output estimate (Statistics Canada, US BEA) would be needed",
     "trade.largest_bilateral_relationship_world": "bilateral trade of every pair of countries "
                                                   "(IMF Direction of Trade Statistics or UN "
                                                   "Comtrade)",
-    "energy.top_import_source_each_way": "energy imports by partner country for both countries "
-                                         "(Statistics Canada energy trade, US EIA imports by "
-                                         "country); canus holds electricity trade only",
     "environment.arctic_refuge_ecosystem": "an ecological assessment of intact ecosystems "
                                            "(no open dataset canus reads)",
+    "environment.ozone_annex_people_benefiting": (
+        "a count of people living where the Ozone Annex lowered ozone: the annex's progress "
+        "reports give emission cuts in its control region, not people, so canus would need "
+        "population by air basin joined to ozone trends (no open series canus reads)"),
 }
-for _name, _needs in _NOT_YET.items():
-    METRICS[_name] = _unavailable(_needs)
-    NEEDS[_name] = _needs
+
+
+#: Every metric target a claim may name: target → (observer, what it rests on). Declared here,
+#: not registered on import, so a test can check that every claim's target is in it.
+OBSERVERS: dict[str, tuple[Observer, str]] = {
+    "border.people_per_day_into_us": (_people_into_us, INTO_US_NEEDS),
+    "travellers.people_per_day_both_directions": (_people_both_ways, TRAVELLERS_NEEDS),
+    "trade.bilateral_goods_services_cad": (_bilateral("CAD"), TRADE_NEEDS),
+    "trade.bilateral_goods_services_usd": (_bilateral("USD"), TRADE_NEEDS + " and FRED EXCAUS"),
+    "trade.canada_rank_among_us_partners": (_rank, RANK_NEEDS),
+    "trade.exports_into_us_supply_chains": (_supply_chain, SUPPLY_NEEDS),
+    "energy.top_import_source_each_way": (_energy_top, ENERGY_NEEDS),
+    **{name: (_unavailable(needs), needs) for name, needs in NOT_YET.items()},
+}
+METRICS: dict[str, Observer] = {k: v[0] for k, v in OBSERVERS.items()}
+NEEDS: dict[str, str] = {k: v[1] for k, v in OBSERVERS.items()}
 
 
 # ------------------------------------------------------------------------- registry
@@ -372,8 +433,9 @@ _COUNT = re.compile(r"^count\((.*)\)$")
 
 def _fact_ref(name: str, f: Fact) -> dict[str, Any]:
     return {"registry": name, "id": f.id, "url": f.source.url,
-            "accessed": f.source.accessed.isoformat(), "publisher": f.source.publisher,
-            "confirmed": f.confirmed}
+            "accessed": f.source.accessed.isoformat() if f.source.accessed else None,
+            "publisher": f.source.publisher, "confirmed": f.confirmed,
+            "confirm_with": f.confirm_with.model_dump() if f.confirm_with else None}
 
 
 def observe_registry(target: str, reduce: str, period: str | None) -> Observation:

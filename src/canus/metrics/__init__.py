@@ -8,7 +8,6 @@ rests on. Pages, the API, the CLI and the claims checker all consume the same ob
 from __future__ import annotations
 
 import csv
-import datetime as dt
 import io
 from dataclasses import dataclass, field
 from typing import Any
@@ -16,10 +15,10 @@ from typing import Any
 import duckdb
 
 from canus import sources
+from canus.data_versions import read_versions
 from canus.i18n import _, fmt_amount, fmt_date, fmt_number, fmt_percent
 from canus.query import plain
 from canus.sources.base import Source
-from canus.warehouse import read_versions
 
 
 @dataclass(frozen=True)
@@ -63,9 +62,9 @@ def provenance(con: duckdb.DuckDBPyConnection, *source_ids: str) -> list[Provena
     versions = read_versions(con)
     out = []
     for sid in source_ids:
-        src: Source = sources.get(sid)
-        v = versions.get(sid, {})
-        retrieved = v.get("retrieved_at")
+        v = versions.get(sid)
+        # A loaded table is titled as its own metadata says (Statistics Canada renames tables).
+        src: Source = sources.as_loaded(sources.get(sid), v.notes if v else None)
         out.append(Provenance(
             source_id=sid,
             title=src.title,
@@ -74,9 +73,9 @@ def provenance(con: duckdb.DuckDBPyConnection, *source_ids: str) -> list[Provena
             licence_url=src.licence.url,
             attribution=src.licence.attribution,
             landing_url=src.landing_url,
-            as_of=v.get("as_of"),  # type: ignore[arg-type]
-            retrieved_at=retrieved.isoformat() if isinstance(retrieved, dt.datetime) else retrieved,  # type: ignore[arg-type]
-            sha256=v.get("sha256"),  # type: ignore[arg-type]
+            as_of=v.as_of if v else None,
+            retrieved_at=v.retrieved_at.isoformat() if v and v.retrieved_at else None,
+            sha256=v.sha256 if v else None,
         ))
     return out
 

@@ -52,11 +52,13 @@ def fact_table(
     rows = []
     for f in facts:
         row = {"label": f.label.get(lang), **values(f)}
-        note = f.note.get(lang) if getattr(f, "note", None) else ""
+        # Only the public note: internal notes stay in the registry's YAML.
+        note = f.public_note.get(lang) if getattr(f, "public_note", None) else ""
         if not f.confirmed:
             note = (_("Not yet confirmed against its source.", lang) + " " + note).strip()
         row.update({"publisher": f.source.publisher, "source_url": f.source.url,
-                    "accessed": f.source.accessed.isoformat(), "note": note})
+                    "accessed": f.source.accessed.isoformat() if f.source.accessed else "",
+                    "note": note})
         rows.append(row)
     return MetricTable(
         id=table_id, title=title, definition=definition,

@@ -2,7 +2,10 @@
 
 Every fact cites where it comes from (address, access date, publisher) and carries an
 English and a French label. ``confirmed: false`` marks a fact that could not be checked
-against its source when it was written; its note says what is uncertain.
+against its source when it was written; its internal note (``note`` in the YAML) says what is
+uncertain. Internal notes stay in the YAML: they are excluded from every dump and have no
+attribute of that name, so no page, twin or API can show them; users see ``public_note``.
+``source.accessed`` is the date the source was actually read, and empty when it was not.
 """
 
 from __future__ import annotations
@@ -14,7 +17,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 
 class Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
 
 
 class Text(Strict):
@@ -27,7 +30,8 @@ class Text(Strict):
 
 class Citation(Strict):
     url: str
-    accessed: dt.date
+    #: The day the source was read; None when the fact was written without reading it.
+    accessed: dt.date | None = None
     publisher: str = Field(min_length=2)
 
     @field_validator("url")
@@ -45,7 +49,12 @@ class Fact(Strict):
     label: Text
     source: Citation
     confirmed: bool = True
-    note: Text | None = None
+    #: For maintainers only (YAML key ``note``): never dumped, never shown.
+    internal_note: Text | None = Field(default=None, alias="note", exclude=True, repr=False)
+    #: A short note for readers, where one is useful.
+    public_note: Text | None = None
+    #: What would confirm an unconfirmed fact (a document to read, a table to load).
+    confirm_with: Text | None = None
 
 
 class Mission(Fact):
@@ -141,4 +150,5 @@ SCHEMAS: dict[str, type[Strict]] = {
     "partnerships": PartnershipsFile,
     "people": QuantitiesFile,
     "border": QuantitiesFile,
+    "climate": QuantitiesFile,
 }

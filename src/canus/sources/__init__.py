@@ -8,11 +8,16 @@ so ``canus update bts-border-crossings`` does not pay for every other publisher'
 
 from __future__ import annotations
 
+import dataclasses
 import importlib
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
+from typing import TYPE_CHECKING
 
 from canus.errors import CanusError
 from canus.sources.base import Source
+
+if TYPE_CHECKING:
+    from canus.data_versions import DataVersion
 
 #: Where each source lives: exact ids, then id prefixes of families. Order is the default order.
 MODULES: dict[str, str] = {
@@ -81,3 +86,45 @@ def get(source_id: str) -> Source:
 
 def all_default() -> list[Source]:
     return [get(s) for s in default_ids()]
+
+
+def loaded_ids(versions: Mapping[str, object]) -> list[str]:
+    """Ids of loaded sources that are not defaults (``canus update statcan-24100003``), sorted.
+
+    ``versions`` is what ``Warehouse().versions()`` returns (only its keys are read). An id no
+    module knows any more is left out rather than failing the listing.
+    """
+    defaults = set(default_ids())
+    out = []
+    for sid in sorted(versions):
+        if sid in defaults:
+            continue
+        try:
+            get(sid)
+        except CanusError:
+            continue
+        out.append(sid)
+    return out
+
+
+def as_loaded(source: Source, notes: Mapping[str, object] | None) -> Source:
+    """The source as its loaded version describes itself: a title read from the publisher's own
+    metadata (``source_title_en`` / ``source_title_fr`` in the load notes) replaces the declared
+    one, so a table renamed by its publisher is listed as it is now called."""
+    notes = notes or {}
+    en, fr = notes.get("source_title_en"), notes.get("source_title_fr")
+    if not isinstance(en, str) or not en.strip():
+        return source
+    title = {"en": en.strip(), "fr": fr.strip() if isinstance(fr, str) and fr.strip() else en.strip()}
+    return dataclasses.replace(source, title=title)
+
+
+def listed(versions: Mapping[str, DataVersion]) -> list[Source]:
+    """Every source to list (``canus sources``, ``/api/sources``): the defaults, then any other
+    loaded source, each titled as its loaded version says."""
+    ids = default_ids() + loaded_ids(versions)
+    out = []
+    for sid in ids:
+        v = versions.get(sid)
+        out.append(as_loaded(get(sid), v.notes if v is not None else None))
+    return out

@@ -108,6 +108,8 @@ class RemoteFile:
     verify_whole: bool = True
     #: Extra check run on the stored bytes; raise ``ValueError`` with a clear message.
     check: Callable[[Path], None] | None = None
+    #: The loader does without this file: a mirror that lacks it is not an error.
+    optional: bool = False
 
 
 @dataclass(frozen=True)
@@ -125,6 +127,12 @@ class Snapshot:
     etag: str | None = None
     last_modified: str | None = None
     release: str | None = None
+
+    @property
+    def address(self) -> str:
+        """Where the bytes came from (a ``file://`` address for a mirror), naming the file: every
+        load error says it, so a truncated or garbled download can be traced to its origin."""
+        return self.url if self.url.endswith(self.name) else f"{self.name} ({self.url})"
 
 
 @dataclass(frozen=True)

@@ -58,7 +58,7 @@ def load(con: duckdb.DuckDBPyConnection, snaps: dict[str, Snapshot], source: Sou
     if missing:
         raise LayoutError(
             "{source}: {file}: expected columns are missing: {columns}",
-            source=source.id, file=snap.name, columns=", ".join(missing),
+            source=source.id, file=snap.address, columns=", ".join(missing),
         )
     # Codes and dates stay text (leading zeros, three date forms); counts are whole numbers.
     types = {"Port Code": "VARCHAR", "Port Name": "VARCHAR", "State": "VARCHAR", "Date": "VARCHAR",
@@ -108,7 +108,7 @@ def load(con: duckdb.DuckDBPyConnection, snaps: dict[str, Snapshot], source: Sou
     except duckdb.ConversionException as e:
         raise LayoutError(
             "{source}: {file}: a value is not of the expected type: {problem}",
-            source=source.id, file=snap.name, problem=" ".join(str(e).split())[:400],
+            source=source.id, file=snap.address, problem=" ".join(str(e).split())[:400],
         ) from e
     published, rows, bad_dates, as_of = con.execute("""
         SELECT coalesce(sum(copies), 0), count(*), count(*) FILTER (WHERE period IS NULL),
@@ -118,7 +118,7 @@ def load(con: duckdb.DuckDBPyConnection, snaps: dict[str, Snapshot], source: Sou
     if published == 0:
         raise LayoutError(
             "{source}: {file}: no rows for the US-Canada border", source=source.id,
-            file=snap.name,
+            file=snap.address,
         )
     if bad_dates:
         sample = con.execute(
@@ -126,7 +126,7 @@ def load(con: duckdb.DuckDBPyConnection, snaps: dict[str, Snapshot], source: Sou
         ).fetchone()
         raise LayoutError(
             "{source}: {file}: {n} rows have a date in no known form (e.g. {example!r})",
-            source=source.id, file=snap.name, n=bad_dates, example=sample[0] if sample else "",
+            source=source.id, file=snap.address, n=bad_dates, example=sample[0] if sample else "",
         )
     con.execute(f"""
         CREATE TABLE ports AS

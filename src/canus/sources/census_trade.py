@@ -277,15 +277,15 @@ def _rows(snap: Snapshot, q: Query) -> list[tuple[str, ...]]:
     if missing:
         raise LayoutError(
             "{source}: {file}: expected columns are missing: {columns} (found: {found})",
-            source=SOURCE_ID, file=snap.name, columns=", ".join(missing), found=", ".join(head),
+            source=SOURCE_ID, file=snap.address, columns=", ".join(missing), found=", ".join(head),
         )
     desc_col = q.commodity + "_SDESC"
-    out = []
+    out: list[tuple[str, ...]] = []
     for r in data[1:]:
         if len(r) != len(head):
             raise LayoutError(
                 "{source}: {file}: a row has {n} cells where the header has {m}",
-                source=SOURCE_ID, file=snap.name, n=len(r), m=len(head),
+                source=SOURCE_ID, file=snap.address, n=len(r), m=len(head),
             )
         cells = {h: (r[i] if r[i] is not None else "") for h, i in index.items()}
         out.append((

@@ -92,7 +92,7 @@ def _load(con: duckdb.DuckDBPyConnection, snaps: dict[str, Snapshot], source: So
         raise LayoutError(
             "{source}: {file}: expected a date column ({dates}) and a {series} column, found: "
             "{found}",
-            source=source.id, file=snap.name, dates=" or ".join(DATE_HEADERS[:2]), series=series,
+            source=source.id, file=snap.address, dates=" or ".join(DATE_HEADERS[:2]), series=series,
             found=", ".join(cols),
         )
     info = KNOWN.get(series)
@@ -115,7 +115,7 @@ def _load(con: duckdb.DuckDBPyConnection, snaps: dict[str, Snapshot], source: So
         """).fetchone()  # type: ignore[misc]
         if n == 0:
             raise LayoutError("{source}: {file}: the file has no observations",
-                              source=source.id, file=snap.name)
+                              source=source.id, file=snap.address)
         if bad_dates or bad_values:
             example = con.execute("""
                 SELECT date_text || ',' || value_text FROM fred_stage
@@ -126,7 +126,7 @@ def _load(con: duckdb.DuckDBPyConnection, snaps: dict[str, Snapshot], source: So
             raise LayoutError(
                 "{source}: {file}: {n} rows have a date or value in no known form "
                 "(e.g. {example!r})",
-                source=source.id, file=snap.name, n=bad_dates + bad_values,
+                source=source.id, file=snap.address, n=bad_dates + bad_values,
                 example=example[0] if example else "",
             )
         # "." is FRED's mark for "no observation": NULL, never zero.

@@ -280,7 +280,7 @@ def load(con: duckdb.DuckDBPyConnection, snaps: dict[str, Snapshot], source: Sou
     try:
         countries = read_countries(snap.path)
     except (ValueError, zipfile.BadZipFile, struct.error) as e:
-        raise LayoutError("{source}: {file}: {problem}", source=source.id, file=snap.name,
+        raise LayoutError("{source}: {file}: {problem}", source=source.id, file=snap.address,
                           problem=str(e)) from e
     rows = []
     for attrs, shape in countries:
@@ -289,11 +289,11 @@ def load(con: duckdb.DuckDBPyConnection, snaps: dict[str, Snapshot], source: Sou
             continue
         if shape is None:
             raise LayoutError("{source}: {file}: {country} has no geometry", source=source.id,
-                              file=snap.name, country=iso)
+                              file=snap.address, country=iso)
         geometry = to_geojson(shape)
         if geometry is None:
             raise LayoutError("{source}: {file}: {country} has no polygon left after "
-                              "simplification", source=source.id, file=snap.name, country=iso)
+                              "simplification", source=source.id, file=snap.address, country=iso)
         name_en = _field(attrs, "NAME_EN", "NAME", "ADMIN") or iso
         name_fr = _field(attrs, "NAME_FR") or FRENCH_NAMES.get(iso, name_en)
         points = sum(len(r) for poly in geometry["coordinates"] for r in poly)
@@ -303,7 +303,7 @@ def load(con: duckdb.DuckDBPyConnection, snaps: dict[str, Snapshot], source: Sou
     if missing:
         raise LayoutError(
             "{source}: {file}: no country with ISO code {codes} (is the attribute table "
-            "renamed?)", source=source.id, file=snap.name, codes=", ".join(missing),
+            "renamed?)", source=source.id, file=snap.address, codes=", ".join(missing),
         )
     con.execute("""
         CREATE TABLE boundaries (

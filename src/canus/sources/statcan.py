@@ -4,7 +4,9 @@ Refresh: ``canus update statcan-24100053`` asks the Web Data Service for the tab
 time (``getCubeMetadata``); when it has not changed since the last load nothing is downloaded.
 Otherwise the English and French full-table zips are downloaded (their address comes from
 ``getFullTableDownloadCSV``, or from ``CANUS_STATCAN_CSV`` when set). The data is read from the
-English zip; the French zip gives the French names of dimensions and members.
+English zip; the French zip gives the French names of dimensions and members (optional: a
+mirror may leave it out, and the members then have no French names).
+Tables declared in ``statcan_members.NEEDS`` are checked for the members canus reads when loaded.
 ``canus update --changed`` asks ``getChangedCubeList`` for each day since the last load.
 
 Tables: ``statcan_<pid8>`` (one observation a row, every dimension a column named by the slug
@@ -20,10 +22,11 @@ from pathlib import Path
 
 import duckdb
 
-from canus.errors import LayoutError
+from canus.errors import CanusError, LayoutError
 from canus.settings import Settings, get_settings
 from canus.sources import register_family
 from canus.sources.base import LICENCES, LoadResult, RemoteFile, Snapshot, Source
+from canus.sources.statcan_members import check_needs, describe_missing
 from canus.sources.statcan_wds import (
     DEFAULT_CSV,
     csv_base,
@@ -90,10 +93,12 @@ def _check_zip(pid: str, lang: str) -> object:
 
 def _remote(pid: str, lang: str, url: str) -> RemoteFile:
     # The loader streams the data member out in full (CRC checked as it goes), so the fetch
-    # layer does not decompress it a second time.
+    # layer does not decompress it a second time. The French zip only gives French names, which
+    # the loader does without, so a mirror may leave it out.
     return RemoteFile(name=zip_name(pid, lang), url=url, kind="zip",
                       required_columns=(HEADERS[lang]["value"][0],),
-                      check=_check_zip(pid, lang), verify_whole=False)  # type: ignore[arg-type]
+                      check=_check_zip(pid, lang), verify_whole=False,  # type: ignore[arg-type]
+                      optional=lang == "fr")
 
 
 def _static_files(pid: str) -> tuple[RemoteFile, ...]:
@@ -113,9 +118,30 @@ def _resolve_files(source: Source) -> tuple[RemoteFile, ...]:
 
 
 def _release(source: Source) -> str | None:
-    meta = get_cube_metadata(source.id.removeprefix(PREFIX))
-    release = meta.get("releaseTime")
-    return str(release) if release else None
+    return get_cube_metadata(source.id.removeprefix(PREFIX)).release_time or None
+
+
+def _where(source: Source, snap: Snapshot) -> str:
+    return f"{source.id}: {snap.address}"
+
+
+def _check_needs(con: duckdb.DuckDBPyConnection, pid: str, where: str) -> dict[str, str]:
+    """Refuse a vintage that lacks a required member; note the optional ones it lacks."""
+    required, optional = check_needs(con, pid)
+    if required:
+        need, sel = required[0]
+        raise LayoutError("{file}: the table lacks these dimensions or members (dimension / "
+                          "member): {missing}; canus needs them for {why}", file=where,
+                          missing=describe_missing(sel.missing), why=need.why)
+    if not optional:
+        return {}
+    missing = "; ".join(describe_missing(sel.missing) for _, sel in optional)
+    why = {lang: "; ".join(need.why.get(lang, need.why["en"]) for need, _ in optional) for lang in ("en", "fr")}
+    warning = CanusError("{file}: the table lacks these dimensions or members (dimension / member): "
+                         "{missing}; what needs them will not come from this vintage ({why})",
+                         file=where, missing=missing, why=why)
+    return {"missing_members": missing, "warning": warning.localized("en"),
+            "warning_fr": warning.localized("fr")}
 
 
 def load(con: duckdb.DuckDBPyConnection, snaps: dict[str, Snapshot], source: Source) -> LoadResult:
@@ -124,22 +150,28 @@ def load(con: duckdb.DuckDBPyConnection, snaps: dict[str, Snapshot], source: Sou
     if en_snap is None:
         raise LayoutError("{source}: no {file} among the downloaded files", source=source.id,
                           file=zip_name(pid, "en"))
-    where = f"{source.id}: {en_snap.name}"
+    where = _where(source, en_snap)
     en_zip = open_zip(en_snap.path, pid, "en", where)
     en_meta = read_metadata(en_zip, where)
     fr_meta = None
     fr_snap = snaps.get(zip_name(pid, "fr"))
     if fr_snap is not None:
-        fr_meta = read_metadata(open_zip(fr_snap.path, pid, "fr", f"{source.id}: {fr_snap.name}"),
-                                f"{source.id}: {fr_snap.name}")
+        fr_where = _where(source, fr_snap)
+        fr_meta = read_metadata(open_zip(fr_snap.path, pid, "fr", fr_where), fr_where)
     counts = load_table(con, table=f"statcan_{pid}", data=en_zip, en_meta=en_meta,
                         fr_meta=fr_meta, source_id=source.id, snapshot_sha256=en_snap.sha256,
                         work_dir=en_snap.path.parent, where=where)
-    notes = {"title_en": en_meta.title, "rows_published": str(counts["rows"])}
+    number = table_number(pid)
+    notes = {"title_en": en_meta.title, "rows_published": str(counts["rows"]),
+             "source_title_en": f"Table {number}: {en_meta.title}"}
     if fr_meta is not None:
         notes["title_fr"] = fr_meta.title
+        notes["source_title_fr"] = f"Tableau {number} : {fr_meta.title}"
+    else:
+        notes["french_names"] = "absent"
     if counts["periods_not_dates"]:
         notes["periods_not_dates"] = str(counts["periods_not_dates"])
+    notes.update(_check_needs(con, pid, where))
     return LoadResult(rows=int(counts["rows"]), as_of=str(counts["as_of"]), notes=notes)  # type: ignore[call-overload]
 
 
@@ -203,9 +235,7 @@ def changed_source_ids(settings: Settings | None = None, *, now: dt.datetime | N
     changed: set[str] = set()
     day = start
     while day <= end:
-        for item in get_changed_cube_list(day, settings=settings):
-            pid = str(item.get("productId", "")).zfill(8)
-            changed.add(PREFIX + pid)
+        changed.update(PREFIX + item.pid for item in get_changed_cube_list(day, settings=settings))
         day += dt.timedelta(days=1)
     return [s for s in ids if s in changed or s in never]
 

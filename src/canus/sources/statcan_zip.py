@@ -106,6 +106,47 @@ def _int(text: str) -> int | None:
     return int(text) if text.isdigit() else None
 
 
+def _block_kind(header: list[str]) -> str:
+    """What a metadata block holds, from its header row."""
+    first = _fold(header[0]) if header else ""
+    if first in _CUBE_TITLE:
+        return "cube"
+    if first in _DIM_ID and _col(header, _MEMBER_NAME) is not None:
+        return "members"
+    if first in _DIM_ID and _col(header, _DIM_NAME) is not None:
+        return "dimensions"
+    return "other"
+
+
+def _read_dimension(meta: Metadata, header: list[str], row: list[str]) -> None:
+    dim = _int(row[0])
+    name_at = _col(header, _DIM_NAME)
+    if dim is not None and name_at is not None and name_at < len(row):
+        meta.dimensions[dim] = row[name_at].strip()
+
+
+def _read_member(meta: Metadata, header: list[str], row: list[str], where: str) -> None:
+    name_i, id_i, parent_i = (_col(header, _MEMBER_NAME), _col(header, _MEMBER_ID),
+                              _col(header, _PARENT_ID))
+    if name_i is None or id_i is None or parent_i is None:
+        raise LayoutError("{file}: the member block lacks Member ID or Parent Member ID "
+                          "(found: {columns})", file=where, columns=", ".join(header))
+    dim, mid = _int(row[0]), _int(row[id_i]) if id_i < len(row) else None
+    if dim is None or mid is None:
+        return
+    parent = _int(row[parent_i]) if parent_i < len(row) else None
+    meta.members.append(Member(dim, mid, parent, row[name_i].strip()))
+
+
+def _read_row(meta: Metadata, kind: str, header: list[str], row: list[str], where: str) -> None:
+    if kind == "cube" and not meta.title:
+        meta.title = row[0].strip()
+    elif kind == "dimensions":
+        _read_dimension(meta, header, row)
+    elif kind == "members":
+        _read_member(meta, header, row, where)
+
+
 def parse_metadata(text: str, lang: str, where: str) -> Metadata:
     """Read the dimension and member blocks of a ``_MetaData.csv`` (blocks split by blank rows)."""
     meta = Metadata(lang=lang)
@@ -117,37 +158,10 @@ def parse_metadata(text: str, lang: str, where: str) -> Metadata:
     for row in rows:
         if not any(cell.strip() for cell in row):
             header, kind = None, ""
-            continue
-        if header is None:
-            header = row
-            first = _fold(row[0])
-            if first in _CUBE_TITLE:
-                kind = "cube"
-            elif first in _DIM_ID and _col(row, _MEMBER_NAME) is not None:
-                kind = "members"
-            elif first in _DIM_ID and _col(row, _DIM_NAME) is not None:
-                kind = "dimensions"
-            else:
-                kind = "other"
-            continue
-        if kind == "cube" and not meta.title:
-            meta.title = row[0].strip()
-        elif kind == "dimensions":
-            dim = _int(row[0])
-            name_at = _col(header, _DIM_NAME)
-            if dim is not None and name_at is not None and name_at < len(row):
-                meta.dimensions[dim] = row[name_at].strip()
-        elif kind == "members":
-            at = (_col(header, _MEMBER_NAME), _col(header, _MEMBER_ID), _col(header, _PARENT_ID))
-            if None in at:
-                raise LayoutError("{file}: the member block lacks Member ID or Parent Member ID "
-                                  "(found: {columns})", file=where, columns=", ".join(header))
-            name_i, id_i, parent_i = at  # type: ignore[misc]
-            dim, mid = _int(row[0]), _int(row[id_i]) if id_i < len(row) else None
-            if dim is None or mid is None:
-                continue
-            parent = _int(row[parent_i]) if parent_i < len(row) else None
-            meta.members.append(Member(dim, mid, parent, row[name_i].strip()))
+        elif header is None:
+            header, kind = row, _block_kind(row)
+        else:
+            _read_row(meta, kind, header, row, where)
     if not meta.dimensions or not meta.members:
         raise LayoutError("{file}: no dimension or member block was found in the metadata",
                           file=where)
@@ -217,7 +231,7 @@ def check_header(header: list[str], lang: str, where: str) -> None:
                               file=where, expected=names[key][0], got=got)
 
 
-def extract_data(tz: TableZip, directory: Path) -> Path:
+def extract_data(tz: TableZip, directory: Path, where: str | None = None) -> Path:
     """Stream the data CSV out of the zip (a zip's CRC is checked as it is read to the end)."""
     fd, name = tempfile.mkstemp(prefix=f"statcan-{tz.pid}-", suffix=".csv", dir=directory)
     out_path = Path(name)
@@ -227,7 +241,8 @@ def extract_data(tz: TableZip, directory: Path) -> Path:
     except (zipfile.BadZipFile, zlib.error, EOFError) as e:
         out_path.unlink(missing_ok=True)
         raise LayoutError("{file}: the zip archive is damaged ({problem})",
-                          file=tz.data_member, problem=str(e)) from e
+                          file=f"{where}: {tz.data_member}" if where else tz.data_member,
+                          problem=str(e)) from e
     return out_path
 
 
@@ -238,7 +253,7 @@ def member_rows(en: Metadata, fr: Metadata | None) -> list[tuple[object, ...]]:
     """Rows of ``statcan_<pid>_members``: English names, French ones joined by member id."""
     fr_names = {(m.dimension, m.member_id): m.name for m in fr.members} if fr else {}
     columns = dimension_columns(en)
-    rows = []
+    rows: list[tuple[object, ...]] = []
     for m in en.members:
         rows.append((m.dimension, en.dimensions.get(m.dimension),
                      fr.dimensions.get(m.dimension) if fr else None, columns.get(m.dimension),
@@ -305,7 +320,7 @@ def load_table(
     con.executemany(f"INSERT INTO {ident(table + '_members')} VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
                     member_rows(en_meta, fr_meta))
 
-    csv_path = extract_data(data, work_dir)
+    csv_path = extract_data(data, work_dir, where)
     # A cap on DuckDB's buffer pool keeps a load of millions of rows within a few hundred MB
     # (it spills to disk instead); the connection's own limit is put back afterwards.
     # DuckDB's own progress bar would print into the command line's output on long loads.

@@ -16,6 +16,7 @@ from typing import Any
 
 import duckdb
 
+from canus.data_versions import DataVersion
 from canus.settings import Settings, get_settings
 from canus.warehouse import Reader, read_versions
 
@@ -79,7 +80,7 @@ class AppState:
                 log.warning("warming the page cache failed", exc_info=True)
         self.warming.clear()
 
-    def versions(self) -> dict[str, dict[str, object]]:
+    def versions(self) -> dict[str, DataVersion]:
         con = self.cursor()
         return read_versions(con) if con is not None else {}
 

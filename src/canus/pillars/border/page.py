@@ -160,7 +160,8 @@ def _both_summary(table: MetricTable, lang: str) -> str:
         return _("No complete year of data yet.", lang)
     last = full[-1]
     return _("In {year}, about {both} people a day crossed the border: {us} into the United "
-             "States by land and {ca} into Canada by all modes.", lang, year=last["year"],
+             "States by land and {ca} from the United States into Canada by all modes.", lang,
+             year=last["year"],
              both=fmt_number(round(last["both_per_day"], -3), lang),
              us=fmt_number(round(last["into_us_per_day"], -2), lang),
              ca=fmt_number(round(last["into_canada_per_day"], -2), lang))

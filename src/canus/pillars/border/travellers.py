@@ -1,10 +1,9 @@
 """Travellers entering Canada (Statistics Canada 24-10-0053-01), and both directions with BTS.
 
 Years that 24-10-0053 does not cover (it starts in the 2020s) come from the older table
-24-10-0041, read by one series only: its total of travellers entering or returning to Canada
-(vector ``v62370949``, as used by public scripts). Picking the series by vector rather than by
-member names keeps the figure right even where those names are not known here; it gives the
-total only, with no split by mode or residence.
+24-10-0041, read by member name ("United States residents entering Canada", "Canadian residents
+returning from the United States" and their per-mode members), never by vector id: vector ids
+change between vintages of a table.
 
 Reads ``statcan_24100053`` and its ``_members``. The table splits travellers by residence
 and mode in one dimension ("Traveller characteristics", members such as "United States of
@@ -37,9 +36,10 @@ TABLE = f"statcan_{PID}"
 MEMBERS = f"statcan_{PID}_members"
 MODES = ("air", "land", "water")
 OLDER_SOURCE_ID = "statcan-24100041"
+#: First year of 24-10-0053 (its monthly series begin in January 2021); earlier years need
+#: 24-10-0041.
+NEWER_TABLE_FROM = 2021
 OLDER_TABLE = "statcan_24100041"
-#: All travellers entering or returning to Canada, monthly, in 24-10-0041.
-OLDER_TOTAL_VECTOR = "v62370949"
 
 ENTERING_DEFINITION = (
     "Travellers entering Canada, as counted by Statistics Canada at the border: residents of "
@@ -53,13 +53,15 @@ RESIDENTS_DEFINITION = (
     "United States, all modes (Statistics Canada)."
 )
 BOTH_DEFINITION = (
-    "People crossing the Canada–United States border per day, adding two one-way counts that "
-    "are not defined alike. Into the United States: persons entering at US land ports on the "
-    "Canadian border (US CBP counts published by BTS; air travel not included). Into Canada: "
-    "travellers entering Canada by air, land and water (Statistics Canada), including Canadians "
-    "coming home and travellers from countries other than the United States. Land-only totals "
-    "are also given so that like is added to like. Years before table 24-10-0053 begins use the "
-    "total of table 24-10-0041, which has no land-only figure."
+    "People crossing the Canada–United States border per day, adding two one-way counts. Into "
+    "Canada: travellers coming from the United States, that is residents of the United States "
+    "entering Canada plus Canadian residents returning from the United States, by air, land and "
+    "water (Statistics Canada 24-10-0053, or 24-10-0041 for earlier years). Left out: Canadians "
+    "returning from other countries and residents of other countries, even those who came "
+    "through the United States. Into the United States: persons entering at US land ports on "
+    "the Canadian border (US CBP counts published by BTS). People flying from Canada into the "
+    "United States are missing: no official open monthly count of them is loaded, so both "
+    "directions understate the crossings by that much."
 )
 
 
@@ -224,70 +226,135 @@ def us_residents_vs_canadians(con: duckdb.DuckDBPyConnection) -> MetricTable:
                        provenance=provenance(con, SOURCE_ID))
 
 
-def _older_totals(con: duckdb.DuckDBPyConnection) -> dict[int, tuple[float, int, int]]:
-    """Year → (travellers, months, days) from the total series of 24-10-0041."""
-    if not has_tables(con, OLDER_TABLE):
+#: 24-10-0041 members, by name (lower case), whose travellers came from the United States.
+#: Vector ids differ between vintages of the table, so the members are found by name.
+OLDER_FROM_US = {
+    "united states residents entering canada": "us_residents",
+    "canadian residents returning from the united states": "canadians_from_us",
+}
+#: Second part of a 24-10-0041 member path → mode ("…, automobile, same day" is by land).
+OLDER_MODES = {"automobile": "land", "bus": "land", "train": "land", "other land": "land",
+               "land": "land", "air": "air", "plane": "air", "boat": "water", "water": "water"}
+
+
+def _older_column(con: duckdb.DuckDBPyConnection) -> str | None:
+    got = con.execute(f"""SELECT any_value(column_name) FROM {OLDER_TABLE}_members
+                          WHERE lower(dimension_en) = 'traveller characteristics'""").fetchone()
+    return got[0] if got and got[0] else None
+
+
+def _older_from_us(con: duckdb.DuckDBPyConnection) -> dict[int, dict[str, Any]]:
+    """Year → travellers from the US in 24-10-0041, by residence and mode, selected by name.
+
+    The residence totals are the members named in :data:`OLDER_FROM_US`; modes add up the
+    leaf members under each (``<total>, automobile, …``), so nothing is counted twice.
+    """
+    if not has_tables(con, OLDER_TABLE, f"{OLDER_TABLE}_members"):
         return {}
-    out: dict[int, tuple[float, int, int]] = {}
-    for year, months, total in con.execute(f"""
-            SELECT year(period), list(DISTINCT month(period)), sum(value) FROM {OLDER_TABLE}
-            WHERE vector = ? AND period IS NOT NULL AND value IS NOT NULL
-            GROUP BY 1""", [OLDER_TOTAL_VECTOR]).fetchall():
-        days = sum(calendar.monthrange(int(year), int(m))[1] for m in months)
-        out[int(year)] = (float(total), len(months), days)
-    return out
+    col = _older_column(con)
+    if col is None:
+        return {}
+    rows = con.execute(f"""
+        WITH leaf AS (
+            SELECT lower(trim(m.member_en)) AS name FROM {OLDER_TABLE}_members m
+            WHERE m.column_name = ? AND NOT EXISTS (
+                SELECT 1 FROM {OLDER_TABLE}_members c
+                WHERE c.dimension_position = m.dimension_position
+                  AND c.parent_member_id = m.member_id))
+        SELECT year(t.period), list(DISTINCT month(t.period)), lower(trim(t."{col}")) AS name,
+               sum(t.value), name IN (SELECT name FROM leaf)
+        FROM {OLDER_TABLE} t
+        WHERE lower(t.geo) = 'canada' AND t.period IS NOT NULL AND t.value IS NOT NULL
+        GROUP BY 1, 3""", [col]).fetchall()
+    out: dict[int, dict[str, Any]] = {}
+    for year, months, name, total, is_leaf in rows:
+        g = out.setdefault(int(year), {"months": set(), "mode": defaultdict(float)})
+        g["months"].update(int(m) for m in months)
+        if name in OLDER_FROM_US:
+            g[OLDER_FROM_US[name]] = float(total)
+            continue
+        head, _, rest = name.partition(", ")
+        if head in OLDER_FROM_US and is_leaf:
+            mode = OLDER_MODES.get(rest.split(",")[0].strip(), "other")
+            g["mode"][mode] += float(total)
+    return {y: g for y, g in out.items() if "us_residents" in g and "canadians_from_us" in g}
 
 
 BOTH_COLUMNS = [
     Column("year", "Year", "year"),
     Column("months_us", "Months of US data", "count"),
     Column("months_canada", "Months of Canadian data", "count"),
-    Column("into_us_per_day", "Into the US by land, per day (BTS)", "per_day"),
-    Column("into_canada_per_day", "Into Canada by all modes, per day (Statistics Canada)",
+    Column("into_us_per_day", "Into the US from Canada by land, per day (BTS)", "per_day"),
+    Column("into_us_air_per_day", "Into the US from Canada by air, per day (not published)",
            "per_day"),
-    Column("into_canada_land_per_day", "Into Canada by land, per day (Statistics Canada)",
+    Column("into_canada_per_day", "Into Canada from the US, all modes, per day (Statistics Canada)",
            "per_day"),
+    Column("us_residents_per_day", "of whom US residents, per day", "per_day"),
+    Column("canadians_from_us_per_day", "of whom Canadians returning from the US, per day",
+           "per_day"),
+    Column("into_canada_land_per_day", "Into Canada from the US by land, per day", "per_day"),
+    Column("into_canada_air_per_day", "Into Canada from the US by air, per day", "per_day"),
+    Column("into_canada_water_per_day", "Into Canada from the US by water, per day", "per_day"),
     Column("both_per_day", "Both directions, per day", "per_day"),
     Column("both_land_per_day", "Both directions by land, per day", "per_day"),
     Column("canada_table", "Statistics Canada table", "code"),
 ]
 
 
-def both_directions(con: duckdb.DuckDBPyConnection) -> MetricTable:
-    """People crossing per day in both directions: BTS into the US plus StatCan into Canada."""
-    title = "People crossing the Canada–US border per day, both directions"
+def _canada_side(con: duckdb.DuckDBPyConnection) -> dict[int, dict[str, Any]]:
+    """Year → travellers from the US into Canada per day, from 24-10-0053, else 24-10-0041."""
+    out: dict[int, dict[str, Any]] = {}
+    for year, g in _older_from_us(con).items():
+        months = sorted(g["months"])
+        days = sum(calendar.monthrange(year, m)[1] for m in months)
+        modes = g["mode"]
+        out[year] = {
+            "months": len(months), "days": days, "table": "24-10-0041", "source": OLDER_SOURCE_ID,
+            "us_residents": g["us_residents"], "canadians_from_us": g["canadians_from_us"],
+            **{f"mode:{m}": (modes[m] if modes else None) for m in MODES},
+        }
     groups = _yearly_groups(con) or {}
-    older = _older_totals(con)
-    if not (groups or older) or not has_tables(con, "border_crossings", "ports"):
+    coverage = _coverage(con) if groups else {}
+    for year, g in groups.items():
+        months, days = coverage.get(year, (0, 0))
+        if not days:
+            continue
+        out[year] = {  # the newer table wins where both cover a year
+            "months": months, "days": days, "table": "24-10-0053", "source": SOURCE_ID,
+            "us_residents": g["us_residents"], "canadians_from_us": g["canadians_from_us"],
+            **{f"mode:{m}": g[f"us_link:{m}"] for m in MODES},
+        }
+    return out
+
+
+def both_directions(con: duckdb.DuckDBPyConnection) -> MetricTable:
+    """People crossing per day in both directions: BTS into the US plus StatCan from the US."""
+    title = "People crossing the Canada–US border per day, both directions"
+    canada = _canada_side(con)
+    if not canada or not has_tables(con, "border_crossings", "ports"):
         return _empty("travellers-both-directions", title, BOTH_DEFINITION, BOTH_COLUMNS, con,
                       BTS_ID, SOURCE_ID)
-    coverage = _coverage(con) if groups else {}
     us_side = {r["year"]: r for r in border_metrics.yearly(con).rows}
     rows = []
     used: set[str] = set()
-    for year in sorted((set(groups) | set(older)) & set(us_side)):
-        us = us_side[year]
-        months, days = coverage.get(year, (0, 0))
-        if year in groups and days:
-            into_canada = groups[year]["total"] / days
-            into_canada_land: float | None = groups[year]["mode:land"] / days
-            table, source = "24-10-0053", SOURCE_ID
-        elif year in older:
-            total, months, days = older[year]
-            into_canada, into_canada_land = total / days, None
-            table, source = "24-10-0041", OLDER_SOURCE_ID
-        else:
-            continue
-        used.add(source)
+    for year in sorted(set(canada) & set(us_side)):
+        us, ca = us_side[year], canada[year]
+        days = ca["days"]
+        into_canada = (ca["us_residents"] + ca["canadians_from_us"]) / days
+        per_mode = {m: (ca[f"mode:{m}"] / days if ca[f"mode:{m}"] is not None else None)
+                    for m in MODES}
+        used.add(ca["source"])
         rows.append({
-            "year": year, "months_us": us["months"], "months_canada": months,
-            "into_us_per_day": us["people_per_day"],
+            "year": year, "months_us": us["months"], "months_canada": ca["months"],
+            "into_us_per_day": us["people_per_day"], "into_us_air_per_day": None,
             "into_canada_per_day": into_canada,
-            "into_canada_land_per_day": into_canada_land,
+            "us_residents_per_day": ca["us_residents"] / days,
+            "canadians_from_us_per_day": ca["canadians_from_us"] / days,
+            **{f"into_canada_{m}_per_day": v for m, v in per_mode.items()},
             "both_per_day": us["people_per_day"] + into_canada,
-            "both_land_per_day": (us["people_per_day"] + into_canada_land
-                                  if into_canada_land is not None else None),
-            "canada_table": table,
+            "both_land_per_day": (us["people_per_day"] + per_mode["land"]
+                                  if per_mode["land"] is not None else None),
+            "canada_table": ca["table"],
         })
     sources = [s for s in (SOURCE_ID, OLDER_SOURCE_ID) if s in used] or [SOURCE_ID]
     return MetricTable(id="travellers-both-directions", title=title, definition=BOTH_DEFINITION,

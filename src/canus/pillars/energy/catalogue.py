@@ -12,7 +12,7 @@ METRICS: tuple[MetricSpec, ...] = (
         id="energy-electricity-annual", pillar="energy",
         title="Electricity trade between Canada and the United States, by year",
         definition=m.TRADE_DEFINITION, unit="MWh", basis="measured", needs=ELECTRICITY,
-        columns=("year", "months", "exports_gwh", "imports_gwh", "net_exports_gwh",
+        columns=("year", "months", "publication", "exports_gwh", "imports_gwh", "net_exports_gwh",
                  "exports_value_cad", "imports_value_cad", "net_value_cad",
                  "export_price_cad_per_mwh"),
         fn=plain(m.annual_trade)),
@@ -29,4 +29,10 @@ METRICS: tuple[MetricSpec, ...] = (
         definition=m.STATE_DEFINITION, unit="MWh", basis="measured", needs=ELECTRICITY,
         columns=("rank", "us_state", "exports_gwh", "exports_value_cad", "share_of_exports"),
         fn=plain(m.top_states)),
+    MetricSpec(
+        id="energy-electricity-revisions", pillar="energy",
+        title="Revisions of electricity trade by CER's annual file",
+        definition=m.REVISIONS_DEFINITION, unit="MWh", basis="measured",
+        needs=(*ELECTRICITY, m.YEARS_TABLE),
+        columns=tuple(c.name for c in m._REVISION_COLUMNS), fn=plain(m.annual_revisions)),
 )

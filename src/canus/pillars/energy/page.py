@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import duckdb
 
-from canus.i18n import _, fmt_amount, fmt_number
+from canus.i18n import _, fmt_amount, fmt_number, fmt_percent
 from canus.metrics import MetricTable, periods
 from canus.metrics.catalogue import available
 from canus.pillars.energy import metrics as m
@@ -66,6 +66,26 @@ def provinces_chart(con: duckdb.DuckDBPyConnection) -> Chart | None:
 CHARTS = {"energy-electricity-trade": trade_chart, "energy-electricity-provinces": provinces_chart}
 
 
+def revisions_note(table: MetricTable, lang: str) -> str:
+    """What CER's annual file changed, in one sentence: the years it covers and its largest move."""
+    if not table.rows:
+        return ""
+    first, last = table.rows[0]["year"], table.rows[-1]["year"]
+    years = str(first) if first == last else f"{first}\u2013{last}"
+    if table.summary.get("revised_rows", "0") == "0":
+        return _("CER's annual file covers {years}; those years use its figures, and it revises none "
+                 "of them against the sum of the monthly file.", lang, years=years)
+    big = max(table.rows, key=lambda r: abs(r["revision_mwh"]))
+    direction = _("exports", lang) if big["activity"] == "export" else _("imports", lang)
+    return _("CER's annual file covers {years}; those years use its figures, which revise the "
+             "monthly ones. Largest revision: {direction} of {year}, {mwh} MWh ({share}) and {cad} "
+             "against the sum of the monthly file.", lang, years=years, direction=direction,
+             year=big["year"], mwh=fmt_number(big["revision_mwh"], lang),
+             share=fmt_percent(big["revision_share"], lang, 2),
+             cad=fmt_amount(big["revision_cad"], lang, "CAD"))
+
+
+
 def build(con: duckdb.DuckDBPyConnection | None, lang: str) -> PageModel:
     page = PageModel(
         section_id="energy",
@@ -100,5 +120,9 @@ def build(con: duckdb.DuckDBPyConnection | None, lang: str) -> PageModel:
     states = m.top_states(con)
     if states.rows:
         page.tables.append(states)
+    revisions = m.annual_revisions(con)
+    if revisions.rows:
+        page.notes.append(revisions_note(revisions, lang))
+        page.tables.append(revisions)
     return page
 

@@ -39,6 +39,9 @@ class PageModel:
     #: (text, address) of the page's own tools, shown after its notes.
     links: list[tuple[str, str]] = field(default_factory=list)
     extra: dict[str, Any] = field(default_factory=dict)
+    #: The page's statements that belong to this section, checked (filled by web/pages.py from
+    #: canus.web.routes.claims.section_claims, the same for every section).
+    claims: list[dict[str, Any]] = field(default_factory=list)
 
     @property
     def provenance(self) -> list[Provenance]:
@@ -64,6 +67,7 @@ class PageModel:
             "figures": [f.__dict__ for f in self.figures],
             "tables": [t.to_json(lang) for t in tables.values()],
             "missing_sources": self.missing_sources,
+            "claims": self.claims,
             "sources": [p.as_dict(lang) for p in self.provenance],
         }
 

@@ -42,10 +42,8 @@ def build(con: duckdb.DuckDBPyConnection | None, lang: str, pillars: Mapping[str
 
 def _claim_counts(con: duckdb.DuckDBPyConnection | None) -> dict[str, int]:
     """How the page's claims fare against the published data, for the overview's summary."""
-    from canus.claims.checker import check_all
+    from canus.claims.checker import check_all, tally
+    from canus.claims.register import coverage
 
-    counts = {"supported": 0, "outdated": 0, "contradicted": 0, "not_checkable": 0}
-    for r in check_all(con):
-        counts[r.verdict] += 1
-    return counts
+    return {**tally(check_all(con)), **coverage()}
 

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import csv
+import dataclasses
 import datetime as dt
+import io
 from typing import Any
 
 from fastapi import APIRouter, HTTPException, Query, Request, Response
@@ -46,8 +49,8 @@ def list_sources(request: Request, lang: str = "en") -> Response:
     def make() -> list[dict[str, Any]]:
         versions = state.versions()
         out = []
-        for src in sources.all_default():
-            v = versions.get(src.id, {})
+        for src in sources.listed(versions):
+            v = versions.get(src.id)
             out.append({
                 "id": src.id,
                 "title": src.text("title", lang),
@@ -56,11 +59,13 @@ def list_sources(request: Request, lang: str = "en") -> Response:
                 "licence_url": src.licence.url,
                 "landing_url": src.landing_url,
                 "description": src.text("description", lang),
-                "rows": v.get("rows"),
-                "as_of": v.get("as_of"),
-                "retrieved_at": _iso(v.get("retrieved_at")),
-                "sha256": v.get("sha256"),
-                "files": v.get("files", []),
+                "rows": v.rows if v else None,
+                "as_of": v.as_of if v else None,
+                "release": _iso(v.release) if v else None,
+                "retrieved_at": _iso(v.retrieved_at) if v else None,
+                "sha256": v.sha256 if v else None,
+                "files": [dataclasses.asdict(f) for f in v.files] if v else [],
+                "history": f"/api/sources/{src.id}/history",
             })
         return out
 
@@ -140,3 +145,35 @@ def query(sql: str = Query(..., max_length=10_000), limit: int = Query(1000, ge=
     except CanusError as e:
         raise HTTPException(503, str(e)) from None
     return {"columns": header, "rows": [[plain(v) for v in r] for r in rows]}
+
+
+@router.get("/sources/{source_id}/{name}", summary="Every published version of a source and what each changed",
+            responses={404: {"description": "Unknown source"}, 503: {"description": "No data published yet"}})
+def source_history(request: Request, source_id: str, name: str) -> Response:
+    """Every published version of a source, newest first, with what each added, removed and revised."""
+    from canus.history import CSV_COLUMNS, csv_row, history_records
+
+    if name not in ("history", "history.csv"):
+        raise HTTPException(404, "see /api/sources/<id>/history or /api/sources/<id>/history.csv")
+    try:
+        sources.get(source_id)
+    except CanusError:
+        raise HTTPException(404, f"unknown source {source_id!r}; see /api/sources") from None
+    state = _state(request)
+    con = state.cursor()
+    if con is None:
+        raise HTTPException(503, "no data yet: run 'canus update'")
+
+    def records() -> list[dict[str, Any]]:
+        return history_records(con, source_id)
+
+    if name.endswith(".csv"):
+        def as_csv() -> str:
+            buf = io.StringIO()
+            w = csv.writer(buf, lineterminator="\n")
+            w.writerow(CSV_COLUMNS)
+            w.writerows(csv_row(r) for r in records())
+            return buf.getvalue()
+
+        return cached_response(request, state, "csv", as_csv, filename=f"{source_id}-history.csv")
+    return cached_response(request, state, "json", records)

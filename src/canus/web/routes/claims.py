@@ -20,7 +20,8 @@ from canus.web.state import AppState
 router = APIRouter()
 SLUG = {"en": "claims", "fr": "affirmations"}
 CSV_COLUMNS = ("id", "editions", "verdict", "figure_value", "figure_unit", "figure_period",
-               "qualifier", "value", "period", "latest_value", "latest_period", "source_ids",
+               "qualifier", "value", "period", "latest_value", "latest_period", "changed_since",
+               "basis", "source_ids",
                "vintage", "tolerance", "missing_source", "statement")
 
 
@@ -51,6 +52,29 @@ def badges(state: AppState, lang: str) -> dict[str, dict[str, str]]:
     return {r.claim.id: badge(r, lang) for r in results(state)}
 
 
+def section_claims(state: AppState, section_id: str, lang: str) -> list[dict[str, Any]]:
+    """The page's statements that belong to one portal section, as its page and twin show them."""
+    from canus.claims.display import portal_section
+
+    out = []
+    for r in results(state):
+        if portal_section(r.claim.section) != section_id:
+            continue
+        d = r.as_dict(lang)
+        out.append({
+            "id": d["id"], "statement": d["statement"], "editions": d["editions"],
+            "verdict": d["verdict"], "verdict_label": d["verdict_label"], "basis": d["basis"],
+            "basis_label": d["basis_label"], "figure_text": d["figure_text"],
+            "figure_period": d["figure"]["period"], "value": d["value"],
+            "value_text": d["value_text"], "period": d["period"],
+            "latest_value": d["latest_value"], "latest_value_text": d["latest_value_text"],
+            "latest_period": d["latest_period"], "changed_since": d["changed_since"],
+            "missing_source": d["missing_source"], "url": claim_url(r.claim.id, lang),
+            "badge": badge(r, lang),
+        })
+    return out
+
+
 def _lang(request: Request, lang: str) -> str:
     if lang not in SLUG:
         raise HTTPException(404)
@@ -75,7 +99,7 @@ def api_claims_csv(request: Request, lang: str = "en") -> Response:
         w.writerow([d["id"], ";".join(d["editions"]), d["verdict"], fig["value"], fig["unit"],
                     fig["period"], fig["qualifier"], _blank(d["value"]), _blank(d["period"]),
                     _blank(d["latest_value"]), _blank(d["latest_period"]),
-                    ";".join(d["source_ids"]),
+                    str(d["changed_since"]).lower(), d["basis"], ";".join(d["source_ids"]),
                     ";".join(f"{k}={v}" for k, v in d["vintage"].items() if v),
                     _blank(d["tolerance"]), _blank(d["missing_source"]), d["statement"]])
     return Response(buf.getvalue(), media_type="text/csv; charset=utf-8")

@@ -53,7 +53,15 @@ def root(request: Request) -> RedirectResponse:
 
 def build_page(state: AppState, section_id: str, lang: str) -> PageModel:
     builder = SECTION_BUILDERS[section_id]
-    return state.cached(("page", section_id, lang), lambda: builder(state.cursor(), lang))
+
+    def make() -> PageModel:
+        from canus.web.routes.claims import section_claims
+
+        page = builder(state.cursor(), lang)
+        page.claims = section_claims(state, section_id, lang)
+        return page
+
+    return state.cached(("page", section_id, lang), make)
 
 
 def warm_sections(state: AppState) -> None:

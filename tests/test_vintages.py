@@ -1,0 +1,223 @@
+"""Vintages only move forward; every published version and what it changed stays on the record."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import duckdb
+import pytest
+from typer.testing import CliRunner
+
+from canus.cli import app
+from canus.data_versions import DataVersion, read_history
+from canus.pipeline import update
+from canus.settings import get_settings
+from canus.warehouse import PublishRefusedError, Warehouse
+from tests.conftest import sha256_of
+from tests.vintage_files import bts_csv, key, months
+
+SOURCE = "bts-border-crossings"
+runner = CliRunner()
+
+
+@pytest.fixture
+def mirror(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    folder = tmp_path / "mirror" / SOURCE
+    folder.mkdir(parents=True)
+    monkeypatch.setenv("CANUS_MIRROR", str(tmp_path / "mirror"))
+    return folder / "Border_Crossing_Entry_Data.csv"
+
+
+def publish(mirror: Path, body: bytes, **options: set[str]) -> None:
+    mirror.write_bytes(body)
+    [r] = update([SOURCE], **options)
+    assert r.status == "updated", r.error
+
+
+def table(path: Path, name: str) -> list[tuple[object, ...]]:
+    with duckdb.connect(str(path), read_only=True) as con:
+        return con.execute(f"SELECT * FROM {name} ORDER BY ALL").fetchall()
+
+
+def test_read_versions_is_typed(mirror: Path) -> None:
+    publish(mirror, bts_csv(months((2023, 1), (2023, 12))))
+    [(sid, v)] = Warehouse().versions().items()
+    assert isinstance(v, DataVersion) and sid == SOURCE
+    assert v.rows == 48 and v.as_of == "2023-12" and v.files[0].name == "Border_Crossing_Entry_Data.csv"
+    assert v.files[0].sha256 == v.sha256 and v.retrieved_at is not None and v.loaded_at is not None
+
+
+def test_older_vintage_is_refused_then_loaded_on_purpose_and_recorded(mirror: Path) -> None:
+    publish(mirror, bts_csv(months((2023, 1), (2023, 12))))
+    before = sha256_of(get_settings().warehouse_path)
+    # The same number of rows, the same values where they overlap: only the vintage is older.
+    mirror.write_bytes(bts_csv(months((2022, 12), (2023, 11))))
+    [r] = update([SOURCE])
+    assert r.status == "failed" and isinstance(r.error, PublishRefusedError)
+    assert r.error.checks == ("as-of",)
+    message = str(r.error)
+    assert SOURCE in message and "(2023-11)" in message and "(2023-12)" in message
+    assert "--allow-older bts-border-crossings" in message
+    assert "millésime plus ancien (2023-11)" in r.error.localized("fr")
+    assert sha256_of(get_settings().warehouse_path) == before
+
+    [r] = update([SOURCE], allow_older={SOURCE})
+    assert r.status == "updated" and r.as_of == "2023-11"
+    with Warehouse().read() as con:
+        history = read_history(con, SOURCE)
+    assert [(h.version.as_of, h.allowed_older) for h in history] == [("2023-12", False), ("2023-11", True)]
+
+
+def test_older_vintage_refused_from_the_command_line(mirror: Path) -> None:
+    publish(mirror, bts_csv(months((2023, 1), (2023, 12))))
+    mirror.write_bytes(bts_csv(months((2022, 12), (2023, 11))))
+    r = runner.invoke(app, ["update", SOURCE])
+    flat = " ".join(r.stdout.split())
+    assert r.exit_code == 1 and "older vintage (2023-11)" in flat and "--allow-older" in flat
+    r = runner.invoke(app, ["update", SOURCE, "--allow-older", SOURCE])
+    assert r.exit_code == 0, r.output
+    r = runner.invoke(app, ["sources", "--history", SOURCE, "--format", "json"])
+    assert [x["allowed_older"] for x in json.loads(r.stdout)] == [True, False]
+
+
+def _two_vintages(mirror: Path) -> tuple[str, str]:
+    publish(mirror, bts_csv(months((2023, 1), (2023, 11))))
+    first = Warehouse().versions()[SOURCE].sha256
+
+    def revised(code: str, measure: str, year: int, month: int) -> int:
+        from tests.vintage_files import base_value
+
+        v = base_value(code, measure, year, month)
+        if (code, measure, month) in (("3801", "Trucks", 5), ("3004", "Personal Vehicle Passengers", 7)):
+            return v + 7
+        return v
+
+    publish(mirror, bts_csv(months((2023, 2), (2023, 12)), value=revised))
+    return first, Warehouse().versions()[SOURCE].sha256
+
+
+def test_revisions_list_exactly_the_added_removed_and_revised_keys(mirror: Path) -> None:
+    first, second = _two_vintages(mirror)
+    ports_measures = [(c, m) for c in ("3801", "3004") for m in ("Personal Vehicle Passengers", "Trucks")]
+    with Warehouse().read() as con:
+        rows = con.execute("SELECT change, key, old, new FROM revision_keys WHERE sha256 = ? "
+                           "AND table_name = 'border_crossings'", [second]).fetchall()
+        counts = con.execute("SELECT table_name, added, removed, revised FROM revisions WHERE sha256 = ? "
+                             "ORDER BY table_name", [second]).fetchall()
+        history = read_history(con, SOURCE)
+    got: dict[str, set[tuple[str, str, str]]] = {"added": set(), "removed": set(), "revised": set()}
+    values = {}
+    for change, k, old, new in rows:
+        k = json.loads(k)
+        t = (k["port_code"], k["period"], k["measure"])
+        got[change].add(t)
+        values[t] = (old and json.loads(old)["value"], new and json.loads(new)["value"])
+    assert got["added"] == {key(c, 2023, 12, m) for c, m in ports_measures}
+    assert got["removed"] == {key(c, 2023, 1, m) for c, m in ports_measures}
+    assert got["revised"] == {key("3801", 2023, 5, "Trucks"), key("3004", 2023, 7, "Personal Vehicle Passengers")}
+    t = key("3801", 2023, 5, "Trucks")
+    assert values[t][1] - values[t][0] == 7
+    assert counts == [("border_crossings", 4, 4, 2), ("ports", 0, 0, 0)]
+    assert [h.version.sha256 for h in history] == [first, second]
+    assert history[1].previous_sha256 == first and history[0].previous_sha256 is None
+
+
+def test_update_summary_shows_the_counts(mirror: Path) -> None:
+    mirror.write_bytes(bts_csv(months((2023, 1), (2023, 11))))
+    assert runner.invoke(app, ["update", SOURCE]).exit_code == 0
+    mirror.write_bytes(bts_csv(months((2023, 1), (2023, 12))))
+    [r] = update([SOURCE])
+    assert (r.added, r.removed, r.revised) == (4, 0, 0)
+    r2 = runner.invoke(app, ["sources", "--history", SOURCE, "--format", "json"])
+    records = json.loads(r2.stdout)
+    assert [(x["as_of"], x["added"], x["removed"], x["revised"]) for x in records] == [
+        ("2023-12", 4, 0, 0), ("2023-11", None, None, None)]
+    r3 = runner.invoke(app, ["sources", "--history", SOURCE, "--lang", "fr"])
+    assert "Versions de bts-border-crossings" in " ".join(r3.stdout.split()) and "première" in r3.stdout
+
+
+def test_older_version_rebuilt_from_its_snapshot_is_identical(mirror: Path, tmp_path: Path) -> None:
+    publish(mirror, bts_csv(months((2023, 1), (2023, 11))))
+    wh = get_settings().warehouse_path
+    then = {t: table(wh, t) for t in ("border_crossings", "ports")}
+    first = Warehouse().versions()[SOURCE].sha256
+    publish(mirror, bts_csv(months((2023, 2), (2023, 12)), value=lambda *a: 5), accept_change={SOURCE})
+    assert table(wh, "border_crossings") != then["border_crossings"]
+
+    out = tmp_path / "rebuilt" / "old.duckdb"
+    r = runner.invoke(app, ["rebuild", str(out), "--version", first[:12]])
+    assert r.exit_code == 0, r.output
+    assert {t: table(out, t) for t in then} == then
+    with duckdb.connect(str(out), read_only=True) as con:
+        assert con.execute("SELECT sha256, as_of FROM data_versions").fetchall() == [(first, "2023-11")]
+    # The snapshots are the truth: a damaged one is named, not loaded.
+    again = tmp_path / "rebuilt" / "again.duckdb"
+    r = runner.invoke(app, ["rebuild", str(out), "--version", first])
+    assert r.exit_code == 1 and "already exists" in r.stderr
+    raw = next(p for p in get_settings().raw_dir.rglob(first + "*"))
+    raw.write_bytes(raw.read_bytes() + b"x")
+    r = runner.invoke(app, ["rebuild", str(again), "--version", first])
+    assert r.exit_code == 1 and "no longer matches its sha256" in " ".join(r.stderr.split())
+    assert not again.exists()
+
+
+def test_rebuild_as_of_a_time(mirror: Path, tmp_path: Path) -> None:
+    publish(mirror, bts_csv(months((2023, 1), (2023, 11))))
+    wh = get_settings().warehouse_path
+    with Warehouse().read() as con:
+        [loaded] = con.execute("SELECT loaded_at FROM data_versions").fetchone()
+    publish(mirror, bts_csv(months((2023, 1), (2023, 12))))
+    now = table(wh, "border_crossings")
+    out = tmp_path / "now.duckdb"
+    r = runner.invoke(app, ["rebuild", str(out), "--as-of", "2999-01-01T00:00:00"])
+    assert r.exit_code == 0, r.output
+    assert table(out, "border_crossings") == now
+    r = runner.invoke(app, ["rebuild", str(tmp_path / "before.duckdb"), "--as-of", "2000-01-01T00:00:00"])
+    assert r.exit_code == 1 and "Nothing was published" in " ".join(r.stderr.split())
+    assert loaded is not None
+
+
+def test_history_api_json_and_csv(mirror: Path) -> None:
+    from fastapi.testclient import TestClient
+
+    from canus.web.app import create_app
+
+    first, second = _two_vintages(mirror)
+    app_ = create_app()
+    client = TestClient(app_)
+    r = client.get(f"/api/sources/{SOURCE}/history")
+    assert r.status_code == 200, r.text
+    records = r.json()
+    assert [x["sha256"] for x in records] == [second, first]
+    assert (records[0]["added"], records[0]["removed"], records[0]["revised"]) == (4, 4, 2)
+    assert records[0]["previous_sha256"] == first and records[1]["added"] is None
+    by_table = {t["table"]: (t["added"], t["removed"], t["revised"]) for t in records[0]["tables"]}
+    assert by_table == {"border_crossings": (4, 4, 2), "ports": (0, 0, 0)}
+    r = client.get(f"/api/sources/{SOURCE}/history.csv")
+    assert r.status_code == 200 and r.headers["content-type"].startswith("text/csv")
+    lines = r.text.splitlines()
+    assert lines[0].startswith("id,source_id,sha256,previous_sha256,as_of") and len(lines) == 3
+    assert lines[1].split(",")[2] == second and lines[1].endswith(",4,4,2")
+    assert client.get("/api/sources/no-such-source/history").status_code == 404
+    assert client.get(f"/api/sources/{SOURCE}/nothing").status_code == 404
+    # The page-cache warm-up thread holds the warehouse open; let it finish inside the test.
+    import time
+
+    deadline = time.monotonic() + 60
+    while app_.state.canus.warming.is_set() and time.monotonic() < deadline:
+        time.sleep(0.1)
+
+
+def test_changed_keys_are_capped_revised_first_counts_exact(mirror: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from canus import revisions
+
+    monkeypatch.setattr(revisions, "MAX_KEYS", 3)
+    _, second = _two_vintages(mirror)
+    with Warehouse().read() as con:
+        kept = con.execute("SELECT change FROM revision_keys WHERE sha256 = ? AND table_name = 'border_crossings'",
+                           [second]).fetchall()
+        counts = con.execute("SELECT added, removed, revised, note FROM revisions WHERE sha256 = ? "
+                             "AND table_name = 'border_crossings'", [second]).fetchone()
+    assert len(kept) == 3 and [c for (c,) in kept].count("revised") == 2
+    assert counts == (4, 4, 2, "counts exact; the first 3 of 10 changed keys kept")
