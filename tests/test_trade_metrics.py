@@ -144,6 +144,7 @@ def test_goods_monthly_and_yearly(con: duckdb.DuckDBPyConnection) -> None:
     assert y[2023]["per_day"] == pytest.approx(1080 * B / 365)
     # 2024 has January only: its daily average is over 31 days, not 366.
     assert y[2024]["months"] == 1 and y[2024]["per_day"] == pytest.approx(90 * B / 31)
+    assert (y[2023]["coverage"], y[2024]["coverage"]) == ("whole", "Jan")
     assert [p.source_id for p in m.provenance] == ["statcan-12100011"]
 
 
@@ -256,7 +257,7 @@ def test_json_and_csv_twins_in_french(con: duckdb.DuckDBPyConnection) -> None:
     t = trade.goods_yearly(con)
     j = t.to_json("fr")
     assert j["rows"][0]["exports"] == 600 * B
-    assert t.to_csv().splitlines()[0] == "year,months,exports,imports,balance,total,per_day"
+    assert t.to_csv().splitlines()[0] == "year,months,coverage,exports,imports,balance,total,per_day"
 
 
 def _statcan_zip_from_csv(csv_text: str, pid: str, dims: list[str], path: Path) -> None:

@@ -26,19 +26,23 @@ HEADER = ["Port Name", "State", "Port Code", "Border", "Date", "Measure", "Value
           "Longitude", "Point"]
 
 
-def write_bts_mirror(mirror: Path) -> Path:
+def write_bts_mirror(mirror: Path, years: range = YEARS, last_month: int = 12,
+                     factor: dict[int, float] | None = None) -> Path:
+    """The BTS mirror; ``last_month`` ends the last year early (a file published in April ends
+    in March), ``factor`` multiplies a year's passenger counts so years differ."""
     folder = mirror / "bts-border-crossings"
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / "Border_Crossing_Entry_Data.csv"
     with path.open("w", newline="") as f:
         w = csv.writer(f)
         w.writerow(HEADER)
-        for year in YEARS:
-            for mon in MONTHS:
+        for year in years:
+            for mon in MONTHS[:last_month] if year == years[-1] else MONTHS:
                 for name, state, code, lat, lon, people in PORTS:
                     point = f"POINT ({lon} {lat})"
                     # 2020 and 2021: the border was closed to most travel; make that visible.
                     scale = 0.2 if year in (2020, 2021) else 1.0
+                    scale *= (factor or {}).get(year, 1.0)
                     for measure, value in (
                         ("Personal Vehicle Passengers", people * 0.9 * scale),
                         ("Pedestrians", people * 0.1 * scale),

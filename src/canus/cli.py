@@ -342,6 +342,82 @@ def serve(
     run_server(host, port, get_settings())
 
 
+@app.command("metrics", help=_(
+    "Print a catalogue metric with its period coverage and provenance (no id: list them).", LANG))
+def metrics_command(
+    metric_id: Annotated[str | None, typer.Argument(
+        help=_("Metric id, as in /api/metrics (default: list every metric).", LANG),
+        show_default=False)] = None,
+    fmt: Annotated[Format, typer.Option("--format", help=_("Output format.", LANG))] = Format.table,
+    lang: LangOpt = None,
+) -> None:
+    """Print a catalogue metric: the same rows as its API table, its coverage and its sources."""
+    from canus.metrics import catalogue as cat
+    from canus.metrics import format_value, periods
+    from canus.warehouse import Warehouse
+
+    lang = _lang(lang)
+    try:
+        with Warehouse().read() as con:
+            if metric_id is None:
+                listing = [{"id": m.id, "pillar": m.pillar, "unit": m.unit, "basis": m.basis,
+                            "available": not cat.missing_tables(con, m),
+                            "title": _(m.title, lang)} for m in cat.CATALOGUE]
+                if fmt is Format.json:
+                    typer.echo(json.dumps(listing, ensure_ascii=False, indent=2))
+                elif fmt is Format.csv:
+                    _write_csv(list(listing[0]), [list(r.values()) for r in listing])
+                else:
+                    t = Table()
+                    for h in listing[0]:
+                        t.add_column(h, overflow="fold")
+                    for r in listing:
+                        t.add_row(*[str(v) for v in r.values()])
+                    console.print(t)
+                return
+            spec = cat.get(metric_id)
+            missing = cat.missing_sources(con, spec)
+            if missing:
+                err.print(_("Metric {metric} needs data not loaded yet: {ids}.", lang,
+                            metric=spec.id, ids=", ".join(missing)))
+                raise typer.Exit(1)
+            table = spec.fn(con, lang)
+    except CanusError as e:
+        err.print(f"[red]{e.localized(lang)}[/]")
+        raise typer.Exit(1) from None
+    if table is None:
+        err.print(_("Metric {metric} has no rows.", lang, metric=metric_id))
+        raise typer.Exit(1)
+    part = periods.partial_periods(table.rows, lang)
+    coverage = (_("Part periods: {periods}.", lang, periods=", ".join(part)) if part
+                else _("Every period shown is whole, or the metric is not by period.", lang))
+    if fmt is Format.csv:
+        # Exactly the API's CSV on stdout; coverage and sources go to stderr for the reader.
+        sys.stdout.write(table.to_csv())
+        err.print(coverage)
+        for p in table.provenance:
+            d = p.as_dict(lang)
+            err.print(f"{d['title']} — {d['publisher']} — {d['licence']} — {d['as_of'] or '—'}")
+        return
+    if fmt is Format.json:
+        out = table.to_json(lang)
+        out["partial_periods"] = part
+        typer.echo(json.dumps(out, ensure_ascii=False, indent=2, default=str))
+        return
+    t = Table(title=table.title_in(lang))
+    for c in table.columns:
+        t.add_column(_(c.label, lang), overflow="fold")
+    for r in table.rows:
+        t.add_row(*[format_value(r.get(c.name), c.unit, lang) for c in table.columns])
+    console.print(t)
+    console.print(coverage)
+    for p in table.provenance:
+        d = p.as_dict(lang)
+        console.print(_("Source: {title}, {publisher}; licence: {licence}; as of {as_of}.", lang,
+                        title=d["title"], publisher=d["publisher"], licence=d["licence"],
+                        as_of=d["as_of"] or "—"))
+
+
 def main() -> None:  # pragma: no cover
     app()
 

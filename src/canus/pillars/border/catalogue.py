@@ -21,8 +21,7 @@ METRICS: tuple[MetricSpec, ...] = (
         id="border-yearly", pillar="border",
         title="People and vehicles entering the US from Canada per day, by year",
         definition=m.PEOPLE_DEFINITION, unit="per_day", basis="measured", needs=BTS,
-        columns=("year", "months", "people_per_day", "vehicles_per_day", "trucks_per_day",
-                 "change_vs_2019", "people", "vehicles"),
+        columns=_names(m.YEARLY_COLUMNS),
         fn=plain(m.yearly)),
     MetricSpec(
         id="border-monthly", pillar="border",
@@ -34,8 +33,7 @@ METRICS: tuple[MetricSpec, ...] = (
         id="border-ports", pillar="border",
         title="Busiest ports of entry into the US on the Canadian border",
         definition=m.PEOPLE_DEFINITION, unit="per_day", basis="measured", needs=BTS_PORTS,
-        columns=("rank", "port_name", "state", "port_code", "people", "people_per_day", "trucks",
-                 "change_vs_2019"),
+        columns=_names(m.PORTS_COLUMNS),
         fn=plain(m.busiest_ports)),
     MetricSpec(
         id="travellers-entering-canada", pillar="border",

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import duckdb
 
-from canus.metrics import Column, MetricTable, provenance
+from canus.metrics import Column, MetricTable, periods, provenance
 from canus.sources.bts_border_crossings import PEOPLE_MEASURES, SOURCE_ID, VEHICLE_MEASURES
 
 PEOPLE_DEFINITION = (
@@ -31,60 +31,86 @@ def _in(measures: tuple[str, ...]) -> str:
     return "(" + ", ".join("'" + m + "'" for m in measures) + ")"
 
 
-_YEARLY_SQL = f"""
-WITH monthly AS (
-    SELECT period,
-           sum(value) FILTER (WHERE measure IN {_in(PEOPLE_MEASURES)}) AS people,
-           sum(value) FILTER (WHERE measure IN {_in(VEHICLE_MEASURES)}) AS vehicles,
-           sum(value) FILTER (WHERE measure = 'Trucks') AS trucks
-    FROM border_crossings
-    WHERE direction = 'into_us'
-    GROUP BY period
-)
-SELECT year(period) AS year,
-       count(*) AS months,
-       sum(people) AS people,
-       sum(vehicles) AS vehicles,
-       sum(trucks) AS trucks,
-       -- days actually covered, so a part year gives a fair daily average
-       sum(day(last_day(period))) AS days
-FROM monthly
-GROUP BY year
-ORDER BY year
+_MONTHLY_SQL = f"""
+SELECT year(period) AS year, month(period) AS month,
+       sum(value) FILTER (WHERE measure IN {_in(PEOPLE_MEASURES)}) AS people,
+       sum(value) FILTER (WHERE measure IN {_in(VEHICLE_MEASURES)}) AS vehicles,
+       sum(value) FILTER (WHERE measure = 'Trucks') AS trucks
+FROM border_crossings
+WHERE direction = 'into_us'
+GROUP BY ALL
+ORDER BY year, month
 """
+
+YEARLY_COLUMNS = [
+    Column("year", "Year", "year"),
+    Column("months", "Months of data", "count"),
+    Column("coverage", "Months covered", "text"),
+    Column("people_per_day", "People per day", "per_day"),
+    Column("vehicles_per_day", "Vehicles per day", "per_day"),
+    Column("trucks_per_day", "Trucks per day", "per_day"),
+    Column("change_vs_2019", "People per day, change against 2019", "percent"),
+    Column("compared_months", "Months compared with 2019", "text"),
+    Column("people", "People in the period", "persons"),
+    Column("vehicles", "Vehicles in the period", "vehicles"),
+]
+
+
+def _by_year(con: duckdb.DuckDBPyConnection) -> dict[int, dict[int, tuple[float, float, float]]]:
+    """{year: {month: (people, vehicles, trucks)}}"""
+    out: dict[int, dict[int, tuple[float, float, float]]] = {}
+    for year, month, people, vehicles, trucks in con.execute(_MONTHLY_SQL).fetchall():
+        out.setdefault(int(year), {})[int(month)] = (people or 0, vehicles or 0, trucks or 0)
+    return out
+
+
+def comparable_months(months: list[int], base_months: list[int]) -> list[int] | None:
+    """The months on which a year is compared with the baseline year, or ``None`` (not shown).
+
+    A whole year is compared with a whole baseline; a part year with the same months of the
+    baseline (year to date against year to date). A whole year is never compared with part of
+    the baseline, nor a part year with months the baseline lacks.
+    """
+    if not months or not base_months:
+        return None
+    if periods.is_whole(months):
+        return months if periods.is_whole(base_months) else None
+    return months if set(months) <= set(base_months) else None
 
 
 def yearly(con: duckdb.DuckDBPyConnection) -> MetricTable:
+    data = _by_year(con)
+    base = data.get(BASELINE_YEAR, {})
     rows = []
-    for year, months, people, vehicles, trucks, days in con.execute(_YEARLY_SQL).fetchall():
+    for year, by_month in sorted(data.items()):
+        months = sorted(by_month)
+        days = periods.days_in_months(year, months)
+        people = sum(v[0] for v in by_month.values())
+        vehicles = sum(v[1] for v in by_month.values())
+        trucks = sum(v[2] for v in by_month.values())
+        compared = comparable_months(months, sorted(base))
+        change = None
+        if compared is not None:
+            change = periods.change(
+                sum(by_month[m][0] for m in compared) / periods.days_in_months(year, compared),
+                sum(base[m][0] for m in compared) / periods.days_in_months(BASELINE_YEAR, compared))
         rows.append({
-            "year": int(year),
-            "months": int(months),
-            "people": int(people or 0),
-            "people_per_day": (people or 0) / days,
-            "vehicles": int(vehicles or 0),
-            "vehicles_per_day": (vehicles or 0) / days,
-            "trucks_per_day": (trucks or 0) / days,
+            "year": year,
+            "months": len(months),
+            "coverage": periods.coverage(months),
+            "people": int(people),
+            "people_per_day": periods.per_day(people, days),
+            "vehicles": int(vehicles),
+            "vehicles_per_day": periods.per_day(vehicles, days),
+            "trucks_per_day": periods.per_day(trucks, days),
+            "change_vs_2019": change,
+            "compared_months": periods.coverage(compared) if compared else None,
         })
-    base = next((r for r in rows if r["year"] == BASELINE_YEAR and r["months"] == 12), None)
-    for r in rows:
-        r["change_vs_2019"] = (
-            r["people_per_day"] / base["people_per_day"] - 1 if base else None
-        )
     return MetricTable(
         id="border-yearly",
         title="People and vehicles entering the US from Canada per day, by year",
         definition=PEOPLE_DEFINITION,
-        columns=[
-            Column("year", "Year", "year"),
-            Column("months", "Months of data", "count"),
-            Column("people_per_day", "People per day", "per_day"),
-            Column("vehicles_per_day", "Vehicles per day", "per_day"),
-            Column("trucks_per_day", "Trucks per day", "per_day"),
-            Column("change_vs_2019", "People per day, change against 2019", "percent"),
-            Column("people", "People in the year", "persons"),
-            Column("vehicles", "Vehicles in the year", "vehicles"),
-        ],
+        columns=YEARLY_COLUMNS,
         rows=rows,
         provenance=provenance(con, SOURCE_ID),
     )
@@ -138,8 +164,41 @@ def latest_complete_year(con: duckdb.DuckDBPyConnection) -> int | None:
     return int(row[0]) if row and row[0] is not None else None
 
 
+def _months_of(con: duckdb.DuckDBPyConnection, year: int) -> list[int]:
+    return [int(r[0]) for r in con.execute(
+        "SELECT DISTINCT month(period) FROM border_crossings WHERE year(period) = ? "
+        "AND direction = 'into_us' ORDER BY 1", [year]).fetchall()]
+
+
+PORTS_COLUMNS = [
+    Column("rank", "Rank", "rank"),
+    Column("port_name", "Port", "text"),
+    Column("state", "State", "text"),
+    Column("port_code", "Port code", "code"),
+    Column("months", "Months of data", "count"),
+    Column("coverage", "Months covered", "text"),
+    Column("people", "People in the period", "persons"),
+    Column("people_per_day", "People per day", "per_day"),
+    Column("trucks", "Trucks in the period", "vehicles"),
+    Column("change_vs_2019", "People per day, change against 2019", "percent"),
+    Column("compared_months", "Months compared with 2019", "text"),
+]
+
+
 def busiest_ports(con: duckdb.DuckDBPyConnection, year: int | None = None, top: int = 15) -> MetricTable:
-    year = year or latest_complete_year(con)
+    """Ports by people entering in ``year`` (default: the latest complete year, else the latest).
+
+    Per day divides by the days of the months present that year; the change against 2019
+    compares the same months of both years (see :func:`comparable_months`) or is left out.
+    """
+    if year is None:
+        year = latest_complete_year(con)
+    if year is None:
+        row = con.execute("SELECT max(year(period)) FROM border_crossings").fetchone()
+        year = int(row[0]) if row and row[0] is not None else 0
+    months = _months_of(con, year)
+    compared = comparable_months(months, _months_of(con, BASELINE_YEAR))
+    days = periods.days_in_months(year, months)
     cur = con.execute(f"""
         WITH y AS (
             SELECT port_code,
@@ -151,35 +210,39 @@ def busiest_ports(con: duckdb.DuckDBPyConnection, year: int | None = None, top: 
             GROUP BY port_code
         ), b AS (
             SELECT port_code,
-                   sum(value) FILTER (WHERE measure IN {_in(PEOPLE_MEASURES)}) AS people
-            FROM border_crossings WHERE year(period) = {BASELINE_YEAR}
+                   sum(value) FILTER (WHERE measure IN {_in(PEOPLE_MEASURES)}
+                                      AND year(period) = ?) AS people_now,
+                   sum(value) FILTER (WHERE measure IN {_in(PEOPLE_MEASURES)}
+                                      AND year(period) = {BASELINE_YEAR}) AS people_base
+            FROM border_crossings
+            WHERE direction = 'into_us' AND list_contains(?, month(period))
             GROUP BY port_code
         )
         SELECT rank() OVER (ORDER BY y.people DESC) AS rank, y.port_code, p.port_name, p.state,
-               y.people, y.people / 365.0 AS people_per_day, y.trucks, y.vehicles,
-               CASE WHEN b.people > 0 THEN y.people / b.people - 1 END AS change_vs_2019,
+               y.people, y.trucks, y.vehicles, b.people_now, b.people_base,
                p.latitude, p.longitude
         FROM y JOIN ports p USING (port_code) LEFT JOIN b USING (port_code)
         ORDER BY y.people DESC NULLS LAST
         LIMIT ?
-    """, [year, top])
+    """, [year, year, compared or [], top])
     cols = [d[0] for d in cur.description]
     rows = [dict(zip(cols, r, strict=True)) for r in cur.fetchall()]
+    cdays = periods.days_in_months(year, compared or [])
+    bdays = periods.days_in_months(BASELINE_YEAR, compared or [])
+    for r in rows:
+        now, base = r.pop("people_now"), r.pop("people_base")
+        r["months"] = len(months)
+        r["coverage"] = periods.coverage(months)
+        r["people_per_day"] = periods.per_day(r["people"], days)
+        r["change_vs_2019"] = (periods.change(now / cdays, base / bdays)
+                               if compared and now is not None and base is not None else None)
+        r["compared_months"] = periods.coverage(compared) if compared else None
     return MetricTable(
         id="border-ports",
         title="Busiest ports of entry into the US on the Canadian border",
         definition=PEOPLE_DEFINITION,
-        columns=[
-            Column("rank", "Rank", "rank"),
-            Column("port_name", "Port", "text"),
-            Column("state", "State", "text"),
-            Column("port_code", "Port code", "code"),
-            Column("people", "People in the year", "persons"),
-            Column("people_per_day", "People per day", "per_day"),
-            Column("trucks", "Trucks in the year", "vehicles"),
-            Column("change_vs_2019", "People, change against 2019", "percent"),
-        ],
+        columns=PORTS_COLUMNS,
         rows=rows,
         provenance=provenance(con, SOURCE_ID),
-        summary={"year": str(year)},
+        summary={"year": str(year), "coverage": periods.coverage(months)},
     )

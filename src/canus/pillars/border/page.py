@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import duckdb
 
 from canus.i18n import _, fmt_number, fmt_percent
-from canus.metrics import MetricTable
+from canus.metrics import MetricTable, format_value, periods
 from canus.metrics.catalogue import available
 from canus.pillars.border import metrics as m
 from canus.pillars.border import travellers as tr
@@ -25,13 +27,28 @@ def _people_summary(table: MetricTable, lang: str) -> str:
     text = _(
         "In {year}, about {n} people a day entered the US from Canada by land; the highest "
         "year on record is {peak_year} with {peak_n} a day.",
-        lang, year=last["year"], n=fmt_number(round(last["people_per_day"], -2), lang),
-        peak_year=peak["year"], peak_n=fmt_number(round(peak["people_per_day"], -2), lang),
+        lang, year=last["year"], n=format_value(last["people_per_day"], "per_day", lang),
+        peak_year=peak["year"], peak_n=format_value(peak["people_per_day"], "per_day", lang),
     )
     if last.get("change_vs_2019") is not None:
         text += " " + _("That is {pct} against 2019.", lang,
                         pct=fmt_percent(last["change_vs_2019"], lang, 0))
+    partial = table.rows[-1] if table.rows and table.rows[-1]["months"] < 12 else None
+    if partial is not None:
+        text += " " + _partial_sentence(partial, lang)
     return text
+
+
+def _partial_sentence(row: dict[str, Any], lang: str) -> str:
+    """What the latest part year says, compared only with the same months of 2019."""
+    period = periods.coverage_label(row["year"], row["coverage"], lang)
+    n = format_value(row["people_per_day"], "per_day", lang)
+    if row.get("change_vs_2019") is None:
+        return _("{period} is a part year ({n} a day) and is not compared with 2019.", lang,
+                 period=period, n=n)
+    return _("{period}: {n} a day, {pct} against the same months of {base}.", lang,
+             period=period, n=n, pct=fmt_percent(row["change_vs_2019"], lang, 0),
+             base=m.BASELINE_YEAR)
 
 
 def _people_alt(table: MetricTable, lang: str) -> str:
@@ -47,7 +64,7 @@ def people_chart(con: duckdb.DuckDBPyConnection) -> Chart | None:
     return Chart(
         id="border-people-per-day",
         table=table,
-        spec=line_chart("year", ["people_per_day", "vehicles_per_day"]),
+        spec=line_chart("year", ["people_per_day", "vehicles_per_day"], coverage="coverage"),
         summary=_people_summary,
         alt_text=_people_alt,
     )
@@ -58,8 +75,15 @@ def _ports_summary(table: MetricTable, lang: str) -> str:
         return ""
     top = table.rows[0]
     return _("In {year}, the busiest port of entry was {port} ({state}) with about {n} people "
-             "a day.", lang, year=table.summary.get("year", ""), port=top["port_name"],
-             state=top["state"] or "—", n=fmt_number(round(top["people_per_day"], -2), lang))
+             "a day.", lang, year=_ports_period(table, lang), port=top["port_name"],
+             state=top["state"] or "—", n=format_value(top["people_per_day"], "per_day", lang))
+
+
+def _ports_period(table: MetricTable, lang: str) -> str:
+    year = table.summary.get("year", "")
+    if not year:
+        return ""
+    return periods.coverage_label(int(year), table.summary.get("coverage", periods.WHOLE), lang)
 
 
 def ports_chart(con: duckdb.DuckDBPyConnection) -> Chart | None:
@@ -99,18 +123,30 @@ def build(con: duckdb.DuckDBPyConnection | None, lang: str) -> PageModel:
         page.figures.append(KeyFigure(
             label=_("People entering the US from Canada by land, per day, {year}", lang,
                     year=last["year"]),
-            value=fmt_number(round(last["people_per_day"], -2), lang),
+            value=format_value(last["people_per_day"], "per_day", lang),
             note=_("One direction only; see the definition below.", lang),
         ))
         base = next((r for r in full if r["year"] == m.BASELINE_YEAR), None)
         if base:
             page.figures.append(KeyFigure(
                 label=_("Same figure in {year}, before the pandemic", lang, year=base["year"]),
-                value=fmt_number(round(base["people_per_day"], -2), lang),
+                value=format_value(base["people_per_day"], "per_day", lang),
             ))
         page.figures.append(KeyFigure(
             label=_("Trucks entering the US from Canada per day, {year}", lang, year=last["year"]),
-            value=fmt_number(round(last["trucks_per_day"], -1), lang),
+            value=format_value(last["trucks_per_day"], "per_day", lang),
+        ))
+    latest = people.table.rows[-1] if people.table.rows else None
+    if latest is not None and latest["months"] < 12:
+        # A part year is shown as what it is, and compared only with the same months of 2019.
+        page.figures.append(KeyFigure(
+            label=_("People entering the US from Canada by land, per day, {year}", lang,
+                    year=periods.coverage_label(latest["year"], latest["coverage"], lang)),
+            value=format_value(latest["people_per_day"], "per_day", lang),
+            note=_("Against the same months of {base}: {pct}.", lang, base=m.BASELINE_YEAR,
+                   pct=fmt_percent(latest["change_vs_2019"], lang, 0))
+            if latest.get("change_vs_2019") is not None and latest["year"] != m.BASELINE_YEAR
+            else _("A part year; not compared with a whole year.", lang),
         ))
     page.charts = [people, ports]
     page.tables = []
@@ -191,14 +227,14 @@ def ports_map(con: duckdb.DuckDBPyConnection, lang: str) -> MapItem:
     points = [
         Point(r["port_code"], f"{r['port_name']} ({r['state'] or '—'})", r["longitude"],
               r["latitude"], value=r["people_per_day"],
-              value_text=fmt_number(round(r["people_per_day"], -1), lang))
+              value_text=format_value(r["people_per_day"], "per_day", lang))
         for r in table.rows
         if r["latitude"] is not None and r["longitude"] is not None and r["people_per_day"]
     ]
     return make_map(
         con, lang, map_id="map-ports",
         title=_("Map of the ports of entry on the Canadian border, {year}", lang,
-                year=table.summary.get("year", "")),
+                year=_ports_period(table, lang)),
         summary=_("{n} land ports; each circle's area is proportional to the people entering "
                   "the United States there per day.", lang, n=fmt_number(len(points), lang)),
         points=points, value_label=_("People per day", lang),

@@ -5,7 +5,7 @@ from __future__ import annotations
 import duckdb
 
 from canus.i18n import _, fmt_amount, fmt_number, fmt_percent
-from canus.metrics import MetricTable
+from canus.metrics import MetricTable, periods
 from canus.metrics.catalogue import available
 from canus.pillars.energy import metrics as m
 from canus.web.page.model import KeyFigure, PageModel
@@ -103,11 +103,12 @@ def build(con: duckdb.DuckDBPyConnection | None, lang: str) -> PageModel:
         last = trade.table.rows[-1]
         page.figures += [
             KeyFigure(label=_("Electricity exported to the United States, {year}", lang,
-                              year=last["year"]),
+                              year=periods.row_period(last, lang)),
                       value=f"{fmt_number(last['exports_gwh'], lang)} GWh"),
-            KeyFigure(label=_("Value of those exports, {year}", lang, year=last["year"]),
+            KeyFigure(label=_("Value of those exports, {year}", lang,
+                              year=periods.row_period(last, lang)),
                       value=fmt_amount(last["exports_value_cad"], lang, "CAD")),
-            KeyFigure(label=_("Net exports, {year}", lang, year=last["year"]),
+            KeyFigure(label=_("Net exports, {year}", lang, year=periods.row_period(last, lang)),
                       value=f"{fmt_number(last['net_exports_gwh'], lang)} GWh"),
         ]
         page.charts.append(trade)

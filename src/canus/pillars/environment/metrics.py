@@ -16,7 +16,7 @@ from typing import Any
 
 import duckdb
 
-from canus.metrics import Column, MetricTable, has_tables, provenance
+from canus.metrics import Column, MetricTable, has_tables, periods, provenance
 from canus.sources.air_emissions import SOURCE_ID as AIR_SOURCE
 from canus.sources.great_lakes import LAKES
 from canus.sources.great_lakes import SOURCE_ID as LAKES_SOURCE
@@ -45,12 +45,12 @@ def great_lakes_levels(con: duckdb.DuckDBPyConnection) -> MetricTable:
     if has_tables(con, "great_lakes_levels"):
         rows = _rows(con.execute("""
             WITH yearly AS (
-                SELECT lake, year(period) AS year, avg(level_m) AS level_m
+                SELECT lake, year(period) AS year, avg(level_m) AS level_m, count(*) AS months
                 FROM great_lakes_levels GROUP BY ALL HAVING count(*) = 12
             ), latest AS (
                 SELECT lake, max(year) AS year FROM yearly GROUP BY lake
             )
-            SELECT y.lake, y.year AS latest_year, y.level_m AS latest_mean_m,
+            SELECT y.lake, y.year AS latest_year, y.months, y.level_m AS latest_mean_m,
                    lt.mean_m AS long_term_mean_m, y.level_m - lt.mean_m AS difference_m,
                    lt.first_year, lt.last_year
             FROM latest l JOIN yearly y USING (lake, year)
@@ -58,6 +58,9 @@ def great_lakes_levels(con: duckdb.DuckDBPyConnection) -> MetricTable:
                          max(year) AS last_year
                   FROM yearly GROUP BY lake) lt USING (lake)
         """))
+        for r in rows:
+            # Only complete years are averaged, so this is "whole" by construction; said anyway.
+            r["coverage"] = periods.coverage(range(1, r["months"] + 1))
         order = {lake: i for i, lake in enumerate(LAKES)}
         rows.sort(key=lambda r: order.get(r["lake"], len(order)))
     return MetricTable(
@@ -67,6 +70,8 @@ def great_lakes_levels(con: duckdb.DuckDBPyConnection) -> MetricTable:
         columns=[
             Column("lake", "Lake", "text"),
             Column("latest_year", "Year", "year"),
+            Column("months", "Months of data", "count"),
+            Column("coverage", "Months covered", "text"),
             Column("latest_mean_m", "Mean level in the year (m)", "metres"),
             Column("long_term_mean_m", "Long-term mean level (m)", "metres"),
             Column("difference_m", "Difference (m)", "metres"),

@@ -31,7 +31,8 @@ def air_chart(con: duckdb.DuckDBPyConnection) -> Chart | None:
 
     return Chart(
         id="environment-acid-rain", table=table,
-        spec=line_chart("year", ["sox_kt", "nox_kt"]),
+        # Inventory years solid, ECCC projections dashed, with a legend entry for each.
+        spec=line_chart("year", ["sox_kt", "nox_kt"], basis="basis", observed="Inventory"),
         summary=summary,
         alt_text=lambda t, lang: _("Line chart of Canada's sulphur oxide and nitrogen oxide "
                                    "emissions in kilotonnes, by year, projections included.",

@@ -34,7 +34,7 @@ METRICS: tuple[MetricSpec, ...] = (
     MetricSpec(
         id="trade-goods-yearly", pillar="trade", title="Canada–US merchandise trade by year",
         definition=m.GOODS_DEF, unit="CAD", basis="measured", needs=(GOODS,),
-        columns=("year", "months", "exports", "imports", "balance", "total", "per_day"),
+        columns=("year", "months", "coverage", "exports", "imports", "balance", "total", "per_day"),
         fn=plain(m.goods_yearly)),
     MetricSpec(
         id="trade-services-yearly", pillar="trade", title="Canada–US trade in services by year",

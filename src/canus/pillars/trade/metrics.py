@@ -41,7 +41,7 @@ from typing import Any
 
 import duckdb
 
-from canus.metrics import Column, MetricTable, has_tables, provenance
+from canus.metrics import Column, MetricTable, has_tables, periods, provenance
 
 T011, T173, T007 = "statcan_12100011", "statcan_12100173", "statcan_36100007"
 S011, S173, S007 = "statcan-12100011", "statcan-12100173", "statcan-36100007"
@@ -104,10 +104,6 @@ def _dicts(cur: duckdb.DuckDBPyConnection) -> list[dict[str, Any]]:
 
 def _in(values: tuple[str, ...]) -> str:
     return "(" + ", ".join("'" + v.replace("'", "''") + "'" for v in values) + ")"
-
-
-def _days_in_year(year: int) -> int:
-    return 366 if dt.date(year, 12, 31).timetuple().tm_yday == 366 else 365
 
 
 # ---------------------------------------------------------------------------- exchange rates
@@ -178,8 +174,8 @@ def goods_monthly(con: duckdb.DuckDBPyConnection) -> MetricTable:
         e, i = r["exports"], r["imports"]
         r["balance"] = e - i if e is not None and i is not None else None
         r["total"] = e + i if e is not None and i is not None else None
-        days = (r["period"].replace(day=28) + dt.timedelta(days=4)).replace(day=1) - r["period"]
-        r["per_day"] = r["total"] / days.days if r["total"] is not None else None
+        days = periods.days_in_month(r["period"].year, r["period"].month)
+        r["per_day"] = r["total"] / days if r["total"] is not None else None
     return MetricTable(id="trade-goods-monthly", title=title, definition=GOODS_DEF,
                        columns=_GOODS_COLUMNS_M, rows=rows, provenance=provenance(con, S011))
 
@@ -187,6 +183,7 @@ def goods_monthly(con: duckdb.DuckDBPyConnection) -> MetricTable:
 _GOODS_COLUMNS_Y = [
     Column("year", "Year", "year"),
     Column("months", "Months of data", "count"),
+    Column("coverage", "Months covered", "text"),
     Column("exports", "Exports to the US", "CAD"),
     Column("imports", "Imports from the US", "CAD"),
     Column("balance", "Balance", "CAD"),
@@ -203,8 +200,10 @@ def goods_yearly(con: duckdb.DuckDBPyConnection) -> MetricTable:
         by_year: dict[int, dict[str, Any]] = {}
         for m in monthly:
             y = by_year.setdefault(m["period"].year, {"year": m["period"].year, "months": 0,
-                                                     "exports": 0.0, "imports": 0.0})
+                                                     "exports": 0.0, "imports": 0.0,
+                                                     "month_list": []})
             y["months"] += 1
+            y["month_list"].append(m["period"].month)
             y["exports"] += m["exports"] or 0.0
             y["imports"] += m["imports"] or 0.0
         rows = list(by_year.values())
@@ -224,11 +223,10 @@ def goods_yearly(con: duckdb.DuckDBPyConnection) -> MetricTable:
     for r in rows:
         r["balance"] = r["exports"] - r["imports"]
         r["total"] = r["exports"] + r["imports"]
-        # A part year is averaged over the months it covers, not the whole year.
-        days = _days_in_year(r["year"]) if r["months"] == 12 else sum(
-            ((dt.date(r["year"], m, 28) + dt.timedelta(days=4)).replace(day=1)
-             - dt.timedelta(days=1)).day for m in range(1, r["months"] + 1))
-        r["per_day"] = r["total"] / days
+        # A part year is averaged over the days of the months it covers, not the whole year.
+        months = r.pop("month_list", None) or list(range(1, 13))
+        r["coverage"] = periods.coverage(months)
+        r["per_day"] = r["total"] / periods.days_in_months(r["year"], months)
     return MetricTable(id="trade-goods-yearly", title=title, definition=GOODS_DEF,
                        columns=_GOODS_COLUMNS_Y, rows=rows, provenance=provenance(con, src))
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import duckdb
 
 from canus.i18n import _, fmt_amount, fmt_percent
-from canus.metrics import MetricTable
+from canus.metrics import MetricTable, periods
 from canus.pillars.trade import metrics as m
 from canus.pillars.trade.supply_chain import METHOD
 from canus.web.page import sections
@@ -163,7 +163,7 @@ def build(con: duckdb.DuckDBPyConnection | None, lang: str) -> PageModel:
             last = us_side.table.rows[-1]
             page.figures.append(KeyFigure(
                 label=_("Goods traded with Canada, both directions, {year}, by US records", lang,
-                        year=last["year"]),
+                        year=periods.row_period(last, lang)),
                 value=fmt_amount(last["total"], lang, "USD"),
                 note=_("In Canadian dollars: {cad}", lang, cad=fmt_amount(last["total_cad"], lang, "CAD"))
                 if last["total_cad"] else "",
@@ -174,12 +174,13 @@ def build(con: duckdb.DuckDBPyConnection | None, lang: str) -> PageModel:
         last = goods.rows[-1]
         page.figures.append(KeyFigure(
             label=_("Merchandise trade with the US, both directions, {year}", lang,
-                    year=last["year"]),
+                    year=periods.row_period(last, lang)),
             value=fmt_amount(last["total"], lang, "CAD"),
             note=_("Customs basis, Statistics Canada.", lang),
         ))
         page.figures.append(KeyFigure(
-            label=_("Merchandise trade with the US per day, {year}", lang, year=last["year"]),
+            label=_("Merchandise trade with the US per day, {year}", lang,
+                    year=periods.row_period(last, lang)),
             value=fmt_amount(last["per_day"], lang, "CAD"),
         ))
     gs = m.goods_and_services_yearly(con)

@@ -126,11 +126,16 @@ def money_scale(values: list[float], currency: str, lang: str) -> tuple[float, s
 
 def line_chart(
     x: str, y: list[str], x_type: str = "ordinal", y_format: str = ",.0f",
-    money: str | None = None,
+    money: str | None = None, coverage: str | None = None, basis: str | None = None,
+    observed: str = "Observed",
 ) -> Callable[[MetricTable, str], alt.TopLevelMixin]:
     """Lines for one or more columns of a table, labelled in the page's language.
 
     ``money`` (a currency code) scales dollar amounts to billions or millions.
+    ``coverage`` names the table's coverage column: part periods get their own mark and a
+    months label ("Jan–Jun"). ``basis`` names a column whose value ``"projection"`` marks
+    projected rows: they are drawn dashed, with a legend entry, apart from observations
+    (named ``observed`` in the legend, e.g. "Inventory").
     """
 
     def build(table: MetricTable, lang: str) -> alt.TopLevelMixin:
@@ -141,9 +146,12 @@ def line_chart(
                 [r[c] for r in table.rows for c in y if r.get(c) is not None], money, lang)
         rows = [
             {"x": r[x] if not hasattr(r[x], "isoformat") else r[x].isoformat(),
-             "series": labels[col], "value": r[col] / scale}
+             "series": labels[col], "value": r[col] / scale,
+             **period_fields(r, coverage, basis, lang, observed)}
             for r in table.rows for col in y if r.get(col) is not None
         ]
+        if basis:
+            rows = bridge_projections(rows, lang, observed)
         enc_x = alt.X("x", type="temporal" if x_type == "temporal" else "ordinal",
                       title=labels.get(x, x), axis=alt.Axis(labelAngle=0 if x_type == "temporal" else -45))
         base = alt.Chart(alt.Data(values=rows)).mark_line(point=len(rows) < 60).encode(
@@ -154,6 +162,10 @@ def line_chart(
                             scale=alt.Scale(range=PALETTE),
                             legend=alt.Legend(orient="top") if len(y) > 1 else None),
         )
+        if basis:
+            base = base.encode(strokeDash=projection_dash(lang, observed))
+        if coverage or basis:
+            return with_period_marks(base, rows).properties(width=640, height=280)
         return base.properties(width=640, height=280)
 
     return build
@@ -176,3 +188,57 @@ def bar_chart(
         ).properties(width=560, height=max(120, 22 * len(rows)))
 
     return build
+
+
+# --------------------------------------------------------------- part periods and projections
+
+PROJECTION = "projection"
+OBSERVED_LABEL = "Observed"
+PROJECTION_LABEL = "Projection"
+
+
+def period_fields(row: dict[str, Any], coverage: str | None, basis: str | None,
+                  lang: str, observed: str = OBSERVED_LABEL) -> dict[str, Any]:
+    """The chart row's ``partial`` label (months of a part period) and ``kind`` (observed or projected)."""
+    from canus.metrics import periods
+
+    out: dict[str, Any] = {}
+    if coverage:
+        cov = row.get(coverage)
+        out["partial"] = periods.translate_months(cov, lang) if cov and cov != periods.WHOLE else None
+    if basis:
+        out["kind"] = _(PROJECTION_LABEL if row.get(basis) == PROJECTION else observed, lang)
+    return out
+
+
+def bridge_projections(rows: list[dict[str, Any]], lang: str,
+                       observed: str = OBSERVED_LABEL) -> list[dict[str, Any]]:
+    """Repeat each series' last observed point as the first projected one, so the dashed
+    segment starts where the solid line ends."""
+    proj, obs = _(PROJECTION_LABEL, lang), _(observed, lang)
+    out = list(rows)
+    for series in dict.fromkeys(r["series"] for r in rows):
+        mine = [r for r in rows if r["series"] == series]
+        seen = [r for r in mine if r.get("kind") == obs]
+        if seen and any(r.get("kind") == proj for r in mine):
+            out.append({**seen[-1], "kind": proj, "bridge": True})
+    return out
+
+
+def projection_dash(lang: str, observed: str = OBSERVED_LABEL) -> alt.StrokeDash:
+    obs, proj = _(observed, lang), _(PROJECTION_LABEL, lang)
+    return alt.StrokeDash("kind:N", title=None, scale=alt.Scale(domain=[obs, proj], range=[[1, 0], [6, 4]]),
+                          legend=alt.Legend(orient="top", symbolType="stroke", symbolStrokeColor="#333",
+                                            symbolStrokeWidth=2, symbolFillColor="transparent"))
+
+
+def with_period_marks(base: alt.Chart, rows: list[dict[str, Any]]) -> alt.LayerChart | alt.FacetChart:
+    """The line, plus an open diamond and a months label on every part-period point."""
+    layers: list[alt.Chart] = [base]
+    if any(r.get("partial") for r in rows):
+        partial = base.transform_filter("isValid(datum.partial) && datum.partial !== ''")
+        layers.append(partial.mark_point(shape="diamond", size=140, filled=False, strokeWidth=2)
+                      .encode(strokeDash=alt.value([1, 0])))
+        layers.append(partial.mark_text(dy=-14, fontSize=11, color="#333")
+                      .encode(text="partial:N", strokeDash=alt.value([1, 0])))
+    return alt.layer(*layers)
