@@ -19,6 +19,7 @@ from canus import sources
 from canus.i18n import _, fmt_amount, fmt_date, fmt_number, fmt_percent
 from canus.query import plain
 from canus.sources.base import Source
+from canus.terminology import url_in
 from canus.warehouse import read_versions
 
 
@@ -52,7 +53,7 @@ class Provenance:
             "licence": self.licence_name.get(lang, self.licence_name["en"]),
             "licence_url": self.licence_url,
             "attribution": self.attribution.get(lang, self.attribution["en"]),
-            "landing_url": self.landing_url,
+            "landing_url": url_in(self.landing_url, lang)[0],
             "as_of": self.as_of,
             "retrieved_at": self.retrieved_at,
             "sha256": self.sha256,
@@ -143,6 +144,9 @@ def format_value(v: Any, unit: str, lang: str) -> str:
         from canus.i18n import fmt_month
 
         return fmt_month(v, lang)
+    if unit == "metres":
+        # Lake levels differ by centimetres: the table keeps the card's two decimals.
+        return fmt_number(v, lang, 2)
     if unit in ("year", "text", "code"):
         return str(v)
     if isinstance(v, float) and not v.is_integer():

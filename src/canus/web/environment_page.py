@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import duckdb
 
+from canus import terminology
 from canus.i18n import _, fmt_number, fmt_percent
 from canus.metrics import Column, MetricTable
 from canus.web.charts import Chart, line_chart
@@ -64,7 +65,7 @@ def build(con: duckdb.DuckDBPyConnection | None, lang: str) -> PageModel:
         for r in lakes.rows[:1]:
             page.figures.append(KeyFigure(
                 label=_("{lake}: mean level in {year}, against the long-term mean", lang,
-                        lake=r["lake"], year=r["latest_year"]),
+                        lake=terminology.name(r["lake"], lang), year=r["latest_year"]),
                 value=fmt_number(r["difference_m"], lang, 2) + " m"))
     else:
         page.missing_sources.append(LAKES_SOURCE)

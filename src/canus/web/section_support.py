@@ -15,6 +15,7 @@ from urllib.parse import urlsplit
 
 import duckdb
 
+from canus import terminology
 from canus.i18n import _
 from canus.metrics import Column, MetricTable, has_tables
 
@@ -60,7 +61,8 @@ def fact_table(
         note = f.note.get(lang) if getattr(f, "note", None) else ""
         if not f.confirmed:
             note = (_("Not yet confirmed against its source.", lang) + " " + note).strip()
-        row.update({"publisher": f.source.publisher, "source_url": f.source.url,
+        row.update({"publisher": terminology.name(f.source.publisher, lang),
+                    "source_url": terminology.url_in(f.source.url, lang)[0],
                     "accessed": f.source.accessed.isoformat(), "note": note})
         rows.append(row)
     return MetricTable(

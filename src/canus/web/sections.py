@@ -31,7 +31,7 @@ SECTIONS: tuple[Section, ...] = (
     Section("environment", {"en": "environment", "fr": "environnement"}, "Shared environment"),
     Section("energy", {"en": "energy", "fr": "energie"}, "Energy"),
     Section("societies", {"en": "inclusive-societies", "fr": "societes-inclusives"},
-            "Fair and inclusive societies"),
+            "Fair and just societies"),
     Section("partnerships", {"en": "partnerships", "fr": "partenariats"},
             "Partnerships and organizations"),
     Section("claims", {"en": "claims", "fr": "affirmations"}, "Claims checked", in_nav=False),

@@ -8,7 +8,7 @@ from typing import Any
 
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
-from canus import i18n
+from canus import i18n, terminology
 from canus.metrics import format_value
 from canus.web import sections
 
@@ -39,10 +39,29 @@ def environment(lang: str) -> Environment:
         fmt_amount=lambda v, currency=None, digits=1: i18n.fmt_amount(v, lang, currency, digits),
         fmt_percent=lambda v, digits=1: i18n.fmt_percent(v, lang, digits),
         fmt_date=lambda v, form="long": i18n.fmt_date(v, lang, form),
-        fmt_value=lambda v, unit: format_value(v, unit, lang),
+        fmt_value=lambda v, unit: _display_value(v, unit, lang),
+        fmt_as_of=lambda v: i18n.fmt_as_of(v, lang),
+        term=lambda text: terminology.name(text, lang),
+        url_in=lambda url: terminology.url_in(url, lang),
+        table_source=lambda table: _table_source(table, lang),
         **_portal_globals(lang),
     )
     return env
+
+
+def _table_source(table: Any, lang: str) -> tuple[str, str, str]:
+    from canus.web.figure_meta import registry_source
+
+    return registry_source([table], lang) if table is not None else ("", "", "")
+
+
+def _display_value(v: Any, unit: str, lang: str) -> str:
+    # Names in tables (provinces, states, lakes, cities) as the reader's language writes them.
+    if unit == "text" and isinstance(v, str):
+        return terminology.name(v, lang)
+    if unit in ("percent", "change") and isinstance(v, int | float) and v < 0:
+        return format_value(v, unit, lang).replace("-", i18n.MINUS)
+    return format_value(v, unit, lang)
 
 
 def _portal_globals(lang: str) -> dict[str, Any]:
