@@ -6,6 +6,7 @@ import csv
 import datetime as dt
 import io
 import json
+import os
 import sys
 import time
 from enum import StrEnum
@@ -15,7 +16,6 @@ import typer
 from rich.console import Console
 from rich.progress import (
     BarColumn,
-    DownloadColumn,
     Progress,
     TaskID,
     TextColumn,
@@ -24,11 +24,15 @@ from rich.progress import (
 from rich.table import Table
 
 from canus import sources
+from canus.cli_i18n import argv_lang, env_lang, translate_click
+from canus.cli_output import FailedAwareDownloadColumn, print_table
 from canus.errors import CanusError, QueryError
 from canus.i18n import _, fmt_number
 from canus.settings import get_settings
 
-LANG = get_settings().lang
+# Help texts are fixed when commands are declared: read ``--lang`` from the command line first.
+LANG = argv_lang() or env_lang() or get_settings().lang
+translate_click(LANG)
 
 app = typer.Typer(
     help=_("canus keeps the Canada–United States relationship measurable.", LANG),
@@ -40,6 +44,25 @@ console = Console(emoji=False, highlight=False)
 err = Console(stderr=True, emoji=False, highlight=False)
 
 
+def _top_lang(ctx: typer.Context, param: typer.CallbackParam, value: str | None) -> str | None:
+    if value is not None:
+        # Pillars' commands read the language from the settings: one place for all of them.
+        os.environ["CANUS_LANG"] = str(value)
+    elif os.environ.get("CANUS_LANG") not in (None, "", "en", "fr"):
+        raise typer.BadParameter(_("CANUS_LANG must be en or fr, not {value!r}.", LANG,
+                                   value=os.environ["CANUS_LANG"]), ctx=ctx, param=param)
+    return value
+
+
+@app.callback()
+def _main(
+    lang: Annotated[Lang | None, typer.Option(
+        "--lang", help=_("Language of every command: en or fr (default: CANUS_LANG, else en).", LANG),
+        callback=_top_lang, is_eager=True)] = None,
+) -> None:
+    """canus keeps the Canada–United States relationship measurable."""
+
+
 class Format(StrEnum):
     table = "table"
     csv = "csv"
@@ -47,10 +70,17 @@ class Format(StrEnum):
 
 
 def _lang(lang: str | None) -> str:
-    return lang if lang in ("en", "fr") else get_settings().lang
+    return str(lang) if lang in ("en", "fr") else (env_lang() or get_settings().lang)
 
 
-LangOpt = Annotated[str | None, typer.Option("--lang", help=_("Language: en or fr.", LANG))]
+class Lang(StrEnum):
+    """The two official languages; any other value is refused by Click with the choices."""
+
+    en = "en"
+    fr = "fr"
+
+
+LangOpt = Annotated[Lang | None, typer.Option("--lang", help=_("Language: en or fr.", LANG))]
 
 
 @app.command(help=_("Download sources, check them and publish a new warehouse.", LANG))
@@ -84,7 +114,7 @@ def update(
     tasks: dict[str, TaskID] = {}
     started = time.perf_counter()
     with Progress(
-        TextColumn("{task.description}"), BarColumn(), DownloadColumn(), TimeElapsedColumn(),
+        TextColumn("{task.description}"), BarColumn(), FailedAwareDownloadColumn(), TimeElapsedColumn(),
         console=err, transient=True, disable=not err.is_terminal,
     ) as bar:
 
@@ -94,9 +124,15 @@ def update(
             bar.update(tasks[sid], completed=done, total=total)
 
         def on_event(sid: str, what: str) -> None:
-            label = {"fetching": _("fetching", lang), "loading": _("loading", lang)}.get(what, what)
+            label = {"fetching": _("fetching", lang), "loading": _("loading", lang),
+                     "failed": _("failed", lang)}.get(what, what)
             if sid not in tasks:
                 tasks[sid] = bar.add_task(sid, total=None)
+            if what == "failed":
+                # No download bar left at "0/? bytes": the row says the source failed.
+                bar.update(tasks[sid], description=f"[red]{sid} · {label}[/]", failed=True)
+                bar.stop_task(tasks[sid])
+                return
             bar.update(tasks[sid], description=f"{sid} · {label}")
 
         results = run_update(ids or None, settings=settings, progress=on_bytes,
@@ -105,7 +141,7 @@ def update(
     table = Table(title=_("Update summary", lang))
     for head in (_("Source", lang), _("Result", lang), _("Rows", lang), _("As of", lang),
                  _("Details", lang)):
-        table.add_column(head)
+        table.add_column(head, justify="right" if head == _("Rows", lang) else "left")
     labels = {
         "updated": ("green", _("updated", lang)),
         "unchanged": ("cyan", _("unchanged", lang)),
@@ -123,7 +159,7 @@ def update(
         table.add_row(r.source_id, f"[{colour}]{word}[/]",
                       fmt_number(r.rows, lang) if r.rows is not None else "—", r.as_of or "—",
                       detail)
-    console.print(table)
+    print_table(console, table, ids=1)
     # Messages in full below the table: addresses and advice must not be cut to a column width.
     for i, (colour, message) in enumerate(problems, 1):
         console.print(f"[{colour}]({i})[/] ", end="")
@@ -169,13 +205,13 @@ def list_sources(
     table = Table(title=_("Sources", lang))
     for head in (_("Id", lang), _("Title", lang), _("Publisher", lang), _("Licence", lang),
                  _("Last update", lang), _("Rows", lang), _("As of", lang)):
-        table.add_column(head, overflow="fold")
+        table.add_column(head, overflow="fold", justify="right" if head == _("Rows", lang) else "left")
     for r in rows:
         table.add_row(r["id"], r["title"], r["publisher"], r["licence"],
                       (r["retrieved_at"] or _("never", lang))[:16],
                       fmt_number(r["rows"], lang) if r["rows"] is not None else "—",
                       r["as_of"] or "—")
-    console.print(table)
+    print_table(console, table, ids=1)
 
 
 def _write_csv(header: list[str], rows: list[list[Any]]) -> None:
@@ -213,11 +249,13 @@ def query(
         _write_csv(header, [[plain(v) for v in r] for r in rows])
     else:
         table = Table()
-        for h in header:
-            table.add_column(h)
-        for r in rows[:limit]:
+        shown = rows[:limit]
+        for i, h in enumerate(header):
+            numeric = bool(shown) and all(isinstance(plain(r[i]), int | float) for r in shown if r[i] is not None)
+            table.add_column(h, justify="right" if numeric else "left")
+        for r in shown:
             table.add_row(*["" if v is None else str(plain(v)) for v in r])
-        console.print(table)
+        print_table(console, table)
         if len(rows) > limit:
             console.print(_("{n} more rows not shown (use --format csv).", lang,
                             n=fmt_number(len(rows) - limit, lang)))
@@ -229,11 +267,23 @@ def serve(
     port: Annotated[int, typer.Option(help=_("Port to listen on.", LANG))] = 8000,
 ) -> None:
     """Serve the bilingual portal and the API."""
+    import socket
+
     import uvicorn
 
-    console.print(_("Serving on http://{host}:{port}/ (Ctrl+C to stop)", LANG, host=host, port=port))
+    lang = _lang(None)
+    # A busy port is said first, plainly, before anything claims the server is up.
+    try:
+        with socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET) as probe:
+            probe.bind((host, port))
+    except OSError as e:
+        err.print(_("Cannot serve on {host}:{port}: {problem}. Is another server using this port? "
+                    "Choose another with --port.", lang, host=host, port=port, problem=e.strerror or e))
+        raise typer.Exit(1) from None
+    console.print(_("Serving on http://{host}:{port}/ (Ctrl+C to stop)", lang, host=host, port=port))
+    # Access log on: each request is one line (method, path, status).
     uvicorn.run("canus.web.app:create_app", factory=True, host=host, port=port,
-                log_level="warning", workers=1)
+                log_level="info", access_log=True, workers=1)
 
 
 def main() -> None:  # pragma: no cover

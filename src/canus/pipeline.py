@@ -53,6 +53,8 @@ def update(
                 source = sources.get(sid)
             except CanusError as e:
                 results[sid] = UpdateResult(sid, "failed", error=e)
+                if on_event:
+                    on_event(sid, "failed")
                 continue
             if source.requires and not getattr(settings, source.requires, None):
                 results[sid] = UpdateResult(
@@ -82,12 +84,16 @@ def update(
                     snaps = {k: dataclasses.replace(s, release=release) for k, s in snaps.items()}
             except CanusError as e:
                 results[sid] = UpdateResult(sid, "failed", error=e)
+                if on_event:
+                    on_event(sid, "failed")
                 continue
             except transport_errors() as e:
                 results[sid] = UpdateResult(
                     sid, "failed",
                     error=FetchError("{source}: {problem}", source=sid, problem=str(e)),
                 )
+                if on_event:
+                    on_event(sid, "failed")
                 continue
             except Exception as e:
                 # One source's surprise must not stop the others, nor pass unexplained.
@@ -96,6 +102,8 @@ def update(
                     error=FetchError("{source}: unexpected error while fetching: {problem}",
                                      source=sid, problem=f"{type(e).__name__}: {e}"),
                 )
+                if on_event:
+                    on_event(sid, "failed")
                 continue
             # Same bytes under a new release time still loads once, so that the new release is
             # recorded and the next run can skip the download.

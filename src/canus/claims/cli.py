@@ -17,6 +17,7 @@ from rich.console import Console
 from rich.table import Table
 
 from canus.claims import display
+from canus.cli_output import print_table as emit_table
 from canus.i18n import _, fmt_number
 from canus.settings import get_settings
 
@@ -87,13 +88,19 @@ def print_table(results: list[Result], lang: str, console: Console) -> None:
             said, found, r.period or r.latest_period or "—",
             ", ".join(r.source_ids) or "—", vintage, tol,
         )
-    console.print(table)
+    emit_table(console, table)
     for r in results:
         for n in r.notes:
             console.print(f"{r.claim.id}: {n.render(lang)}", highlight=False)
     counts = {v: sum(1 for r in results if r.verdict == v) for v in COLOURS}
     console.print(_("{supported} supported, {outdated} outdated, {contradicted} contradicted, "
                     "{not_checkable} not yet checkable.", lang, **counts))
+
+
+def _edition_figure(entry: dict, lang: str) -> str:
+    fig = entry["figure"]
+    text = display.figure(fig["value"], fig["unit"], fig.get("qualifier", "exact"), lang)
+    return f"{text} ({fig['period']})" if fig.get("period") else text
 
 
 def register(app: typer.Typer) -> None:
@@ -131,18 +138,18 @@ def register(app: typer.Typer) -> None:
         for s in data["sections"]:
             sec.add_row(s["label"], yes if "earlier" in s["editions"] else no,
                         yes if "later" in s["editions"] else no, s["note"] or "")
-        console.print(sec)
+        emit_table(console, sec)
         figs = Table(title=_("Figures that changed", lang))
         for head in (_("Change", lang), names["earlier"], names["later"]):
             figs.add_column(head)
         for f in data["figure_changes"]:
-            figs.add_row(f["change"], f["earlier"]["id"] if f["earlier"] else no,
-                         f["later"]["id"] if f["later"] else no)
-        console.print(figs)
+            figs.add_row(f["change"], _edition_figure(f["earlier"], lang) if f["earlier"] else no,
+                         _edition_figure(f["later"], lang) if f["later"] else no)
+        emit_table(console, figs)
         ags = Table(title=_("Agreements cited", lang))
         for head in (_("Agreement", lang), _("Signed", lang), names["earlier"], names["later"]):
             ags.add_column(head)
         for a in data["agreements"]:
             ags.add_row(a["label"] + (f" — {a['note']}" if a["note"] else ""), a["signed"] or "—",
                         yes if a["earlier"] else no, yes if a["later"] else no)
-        console.print(ags)
+        emit_table(console, ags)

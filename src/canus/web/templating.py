@@ -44,6 +44,7 @@ def environment(lang: str) -> Environment:
         term=lambda text: terminology.name(text, lang),
         url_in=lambda url: terminology.url_in(url, lang),
         table_source=lambda table: _table_source(table, lang),
+        claim_figure=lambda fig: _claim_figure(fig, lang),
         **_portal_globals(lang),
     )
     return env
@@ -53,6 +54,16 @@ def _table_source(table: Any, lang: str) -> tuple[str, str, str]:
     from canus.web.figure_meta import registry_source
 
     return registry_source([table], lang) if table is not None else ("", "", "")
+
+
+def _claim_figure(fig: dict[str, Any] | None, lang: str) -> str:
+    """A claim's figure as the page states it, with its period: "around 400,000 people a day (2019)"."""
+    if not fig:
+        return "—"
+    from canus.claims.display import figure
+
+    text = figure(fig["value"], fig["unit"], fig.get("qualifier", "exact"), lang)
+    return f"{text} ({fig['period']})" if fig.get("period") else text
 
 
 def _display_value(v: Any, unit: str, lang: str) -> str:
