@@ -31,7 +31,7 @@ LEFTOVERS = (
     "Canada Energy Regulator", "Statistics Canada",
     "British Columbia", "New Brunswick", "Newfoundland and Labrador", "Nova Scotia", "North Dakota",
     "Montreal", "Lake Superior", "Lake Erie", "St. Clair",
-    "Quelque chose est brisé", "Données à ", "le siècle de la CMI", "tient aussi", "c'est Québec",
+    "Quelque chose est brisé", "le siècle de la CMI", "tient aussi", "c'est Québec",
     "saute census-trade", "Sociétés justes et inclusives", "rang 1",
     "Website", "Source:", "Date modified", "Skip to", "Report a problem", "Download", "No data",
     "Usage:", "Options:", "Show this message", "Try '", "Error:", "No such option",
@@ -41,6 +41,8 @@ LEFTOVERS = (
 BILLION = re.compile(r"\b(?:billions?|trillions?)\b", re.IGNORECASE)
 #: A date left in ISO form after French words ("consulté le 2026-11-21").
 ISO_AFTER_WORDS = re.compile(r"(?:consulté le|Données au|dernières données :) \d{4}-\d{2}")
+#: "Données à" for "As of" (the correct form is "Données au"); "Données à venir" is right.
+DONNEES_A = re.compile(r"Données à(?! venir)")
 #: A French colon without its space ("(New York): 28 000").
 TIGHT_COLON = re.compile(r"\w\): \d")
 
@@ -58,6 +60,7 @@ def leftovers(text: str) -> list[str]:
     found += [m.group(0) for m in BILLION.finditer(text)]
     found += [m.group(0) for m in ISO_AFTER_WORDS.finditer(text)]
     found += [m.group(0) for m in TIGHT_COLON.finditer(text)]
+    found += [m.group(0) for m in DONNEES_A.finditer(text)]
     return found
 
 

@@ -12,6 +12,7 @@ from typing import Any
 
 import duckdb
 
+from canus import terminology
 from canus.metrics import MetricTable, Provenance
 from canus.web.charts import Chart
 from canus.web.twin_csv import shown_rows
@@ -79,10 +80,21 @@ class PageModel:
             "lang": lang,
             "title": self.title,
             "figures": [dict(f.__dict__) for f in self.sourced_figures(lang)],
-            "tables": [{**t.to_json(lang), "rows_as_shown": shown_rows(t, lang)} for t in tables.values()],
+            "tables": [_table_json(t, lang) for t in tables.values()],
             "missing_sources": self.missing_sources,
             "sources": [p.as_dict(lang) for p in self.provenance],
         }
+
+
+def _table_json(table: MetricTable, lang: str) -> dict[str, Any]:
+    """A table as the twin gives it: stored values (names in ``lang``) and the rows as shown."""
+    doc = table.to_json(lang)
+    text = {c.name for c in table.columns if c.unit == "text"}
+    if lang != "en" and text:
+        doc["rows"] = [{k: terminology.name(v, lang) if k in text and isinstance(v, str) else v
+                        for k, v in row.items()} for row in doc["rows"]]
+    doc["rows_as_shown"] = shown_rows(table, lang)
+    return doc
 
 
 Builder = Callable[["duckdb.DuckDBPyConnection | None", str], PageModel]
