@@ -17,8 +17,8 @@ import pytest
 
 from tests.portal_pages import page_paths
 from tests.test_browser_portal import ARTIFACTS, AXE, CHROMIUM, Watch, _axe
-from tests.test_browser_portal import browser_context as browser_context  # noqa: F401 (fixture)
-from tests.test_browser_portal import server as server  # noqa: F401 (fixture)
+from tests.test_browser_portal import browser_context as browser_context
+from tests.test_browser_portal import server as server
 
 pytestmark = [
     pytest.mark.browser,
@@ -29,15 +29,15 @@ pytestmark = [
 WIDTHS = (320, 390, 1280)
 #: Figure elements and what each must carry: a visible source line with a date in it.
 FIGURES = "li.figure, p.figure, figure.chart, figure.map-figure"
-FIGURES_WITHOUT_SOURCE = """() => [...document.querySelectorAll(%r)].filter(el => {
+FIGURES_WITHOUT_SOURCE = f"""() => [...document.querySelectorAll({FIGURES!r})].filter(el => {{
   const src = el.querySelector('.fig-source');
   const date = el.querySelector('.fig-source .fig-date');
   return !src || !src.textContent.trim() || !date || !date.textContent.trim() || src.offsetParent === null;
-}).map(el => (el.id || el.className) + ': ' + el.textContent.trim().slice(0, 80))""" % FIGURES
+}}).map(el => (el.id || el.className) + ': ' + el.textContent.trim().slice(0, 80))"""
 
 
 @pytest.fixture
-def tab(browser_context: object) -> Iterator[tuple[object, Watch]]:  # noqa: F811
+def tab(browser_context: object) -> Iterator[tuple[object, Watch]]:
     pg = browser_context.new_page()  # type: ignore[attr-defined]
     watch = Watch(pg)
     yield pg, watch
@@ -50,7 +50,7 @@ def _slug(path: str) -> str:
 
 @pytest.mark.parametrize("width", WIDTHS)
 @pytest.mark.parametrize("lang", ["en", "fr"])
-def test_every_page_fits_the_screen_and_passes_axe(server: str, tab: tuple[object, Watch],  # noqa: F811
+def test_every_page_fits_the_screen_and_passes_axe(server: str, tab: tuple[object, Watch],
                                                    lang: str, width: int) -> None:
     pg, watch = tab
     pg.set_viewport_size({"width": width, "height": 900})  # type: ignore[attr-defined]
@@ -81,7 +81,7 @@ def test_every_page_fits_the_screen_and_passes_axe(server: str, tab: tuple[objec
     assert watch.errors == [], watch.errors
 
 
-def test_every_figure_element_has_a_source_and_a_date(server: str, tab: tuple[object, Watch]) -> None:  # noqa: F811
+def test_every_figure_element_has_a_source_and_a_date(server: str, tab: tuple[object, Watch]) -> None:
     # Pages with figures in the fixture data: the check above would pass on an empty page.
     pg, _watch = tab
     counted = 0
@@ -93,7 +93,7 @@ def test_every_figure_element_has_a_source_and_a_date(server: str, tab: tuple[ob
 
 
 @pytest.mark.parametrize("lang", ["en", "fr"])
-def test_embed_view_fits_its_frame(server: str, tab: tuple[object, Watch], lang: str) -> None:  # noqa: F811
+def test_embed_view_fits_its_frame(server: str, tab: tuple[object, Watch], lang: str) -> None:
     pg, watch = tab
     pg.set_viewport_size({"width": 700, "height": 520})  # type: ignore[attr-defined]
     charts = "charts" if lang == "en" else "graphiques"
@@ -109,7 +109,7 @@ def test_embed_view_fits_its_frame(server: str, tab: tuple[object, Watch], lang:
     assert watch.outside == []
 
 
-def test_api_docs_render_offline(server: str, tab: tuple[object, Watch]) -> None:  # noqa: F811
+def test_api_docs_render_offline(server: str, tab: tuple[object, Watch]) -> None:
     pg, watch = tab
     pg.goto(server + "/api/docs", wait_until="load")  # type: ignore[attr-defined]
     # Swagger UI draws one block per operation, with the human summaries.
@@ -123,7 +123,7 @@ def test_api_docs_render_offline(server: str, tab: tuple[object, Watch]) -> None
 
 @pytest.mark.parametrize(("start", "other"), [("/fr/commerce/exposition", "/en/trade/exposure"),
                                               ("/en/trade/exposure", "/fr/commerce/exposition")])
-def test_calculator_language_toggle(server: str, tab: tuple[object, Watch], start: str, other: str) -> None:  # noqa: F811
+def test_calculator_language_toggle(server: str, tab: tuple[object, Watch], start: str, other: str) -> None:
     pg, _watch = tab
     pg.goto(server + start, wait_until="load")  # type: ignore[attr-defined]
     pg.locator("nav.lang a").click()  # type: ignore[attr-defined]

@@ -1,4 +1,4 @@
-"""The API documentation, offline: Swagger UI from the ``swagger-ui-bundle`` package, served by canus.
+"""The API documentation, offline: Swagger UI 5 from the ``swagger-ui-bundle-v2`` package (module ``swagger_ui_bundle``), served by canus.
 
 ``install(app)`` replaces FastAPI's own ``/api/docs`` (which loads Swagger UI from a CDN and so
 shows a blank page without network) and post-processes the OpenAPI schema: every operation gets
@@ -134,7 +134,7 @@ INIT = """window.ui = SwaggerUIBundle({url: "/api/openapi.json", dom_id: "#swagg
 def docs() -> HTMLResponse:
     if _bundle_dir() is None:
         return HTMLResponse("<!DOCTYPE html><html lang=\"en\"><title>canus API</title><p>Swagger UI is not "
-                            "installed (pip install swagger-ui-bundle); the schema is at "
+                            "installed (pip install swagger-ui-bundle-v2); the schema is at "
                             "<a href=\"/api/openapi.json\">/api/openapi.json</a>.</p></html>", status_code=503)
     return HTMLResponse(PAGE)
 
