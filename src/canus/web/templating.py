@@ -45,6 +45,7 @@ def environment(lang: str) -> Environment:
         url_in=lambda url: terminology.url_in(url, lang),
         table_source=lambda table: _table_source(table, lang),
         claim_figure=lambda fig: _claim_figure(fig, lang),
+        doc_in=lambda path: _doc_in(path, lang),
         **_portal_globals(lang),
     )
     return env
@@ -54,6 +55,20 @@ def _table_source(table: Any, lang: str) -> tuple[str, str, str]:
     from canus.web.figure_meta import registry_source
 
     return registry_source([table], lang) if table is not None else ("", "", "")
+
+
+_DOCS = Path(__file__).resolve().parents[3] / "docs"
+
+
+def _doc_in(path: str | None, lang: str) -> str:
+    """``docs/x.md#a`` in the reader's language: ``docs/x.fr.md#a`` when that document exists."""
+    if not path or lang == "en":
+        return path or ""
+    file, hash_, anchor = path.partition("#")
+    french = file.removesuffix(".md") + ".fr.md"
+    if file.startswith("docs/") and (_DOCS / Path(french).name).exists():
+        return french + hash_ + anchor
+    return path
 
 
 def _claim_figure(fig: dict[str, Any] | None, lang: str) -> str:
