@@ -21,7 +21,8 @@ from canus.metrics import MetricTable
 #: d3-format locales: en-CA and fr-CA (space as thousands separator, decimal comma).
 FORMAT_LOCALES: dict[str, dict[str, Any]] = {
     "en": {"decimal": ".", "thousands": ",", "grouping": [3], "currency": ["$", ""]},
-    "fr": {"decimal": ",", "thousands": "\u00a0", "grouping": [3], "currency": ["", "\u00a0$"]},
+    "fr": {"decimal": ",", "thousands": "\u00a0", "grouping": [3], "currency": ["", "\u00a0$"],
+           "percent": "\u00a0%"},
 }
 TIME_LOCALES: dict[str, dict[str, Any]] = {
     "en": {
@@ -118,7 +119,7 @@ def _narrow(spec: dict[str, Any]) -> None:
     if x.get("type") in ("ordinal", "nominal") and isinstance(x.get("axis"), dict):
         x["axis"]["labelOverlap"] = "greedy"
         x["axis"]["labelAngle"] = -90
-    if x.get("type") == "temporal" and isinstance(x.get("axis"), dict):
+    if x.get("type") in ("temporal", "quantitative") and isinstance(x.get("axis"), dict):
         x["axis"]["tickCount"] = 4
     colour = enc.get("color", {})
     if isinstance(colour.get("legend"), dict):

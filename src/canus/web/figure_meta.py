@@ -37,10 +37,10 @@ def registry_source(tables: list[MetricTable], lang: str) -> tuple[str, str, str
     url, accessed = "", ""
     for t in tables:
         for row in t.rows:
-            pub = row.get("publisher")
+            pub = terminology.name(str(row.get("publisher") or ""), lang)
             if pub and pub not in publishers:
-                publishers.append(str(pub))
-                url = url or str(row.get("source_url") or "")
+                publishers.append(pub)
+                url = url or terminology.url_in(str(row.get("source_url") or ""), lang)[0]
             acc = row.get("accessed")
             if acc and str(acc) > accessed:
                 accessed = str(acc)

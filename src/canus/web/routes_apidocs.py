@@ -1,4 +1,4 @@
-"""The API documentation, offline: Swagger UI 5 from the ``swagger-ui-bundle-v2`` package (module ``swagger_ui_bundle``), served by canus.
+"""The API documentation, offline: Swagger UI 5, from the ``swagger-ui-bundle-v2`` package, served by canus.
 
 ``install(app)`` replaces FastAPI's own ``/api/docs`` (which loads Swagger UI from a CDN and so
 shows a blank page without network) and post-processes the OpenAPI schema: every operation gets

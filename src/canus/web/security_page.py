@@ -25,7 +25,9 @@ def spending_table(lang: str = "en") -> MetricTable | None:
     for f in reg.defence_spending:
         row = by_year.setdefault(f.year, {"year": f.year, "canada": None, "united_states": None,
                                           "estimate": "", "publisher": f.source.publisher,
-                                          "source_url": f.source.url})
+                                          "source_url": f.source.url,
+                                          # Not a column: the date under the chart's source line.
+                                          "accessed": f.source.accessed.isoformat()})
         row["canada" if f.country == "CA" else "united_states"] = f.percent_gdp / 100
         if f.estimate:
             row["estimate"] = "e"
@@ -45,9 +47,17 @@ def spending_table(lang: str = "en") -> MetricTable | None:
 def _spending_spec(table: MetricTable, lang: str) -> alt.TopLevelMixin:
     # Years are uneven (2014, then recent years): a quantitative axis keeps the gaps honest.
     names = {"canada": _("Canada", lang), "united_states": _("United States", lang)}
-    rows = [{"year": r["year"], "country": names[k], "share": r[k]}
-            for r in table.rows for k in names if r[k] is not None]
+    # A line joins consecutive years only: no straight line drawn across the years with no data.
+    segment, previous = 0, None
+    rows = []
+    for r in table.rows:
+        if previous is not None and r["year"] != previous + 1:
+            segment += 1
+        previous = r["year"]
+        rows += [{"year": r["year"], "country": names[k], "share": r[k], "run": f"{k}-{segment}"}
+                 for k in names if r[k] is not None]
     return alt.Chart(alt.Data(values=rows)).mark_line(point=True).encode(
+        detail="run:N",
         x=alt.X("year:Q", title=_("Year", lang), axis=alt.Axis(format="d", tickMinStep=1),
                 scale=alt.Scale(zero=False)),
         y=alt.Y("share:Q", title=_("Share of GDP", lang), axis=alt.Axis(format=".1%")),
