@@ -39,6 +39,8 @@ FIGURES_WITHOUT_SOURCE = f"""() => [...document.querySelectorAll({FIGURES!r})].f
 @pytest.fixture
 def tab(browser_context: object) -> Iterator[tuple[object, Watch]]:
     pg = browser_context.new_page()  # type: ignore[attr-defined]
+    # Two shared cores: a page built for the first time can take a while.
+    pg.set_default_timeout(120_000)  # type: ignore[attr-defined]
     watch = Watch(pg)
     yield pg, watch
     pg.close()

@@ -28,7 +28,7 @@ def page_source(page: PageModel, lang: str) -> tuple[str, str, str]:
                 else _("retrieved {date}", lang, date=fmt_date(p.retrieved_at, lang)) if p.retrieved_at
                 else "")
         return publisher, url, date
-    return registry_source(page.tables, lang)
+    return registry_source(page.all_tables, lang)
 
 
 def registry_source(tables: list[MetricTable], lang: str) -> tuple[str, str, str]:
