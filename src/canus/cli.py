@@ -91,6 +91,7 @@ def update(
         "Load again even when the snapshot is unchanged.", LANG))] = False,
     changed: Annotated[bool, typer.Option("--changed", help=_(
         "Only the Statistics Canada tables that changed since the last run.", LANG))] = False,
+    fmt: Annotated[Format, typer.Option("--format", help=_("Output format.", LANG))] = Format.table,
     lang: LangOpt = None,
 ) -> None:
     """Download sources, check them and publish a new warehouse."""
@@ -110,7 +111,9 @@ def update(
         _("mirror {path}", lang, path=settings.mirror) if settings.mirror
         else _("the publishers' servers", lang)
     )
-    console.print(_("Updating from {where} into {home}", lang, where=where, home=settings.home))
+    # With --format csv|json, stdout carries only the data.
+    (console if fmt is Format.table else err).print(
+        _("Updating from {where} into {home}", lang, where=where, home=settings.home))
     tasks: dict[str, TaskID] = {}
     started = time.perf_counter()
     with Progress(
@@ -138,6 +141,16 @@ def update(
         results = run_update(ids or None, settings=settings, progress=on_bytes,
                              on_event=on_event, force=force)
 
+    failed = [r for r in results if r.status == "failed"]
+    if fmt is not Format.table:
+        rows = [{"source": r.source_id, "result": r.status, "rows": r.rows, "as_of": r.as_of,
+                 "details": r.error.localized(lang) if r.error else (_(r.reason, lang) if r.reason else "")}
+                for r in results]
+        if fmt is Format.json:
+            typer.echo(json.dumps(rows, ensure_ascii=False, indent=2))
+        else:
+            _write_csv(["source", "result", "rows", "as_of", "details"], [list(r.values()) for r in rows])
+        raise typer.Exit(1 if failed else 0)
     table = Table(title=_("Update summary", lang))
     for head in (_("Source", lang), _("Result", lang), _("Rows", lang), _("As of", lang),
                  _("Details", lang)):
