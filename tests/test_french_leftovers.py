@@ -102,11 +102,14 @@ def test_french_twin_has_no_english_leftover(site: httpx.Client, path: str) -> N
 
 
 @pytest.mark.parametrize("path", ["/api/sources?lang=fr", "/api/claims?lang=fr", "/api/claims/editions?lang=fr",
-                                  "/api/metrics/border_yearly?lang=fr"])
+                                  "/api/metrics/{first}?lang=fr"])
 def test_french_api_has_no_english_leftover(site: httpx.Client, path: str) -> None:
+    if "{first}" in path:
+        # A metric with data in the fixture warehouse (the list is the API's own).
+        names = site.get("/api/metrics").json()
+        first = next(n for n in names if site.get(f"/api/metrics/{n}").status_code == 200)
+        path = path.format(first=first)
     r = site.get(path)
-    if r.status_code == 404 and "metrics" in path:
-        pytest.skip("metric not registered under this name in this build")
     assert r.status_code == 200, (path, r.text[:200])
     text = re.sub(r'"(?:landing_url|licence_url|url|source_id|id|sha256|name|sql)": "[^"]*"', "",
                   json.dumps(r.json(), ensure_ascii=False))
