@@ -21,12 +21,28 @@ def test_amounts_in_words_not_compact_units() -> None:
     assert fmt_amount(3.6e9, "en", "CAD") == "$3.6 billion"
     assert fmt_amount(3.6e9, "fr", "CAD") == f"3,6{NBSP}milliards de dollars"
     assert fmt_amount(1.3e12, "en", "CAD") == "$1.3 trillion"
-    # A French "billion" is 10^12.
-    assert fmt_amount(1.3e12, "fr", "CAD") == f"1,3{NBSP}billion de dollars"
-    assert fmt_amount(2e12, "fr", "CAD") == f"2{NBSP}billions de dollars"
+    # Never "billion" in French: the Government of Canada writes trillions in milliards.
+    assert fmt_amount(1.3e12, "fr", "CAD") == f"1{NBSP}300{NBSP}milliards de dollars"
+    assert fmt_amount(1.03e12, "fr", "CAD") == f"1{NBSP}000{NBSP}milliards de dollars"
+    assert fmt_amount(2e12, "fr", "CAD") == f"2{NBSP}000{NBSP}milliards de dollars"
+    assert fmt_amount(-3.6e9, "en", "CAD") == "\u2212$3.6 billion"
     assert fmt_amount(5.25e6, "en", "USD") == "US$5.3 million"
     assert fmt_amount(5.25e6, "fr", "USD") == f"5,3{NBSP}millions de dollars américains"
     assert fmt_amount(950, "en") == "950"
+
+
+def test_counts_ranks_and_vintages_in_words() -> None:
+    from canus.i18n import fmt_as_of, fmt_count, fmt_rank
+
+    assert fmt_count(2e6, "jobs", "en") == "2 million jobs"
+    assert fmt_count(2e6, "jobs", "fr") == f"2{NBSP}millions d'emplois"
+    assert fmt_count(28000, "jobs", "fr") == f"28{NBSP}000{NBSP}emplois"
+    assert fmt_rank(1, "fr") == f"1er{NBSP}rang"
+    assert fmt_rank(3, "fr") == f"3e{NBSP}rang"
+    assert fmt_rank(1, "en") == "rank 1"
+    assert fmt_as_of("2025-06", "fr") == "juin 2025"
+    assert fmt_as_of("2026-11-21", "fr") == "21 novembre 2026"
+    assert fmt_as_of("2019", "en") == "2019"
 
 
 def test_dates() -> None:

@@ -42,7 +42,7 @@ def test_trade_page_in_both_languages(site: httpx.Client) -> None:
     assert "73% to 89%" in en.text  # supply-chain range 410/560 to 500/560
     fr = site.get("/fr/commerce")
     assert fr.status_code == 200
-    assert "1,3\u00a0billion de dollars" in fr.text
+    assert "1\u00a0300\u00a0milliards de dollars" in fr.text
     assert "73\u00a0% à 89\u00a0%" in fr.text
 
 
@@ -53,10 +53,13 @@ def test_twins(site: httpx.Client) -> None:
             "trade-goods-services-yearly", "trade-partners", "trade-supply-chain",
             "trade-states"} <= ids
     assert {s["source_id"] for s in doc["sources"]} >= {"statcan-12100011", "fred-IMPCA"}
-    rows = list(csv.DictReader(io.StringIO(site.get("/fr/commerce.csv").text)))
-    # The page's CSV twin is its headline chart's table, goods by year (customs basis):
-    # 600 bn exported + 480 bn imported = 1,080 bn.
-    assert rows[0]["year"] == "2023" and float(rows[0]["total"]) == 1080 * B
+    lines = site.get("/fr/commerce.csv").text.splitlines()
+    # The page's CSV twin holds every table, each under its title line; the first is the
+    # headline chart's, goods by year (customs basis): 600 bn exported + 480 bn imported = 1,080 bn.
+    rows = list(csv.DictReader(io.StringIO("\n".join(lines[1:lines.index("")]))))
+    # Rounded as the page shows it: "$1.1 trillion".
+    assert rows[0]["year"] == "2023" and float(rows[0]["total"]) == 1100 * B
+    assert sum(1 for line in lines if line == "") >= len(ids)
     svg = site.get("/en/charts/trade-mirror.svg")
     assert svg.status_code == 200 and svg.text.startswith("<svg")
     assert site.get("/fr/graphiques/trade-provinces").status_code == 200

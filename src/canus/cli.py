@@ -6,6 +6,7 @@ import csv
 import datetime as dt
 import io
 import json
+import os
 import sys
 import time
 from enum import StrEnum
@@ -16,7 +17,6 @@ import typer
 from rich.console import Console
 from rich.progress import (
     BarColumn,
-    DownloadColumn,
     Progress,
     TaskID,
     TextColumn,
@@ -25,11 +25,15 @@ from rich.progress import (
 from rich.table import Table
 
 from canus import sources
+from canus.cli_i18n import argv_lang, env_lang, translate_click
+from canus.cli_output import FailedAwareDownloadColumn, print_table
 from canus.errors import CanusError, QueryError
 from canus.i18n import LANGS, _, fmt_number
 from canus.settings import get_settings
 
-LANG = get_settings().lang
+# Help texts are fixed when commands are declared: read ``--lang`` from the command line first.
+LANG = argv_lang() or env_lang() or get_settings().lang
+translate_click(LANG)
 
 app = typer.Typer(
     help=_("canus keeps the Canada–United States relationship measurable.", LANG),
@@ -41,17 +45,43 @@ console = Console(emoji=False, highlight=False)
 err = Console(stderr=True, emoji=False, highlight=False)
 
 
+def _top_lang(ctx: typer.Context, param: typer.CallbackParam, value: str | None) -> str | None:
+    if value is not None:
+        # Pillars' commands read the language from the settings: one place for all of them.
+        os.environ["CANUS_LANG"] = str(value)
+    elif os.environ.get("CANUS_LANG") not in (None, "", "en", "fr"):
+        raise typer.BadParameter(_("CANUS_LANG must be en or fr, not {value!r}.", LANG,
+                                   value=os.environ["CANUS_LANG"]), ctx=ctx, param=param)  # type: ignore[arg-type]
+    return value
+
+
+@app.callback()
+def _main(
+    lang: Annotated[Lang | None, typer.Option(
+        "--lang", help=_("Language of every command: en or fr (default: CANUS_LANG, else en).", LANG),
+        callback=_top_lang, is_eager=True)] = None,
+) -> None:
+    """canus keeps the Canada–United States relationship measurable."""
+
+
 class Format(StrEnum):
     table = "table"
     csv = "csv"
     json = "json"
 
 
-def _lang(lang: str | None) -> str:
-    return lang if lang in LANGS else get_settings().lang
+class Lang(StrEnum):
+    """The two official languages; any other value is refused by Click with the choices."""
+
+    en = "en"
+    fr = "fr"
 
 
-LangOpt = Annotated[str | None, typer.Option("--lang", help=_("Language: en or fr.", LANG))]
+def _lang(lang: str | None) -> Lang:
+    return Lang(str(lang) if lang in LANGS else (env_lang() or get_settings().lang))
+
+
+LangOpt = Annotated[Lang | None, typer.Option("--lang", help=_("Language: en or fr.", LANG))]
 
 
 @app.command(help=_("Download sources, check them and publish a new warehouse.", LANG))
@@ -68,6 +98,7 @@ def update(
     accept_change: Annotated[list[str] | None, typer.Option("--accept-change", metavar="SOURCE", help=_(
         "Publish this source even where the publish gate finds the change implausible (recorded).",
         LANG))] = None,
+    fmt: Annotated[Format, typer.Option("--format", help=_("Output format.", LANG))] = Format.table,
     lang: LangOpt = None,
 ) -> None:
     """Download sources, check them and publish a new warehouse."""
@@ -87,11 +118,13 @@ def update(
         _("mirror {path}", lang, path=settings.mirror) if settings.mirror
         else _("the publishers' servers", lang)
     )
-    console.print(_("Updating from {where} into {home}", lang, where=where, home=settings.home))
+    # With --format csv|json, stdout carries only the data.
+    (console if fmt is Format.table else err).print(
+        _("Updating from {where} into {home}", lang, where=where, home=settings.home))
     tasks: dict[str, TaskID] = {}
     started = time.perf_counter()
     with Progress(
-        TextColumn("{task.description}"), BarColumn(), DownloadColumn(), TimeElapsedColumn(),
+        TextColumn("{task.description}"), BarColumn(), FailedAwareDownloadColumn(), TimeElapsedColumn(),
         console=err, transient=True, disable=not err.is_terminal,
     ) as bar:
 
@@ -101,20 +134,36 @@ def update(
             bar.update(tasks[sid], completed=done, total=total)
 
         def on_event(sid: str, what: str) -> None:
-            label = {"fetching": _("fetching", lang), "loading": _("loading", lang)}.get(what, what)
+            label = {"fetching": _("fetching", lang), "loading": _("loading", lang),
+                     "failed": _("failed", lang)}.get(what, what)
             if sid not in tasks:
                 tasks[sid] = bar.add_task(sid, total=None)
+            if what == "failed":
+                # No download bar left at "0/? bytes": the row says the source failed.
+                bar.update(tasks[sid], description=f"[red]{sid} · {label}[/]", failed=True)
+                bar.stop_task(tasks[sid])
+                return
             bar.update(tasks[sid], description=f"{sid} · {label}")
 
         results = run_update(ids or None, settings=settings, progress=on_bytes,
                              on_event=on_event, force=force, allow_older=set(allow_older or ()),
                              accept_change=set(accept_change or ()))
 
+    failed = [r for r in results if r.status == "failed"]
+    if fmt is not Format.table:
+        rows = [{"source": r.source_id, "result": r.status, "rows": r.rows, "as_of": r.as_of,
+                 "details": r.error.localized(lang) if r.error else (_(r.reason, lang) if r.reason else "")}
+                for r in results]
+        if fmt is Format.json:
+            typer.echo(json.dumps(rows, ensure_ascii=False, indent=2))
+        else:
+            _write_csv(["source", "result", "rows", "as_of", "details"], [list(r.values()) for r in rows])
+        raise typer.Exit(1 if failed else 0)
     table = Table(title=_("Update summary", lang))
     # Source ids are what a reader copies into the next command: never cut.
     table.add_column(_("Source", lang), no_wrap=True, min_width=max((len(r.source_id) for r in results), default=6))
     for head in (_("Result", lang), _("Rows", lang), _("As of", lang), _("Details", lang)):
-        table.add_column(head)
+        table.add_column(head, justify="right" if head == _("Rows", lang) else "left")
     if any(r.status == "updated" for r in results):
         table.caption = _("Details of an update: rows + added, − removed, ~ revised against the published "
                           "version.", lang)
@@ -135,7 +184,7 @@ def update(
         table.add_row(r.source_id, f"[{colour}]{word}[/]",
                       fmt_number(r.rows, lang) if r.rows is not None else "—", r.as_of or "—",
                       detail)
-    console.print(table)
+    print_table(console, table, ids=1)
     # Messages in full below the table: addresses and advice must not be cut to a column width.
     for i, (colour, message) in enumerate(problems, 1):
         console.print(f"[{colour}]({i})[/] ", end="")
@@ -186,13 +235,13 @@ def list_sources(
     table = Table(title=_("Sources", lang))
     for head in (_("Id", lang), _("Title", lang), _("Publisher", lang), _("Licence", lang),
                  _("Last update", lang), _("Rows", lang), _("As of", lang)):
-        table.add_column(head, overflow="fold")
+        table.add_column(head, overflow="fold", justify="right" if head == _("Rows", lang) else "left")
     for r in rows:
         table.add_row(r["id"], r["title"], r["publisher"], r["licence"],
                       (r["retrieved_at"] or _("never", lang))[:16],
                       fmt_number(r["rows"], lang) if r["rows"] is not None else "—",
                       r["as_of"] or "—")
-    console.print(table)
+    print_table(console, table, ids=1)
 
 
 def _changes(r: Any, lang: str) -> str:
@@ -284,12 +333,13 @@ def query(
         _write_csv(header, [[plain(v) for v in r] for r in rows])
     else:
         table = Table()
-        for h in header:
-            table.add_column(h, overflow="fold")
+        for i, h in enumerate(header):
+            numeric = bool(rows) and all(isinstance(plain(r[i]), int | float) for r in rows if r[i] is not None)
+            table.add_column(h, justify="right" if numeric else "left", overflow="fold")
         for r in rows:
             table.add_row(*["" if v is None else str(plain(v)) for v in r])
         # Values are data, not rich markup.
-        Console(markup=False, highlight=False, emoji=False).print(table)
+        print_table(Console(markup=False, highlight=False, emoji=False), table)
     if result.truncated:
         # On stderr: visible on a terminal, and CSV/JSON on stdout stay clean data.
         err.print(_("Only the first {n} rows are shown: there are more. Use --limit N or --all.", lang,
@@ -336,9 +386,20 @@ def serve(
     port: Annotated[int, typer.Option(help=_("Port to listen on.", LANG))] = 8000,
 ) -> None:
     """Serve the bilingual portal and the API."""
+    import socket
+
     from canus.web.hardening import run_server
 
-    console.print(_("Serving on http://{host}:{port}/ (Ctrl+C to stop)", LANG, host=host, port=port))
+    lang = _lang(None)
+    # A busy port is said first, plainly, before anything claims the server is up.
+    try:
+        with socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET) as probe:
+            probe.bind((host, port))
+    except OSError as e:
+        err.print(_("Cannot serve on {host}:{port}: {problem}. Is another server using this port? "
+                    "Choose another with --port.", lang, host=host, port=port, problem=e.strerror or e))
+        raise typer.Exit(1) from None
+    console.print(_("Serving on http://{host}:{port}/ (Ctrl+C to stop)", lang, host=host, port=port))
     run_server(host, port, get_settings())
 
 

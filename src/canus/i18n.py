@@ -125,8 +125,12 @@ def fmt_month(value: dt.date | str, lang: str) -> str:
 _SCALES = {
     "en": [(1e12, "trillion"), (1e9, "billion"), (1e6, "million"), (1e3, "thousand")],
     # A French "billion" is 10^12, a "milliard" 10^9.
-    "fr": [(1e12, "billion"), (1e9, "milliard"), (1e6, "million"), (1e3, "mille")],
+    # The Government of Canada writes trillions as "milliards" ("1 300 milliards de dollars"),
+    # never "billion", which English readers of French take for 10^9.
+    "fr": [(1e9, "milliard"), (1e6, "million"), (1e3, "mille")],
 }
+#: The typographic minus sign: a hyphen-minus reads as a dash in running text.
+MINUS = "\u2212"
 
 
 def fmt_amount(value: float | None, lang: str, currency: str | None = None, digits: int = 1) -> str:
@@ -137,7 +141,7 @@ def fmt_amount(value: float | None, lang: str, currency: str | None = None, digi
     """
     if value is None:
         return "—"
-    sign = "-" if value < 0 else ""
+    sign = MINUS if value < 0 else ""
     v = abs(value)
     word = ""
     scaled = v
@@ -147,6 +151,10 @@ def fmt_amount(value: float | None, lang: str, currency: str | None = None, digi
             break
     if not word:
         number = fmt_number(v, lang)
+    elif lang == "fr" and v >= 1e12:
+        # "$1.3 trillion" in English is "1 300 milliards" in French: the same precision.
+        kept = Decimal(repr(v / 1e12)).quantize(Decimal(1).scaleb(-digits), rounding=ROUND_HALF_UP)
+        number = fmt_number(float(kept) * 1000, lang)
     else:
         places = digits if scaled < 100 else 0
         rounded = Decimal(repr(scaled)).quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
@@ -167,3 +175,51 @@ def fmt_amount(value: float | None, lang: str, currency: str | None = None, digi
         prefix = "US$" if currency == "USD" else "$"
         return f"{sign}{prefix}{words}"
     return sign + words
+
+
+def fmt_signed_percent(value: float | None, lang: str, digits: int = 1) -> str:
+    """A change as a percentage with a true minus sign: "−13%" / "−13 %"."""
+    return fmt_percent(value, lang, digits).replace("-", MINUS)
+
+
+def fmt_count(value: float, noun: str, lang: str) -> str:
+    """A large count with its noun in words: "2 million jobs" / "2 millions d'emplois".
+
+    ``noun`` is the English plural; French comes from the catalogue. Below a million the
+    number is written in full: "28,000 jobs" / "28 000 emplois".
+    """
+    word = gettext(noun, lang)
+    if abs(value) < 1e6:
+        space = "\u00a0" if lang == "fr" else " "
+        return f"{fmt_number(value, lang)}{space}{word}"
+    millions = fmt_amount(value, lang, digits=1)
+    if lang == "fr":
+        elide = word[:1].lower() in "aeéèêiouyh"
+        return f"{millions} d'{word}" if elide else f"{millions} de {word}"
+    return f"{millions} {word}"
+
+
+def fmt_rank(value: float | int, lang: str) -> str:
+    """A rank: "rank 1" / "1er rang", "2e rang" (French ordinals as the Guide du rédacteur writes them)."""
+    n = int(value)
+    if lang == "fr":
+        suffix = "er" if n == 1 else "e"
+        return f"{n}{suffix}\u00a0rang"
+    return f"rank {n}"
+
+
+def fmt_as_of(value: str | dt.date | None, lang: str) -> str:
+    """A data vintage in words: "2025-06" → "June 2025" / "juin 2025"; a year or release stays."""
+    if value is None or value == "":
+        return "—"
+    if isinstance(value, dt.date):
+        return fmt_date(value, lang)
+    text = str(value)
+    try:
+        if len(text) == 7 and text[4] == "-":
+            return fmt_month(text + "-01", lang)
+        if len(text) >= 10 and text[4] == "-" and text[7] == "-":
+            return fmt_date(text[:10], lang)
+    except ValueError:
+        return text
+    return text

@@ -100,6 +100,9 @@ def _fetch_all(run: _Run, wanted: list[str], results: dict[str, UpdateResult]) -
             outcome = _prepare(run, sid, client)
             if isinstance(outcome, UpdateResult):
                 results[sid] = outcome
+                if outcome.status == "failed" and run.on_event:
+                    # The progress display marks the source failed rather than leave its bar.
+                    run.on_event(sid, "failed")
             else:
                 jobs.append(outcome)
     return jobs

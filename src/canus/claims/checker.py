@@ -22,6 +22,7 @@ from typing import Any, Literal
 
 import duckdb
 
+from canus import terminology
 from canus.claims import display
 from canus.claims import observations as obs
 from canus.claims.models import PAGE_URL, Claim, load_claims
@@ -128,7 +129,7 @@ class Result:
             "source_ids": self.source_ids,
             "vintage": self.vintage,
             "sources": [p.as_dict(lang) for p in self.provenance],
-            "registry_facts": self.facts,
+            "registry_facts": [terminology.localize_fact(f, lang) for f in self.facts],
             "tolerance": self.tolerance,
             "missing_source": self.missing_text(lang),
             "missing_source_ids": self.missing_ids,

@@ -17,6 +17,7 @@ from rich.console import Console
 from rich.table import Table
 
 from canus.claims import display
+from canus.cli_output import print_table as emit_table
 from canus.i18n import LANGS, _, fmt_number
 from canus.settings import get_settings
 
@@ -91,7 +92,7 @@ def print_table(results: list[Result], lang: str, console: Console) -> None:
             said, found, r.period or r.latest_period or "—",
             ", ".join(r.source_ids) or "—", vintage, tol, since,
         )
-    console.print(table)
+    emit_table(console, table)
     for r in results:
         for n in r.notes:
             console.print(f"{r.claim.id}: {n.render(lang)}", highlight=False)
@@ -99,6 +100,12 @@ def print_table(results: list[Result], lang: str, console: Console) -> None:
     console.print(_("{supported} supported, {contradicted} contradicted, {not_checkable} not yet "
                     "checkable; {changed} no longer hold with later data.", lang,
                     changed=sum(r.changed_since for r in results), **counts))
+
+
+def _edition_figure(entry: dict, lang: str) -> str:
+    fig = entry["figure"]
+    text = display.figure(fig["value"], fig["unit"], fig.get("qualifier", "exact"), lang)
+    return f"{text} ({fig['period']})" if fig.get("period") else text
 
 
 def register(app: typer.Typer) -> None:
@@ -136,18 +143,18 @@ def register(app: typer.Typer) -> None:
         for s in data["sections"]:
             sec.add_row(s["label"], yes if "earlier" in s["editions"] else no,
                         yes if "later" in s["editions"] else no, s["note"] or "")
-        console.print(sec)
+        emit_table(console, sec)
         figs = Table(title=_("Figures that changed", lang))
         for head in (_("Change", lang), names["earlier"], names["later"]):
             figs.add_column(head)
         for f in data["figure_changes"]:
-            figs.add_row(f["change"], f["earlier"]["id"] if f["earlier"] else no,
-                         f["later"]["id"] if f["later"] else no)
-        console.print(figs)
+            figs.add_row(f["change"], _edition_figure(f["earlier"], lang) if f["earlier"] else no,
+                         _edition_figure(f["later"], lang) if f["later"] else no)
+        emit_table(console, figs)
         ags = Table(title=_("Agreements cited", lang))
         for head in (_("Agreement", lang), _("Signed", lang), names["earlier"], names["later"]):
             ags.add_column(head)
         for a in data["agreements"]:
             ags.add_row(a["label"] + (f" — {a['note']}" if a["note"] else ""), a["signed"] or "—",
                         yes if a["earlier"] else no, yes if a["later"] else no)
-        console.print(ags)
+        emit_table(console, ags)

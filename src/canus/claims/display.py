@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from canus.i18n import _, fmt_amount, fmt_number, fmt_percent
+from canus.i18n import _, fmt_amount, fmt_count, fmt_number, fmt_percent, fmt_rank
 
 #: English unit words (the catalogue gives the French); units absent here print no word.
 UNIT_WORDS = {
@@ -33,7 +33,9 @@ def amount(value: float | None, unit: str | None, lang: str) -> str:
     if unit in ("CAD", "USD"):
         return fmt_amount(value, lang, currency=unit)
     if unit == "rank":
-        return _("rank {rank}", lang, rank=fmt_number(value, lang))
+        return fmt_rank(value, lang)
+    if unit == "jobs" and abs(value) >= 1e6:
+        return fmt_count(value, "jobs", lang)
     digits = 0 if float(value).is_integer() or abs(value) >= 100 else 2
     number = fmt_number(value, lang, digits)
     word = UNIT_WORDS.get(unit)

@@ -19,6 +19,7 @@ from canus.data_versions import read_versions
 from canus.i18n import _, fmt_amount, fmt_date, fmt_number, fmt_percent
 from canus.query import plain
 from canus.sources.base import Source
+from canus.terminology import url_in
 
 
 @dataclass(frozen=True)
@@ -51,7 +52,7 @@ class Provenance:
             "licence": self.licence_name.get(lang, self.licence_name["en"]),
             "licence_url": self.licence_url,
             "attribution": self.attribution.get(lang, self.attribution["en"]),
-            "landing_url": self.landing_url,
+            "landing_url": url_in(self.landing_url, lang)[0],
             "as_of": self.as_of,
             "retrieved_at": self.retrieved_at,
             "sha256": self.sha256,
@@ -142,6 +143,9 @@ def format_value(v: Any, unit: str, lang: str) -> str:
         from canus.i18n import fmt_month
 
         return fmt_month(v, lang)
+    if unit == "metres":
+        # Lake levels differ by centimetres: the table keeps the card's two decimals.
+        return fmt_number(v, lang, 2)
     if unit in ("year", "text", "code"):
         return str(v)
     if isinstance(v, float) and not v.is_integer():

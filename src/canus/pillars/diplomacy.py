@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import duckdb
 
+from canus import terminology
 from canus.i18n import _, fmt_number
 from canus.pillars.registry_tables import OPERATORS, missions_table, registry
 from canus.web.page.model import KeyFigure, PageModel
@@ -25,14 +26,15 @@ def build(con: duckdb.DuckDBPyConnection | None, lang: str) -> PageModel:
     )
     reg = registry("missions")
     for op, heading in OPERATORS.items():
-        listed = [m for m in reg.missions if m.operator == op]
+        # Honorary consuls are people, not offices: counted in their own figure below.
+        listed = [m for m in reg.missions if m.operator == op and m.kind != "honorary_consul"]
         page.figures.append(KeyFigure(
             label=_("Offices listed: {who}", lang, who=_(heading, lang)),
             value=fmt_number(len(listed), lang)))
     for d in reg.declared_counts:
         page.figures.append(KeyFigure(label=d.label.get(lang), value=fmt_number(d.value, lang),
                                       note=_("As the operator publishes it.", lang)))
-    points = [Point(m.id, _place(m.label.get(lang), m.city), m.lon, m.lat,
+    points = [Point(m.id, _place(m.label.get(lang), terminology.name(m.city, lang)), m.lon, m.lat,
                     kind="mission" if m.operator == "canada" else "mission-us")
               for m in reg.missions]
     page.extra["maps"] = [make_map(

@@ -12,6 +12,7 @@ from functools import cache, partial
 from typing import Any
 
 from canus import registry as reg_store
+from canus import terminology
 from canus.i18n import _
 from canus.metrics import Column, MetricTable
 from canus.metrics.spec import MetricSpec, registry_table
@@ -56,7 +57,8 @@ def fact_table(
         note = f.public_note.get(lang) if getattr(f, "public_note", None) else ""
         if not f.confirmed:
             note = (_("Not yet confirmed against its source.", lang) + " " + note).strip()
-        row.update({"publisher": f.source.publisher, "source_url": f.source.url,
+        row.update({"publisher": terminology.name(f.source.publisher, lang),
+                    "source_url": terminology.url_in(f.source.url, lang)[0],
                     "accessed": f.source.accessed.isoformat() if f.source.accessed else "",
                     "note": note})
         rows.append(row)
@@ -117,7 +119,10 @@ def spending_table(lang: str = "en") -> MetricTable | None:
     for f in reg.defence_spending:
         row = by_year.setdefault(f.year, {"year": f.year, "canada": None, "united_states": None,
                                           "estimate": "", "publisher": f.source.publisher,
-                                          "source_url": f.source.url})
+                                          "source_url": f.source.url,
+                                          # Not a column: the date under the chart's source line.
+                                          "accessed": (f.source.accessed.isoformat()
+                                                       if f.source.accessed else "")})
         row["canada" if f.country == "CA" else "united_states"] = f.percent_gdp / 100
         if f.estimate:
             row["estimate"] = "e"

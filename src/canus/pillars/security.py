@@ -15,9 +15,17 @@ from canus.web.render.charts import PALETTE, Chart
 def _spending_spec(table: MetricTable, lang: str) -> alt.TopLevelMixin:
     # Years are uneven (2014, then recent years): a quantitative axis keeps the gaps honest.
     names = {"canada": _("Canada", lang), "united_states": _("United States", lang)}
-    rows = [{"year": r["year"], "country": names[k], "share": r[k]}
-            for r in table.rows for k in names if r[k] is not None]
+    # A line joins consecutive years only: no straight line drawn across the years with no data.
+    segment, previous = 0, None
+    rows = []
+    for r in table.rows:
+        if previous is not None and r["year"] != previous + 1:
+            segment += 1
+        previous = r["year"]
+        rows += [{"year": r["year"], "country": names[k], "share": r[k], "run": f"{k}-{segment}"}
+                 for k in names if r[k] is not None]
     return alt.Chart(alt.Data(values=rows)).mark_line(point=True).encode(
+        detail="run:N",
         x=alt.X("year:Q", title=_("Year", lang), axis=alt.Axis(format="d", tickMinStep=1),
                 scale=alt.Scale(zero=False)),
         y=alt.Y("share:Q", title=_("Share of GDP", lang), axis=alt.Axis(format=".1%")),

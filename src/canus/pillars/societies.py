@@ -1,4 +1,4 @@
-"""Fair and inclusive societies: the people who link the two countries."""
+"""Fair and just societies: the people who link the two countries."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ from canus.web.page.model import KeyFigure, PageModel
 def build(con: duckdb.DuckDBPyConnection | None, lang: str) -> PageModel:
     page = PageModel(
         section_id="societies",
-        title=_("Fair and inclusive societies", lang),
+        title=_("Fair and just societies", lang),
         intro=[_("Both governments say they work against discrimination and with Indigenous "
                  "peoples, whose nations often span the border. Few of these commitments come "
                  "with a published figure; the ones that do are below, with their source.",

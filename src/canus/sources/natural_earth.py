@@ -167,17 +167,37 @@ def read_version(path: Path) -> str | None:
 
 
 def read_countries(path: Path) -> list[tuple[dict[str, str], Shape | None]]:
+    """Each country's attributes (as text) and outline, read with pyshp, a kept shapefile library."""
+    import shapefile  # pyshp
+
     with zipfile.ZipFile(io.BytesIO(_zip_bytes(path))) as z:
         shp, dbf, cpg = _members(z)
         encoding = "latin-1"
         if cpg:
             declared = z.read(cpg).decode("ascii", errors="replace").strip().lower()
             encoding = {"utf-8": "utf-8", "utf8": "utf-8", "65001": "utf-8"}.get(declared, "latin-1")
-        shapes = read_shp(z.read(shp))
-        attrs = read_dbf(z.read(dbf), encoding)
-    if len(shapes) != len(attrs):
-        raise ValueError(f"{shp} has {len(shapes)} shapes but {dbf} has {len(attrs)} rows")
-    return list(zip(attrs, shapes, strict=True))
+        shp_bytes, dbf_bytes = z.read(shp), z.read(dbf)
+    if len(shp_bytes) < 100 or struct.unpack(">i", shp_bytes[:4])[0] != 9994:
+        raise ValueError("the .shp file does not start with the shapefile code 9994")
+    try:
+        reader = shapefile.Reader(shp=io.BytesIO(shp_bytes), dbf=io.BytesIO(dbf_bytes), encoding=encoding,
+                                  encodingErrors="replace")
+        if reader.shapeType not in _POLYGON_TYPES:
+            raise ValueError(f"the .shp file holds shape type {reader.shapeType}, not polygons")
+        names = [f[0] for f in reader.fields[1:]]
+        out: list[tuple[dict[str, str], Shape | None]] = []
+        for rec in reader.iterShapeRecords():
+            attrs = {n: ("" if v is None else str(v).strip()) for n, v in zip(names, rec.record, strict=True)}
+            geom = rec.shape
+            if geom.shapeType == 0 or not geom.points:
+                out.append((attrs, None))
+                continue
+            bounds = [*geom.parts, len(geom.points)]
+            pts = [(float(x), float(y)) for x, y in (p[:2] for p in geom.points)]
+            out.append((attrs, Shape([pts[a:b] for a, b in itertools.pairwise(bounds)])))
+    except shapefile.ShapefileException as e:
+        raise ValueError(f"{shp}: {e}") from e
+    return out
 
 
 # ---------------------------------------------------------------------------- geometry

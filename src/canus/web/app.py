@@ -18,11 +18,12 @@ from canus.pillars.trade import routes as trade_routes
 from canus.settings import Settings
 from canus.web import hardening
 from canus.web.render.templating import render
-from canus.web.routes import api, assets, claims, feedback, portal, redirects
+from canus.web.routes import api, apidocs, assets, claims, feedback, portal, redirects
 from canus.web.state import AppState
 
 STATIC = Path(__file__).parent / "static"
 ROUTERS = (
+    apidocs.router,
     assets.router,
     claims.router,
     feedback.router,
@@ -47,6 +48,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.include_router(router)
     # The report form's token middleware needs the app itself.
     feedback.install(app)
+    # Swagger UI served by canus (no CDN) and a schema with summaries written for people.
+    apidocs.install(app)
     hardening.install(app)  # headers, HEAD, the SQL pool, shutdown
 
     @app.exception_handler(StarletteHTTPException)

@@ -159,7 +159,8 @@ def run_server(host: str, port: int, settings: Settings) -> None:
             stop_queries(app)
             super().handle_exit(sig, frame)
 
-    config = uvicorn.Config(app, host=host, port=port, log_level="warning", workers=1,
+    # Access log on: one line per request (client, method, path, status).
+    config = uvicorn.Config(app, host=host, port=port, log_level="info", access_log=True, workers=1,
                             **uvicorn_options(settings))
     Server(config).run()
 

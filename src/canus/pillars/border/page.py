@@ -6,7 +6,8 @@ from typing import Any
 
 import duckdb
 
-from canus.i18n import _, fmt_number, fmt_percent
+from canus import terminology
+from canus.i18n import _, fmt_date, fmt_number, fmt_percent, fmt_signed_percent
 from canus.metrics import MetricTable, format_value, periods
 from canus.metrics.catalogue import available
 from canus.pillars.border import metrics as m
@@ -24,15 +25,20 @@ def _people_summary(table: MetricTable, lang: str) -> str:
         return _("No complete year of data yet.", lang)
     last = full[-1]
     peak = max(full, key=lambda r: r["people_per_day"])
+    # The series starts in its first year, not at the start of records: say so when it peaks there.
+    first = full[0]["year"]
     text = _(
-        "In {year}, about {n} people a day entered the US from Canada by land; the highest "
-        "year on record is {peak_year} with {peak_n} a day.",
-        lang, year=last["year"], n=format_value(last["people_per_day"], "per_day", lang),
+        "In {year}, about {n} people a day entered the US from Canada by land; the highest year "
+        "since the series begins in {first} is {peak_year}, with {peak_n} a day."
+        if peak["year"] != first else
+        "In {year}, about {n} people a day entered the US from Canada by land; the series begins "
+        "in {first}, and that first year is its highest, with {peak_n} a day.",
+        lang, year=last["year"], n=format_value(last["people_per_day"], "per_day", lang), first=first,
         peak_year=peak["year"], peak_n=format_value(peak["people_per_day"], "per_day", lang),
     )
     if last.get("change_vs_2019") is not None:
         text += " " + _("That is {pct} against 2019.", lang,
-                        pct=fmt_percent(last["change_vs_2019"], lang, 0))
+                        pct=fmt_signed_percent(last["change_vs_2019"], lang, 0))
     partial = table.rows[-1] if table.rows and table.rows[-1]["months"] < 12 else None
     if partial is not None:
         text += " " + _partial_sentence(partial, lang)
@@ -219,13 +225,16 @@ def _add_boundary_facts(page: PageModel, lang: str) -> None:
         if f.id == "boundary-length":
             page.figures.append(KeyFigure(
                 label=f.label.get(lang), value=f"{fmt_number(f.value, lang)} km",
-                note=f.definition.get(lang) if f.definition else ""))
+                note=f.definition.get(lang) if f.definition else "",
+                source=terminology.name(f.source.publisher, lang),
+                source_url=terminology.url_in(f.source.url, lang)[0],
+                date=_("consulted {date}", lang, date=fmt_date(f.source.accessed, lang))))
 
 
 def ports_map(con: duckdb.DuckDBPyConnection, lang: str) -> MapItem:
     table = m.busiest_ports(con, top=500)
     points = [
-        Point(r["port_code"], f"{r['port_name']} ({r['state'] or '—'})", r["longitude"],
+        Point(r["port_code"], f"{r['port_name']} ({terminology.name(r['state'], lang) or '—'})", r["longitude"],
               r["latitude"], value=r["people_per_day"],
               value_text=format_value(r["people_per_day"], "per_day", lang))
         for r in table.rows

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import duckdb
 
+from canus import terminology
 from canus.i18n import _, fmt_amount, fmt_number, fmt_percent
 from canus.metrics import MetricTable, periods
 from canus.metrics.catalogue import available
@@ -57,7 +58,7 @@ def provinces_chart(con: duckdb.DuckDBPyConnection) -> Chart | None:
         spec=bar_chart("province", "exports_gwh"),
         summary=lambda t, lang: _("In {year}, {province} exported the most electricity to the "
                                   "United States.", lang, year=t.summary.get("year", ""),
-                                  province=t.rows[0]["province"]) if t.rows else "",
+                                  province=terminology.name(t.rows[0]["province"], lang)) if t.rows else "",
         alt_text=lambda t, lang: _("Bar chart of electricity exports to the United States by "
                                    "province, in gigawatt hours.", lang),
     )

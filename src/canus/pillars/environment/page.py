@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import duckdb
 
+from canus import terminology
 from canus.i18n import _, fmt_number, fmt_percent
 from canus.metrics import MetricTable
 from canus.metrics.catalogue import available
@@ -57,7 +58,7 @@ def build(con: duckdb.DuckDBPyConnection | None, lang: str) -> PageModel:
         for r in lakes.rows[:1]:
             page.figures.append(KeyFigure(
                 label=_("{lake}: mean level in {year}, against the long-term mean", lang,
-                        lake=r["lake"], year=r["latest_year"]),
+                        lake=terminology.name(r["lake"], lang), year=r["latest_year"]),
                 value=fmt_number(r["difference_m"], lang, 2) + " m"))
     air = air_chart(con) if con is not None else None
     if air is not None:

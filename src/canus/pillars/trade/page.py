@@ -160,6 +160,10 @@ def build(con: duckdb.DuckDBPyConnection | None, lang: str) -> PageModel:
         us_side = us_side_chart(con)
         if us_side is not None:
             charts.append(us_side)
+            # The page shows US records only: say so rather than describe Canada's tables.
+            page.intro[1] = _("Until Statistics Canada's tables are loaded, the figures below are "
+                              "the United States' records of its goods trade with Canada (US Census "
+                              "Bureau, via FRED), in US dollars.", lang)
             last = us_side.table.rows[-1]
             page.figures.append(KeyFigure(
                 label=_("Goods traded with Canada, both directions, {year}, by US records", lang,

@@ -12,8 +12,10 @@ from typing import Any
 
 import duckdb
 
+from canus import terminology
 from canus.metrics import MetricTable, Provenance
 from canus.web.render.charts import Chart
+from canus.web.render.twin_csv import shown_rows
 
 
 @dataclass
@@ -23,6 +25,11 @@ class KeyFigure:
     note: str = ""
     #: Claim id whose verdict badge goes with this figure, when one does.
     claim_id: str | None = None
+    #: Who published the figure and its date, in the page's language; when a builder leaves
+    #: them empty the page's first source fills them (see ``PageModel.sourced_figures``).
+    source: str = ""
+    source_url: str = ""
+    date: str = ""
 
 
 @dataclass
@@ -58,18 +65,40 @@ class PageModel:
             return self.charts[0].table
         return self.tables[0] if self.tables else None
 
+    @property
+    def all_tables(self) -> list[MetricTable]:
+        """Every table the page shows (its charts' and its own), once each, in page order."""
+        return list({t.id: t for t in [*(c.table for c in self.charts), *self.tables]}.values())
+
+    def sourced_figures(self, lang: str) -> list[KeyFigure]:
+        """The key figures, each with a source and a date, as the page shows them."""
+        from canus.web.render.figure_meta import with_sources
+
+        return with_sources(self, lang)
+
     def to_json(self, lang: str) -> dict[str, Any]:
         tables = {t.id: t for t in [*(c.table for c in self.charts), *self.tables]}
         return {
             "section": self.section_id,
             "lang": lang,
             "title": self.title,
-            "figures": [f.__dict__ for f in self.figures],
-            "tables": [t.to_json(lang) for t in tables.values()],
+            "figures": [dict(f.__dict__) for f in self.sourced_figures(lang)],
+            "tables": [_table_json(t, lang) for t in tables.values()],
             "missing_sources": self.missing_sources,
             "claims": self.claims,
             "sources": [p.as_dict(lang) for p in self.provenance],
         }
+
+
+def _table_json(table: MetricTable, lang: str) -> dict[str, Any]:
+    """A table as the twin gives it: stored values (names in ``lang``) and the rows as shown."""
+    doc = table.to_json(lang)
+    text = {c.name for c in table.columns if c.unit == "text"}
+    if lang != "en" and text:
+        doc["rows"] = [{k: terminology.name(v, lang) if k in text and isinstance(v, str) else v
+                        for k, v in row.items()} for row in doc["rows"]]
+    doc["rows_as_shown"] = shown_rows(table, lang)
+    return doc
 
 
 Builder = Callable[["duckdb.DuckDBPyConnection | None", str], PageModel]

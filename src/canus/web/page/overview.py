@@ -30,9 +30,13 @@ def build(con: duckdb.DuckDBPyConnection | None, lang: str, pillars: Mapping[str
             continue
         builder = pillars.get(sec.id)
         sub = builder(con, lang) if builder else None
+        # The card's figure keeps the source and date it has on its own page.
+        figure = sub.sourced_figures(lang)[0] if sub and sub.figures else None
+        if figure is not None:
+            page.figures.append(figure)
         cards.append({
             "section": sec,
-            "figure": sub.figures[0] if sub and sub.figures else None,
+            "figure": figure,
             "has_data": bool(sub and (sub.figures or sub.charts or sub.tables)),
         })
     page.extra["cards"] = cards

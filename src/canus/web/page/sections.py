@@ -36,7 +36,7 @@ SECTIONS: tuple[Section, ...] = (
     Section("environment", {"en": "environment", "fr": "environnement"}, "Shared environment"),
     Section("energy", {"en": "energy", "fr": "energie"}, "Energy"),
     Section("societies", {"en": "inclusive-societies", "fr": "societes-inclusives"},
-            "Fair and inclusive societies"),
+            "Fair and just societies"),
     Section("partnerships", {"en": "partnerships", "fr": "partenariats"},
             "Partnerships and organizations"),
     Section("claims", {"en": "claims", "fr": "affirmations"}, "Claims checked", in_nav=False),
@@ -61,6 +61,11 @@ def section_for(lang: str, slug: str) -> Section | None:
     return _BY_SLUG.get((lang, slug))
 
 
+#: Pages below a section whose own slug differs by language (``/en/trade/exposure``).
+SUB_SLUGS: dict[str, str] = {"exposure": "exposition"}
+_SUB_BY_LANG = {"en": SUB_SLUGS, "fr": {fr: en for en, fr in SUB_SLUGS.items()}}
+
+
 def other_language_path(path: str) -> str:
     """The same page in the other language: ``/en/border.csv`` → ``/fr/frontiere.csv``."""
     parts = path.split("/")
@@ -74,6 +79,9 @@ def other_language_path(path: str) -> str:
         sec = section_for(lang, head)
         if sec is not None:
             parts[2] = sec.slug[other] + (dot + ext if dot else "")
+    if len(parts) > 3:
+        head, dot, ext = parts[3].partition(".")
+        parts[3] = _SUB_BY_LANG[lang].get(head, head) + (dot + ext if dot else "")
     return "/".join(parts)
 
 

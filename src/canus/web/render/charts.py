@@ -14,13 +14,15 @@ from typing import Any
 import altair as alt
 import vl_convert as vlc
 
+from canus import terminology
 from canus.i18n import _
 from canus.metrics import MetricTable
 
 #: d3-format locales: en-CA and fr-CA (space as thousands separator, decimal comma).
 FORMAT_LOCALES: dict[str, dict[str, Any]] = {
     "en": {"decimal": ".", "thousands": ",", "grouping": [3], "currency": ["$", ""]},
-    "fr": {"decimal": ",", "thousands": "\u00a0", "grouping": [3], "currency": ["", "\u00a0$"]},
+    "fr": {"decimal": ",", "thousands": "\u00a0", "grouping": [3], "currency": ["", "\u00a0$"],
+           "percent": "\u00a0%"},
 }
 TIME_LOCALES: dict[str, dict[str, Any]] = {
     "en": {
@@ -72,21 +74,30 @@ def vega_spec(chart: Chart, lang: str) -> dict[str, Any]:
     spec.setdefault("config", {}).update({
         "font": "DejaVu Sans, Noto Sans, Helvetica, Arial, sans-serif",
         "axis": {"labelFontSize": 12, "titleFontSize": 12, "labelColor": "#333", "titleColor": "#333"},
-        "legend": {"labelFontSize": 12, "titleFontSize": 12},
+        # No label limit: a cut legend ("Exportations américaine…") hides what a line is.
+        "legend": {"labelFontSize": 12, "titleFontSize": 12, "labelLimit": 0},
         "view": {"stroke": None},
         "background": "white",
     })
     return spec
 
 
-def render_svg(chart: Chart, lang: str, version: str) -> str:
-    key = (chart.id, lang, version)
+#: Width of the phone variant of each chart, in CSS pixels: drawn for a 320 px screen, so its
+#: 12 px ticks stay 12 px instead of being scaled down from the desktop drawing.
+NARROW_WIDTH = 230
+
+
+def render_svg(chart: Chart, lang: str, version: str, narrow: bool = False) -> str:
+    key = (chart.id + (":narrow" if narrow else ""), lang, version)
     with _lock:
         cached = _cache.get(key)
     if cached is not None:
         return cached
+    spec = vega_spec(chart, lang)
+    if narrow:
+        _narrow(spec)
     svg = vlc.vegalite_to_svg(
-        vega_spec(chart, lang),
+        spec,
         format_locale=FORMAT_LOCALES[lang],
         time_format_locale=TIME_LOCALES[lang],
     )
@@ -97,6 +108,51 @@ def render_svg(chart: Chart, lang: str, version: str) -> str:
             _cache.clear()
         _cache[key] = svg
     return svg
+
+
+def _narrow(spec: dict[str, Any]) -> None:
+    """The same chart for a phone: narrower, legend above, fewer x labels."""
+    if "width" in spec:
+        spec["width"] = NARROW_WIDTH
+    enc = spec.get("encoding", {})
+    x = enc.get("x", {})
+    if x.get("type") in ("ordinal", "nominal") and isinstance(x.get("axis"), dict):
+        x["axis"]["labelOverlap"] = "greedy"
+        x["axis"]["labelAngle"] = -90
+    if x.get("type") in ("temporal", "quantitative") and isinstance(x.get("axis"), dict):
+        x["axis"]["tickCount"] = 4
+    colour = enc.get("color", {})
+    if isinstance(colour.get("legend"), dict):
+        colour["legend"].update({"orient": "top", "direction": "vertical"})
+
+
+def svg_download(chart: Chart, lang: str, version: str, source: str, date: str) -> str:
+    """The chart as a stand-alone SVG file: title, source and date in its metadata and visible.
+
+    A downloaded drawing travels without the page, so it carries its own caption.
+    """
+    import re
+
+    svg = render_svg(chart, lang, version)
+    m = re.search(r'width="(\d+)" height="(\d+)"', svg)
+    w, h = (int(m.group(1)), int(m.group(2))) if m else (720, 400)
+    title = chart.title(lang)
+    caption = f"{_('Source:', lang)} {source}" + (f" ({date})" if date else "")
+    inner = re.sub(r"^<svg ", '<svg x="0" y="34" ', svg, count=1)
+    top, bottom = 34, 44
+    return (
+        f'<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink" '
+        f'width="{w}" height="{h + top + bottom}" viewBox="0 0 {w} {h + top + bottom}" role="img" '
+        f'aria-labelledby="t d">'
+        f'<title id="t">{_escape(title)}</title><desc id="d">{_escape(caption)}</desc>'
+        f'<metadata><source xmlns="https://canus.example/meta">{_escape(source)}</source>'
+        f'<date xmlns="https://canus.example/meta">{_escape(date)}</date></metadata>'
+        f'<rect width="100%" height="100%" fill="white"/>'
+        f'<text x="8" y="22" font-family="DejaVu Sans, sans-serif" font-size="16" font-weight="bold" '
+        f'fill="#333">{_escape(title)}</text>{inner}'
+        f'<text x="8" y="{h + top + 26}" font-family="DejaVu Sans, sans-serif" font-size="12" '
+        f'fill="#333">{_escape(caption)}</text></svg>'
+    )
 
 
 def _escape(text: str) -> str:
@@ -144,7 +200,7 @@ def line_chart(
         if money:
             scale, unit_title = money_scale(
                 [r[c] for r in table.rows for c in y if r.get(c) is not None], money, lang)
-        rows = [
+        rows: list[dict[str, Any]] = [
             {"x": r[x] if not hasattr(r[x], "isoformat") else r[x].isoformat(),
              "series": labels[col], "value": r[col] / scale,
              **period_fields(r, coverage, basis, lang, observed)}
@@ -152,9 +208,11 @@ def line_chart(
         ]
         if basis:
             rows = bridge_projections(rows, lang, observed)
+        rows += _year_gaps(rows, x_type)
         enc_x = alt.X("x", type="temporal" if x_type == "temporal" else "ordinal",
                       title=labels.get(x, x), axis=alt.Axis(labelAngle=0 if x_type == "temporal" else -45))
-        base = alt.Chart(alt.Data(values=rows)).mark_line(point=len(rows) < 60).encode(
+        # invalid=None: a missing year breaks the line instead of being bridged by a straight one.
+        base = alt.Chart(alt.Data(values=rows)).mark_line(point=len(rows) < 60, invalid=None).encode(
             x=enc_x,
             y=alt.Y("value:Q", title=unit_title or (labels[y[0]] if len(y) == 1 else None),
                     axis=alt.Axis(format=",.0f" if money else y_format)),
@@ -171,6 +229,18 @@ def line_chart(
     return build
 
 
+def _year_gaps(rows: list[dict[str, Any]], x_type: str) -> list[dict[str, Any]]:
+    """Empty points for the years a yearly series skips, so the line shows the gap."""
+    if x_type != "ordinal" or not rows or not all(isinstance(r["x"], int) for r in rows):
+        return []
+    out = []
+    for series in {r["series"] for r in rows}:
+        years = sorted({r["x"] for r in rows if r["series"] == series})
+        out += [{"x": yr, "series": series, "value": None}
+                for yr in range(years[0], years[-1] + 1) if yr not in set(years)]
+    return out
+
+
 def bar_chart(
     label: str, value: str, y_format: str = ",.0f", top: int = 15, money: str | None = None,
 ) -> Callable[[MetricTable, str], alt.TopLevelMixin]:
@@ -181,7 +251,7 @@ def bar_chart(
         if money:
             scale, unit = money_scale([r[value] for r in shown], money, lang)
             title = f"{labels[value]} ({unit})"
-        rows = [{"label": str(r[label]), "value": r[value] / scale} for r in shown]
+        rows = [{"label": terminology.name(str(r[label]), lang), "value": r[value] / scale} for r in shown]
         return alt.Chart(alt.Data(values=rows)).mark_bar(color=PALETTE[0]).encode(
             y=alt.Y("label:N", sort="-x", title=None),
             x=alt.X("value:Q", title=title, axis=alt.Axis(format=",.0f" if money else y_format)),

@@ -34,7 +34,7 @@ def make_map(
     geojson = boundaries_geojson(con) if con is not None else None
     extent: Extent = NORTH_AMERICA if wide else BORDER_REGION
     svg = render_map(map_id=map_id, title=title, description=summary, geojson=geojson,
-                     points=points, extent=extent, width=720, height=420 if wide else 360)
+                     points=points, extent=extent, width=720, height=420 if wide else 300, lang=lang)
     return MapItem(id=map_id, title=title, summary=summary, svg=svg, points=points,
                    value_label=value_label, legend=legend or [],
                    missing_outline=None if geojson else NATURAL_EARTH)

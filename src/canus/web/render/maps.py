@@ -56,8 +56,8 @@ class Extent:
     north: float
 
 
-#: The continental border region, and the whole of both countries.
-BORDER_REGION = Extent(-126.0, 37.0, -64.0, 51.0)
+#: The continental border region (the ports lie between 42° and 49.5° N), and both countries.
+BORDER_REGION = Extent(-125.5, 40.0, -66.0, 51.0)
 NORTH_AMERICA = Extent(-140.0, 24.0, -55.0, 62.0)
 
 
@@ -173,6 +173,21 @@ def outline_paths(geojson: dict[str, Any] | None, frame: Frame) -> list[tuple[st
     return out
 
 
+def _boundary(outlines: list[tuple[str, str]], map_id: str) -> list[str]:
+    """The Canada–US boundary as a line: Canada's outline stroked, kept only inside the US.
+
+    Natural Earth has no boundary layer at 1:110m; the two countries share their border
+    vertices, so Canada's edge drawn inside the United States' shape is exactly the border.
+    """
+    can = next((d for cls, d in outlines if cls.endswith(" can")), None)
+    usa = next((d for cls, d in outlines if cls.endswith(" usa")), None)
+    if not can or not usa:
+        return []
+    clip = f"{map_id}-usa-clip"
+    return [f'<clipPath id="{clip}"><path d="{usa}"/></clipPath>',
+            f'<path class="boundary" clip-path="url(#{clip})" d="{can}"/>']
+
+
 def render_map(
     *,
     map_id: str,
@@ -184,27 +199,42 @@ def render_map(
     width: int = 720,
     height: int = 400,
     max_radius: float = 22.0,
+    lang: str = "en",
+    labelled: int = 8,
 ) -> str:
-    """An accessible inline SVG: outline, then circles largest first so small ones stay on top."""
+    """An accessible inline SVG: outlines and the boundary, then circles largest first so small
+    ones stay on top, the ``labelled`` largest numbered by rank as in the list beside the map."""
     frame = Frame(extent, width, height)
     vmax = max((p.value for p in points if p.value), default=0) or 1.0
     body: list[str] = [f'<rect class="sea" width="{width}" height="{height}"/>']
-    for cls, d in outline_paths(geojson, frame):
+    outlines = outline_paths(geojson, frame)
+    for cls, d in outlines:
         body.append(f'<path class="{cls}" d="{d}"/>')
+    body += _boundary(outlines, map_id)
     ordered = sorted(points, key=lambda p: -(p.value or 0))
+    colon = "\u00a0: " if lang == "fr" else ": "
+    labels: list[str] = []
+    rank = 0
     for p in ordered:
         if not frame.contains(p.lon, p.lat):
             continue
         x, y = frame(p.lon, p.lat)
         # Area, not radius, proportional to traffic: the eye compares areas.
         r = max(3.0, max_radius * math.sqrt((p.value or 0) / vmax)) if p.value is not None else 5.0
-        label = p.label + (f": {p.value_text}" if p.value_text else "")
+        label = p.label + (f"{colon}{p.value_text}" if p.value_text else "")
+        if p.value is not None:
+            rank += 1
+            if rank <= labelled:
+                # The rank, as numbered in the list beside the map; drawn last, above every circle.
+                labels.append(f'<text class="rank" x="{x + r + 2:.1f}" y="{y + 4:.1f}" aria-hidden="true">'
+                              f"{rank}</text>")
         shape = (f'<circle class="pt {p.kind}" cx="{x:.1f}" cy="{y:.1f}" r="{r:.1f}">'
                  if p.kind == "port" else
                  f'<rect class="pt {p.kind}" x="{x - 4.5:.1f}" y="{y - 4.5:.1f}" width="9" '
                  f'height="9" transform="rotate(45 {x:.1f} {y:.1f})">')
         end = "</circle>" if p.kind == "port" else "</rect>"
         body.append(f"{shape}<title>{escape(label)}</title>{end}")
+    body += labels
     tid, did = f"{map_id}-title", f"{map_id}-desc"
     return (
         f'<svg xmlns="http://www.w3.org/2000/svg" class="map" id={quoteattr(map_id + "-svg")} '

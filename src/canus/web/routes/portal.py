@@ -11,8 +11,10 @@ from canus.web.page import sections
 from canus.web.page.builders import CHART_BUILDERS, SECTION_BUILDERS
 from canus.web.page.model import PageModel
 from canus.web.page.sections import check_lang
-from canus.web.render.charts import render_svg, vega_spec
+from canus.web.render.charts import render_svg, svg_download, vega_spec
+from canus.web.render.figure_meta import table_caption
 from canus.web.render.templating import render
+from canus.web.render.twin_csv import page_csv
 from canus.web.render.twins import cached_response, split_ext
 from canus.web.state import AppState
 
@@ -79,6 +81,7 @@ def _page_html(state: AppState, page: PageModel, lang: str, path: str) -> str:
     version = state.version()
     charts = [
         {"chart": c, "svg": render_svg(c, lang, version.data_version),
+         "svg_narrow": render_svg(c, lang, version.data_version, narrow=True),
          "summary": c.summary(c.table, lang), "alt": c.alt_text(c.table, lang)}
         for c in page.charts
     ]
@@ -105,10 +108,10 @@ def _section_response(request: Request, lang: str, section_id: str, kind: str) -
     if kind == "json":
         return cached_response(request, state, "json", lambda: page.to_json(lang))
     if kind == "csv":
-        table = page.main_table
-        if table is None:
+        tables = page.all_tables
+        if not tables:
             raise HTTPException(404, _("This page has no data yet.", lang))
-        return cached_response(request, state, "csv", table.to_csv, filename=f"{name}.csv")
+        return cached_response(request, state, "csv", lambda: page_csv(tables, lang), filename=f"{name}.csv")
     return cached_response(request, state, "html",
                            lambda: _page_html(state, page, lang, request.url.path))
 
@@ -149,7 +152,9 @@ def chart_page(request: Request, lang: str, charts: str, name: str) -> Response:
         raise HTTPException(404, _("This chart has no data yet.", lang))
     version = state.version()
     if kind == "svg":
-        return cached_response(request, state, "svg", lambda: render_svg(chart, lang, version.data_version))
+        caption = table_caption(chart.table, lang)
+        return cached_response(request, state, "svg", lambda: svg_download(
+            chart, lang, version.data_version, *caption), filename=f"{chart_id}.svg")
     if kind == "csv":
         return cached_response(request, state, "csv", chart.table.to_csv, filename=f"{chart_id}.csv")
     if kind == "json":
@@ -160,6 +165,7 @@ def chart_page(request: Request, lang: str, charts: str, name: str) -> Response:
         return cached_response(request, state, "json", lambda: vega_spec(chart, lang))
     return cached_response(request, state, "html", lambda: render(
         "chart.html", lang, chart=chart, svg=render_svg(chart, lang, version.data_version),
+        svg_narrow=render_svg(chart, lang, version.data_version, narrow=True),
         summary=chart.summary(chart.table, lang), alt=chart.alt_text(chart.table, lang),
         page_path=request.url.path, version=version, embed=request.query_params.get("embed") == "1",
         site=str(request.base_url).rstrip("/")))
@@ -170,6 +176,11 @@ def section(request: Request, lang: str, name: str) -> Response:
     lang = _check_lang(lang)
     slug, kind = split_ext(name)
     sec = sections.section_for(lang, slug)
+    other = sections.section_for("fr" if lang == "en" else "en", slug)
+    if sec is None and other is not None and other.slug[lang]:
+        # /fr/border: the reader asked for the right page with the other language's slug.
+        ext = "" if kind == "html" else "." + kind
+        return RedirectResponse(sections.path_for(other.id, lang) + ext, status_code=301)
     if sec is None or sec.id not in SECTION_BUILDERS:
         raise HTTPException(404, _("Page not found", lang))
     return _section_response(request, lang, sec.id, kind)

@@ -17,6 +17,15 @@
       .then(function (r) { return r.ok ? r.json() : Promise.reject(r.status); })
       .then(function (spec) {
         spec.config = spec.config || {};
+        // Drawn for the width it gets: a phone gets a narrower chart, not a scaled-down one.
+        var room = fig.clientWidth || 640;
+        if (typeof spec.width === "number" && room < spec.width + 120) {
+          spec.width = Math.max(180, room - 120);
+          var x = spec.encoding && spec.encoding.x;
+          if (x && x.axis) { x.axis.labelOverlap = "greedy"; }
+          var c = spec.encoding && spec.encoding.color;
+          if (c && c.legend) { c.legend.orient = "top"; c.legend.direction = "vertical"; }
+        }
         spec.config.mark = Object.assign({tooltip: true}, spec.config.mark || {});
         var view = document.createElement("div");
         view.className = "svg interactive";
