@@ -32,13 +32,13 @@ class Mutant:
 MUTANTS = [
     Mutant("about-upper-bound-x3", "claims/qualifiers.py",
            "return -0.5 - EPS <= d < 0.5 - EPS", "return -0.5 - EPS <= d < 1.5 - EPS",
-           ("tests/test_claims_qualifiers.py",)),
+           ("tests/test_claims_qualifiers.py::test_just_inside_and_just_outside",)),
     Mutant("about-lower-bound-x2", "claims/qualifiers.py",
            "return -0.5 - EPS <= d < 0.5 - EPS", "return -1.0 - EPS <= d < 0.5 - EPS",
-           ("tests/test_claims_qualifiers.py",)),
+           ("tests/test_claims_qualifiers.py::test_just_inside_and_just_outside",)),
     Mutant("nearly-above-the-figure", "claims/qualifiers.py",
            "return -0.5 - EPS <= d <= EPS", "return -0.5 - EPS <= d <= 0.5 + EPS",
-           ("tests/test_claims_qualifiers.py",)),
+           ("tests/test_claims_qualifiers.py::test_just_inside_and_just_outside",)),
     Mutant("csrf-token-not-matched-to-cookie", "web/routes/feedback.py",
            "store.token_valid(token) and token == _cookie(request.scope.get(\"headers\", []))",
            "store.token_valid(token)",
@@ -49,7 +49,7 @@ MUTANTS = [
            ("tests/test_feedback_csrf.py",)),
     Mutant("per-day-divides-by-360", "pillars/border/metrics.py",
            '"people_per_day": (people or 0) / days', '"people_per_day": (people or 0) / 360',
-           ("tests/test_spine_web.py",)),
+           ("tests/test_spine_web.py::test_twins_match_the_page",)),
     Mutant("publish-by-copy-not-rename", "warehouse.py",
            "os.replace(tmp, self.path)", "shutil.copyfile(tmp, self.path)",
            ("tests/test_publish_atomic.py",)),
@@ -58,7 +58,7 @@ MUTANTS = [
            ("tests/test_update_keeps_sources.py",)),
     Mutant("sandbox-configuration-not-locked", "warehouse.py",
            'con.execute("SET lock_configuration = true")', "pass",
-           ("tests/test_query_settings_locked.py",)),
+           ("tests/test_query_settings_locked.py::test_set_and_reset_are_refused",)),
 ]
 
 
