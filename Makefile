@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 SHARED ?= ../shared/data
 
-.PHONY: run test bench lint install install-test system-deps test-node clean
+.PHONY: run test bench lint install install-test install-mutation system-deps test-node mutation clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -18,8 +18,13 @@ $(VENV)/.installed-test: pyproject.toml | $(BIN)/python
 	$(BIN)/pip install --progress-bar on -e '.[test,bench]'
 	touch $@ $(VENV)/.installed
 
+$(VENV)/.installed-mutation: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -e '.[test,mutation]'
+	touch $@
+
 install: $(VENV)/.installed
 install-test: $(VENV)/.installed-test
+install-mutation: $(VENV)/.installed-mutation
 
 system-deps:
 	@bash scripts/system-deps.sh
@@ -36,10 +41,20 @@ run: install
 	@$(BIN)/canus update || echo "canus: some sources could not be updated (see above); serving what is published."
 	$(BIN)/canus serve --host 127.0.0.1 --port 8000
 
+# Both cores, in random order (pytest-randomly prints the seed; rerun an order with --randomly-seed=N).
+# tests/test_mutants.py is the fast mutation subset: hand-picked bugs that must fail named tests.
+PYTEST_WORKERS ?= 2
 test: install-test system-deps test-node
 	$(BIN)/ruff check src tests bench
 	$(BIN)/mypy
-	$(BIN)/pytest -q
+	@start=$$(date +%s); $(BIN)/pytest -q -n $(PYTEST_WORKERS) -p randomly; rc=$$?; \
+	  echo "make test: pytest wall time $$(( $$(date +%s) - start )) s"; exit $$rc
+
+# The full mutation run on the decision logic ([tool.mutmut] in pyproject.toml; docs/testing.md).
+# Slow (tens of minutes on two cores): not part of `make test`. MUTANTS="canus.claims.qualifiers*" narrows it.
+mutation: install-mutation
+	$(BIN)/mutmut run --max-children $(PYTEST_WORKERS) $(MUTANTS)
+	$(BIN)/mutmut results
 
 lint: install-test
 	$(BIN)/ruff check src tests bench
@@ -49,4 +64,4 @@ bench: install-test
 	$(BIN)/python -m bench.run --shared $(SHARED) $(BENCH_ARGS)
 
 clean:
-	rm -rf $(VENV) tests/artifacts tests/.node
+	rm -rf $(VENV) tests/artifacts tests/.node mutants

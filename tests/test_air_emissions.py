@@ -31,9 +31,15 @@ def publish(loopback: Loopback) -> str:
     return publish_over_loopback(loopback, PATH, Reply(200, GOOD), SOURCE)
 
 
-def test_fixture_is_in_the_publishers_encoding() -> None:
-    # Byte 0x92 is the curly apostrophe of Windows-1252, as in ECCC's file.
+def test_publishers_windows_1252_is_decoded(loopback: Loopback, air_url: str) -> None:
+    # Byte 0x92 is the curly apostrophe of Windows-1252, as in ECCC's file; read as UTF-8 or
+    # Latin-1 it would become U+FFFD or the control character U+0092.
     assert b"d\x92azote" in GOOD
+    publish(loopback)
+    with Warehouse().read() as con:
+        names = [r[0] for r in con.execute("SELECT DISTINCT pollutant_fr FROM air_emissions").fetchall()]
+    assert "Oxydes d\u2019azote" in names
+    assert not any("\ufffd" in n or "\x92" in n for n in names)
 
 
 def test_download_reads_long_table_and_drops_notes(loopback: Loopback, air_url: str) -> None:
@@ -91,6 +97,7 @@ def test_bad_download_fails_and_keeps_warehouse(
     assert_update_fails_keeping_warehouse(SOURCE, before, needle)
 
 
+@pytest.mark.shared_data
 def test_real_file(shared_data: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("CANUS_MIRROR", str(shared_data))
     [r] = update([SOURCE])

@@ -13,6 +13,7 @@ from tests.test_browser_portal import (  # noqa: F401  (fixtures)
     ARTIFACTS,
     AXE,
     _axe,
+    axe_present,
     browser_context,
     page,
     pytestmark,
@@ -48,7 +49,7 @@ def test_section_claims_in_browser(server: str, page: tuple[object, object],  # 
     assert pg.locator("nav.toc a[href='#page-claims']").count() == 1  # type: ignore[attr-defined]
     ARTIFACTS.mkdir(exist_ok=True)
     block.screenshot(path=str(ARTIFACTS / f"claims-{lang}-{section_id}.png"))
-    if AXE.exists():
+    if axe_present():
         assert _axe(pg) == []
     # Following the link opens the claim's own page.
     first = items.first.locator("p.claim-link a")

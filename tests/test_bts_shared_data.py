@@ -11,6 +11,8 @@ from canus.pillars.border import metrics as border
 from canus.pipeline import update
 from canus.settings import get_settings
 
+pytestmark = pytest.mark.shared_data
+
 
 @pytest.fixture
 def bts_warehouse(shared_data: Path, monkeypatch: pytest.MonkeyPatch) -> duckdb.DuckDBPyConnection:

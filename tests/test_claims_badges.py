@@ -90,7 +90,8 @@ def test_badges_cover_every_claim_and_every_figure_names_a_real_claim() -> None:
 
 
 def _bts(con: duckdb.DuckDBPyConnection, per_day: dict[int, float]) -> None:
-    con.execute("CREATE TABLE ports (port_code VARCHAR, port_name VARCHAR)")
+    con.execute("CREATE TABLE ports (port_code VARCHAR, port_name VARCHAR, state VARCHAR, "
+                "latitude DOUBLE, longitude DOUBLE)")
     con.execute("""CREATE TABLE border_crossings (port_code VARCHAR, period DATE, measure VARCHAR,
                    value BIGINT, direction VARCHAR, source_id VARCHAR, snapshot_sha256 VARCHAR)""")
     for year, rate in per_day.items():

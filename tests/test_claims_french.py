@@ -41,14 +41,17 @@ def build(path: Path, sections: dict[str, float], bts_per_day: float = 1000) -> 
             con.execute("INSERT INTO border_crossings VALUES ('0901', ?, 'Pedestrians', ?, "
                         "'into_us', 'bts-border-crossings', 'abc')",
                         [dt.date(year, month, 1), round(bts_per_day * days)])
-    con.execute("CREATE TABLE ports (port_code VARCHAR, port_name VARCHAR)")
+    con.execute("CREATE TABLE ports (port_code VARCHAR, port_name VARCHAR, state VARCHAR, "
+                "latitude DOUBLE, longitude DOUBLE)")
     con.execute(f"""CREATE TABLE statcan_12100173 (period DATE, geo VARCHAR,
                     trading_partner VARCHAR, {NAPCS} VARCHAR, trade VARCHAR, value DOUBLE,
                     source_id VARCHAR, snapshot_sha256 VARCHAR)""")
     for section, value in [*sections.items(), ("All sections", sum(sections.values()))]:
-        con.execute("INSERT INTO statcan_12100173 VALUES ('2022-01-01', 'Canada', "
-                    "'United States', ?, 'Export', ?, 'statcan-12100173', 'def')",
-                    [section, value])
+        # Both directions: a year with exports and no imports crashes trade.goods_yearly (reported).
+        for trade in ("Export", "Import"):
+            con.execute("INSERT INTO statcan_12100173 VALUES ('2022-01-01', 'Canada', "
+                        "'United States', ?, ?, ?, 'statcan-12100173', 'def')",
+                        [section, trade, value])
     for sid, as_of in (("bts-border-crossings", "2023-12"), ("statcan-12100173", "2022")):
         con.execute("INSERT INTO data_versions VALUES (?, 'abc', '[]', 1, ?, now()::TIMESTAMP, "
                     "now()::TIMESTAMP, NULL, '{}')", [sid, as_of])

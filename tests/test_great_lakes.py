@@ -79,6 +79,7 @@ def test_bad_download_fails_and_keeps_warehouse(
     assert_update_fails_keeping_warehouse(SOURCE, before, needle)
 
 
+@pytest.mark.shared_data
 def test_real_file(shared_data: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("CANUS_MIRROR", str(shared_data))
     [r] = update([SOURCE])

@@ -191,6 +191,7 @@ def test_bad_download_fails_and_keeps_warehouse(
     assert_update_fails_keeping_warehouse(SOURCE, before, needle)
 
 
+@pytest.mark.shared_data
 def test_real_file(shared_data: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     # The shared folder has the parts unzipped; zip them as Natural Earth publishes them.
     mirror = tmp_path / "mirror"

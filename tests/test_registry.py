@@ -9,6 +9,7 @@ import pytest
 import yaml
 
 from canus import registry
+from canus.errors import LayoutError
 from canus.registry.crosscheck import crosscheck_environmental
 from canus.registry.models import SCHEMAS, AgreementsFile, Mission
 
@@ -95,8 +96,10 @@ def test_crosscheck_reports_year_and_date_differences() -> None:
 def test_crosscheck_rejects_a_renamed_column(tmp_path: Path) -> None:
     bad = tmp_path / "renamed.csv"
     bad.write_text("manyID,Name,Begin,Signature,Force,End,source_dbs\n")
-    with pytest.raises(Exception, match="Title"):
+    with pytest.raises(LayoutError) as e:
         crosscheck_environmental(bad)
+    # The message names the file and the column that is gone, not a bare KeyError.
+    assert str(bad) in str(e.value) and "missing: Title" in str(e.value)
 
 
 @pytest.mark.shared_data

@@ -132,6 +132,7 @@ def test_crosswalk_file() -> None:
     assert len({r["crossing_id"] for r in rows}) == len(rows)
 
 
+@pytest.mark.shared_data
 def test_crosswalk_covers_the_20_busiest_bts_ports(shared_data: Path) -> None:
     src = shared_data / "bts-border-crossings" / "Border_Crossing_Entry_Data.csv.gz"
     busiest = duckdb.connect().execute(f"""

@@ -39,6 +39,7 @@ def test_cube_metadata_posts_json_array(service: Loopback) -> None:
     assert headers["Content-Type"] == "application/json"
 
 
+@pytest.mark.shared_data
 def test_real_metadata_sample(service: Loopback, shared_data: Path) -> None:
     body = (shared_data / "samples" / "statcan" / "getCubeMetadata.json").read_bytes()
     service.queue("/t1/wds/rest/getCubeMetadata", Reply(200, body, JSON))

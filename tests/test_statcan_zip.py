@@ -156,6 +156,7 @@ def test_slug() -> None:
 # ---------------------------------------------------------------------------- real files
 
 
+@pytest.mark.shared_data
 def test_real_sample_zip(tmp_path: Path, shared_data: Path) -> None:
     src = shared_data / "samples" / "statcan" / "18100204-eng.zip"
     con = duckdb.connect()
@@ -174,6 +175,7 @@ def test_real_sample_zip(tmp_path: Path, shared_data: Path) -> None:
     assert first[2] == "Electric power selling price indexes, national total"
 
 
+@pytest.mark.shared_data
 def test_real_12100173_united_states(tmp_path: Path, shared_data: Path) -> None:
     """The shared copy has an extra leading index column; drop it here, then zip it officially."""
     src = shared_data / "statcan-12100173" / "12100173-eng-united-states-only.csv"

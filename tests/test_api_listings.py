@@ -1,0 +1,83 @@
+"""`/api/sources` and `/api/metrics` answer with the declared lists, checked against the
+declarations themselves and against what the warehouse actually holds."""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+
+from canus import sources
+from canus.metrics import catalogue
+from canus.pipeline import update
+from canus.web.app import create_app
+from tests.web_helpers import write_bts_mirror
+
+
+@pytest.fixture
+def client(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> TestClient:
+    mirror = tmp_path / "mirror"
+    csv_path = write_bts_mirror(mirror)
+    monkeypatch.setenv("CANUS_MIRROR", str(mirror))
+    assert [r.status for r in update(["bts-border-crossings"])] == ["updated"]
+    c = TestClient(create_app())
+    c.bts_sha = hashlib.sha256(csv_path.read_bytes()).hexdigest()  # type: ignore[attr-defined]
+    return c
+
+
+@pytest.mark.parametrize("lang", ["en", "fr"])
+def test_api_sources_lists_every_declared_source_with_its_provenance(client: TestClient, lang: str) -> None:
+    r = client.get("/api/sources", params={"lang": lang})
+    assert r.status_code == 200 and r.headers["content-type"].startswith("application/json")
+    rows = {row["id"]: row for row in r.json()}
+    assert list(rows)[: len(sources.default_ids())] == sources.default_ids()
+    for sid, row in rows.items():
+        src = sources.get(sid)
+        assert row["publisher"] == src.text("publisher", lang)
+        assert row["licence"] == src.licence.name[lang] and row["licence_url"] == src.licence.url
+        assert row["landing_url"] == src.landing_url
+    bts = rows["bts-border-crossings"]
+    # 4 ports × 7 years × 12 months × 4 measures, plus nothing from the US-Mexico row.
+    assert bts["rows"] == 4 * 7 * 12 * 4
+    assert bts["sha256"] == client.bts_sha  # type: ignore[attr-defined]
+    assert bts["retrieved_at"]
+    unloaded = [row for sid, row in rows.items() if sid != "bts-border-crossings"]
+    assert unloaded and all(row["rows"] is None and row["sha256"] is None for row in unloaded)
+
+
+def test_api_sources_refuses_an_unknown_language(client: TestClient) -> None:
+    assert client.get("/api/sources", params={"lang": "de"}).status_code == 400
+
+
+def test_api_metrics_lists_the_catalogue_with_availability(client: TestClient) -> None:
+    rows = client.get("/api/metrics").json()
+    assert [r["id"] for r in rows] == [m.id for m in catalogue.CATALOGUE]
+    by_id = {r["id"]: r for r in rows}
+    for spec in catalogue.CATALOGUE:
+        row = by_id[spec.id]
+        assert (row["unit"], row["basis"], row["pillar"]) == (spec.unit, spec.basis, spec.pillar)
+        if row["available"]:
+            assert row["missing_sources"] == []
+        else:
+            assert row["missing_sources"] and "bts-border-crossings" not in row["missing_sources"]
+    assert by_id["border-yearly"]["available"] is True
+
+
+def test_each_available_metric_answers_json_and_csv_and_the_others_503(client: TestClient) -> None:
+    for row in client.get("/api/metrics").json():
+        js = client.get(row["url"])
+        if not row["available"]:
+            assert js.status_code == 503, row["id"]
+            assert js.json()["missing_sources"] == row["missing_sources"]
+            continue
+        assert js.status_code == 200, (row["id"], js.text[:300])
+        body = js.json()
+        assert body["unit"] == row["unit"] and body["basis"] == row["basis"]
+        c = client.get(row["url"] + ".csv")
+        assert c.status_code == 200 and c.headers["content-type"].startswith("text/csv")
+        table = list(csv.reader(io.StringIO(c.text)))
+        assert len(table) - 1 == len(body["rows"]), row["id"]
