@@ -326,3 +326,14 @@ def test_real_12100173_through_the_statcan_reader(shared_data: Path, tmp_path: P
     assert provinces[0]["province"] == "Ontario"
     est = trade.supply_chain(c, 2014).rows[0]
     assert 0 < est["low"] <= est["central"] <= est["high"] < 1
+
+
+def test_a_year_with_one_direction_missing_has_no_total() -> None:
+    """12-10-0173 giving exports but no imports for a year: missing stays missing, no crash."""
+    con = duckdb.connect()
+    build_trade_warehouse(con)
+    con.execute("DROP TABLE statcan_12100011")
+    con.execute("DELETE FROM statcan_12100173 WHERE trade = 'Import'")
+    rows = trade.goods_yearly(con).rows
+    assert rows and all(r["exports"] and r["imports"] is None for r in rows)
+    assert all(r["total"] is None and r["balance"] is None and r["per_day"] is None for r in rows)

@@ -221,12 +221,14 @@ def goods_yearly(con: duckdb.DuckDBPyConnection) -> MetricTable:
     else:
         return _empty("trade-goods-yearly", title, GOODS_DEF, _GOODS_COLUMNS_Y)
     for r in rows:
-        r["balance"] = r["exports"] - r["imports"]
-        r["total"] = r["exports"] + r["imports"]
+        # A direction the table does not give is missing, not zero: no balance or total then.
+        both = r["exports"] is not None and r["imports"] is not None
+        r["balance"] = r["exports"] - r["imports"] if both else None
+        r["total"] = r["exports"] + r["imports"] if both else None
         # A part year is averaged over the days of the months it covers, not the whole year.
         months = r.pop("month_list", None) or list(range(1, 13))
         r["coverage"] = periods.coverage(months)
-        r["per_day"] = r["total"] / periods.days_in_months(r["year"], months)
+        r["per_day"] = r["total"] / periods.days_in_months(r["year"], months) if both else None
     return MetricTable(id="trade-goods-yearly", title=title, definition=GOODS_DEF,
                        columns=_GOODS_COLUMNS_Y, rows=rows, provenance=provenance(con, src))
 
