@@ -38,23 +38,25 @@ def test_select_works_in_three_formats(published: str) -> None:
     "DELETE FROM border_crossings",
     "DROP TABLE ports",
     "UPDATE ports SET port_name = 'x'",
-    "ATTACH '/tmp/canus-attack.duckdb' AS other",
+    "ATTACH '{tmp}/canus-attack.duckdb' AS other",
     "SELECT * FROM read_csv('/etc/passwd')",
     "SELECT * FROM read_text('/etc/hostname')",
-    "COPY ports TO '/tmp/canus-out.csv'",
+    "COPY ports TO '{tmp}/canus-out.csv'",
     "SELECT * FROM 'http://127.0.0.1:9/x.csv'",
     "INSTALL httpfs",
     "LOAD httpfs",
     "SET enable_external_access = true",
     "PRAGMA enable_external_access",
 ])
-def test_refused(published: str, sql: str) -> None:
+def test_refused(published: str, sql: str, tmp_path: Path) -> None:
+    # Paths unique to this test: a leftover of another run can never make it pass or fail.
+    sql = sql.replace("{tmp}", str(tmp_path))
     r = runner.invoke(app, ["query", sql])
     assert r.exit_code == 2, (sql, r.output)
     assert "Query refused or failed" in r.output
     assert sha256_of(get_settings().warehouse_path) == published
-    assert not Path("/tmp/canus-out.csv").exists()
-    assert not Path("/tmp/canus-attack.duckdb").exists()
+    assert not (tmp_path / "canus-out.csv").exists()
+    assert not (tmp_path / "canus-attack.duckdb").exists()
 
 
 def test_no_warehouse_yet_is_a_clear_error() -> None:
@@ -63,7 +65,7 @@ def test_no_warehouse_yet_is_a_clear_error() -> None:
     assert "canus update" in r.output
 
 
-def test_api_query_is_read_only_too(published: str) -> None:
+def test_api_query_is_read_only_too(published: str, tmp_path: Path) -> None:
     from fastapi.testclient import TestClient
 
     from canus.web.app import create_app
@@ -76,7 +78,7 @@ def test_api_query_is_read_only_too(published: str) -> None:
     # + 5,000 + 140,000 + 550,000 + 300 + 20.
     assert r.json() == {"columns": ["first", "total"], "rows": [["2024-01-01", 1_931_320]], "truncated": False}
     for sql in ("DROP TABLE ports", "SELECT * FROM read_csv('/etc/passwd')",
-                "ATTACH '/tmp/canus-attack.duckdb' AS x"):
+                f"ATTACH '{tmp_path}/canus-attack.duckdb' AS x"):
         r = client.get("/api/query", params={"sql": sql})
         assert r.status_code == 400 and "Query refused or failed" in r.json()["error"]
     assert sha256_of(get_settings().warehouse_path) == published
