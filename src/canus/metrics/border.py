@@ -12,8 +12,9 @@ from __future__ import annotations
 
 import duckdb
 
+from canus.lake import definitions
 from canus.metrics import Column, MetricTable, provenance
-from canus.sources.bts_border_crossings import PEOPLE_MEASURES, SOURCE_ID, VEHICLE_MEASURES
+from canus.sources.bts_border_crossings import PEOPLE_MEASURES, SOURCE_ID, VEHICLE_MEASURES  # noqa: F401 (travellers reads them here)
 
 PEOPLE_DEFINITION = (
     "People entering the United States at land ports on the Canadian border: personal-vehicle "
@@ -31,27 +32,7 @@ def _in(measures: tuple[str, ...]) -> str:
     return "(" + ", ".join("'" + m + "'" for m in measures) + ")"
 
 
-_YEARLY_SQL = f"""
-WITH monthly AS (
-    SELECT period,
-           sum(value) FILTER (WHERE measure IN {_in(PEOPLE_MEASURES)}) AS people,
-           sum(value) FILTER (WHERE measure IN {_in(VEHICLE_MEASURES)}) AS vehicles,
-           sum(value) FILTER (WHERE measure = 'Trucks') AS trucks
-    FROM border_crossings
-    WHERE direction = 'into_us'
-    GROUP BY period
-)
-SELECT year(period) AS year,
-       count(*) AS months,
-       sum(people) AS people,
-       sum(vehicles) AS vehicles,
-       sum(trucks) AS trucks,
-       -- days actually covered, so a part year gives a fair daily average
-       sum(day(last_day(period))) AS days
-FROM monthly
-GROUP BY year
-ORDER BY year
-"""
+_YEARLY_SQL = definitions.BORDER_YEARLY
 
 
 def yearly(con: duckdb.DuckDBPyConnection) -> MetricTable:
@@ -102,14 +83,7 @@ def people_per_day(con: duckdb.DuckDBPyConnection, year: int | None = None) -> t
 
 
 def monthly(con: duckdb.DuckDBPyConnection) -> MetricTable:
-    cur = con.execute(f"""
-        SELECT period,
-               sum(value) FILTER (WHERE measure IN {_in(PEOPLE_MEASURES)}) AS people,
-               sum(value) FILTER (WHERE measure IN {_in(VEHICLE_MEASURES)}) AS vehicles,
-               sum(value) FILTER (WHERE measure = 'Trucks') AS trucks
-        FROM border_crossings WHERE direction = 'into_us'
-        GROUP BY period ORDER BY period
-    """)
+    cur = con.execute(definitions.BORDER_MONTHLY)
     rows = [
         {"period": p, "people": int(a or 0), "vehicles": int(b or 0), "trucks": int(c or 0)}
         for p, a, b, c in cur.fetchall()
@@ -130,39 +104,13 @@ def monthly(con: duckdb.DuckDBPyConnection) -> MetricTable:
 
 
 def latest_complete_year(con: duckdb.DuckDBPyConnection) -> int | None:
-    row = con.execute("""
-        SELECT max(y) FROM (
-            SELECT year(period) AS y FROM border_crossings
-            GROUP BY y HAVING count(DISTINCT month(period)) = 12)
-    """).fetchone()
+    row = con.execute(definitions.BORDER_LATEST_COMPLETE_YEAR).fetchone()
     return int(row[0]) if row and row[0] is not None else None
 
 
 def busiest_ports(con: duckdb.DuckDBPyConnection, year: int | None = None, top: int = 15) -> MetricTable:
     year = year or latest_complete_year(con)
-    cur = con.execute(f"""
-        WITH y AS (
-            SELECT port_code,
-                   sum(value) FILTER (WHERE measure IN {_in(PEOPLE_MEASURES)}) AS people,
-                   sum(value) FILTER (WHERE measure = 'Trucks') AS trucks,
-                   sum(value) FILTER (WHERE measure IN {_in(VEHICLE_MEASURES)}) AS vehicles
-            FROM border_crossings
-            WHERE year(period) = ? AND direction = 'into_us'
-            GROUP BY port_code
-        ), b AS (
-            SELECT port_code,
-                   sum(value) FILTER (WHERE measure IN {_in(PEOPLE_MEASURES)}) AS people
-            FROM border_crossings WHERE year(period) = {BASELINE_YEAR}
-            GROUP BY port_code
-        )
-        SELECT rank() OVER (ORDER BY y.people DESC) AS rank, y.port_code, p.port_name, p.state,
-               y.people, y.people / 365.0 AS people_per_day, y.trucks, y.vehicles,
-               CASE WHEN b.people > 0 THEN y.people / b.people - 1 END AS change_vs_2019,
-               p.latitude, p.longitude
-        FROM y JOIN ports p USING (port_code) LEFT JOIN b USING (port_code)
-        ORDER BY y.people DESC NULLS LAST
-        LIMIT ?
-    """, [year, top])
+    cur = con.execute(definitions.BORDER_PORTS.format(baseline=BASELINE_YEAR), [year, top])
     cols = [d[0] for d in cur.description]
     rows = [dict(zip(cols, r, strict=True)) for r in cur.fetchall()]
     return MetricTable(
