@@ -18,6 +18,7 @@ BENCHES = {
     "bts": ("Spine: BTS border crossings (issue 2)", "bench.bts"),
     "statcan": ("Statistics Canada full-table zip (issue 3)", "bench.statcan"),
     "web": ("Portal time to first byte (issue 6)", "bench.web"),
+    "scale": ("Past one machine: static export, DuckDB and Spark, static serving (issue 14)", "bench.scale"),
 }
 DOC = Path(__file__).resolve().parents[1] / "docs" / "benchmarks.md"
 NOTES = Path(__file__).resolve().parent / "notes.md"
