@@ -43,6 +43,9 @@ from canus.errors import CanusError
 from canus.i18n import _
 
 MANIFEST = ".canus-export.json"
+#: The dependency of a file that shows no data (stylesheets, scripts). A page with no source
+#: found in it depends on every source, to be safe.
+NO_DATA = "(no data)"
 #: Fixed addresses that no page links to but that belong to the published site.
 API_SEEDS = ("/api/version", "/api/sources", "/api/metrics", "/api/claims", "/api/claims.csv",
              "/api/claims/editions", "/assets/vega-embed.js")
@@ -283,8 +286,9 @@ def export_site(dest: Path, *, form_endpoint: str | None = None, jobs: int | Non
                 full: bool = False, base_url: str | None = None) -> ExportReport:
     global _BASE_URL, _CLIENT
     start = time.perf_counter()
-    if base_url and base_url.rstrip("/") != _BASE_URL:
-        _BASE_URL, _CLIENT = base_url.rstrip("/"), None
+    # A fresh application per export: one kept from an earlier call would still read the
+    # warehouse (and settings) it was created with.
+    _BASE_URL, _CLIENT = (base_url or _BASE_URL).rstrip("/"), None
     dest.mkdir(parents=True, exist_ok=True)
     report = ExportReport()
     manifest_path = dest / MANIFEST
@@ -366,8 +370,11 @@ def export_site(dest: Path, *, form_endpoint: str | None = None, jobs: int | Non
             pages[p] = old_pages[p]
             report.kept += 1
             continue
-        deps = deps_of.get(p) or deps_of.get(_owner(p)) or (_depends(f.body, landings) if _kind(
-            f.content_type) == "application/json" else [])
+        if p.startswith(("/static/", "/assets/")):
+            deps = [NO_DATA]  # code, not data: rendered again only when canus changes
+        else:
+            deps = deps_of.get(p) or deps_of.get(_owner(p)) or (_depends(f.body, landings) if _kind(
+                f.content_type) == "application/json" else [])
         if p in redirects:
             goal = files.get(redirects[p])
             rel = relative(files[p], goal) if goal else redirects[p]
