@@ -15,7 +15,7 @@ $(VENV)/.installed: pyproject.toml | $(BIN)/python
 	touch $@
 
 $(VENV)/.installed-test: pyproject.toml | $(BIN)/python
-	$(BIN)/pip install --progress-bar on -e '.[test,bench]'
+	$(BIN)/pip install --progress-bar on -e '.[test,bench,scale]'
 	touch $@ $(VENV)/.installed
 
 $(VENV)/.installed-mutation: pyproject.toml | $(BIN)/python

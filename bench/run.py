@@ -20,6 +20,7 @@ BENCHES = {
     "web": ("Portal time to first byte (issue 6)", "bench.web"),
     "energy": ("Energy and environment sources: cold update vs bare DuckDB (issue 13)", "bench.energy"),
     "sql": ("Ad-hoc SQL and pages under abuse (issue 15)", "bench.sql"),
+    "scale": ("Past one machine: static export, DuckDB and Spark, static serving (issue 14)", "bench.scale"),
 }
 DOC = Path(__file__).resolve().parents[1] / "docs" / "benchmarks.md"
 NOTES = Path(__file__).resolve().parent / "notes.md"

@@ -479,6 +479,61 @@ def metrics_command(
                         as_of=d["as_of"] or "—"))
 
 
+# ---------------------------------------------------------------------------- export (issue 14)
+
+export_app = typer.Typer(help=_("Publish canus outside the server: a static site, a Parquet lake.", LANG),
+                         no_args_is_help=True, rich_markup_mode=None)
+app.add_typer(export_app, name="export")
+
+
+@export_app.command("parquet", help=_("Write every warehouse table as Parquet with a datapackage.json.", LANG))
+def export_parquet_cmd(
+    dest: Annotated[str, typer.Argument(help=_("Folder of the lake (replaced when complete).", LANG))],
+    lang: LangOpt = None,
+) -> None:
+    from pathlib import Path
+
+    from canus.lake.parquet import export_parquet
+
+    lang = _lang(lang)
+    try:
+        package = export_parquet(Path(dest))
+    except CanusError as e:
+        err.print(f"[red]{e.localized(lang)}[/]")
+        raise typer.Exit(1) from None
+    rows = sum(r["canus:rows"] for r in package["resources"])
+    console.print(_("{tables} tables, {rows} rows written to {path}", lang, tables=len(package["resources"]),
+                    rows=fmt_number(rows, lang), path=dest))
+
+
+@export_app.command("site", help=_("Write the whole portal as static files, both languages.", LANG))
+def export_site_cmd(
+    dest: Annotated[str, typer.Argument(help=_("Folder of the site (only changed pages are rewritten).", LANG))],
+    form_endpoint: Annotated[str | None, typer.Option("--form-endpoint", help=_(
+        "Where the report-a-problem forms post to; without it they are replaced by a note.", LANG))] = None,
+    base_url: Annotated[str | None, typer.Option("--base-url", help=_(
+        "The address the site will be published at (used in the chart embed code).", LANG))] = None,
+    jobs: Annotated[int | None, typer.Option("--jobs", help=_("Worker processes (default: cores, at most 4).",
+                                                              LANG))] = None,
+    full: Annotated[bool, typer.Option("--full", help=_("Render every page again.", LANG))] = False,
+    lang: LangOpt = None,
+) -> None:
+    from pathlib import Path
+
+    from canus.export_site import export_site
+
+    lang = _lang(lang)
+    try:
+        report = export_site(Path(dest), form_endpoint=form_endpoint, jobs=jobs, full=full, base_url=base_url)
+    except CanusError as e:
+        err.print(f"[red]{e.localized(lang)}[/]")
+        raise typer.Exit(1) from None
+    console.print(_("{pages} files in {path}: {rendered} rendered, {kept} unchanged, {removed} removed "
+                    "({size} MB, {seconds} s).", lang, pages=report.pages, path=dest, rendered=report.rendered,
+                    kept=report.kept, removed=report.removed, size=fmt_number(report.bytes / 1e6, lang, 1),
+                    seconds=fmt_number(report.seconds, lang, 1)))
+
+
 def main() -> None:  # pragma: no cover
     app()
 

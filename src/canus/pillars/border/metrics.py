@@ -185,6 +185,11 @@ PORTS_COLUMNS = [
 ]
 
 
+def _months_sql(months: list[int] | None) -> str:
+    """Month numbers as SQL literals (a list parameter is not portable to Spark SQL)."""
+    return ", ".join(str(int(m)) for m in months or []) or "NULL"
+
+
 def busiest_ports(con: duckdb.DuckDBPyConnection, year: int | None = None, top: int = 15) -> MetricTable:
     """Ports by people entering in ``year`` (default: the latest complete year, else the latest).
 
@@ -215,16 +220,16 @@ def busiest_ports(con: duckdb.DuckDBPyConnection, year: int | None = None, top: 
                    sum(value) FILTER (WHERE measure IN {_in(PEOPLE_MEASURES)}
                                       AND year(period) = {BASELINE_YEAR}) AS people_base
             FROM border_crossings
-            WHERE direction = 'into_us' AND list_contains(?, month(period))
+            WHERE direction = 'into_us' AND month(period) IN ({_months_sql(compared)})
             GROUP BY port_code
         )
         SELECT rank() OVER (ORDER BY y.people DESC) AS rank, y.port_code, p.port_name, p.state,
                y.people, y.trucks, y.vehicles, b.people_now, b.people_base,
                p.latitude, p.longitude
         FROM y JOIN ports p USING (port_code) LEFT JOIN b USING (port_code)
-        ORDER BY y.people DESC NULLS LAST
+        ORDER BY y.people DESC NULLS LAST, y.port_code
         LIMIT ?
-    """, [year, year, compared or [], top])
+    """, [year, year, top])
     cols = [d[0] for d in cur.description]
     rows = [dict(zip(cols, r, strict=True)) for r in cur.fetchall()]
     cdays = periods.days_in_months(year, compared or [])

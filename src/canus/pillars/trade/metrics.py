@@ -41,6 +41,7 @@ from typing import Any
 
 import duckdb
 
+from canus.lake import definitions as D
 from canus.metrics import Column, MetricTable, has_tables, periods, provenance
 
 T011, T173, T007 = "statcan_12100011", "statcan_12100173", "statcan_36100007"
@@ -106,6 +107,12 @@ def _in(values: tuple[str, ...]) -> str:
     return "(" + ", ".join("'" + v.replace("'", "''") + "'" for v in values) + ")"
 
 
+def _sql(template: str, **fields: str) -> str:
+    """A definition from canus.lake.definitions with this module's table and member names."""
+    return template.format(t011=T011, t173=T173, t007=T007, us=US, napcs=NAPCS,
+                           unadjusted=_in(UNADJUSTED), **fields)
+
+
 # ---------------------------------------------------------------------------- exchange rates
 
 
@@ -113,10 +120,7 @@ def annual_rates(con: duckdb.DuckDBPyConnection) -> dict[int, float]:
     """CAD per USD, the mean of the monthly averages of each year (FRED EXCAUS)."""
     if not has_tables(con, "fred_excaus"):
         return {}
-    return {int(y): float(r) for y, r in con.execute("""
-        SELECT year(period), avg(value) FROM fred_excaus WHERE value IS NOT NULL
-        GROUP BY 1 HAVING count(*) = 12 ORDER BY 1
-    """).fetchall()}
+    return {int(y): float(r) for y, r in con.execute(D.RATES_YEARLY).fetchall()}
 
 
 def to_currency(amount: float, unit_from: str, unit_to: str, cad_per_usd: float) -> float:
@@ -149,20 +153,9 @@ _GOODS_COLUMNS_M = [
 
 
 def _monthly_011(con: duckdb.DuckDBPyConnection, basis: str = "Customs") -> list[dict[str, Any]]:
-    sa = con.execute(f"""
-        SELECT DISTINCT seasonal_adjustment FROM {T011}
-        WHERE seasonal_adjustment IN {_in(UNADJUSTED)}
-    """).fetchall()
-    sa_filter = f"AND seasonal_adjustment IN {_in(UNADJUSTED)}" if sa else ""
-    return _dicts(con.execute(f"""
-        SELECT period,
-               sum(value) FILTER (WHERE trade = 'Export') AS exports,
-               sum(value) FILTER (WHERE trade = 'Import') AS imports
-        FROM {T011}
-        WHERE geo = 'Canada' AND principal_trading_partners = '{US}' AND basis = ?
-          {sa_filter}
-        GROUP BY period ORDER BY period
-    """, [basis]))
+    sa = con.execute(_sql(D.SA_MEMBERS_011)).fetchall()
+    sa_filter = _sql(D.SA_FILTER) if sa else ""
+    return _dicts(con.execute(_sql(D.GOODS_MONTHLY_011, sa_filter=sa_filter), [basis]))
 
 
 def goods_monthly(con: duckdb.DuckDBPyConnection) -> MetricTable:
@@ -209,14 +202,7 @@ def goods_yearly(con: duckdb.DuckDBPyConnection) -> MetricTable:
         rows = list(by_year.values())
         src = S011
     elif has_tables(con, T173):
-        rows = _dicts(con.execute(f"""
-            SELECT year(period) AS year, 12 AS months,
-                   sum(value) FILTER (WHERE trade = 'Export') AS exports,
-                   sum(value) FILTER (WHERE trade = 'Import') AS imports
-            FROM {T173}
-            WHERE geo = 'Canada' AND trading_partner = '{US}' AND {NAPCS} = 'All sections'
-            GROUP BY 1 ORDER BY 1
-        """))
+        rows = _dicts(con.execute(_sql(D.GOODS_YEARLY_173)))
         src = S173
     else:
         return _empty("trade-goods-yearly", title, GOODS_DEF, _GOODS_COLUMNS_Y)
@@ -244,9 +230,7 @@ SERVICES_DEF = (
 
 def _services_columns(con: duckdb.DuckDBPyConnection) -> tuple[str, str, str | None] | None:
     """(partner column, direction column, category column or None), found by their members."""
-    cols = [r[0] for r in con.execute(
-        f"SELECT column_name FROM information_schema.columns WHERE table_name = '{T007}'"
-    ).fetchall()]
+    cols = [r[0] for r in con.execute(D.TABLE_COLUMNS.format(table=T007)).fetchall()]
     skip = {"ref_date", "period", "dguid", "uom", "uom_id", "scalar_factor", "scalar_id",
             "vector", "coordinate", "value_published", "value", "status", "symbol",
             "terminated", "decimals", "source_id", "snapshot_sha256"}
@@ -254,7 +238,7 @@ def _services_columns(con: duckdb.DuckDBPyConnection) -> tuple[str, str, str | N
     for c in cols:
         if c in skip:
             continue
-        members = {str(m[0]) for m in con.execute(f'SELECT DISTINCT "{c}" FROM {T007}').fetchall()}
+        members = {str(m[0]) for m in con.execute(D.DISTINCT_MEMBERS.format(column=c, table=T007)).fetchall()}
         if US in members and partner is None:
             partner = c
         elif {"Receipts", "Payments"} <= members:
@@ -280,16 +264,9 @@ def services_yearly(con: duckdb.DuckDBPyConnection) -> MetricTable:
     partner, direction, category = found
     cat_filter = ""
     if category:
-        cat_filter = (f"AND (lower(\"{category}\") LIKE 'total services%' OR lower(\"{category}\") "
-                      f"LIKE 'all services%' OR lower(\"{category}\") LIKE 'total, services%')")
-    rows = _dicts(con.execute(f"""
-        SELECT year(period) AS year,
-               sum(value) FILTER (WHERE "{direction}" = 'Receipts') AS exports,
-               sum(value) FILTER (WHERE "{direction}" = 'Payments') AS imports
-        FROM {T007}
-        WHERE "{partner}" = '{US}' AND (geo = 'Canada' OR geo IS NULL) {cat_filter}
-        GROUP BY 1 ORDER BY 1
-    """))
+        cat_filter = D.SERVICES_TOTAL_FILTER.format(category=category)
+    rows = _dicts(con.execute(_sql(D.SERVICES_YEARLY, direction=direction, partner=partner,
+                                   cat_filter=cat_filter)))
     for r in rows:
         r["balance"] = (r["exports"] or 0) - (r["imports"] or 0)
         r["total"] = (r["exports"] or 0) + (r["imports"] or 0)
@@ -300,8 +277,7 @@ def services_yearly(con: duckdb.DuckDBPyConnection) -> MetricTable:
 def _goods_bop_yearly(con: duckdb.DuckDBPyConnection) -> tuple[dict[int, float], str, str]:
     """Total goods trade by complete year: BOP basis if available, else customs."""
     if has_tables(con, T011):
-        has_bop = con.execute(
-            f"SELECT count(*) FROM {T011} WHERE basis = 'Balance of payments'").fetchone()
+        has_bop = con.execute(_sql(D.BOP_ROWS_011)).fetchone()
         basis = "Balance of payments" if has_bop and has_bop[0] else "Customs"
         totals: dict[int, list[float]] = {}
         for m in _monthly_011(con, basis):
@@ -388,25 +364,14 @@ def partner_shares(con: duckdb.DuckDBPyConnection, year: int | None = None) -> M
     ]
     if not has_tables(con, T011):
         return _empty("trade-partners", title, definition, columns)
-    sa = con.execute(f"SELECT count(*) FROM {T011} WHERE seasonal_adjustment IN "
-                     f"{_in(UNADJUSTED)}").fetchone()
-    sa_filter = f"AND seasonal_adjustment IN {_in(UNADJUSTED)}" if sa and sa[0] else ""
+    sa = con.execute(_sql(D.SA_ROWS_011)).fetchone()
+    sa_filter = _sql(D.SA_FILTER) if sa and sa[0] else ""
     if year is None:
-        row = con.execute(f"""
-            SELECT max(y) FROM (SELECT year(period) AS y FROM {T011} GROUP BY 1
-                                HAVING count(DISTINCT month(period)) = 12)
-        """).fetchone()
+        row = con.execute(_sql(D.LATEST_COMPLETE_YEAR_011)).fetchone()
         year = int(row[0]) if row and row[0] is not None else None
     if year is None:
         return _empty("trade-partners", title, definition, columns)
-    rows = _dicts(con.execute(f"""
-        SELECT principal_trading_partners AS partner,
-               sum(value) FILTER (WHERE trade = 'Export') AS exports,
-               sum(value) FILTER (WHERE trade = 'Import') AS imports
-        FROM {T011}
-        WHERE geo = 'Canada' AND basis = 'Customs' AND year(period) = ? {sa_filter}
-        GROUP BY 1
-    """, [year]))
+    rows = _dicts(con.execute(_sql(D.PARTNERS_011, sa_filter=sa_filter), [year]))
     total = next((r for r in rows if r["partner"] in ALL_PARTNERS), None)
     parts = [r for r in rows if r["partner"] not in ALL_PARTNERS]
 
@@ -431,13 +396,7 @@ def canada_rank_among_us_partners(con: duckdb.DuckDBPyConnection,
                                   year: int) -> TradeObservation | None:
     if not has_tables(con, "census_trade_partners"):
         return None
-    rows = con.execute("""
-        SELECT cty_code, any_value(cty_name), sum(value_usd) AS total,
-               count(DISTINCT (direction, period)) AS n
-        FROM census_trade_partners
-        WHERE year(period) = ?
-        GROUP BY cty_code ORDER BY total DESC
-    """, [year]).fetchall()
+    rows = con.execute(D.US_PARTNER_RANKS, [year]).fetchall()
     if not rows or rows[0][3] < 24:  # 12 months in each direction, or the rank is not final
         return None
     for rank, (code, _name, _total, _n) in enumerate(rows, 1):
@@ -455,7 +414,7 @@ def canada_rank_among_us_partners(con: duckdb.DuckDBPyConnection,
 
 
 def _latest_year_173(con: duckdb.DuckDBPyConnection) -> int | None:
-    row = con.execute(f"SELECT max(year(period)) FROM {T173}").fetchone()
+    row = con.execute(_sql(D.LATEST_YEAR_173)).fetchone()
     return int(row[0]) if row and row[0] is not None else None
 
 
@@ -480,22 +439,7 @@ def composition(con: duckdb.DuckDBPyConnection, year: int | None = None) -> Metr
     if not has_tables(con, T173):
         return _empty("trade-sections", title, definition, columns)
     year = year or _latest_year_173(con)
-    rows = _dicts(con.execute(f"""
-        WITH s AS (
-            SELECT year(period) AS year,
-                   regexp_extract({NAPCS}, '\\[(C[0-9]+)\\]', 1) AS code,
-                   trim(regexp_replace({NAPCS}, '\\s*\\[C[0-9]+\\]\\s*$', '')) AS section,
-                   sum(value) FILTER (WHERE trade = 'Export') AS exports,
-                   sum(value) FILTER (WHERE trade = 'Import') AS imports
-            FROM {T173}
-            WHERE geo = 'Canada' AND trading_partner = '{US}' AND {NAPCS} <> 'All sections'
-              AND year(period) = ?
-            GROUP BY ALL
-        )
-        SELECT *, exports / sum(exports) OVER () AS export_share,
-               imports / sum(imports) OVER () AS import_share
-        FROM s ORDER BY exports DESC NULLS LAST
-    """, [year]))
+    rows = _dicts(con.execute(_sql(D.SECTIONS_173), [year]))
     return MetricTable(id="trade-sections", title=title, definition=definition, columns=columns,
                        rows=rows, provenance=provenance(con, S173), summary={"year": str(year)})
 
@@ -521,23 +465,7 @@ def by_province(con: duckdb.DuckDBPyConnection, year: int | None = None) -> Metr
     if not has_tables(con, T173):
         return _empty("trade-provinces", title, definition, columns)
     year = year or _latest_year_173(con)
-    rows = _dicts(con.execute(f"""
-        WITH p AS (
-            SELECT year(period) AS year, geo AS province,
-                   sum(value) FILTER (WHERE trade = 'Export') AS exports,
-                   sum(value) FILTER (WHERE trade = 'Import') AS imports
-            FROM {T173}
-            WHERE geo <> 'Canada' AND trading_partner = '{US}' AND {NAPCS} = 'All sections'
-              AND year(period) = ?
-            GROUP BY ALL
-        ), c AS (
-            SELECT sum(value) AS exports FROM {T173}
-            WHERE geo = 'Canada' AND trading_partner = '{US}' AND {NAPCS} = 'All sections'
-              AND trade = 'Export' AND year(period) = ?
-        )
-        SELECT p.*, p.exports - p.imports AS balance, p.exports / c.exports AS export_share
-        FROM p, c ORDER BY p.exports DESC NULLS LAST
-    """, [year, year]))
+    rows = _dicts(con.execute(_sql(D.PROVINCES_173), [year, year]))
     return MetricTable(id="trade-provinces", title=title, definition=definition,
                        columns=columns, rows=rows, provenance=provenance(con, S173),
                        summary={"year": str(year)})
@@ -563,17 +491,9 @@ def by_state(con: duckdb.DuckDBPyConnection, year: int | None = None) -> MetricT
     if not has_tables(con, "census_trade_state"):
         return _empty("trade-states", title, definition, columns)
     if year is None:
-        row = con.execute("SELECT max(year(period)) FROM census_trade_state").fetchone()
+        row = con.execute(D.LATEST_YEAR_STATES).fetchone()
         year = int(row[0]) if row and row[0] is not None else None
-    rows = _dicts(con.execute("""
-        SELECT year(period) AS year, state,
-               sum(value_usd) FILTER (WHERE direction = 'us_exports_to_canada') AS exports,
-               sum(value_usd) FILTER (WHERE direction = 'us_imports_from_canada') AS imports,
-               coalesce(sum(value_usd), 0) AS total,
-               count(DISTINCT period) AS months
-        FROM census_trade_state WHERE year(period) = ?
-        GROUP BY ALL ORDER BY total DESC
-    """, [year]))
+    rows = _dicts(con.execute(D.STATES, [year]))
     return MetricTable(id="trade-states", title=title, definition=definition, columns=columns,
                        rows=rows, provenance=provenance(con, "census-trade"),
                        summary={"year": str(year)})
@@ -593,7 +513,7 @@ def _us_monthly(con: duckdb.DuckDBPyConnection) -> dict[dt.date, dict[str, float
     out: dict[dt.date, dict[str, float | None]] = {}
     for table, key in (("fred_impca", "us_imports"), ("fred_expca", "us_exports")):
         if has_tables(con, table):
-            for period, v in con.execute(f"SELECT period, value_base FROM {table}").fetchall():
+            for period, v in con.execute(D.US_MONTHLY.format(table=table)).fetchall():
                 out.setdefault(period, {})[key] = v
     return out
 
@@ -620,13 +540,7 @@ def us_goods_yearly(con: duckdb.DuckDBPyConnection) -> MetricTable:
     if not has_tables(con, "fred_expca", "fred_impca"):
         return _empty("trade-us-side", title, US_SIDE_DEF, columns)
     rates = annual_rates(con)
-    rows = _dicts(con.execute("""
-        SELECT year(e.period) AS year, count(*) AS months,
-               sum(e.value_base) AS us_exports, sum(i.value_base) AS us_imports
-        FROM fred_expca e JOIN fred_impca i USING (period)
-        WHERE e.value_base IS NOT NULL AND i.value_base IS NOT NULL
-        GROUP BY 1 ORDER BY 1
-    """))
+    rows = _dicts(con.execute(D.US_GOODS_YEARLY))
     for r in rows:
         r["total"] = r["us_exports"] + r["us_imports"]
         rate = rates.get(r["year"])
@@ -667,8 +581,7 @@ def mirror(con: duckdb.DuckDBPyConnection, currency: str = "CAD",
         if frequency == "year" and has_tables(con, T173):
             return _mirror_annual(con, cur, mid, title, columns)
         return _empty(mid, title, MIRROR_DEF, columns)
-    rates = {p: v for p, v in con.execute(
-        "SELECT period, value FROM fred_excaus WHERE value IS NOT NULL").fetchall()}
+    rates = {p: v for p, v in con.execute(D.RATES_MONTHLY).fetchall()}
     us = _us_monthly(con)
     months = []
     for m in _monthly_011(con):
@@ -718,20 +631,11 @@ def _mirror_annual(con: duckdb.DuckDBPyConnection, cur: str, mid: str, title: st
     """Without the monthly table: annual 12-10-0173 against 12 months of FRED, at the annual
     average rate (coarser than month-by-month conversion; said in the definition)."""
     rates = annual_rates(con)
-    ca = {int(y): (e, i) for y, e, i in con.execute(f"""
-        SELECT year(period), sum(value) FILTER (WHERE trade = 'Export'),
-               sum(value) FILTER (WHERE trade = 'Import')
-        FROM {T173}
-        WHERE geo = 'Canada' AND trading_partner = '{US}' AND {NAPCS} = 'All sections'
-        GROUP BY 1
-    """).fetchall()}
+    ca = {int(y): (e, i) for y, e, i in con.execute(_sql(D.CA_YEARLY_173)).fetchall()}
     us: dict[int, dict[str, float]] = {}
     for table, key in (("fred_impca", "us_imports"), ("fred_expca", "us_exports")):
         if has_tables(con, table):
-            for y, v in con.execute(f"""
-                SELECT year(period), sum(value_base) FROM {table}
-                GROUP BY 1 HAVING count(value_base) = 12
-            """).fetchall():
+            for y, v in con.execute(D.US_YEARLY_FRED.format(table=table)).fetchall():
                 us.setdefault(int(y), {})[key] = float(v)
     rows: list[dict[str, Any]] = []
     for y in sorted(set(ca) & set(us) & set(rates)):
