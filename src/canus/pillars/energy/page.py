@@ -1,4 +1,5 @@
-"""Energy: electricity trade across the border (CER), by year, province and destination."""
+"""Energy: electricity trade across the border (CER), by year, province and destination; then every
+form of energy both ways, partners and ranks, and the cross-border lines (page_forms)."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from canus.i18n import _, fmt_amount, fmt_number, fmt_percent
 from canus.metrics import MetricTable
 from canus.metrics.catalogue import available
 from canus.pillars.energy import metrics as m
+from canus.pillars.energy import page_forms
 from canus.web.page.model import KeyFigure, PageModel
 from canus.web.render.charts import Chart, bar_chart, line_chart
 
@@ -63,7 +65,8 @@ def provinces_chart(con: duckdb.DuckDBPyConnection) -> Chart | None:
     )
 
 
-CHARTS = {"energy-electricity-trade": trade_chart, "energy-electricity-provinces": provinces_chart}
+CHARTS = {"energy-electricity-trade": trade_chart, "energy-electricity-provinces": provinces_chart,
+          **page_forms.CHARTS}
 
 
 def revisions_note(table: MetricTable, lang: str) -> str:
@@ -85,7 +88,6 @@ def revisions_note(table: MetricTable, lang: str) -> str:
              cad=fmt_amount(big["revision_cad"], lang, "CAD"))
 
 
-
 def build(con: duckdb.DuckDBPyConnection | None, lang: str) -> PageModel:
     page = PageModel(
         section_id="energy",
@@ -95,8 +97,13 @@ def build(con: duckdb.DuckDBPyConnection | None, lang: str) -> PageModel:
                  "the electricity that crosses the border, as reported to the Canada Energy "
                  "Regulator.", lang)],
     )
-    if con is None or not _has_data(con):
-        return page
+    if con is not None and _has_data(con):
+        _electricity(page, con, lang)
+    page_forms.add_sections(page, con, lang)
+    return page
+
+
+def _electricity(page: PageModel, con: duckdb.DuckDBPyConnection, lang: str) -> None:
     trade = trade_chart(con)
     provinces = provinces_chart(con)
     if trade is not None:
@@ -123,5 +130,4 @@ def build(con: duckdb.DuckDBPyConnection | None, lang: str) -> PageModel:
     if revisions.rows:
         page.notes.append(revisions_note(revisions, lang))
         page.tables.append(revisions)
-    return page
 
