@@ -13,21 +13,22 @@ from canus.pillars.energy import page as energy_page
 from canus.pillars.energy import page_forms
 from canus.pillars.environment import page_extra
 from canus.settings import get_settings
+from canus.warehouse import Warehouse
 from canus.web.page.builders import CHART_BUILDERS, SECTION_BUILDERS
 from canus.web.render.charts import render_svg, vega_spec
-from canus.warehouse import Warehouse
 from tests.builders import publish_over_loopback
 from tests.conftest import FIXTURES
 from tests.loopback import Loopback, Reply
 from tests.test_energy_trade_sources import KEY, eia_answers, serve_eia
 
 ENV, ENERGY = FIXTURES / "environment", FIXTURES / "energy"
+CER = "CANUS_URL_CER_"
 NEW_CHARTS = [*page_forms.CHARTS, *page_extra.CHARTS]
 LOOPBACK_SOURCES = {
     # source id: (setting, fixture file)
-    "cer-crude-oil-exports": ("CANUS_URL_CER_CRUDE_OIL_EXPORTS", ENERGY / "crude-oil-exports-by-destination-monthly.csv"),
-    "cer-natural-gas-trade": ("CANUS_URL_CER_NATURAL_GAS_TRADE", ENERGY / "natural-gas-exports-and-imports-monthly.csv"),
-    "cer-electricity-trade": ("CANUS_URL_CER_ELECTRICITY_TRADE", ENERGY / "electricity-exports-and-imports-monthly.csv"),
+    "cer-crude-oil-exports": (CER + "CRUDE_OIL_EXPORTS", ENERGY / "crude-oil-exports-by-destination-monthly.csv"),
+    "cer-natural-gas-trade": (CER + "NATURAL_GAS_TRADE", ENERGY / "natural-gas-exports-and-imports-monthly.csv"),
+    "cer-electricity-trade": (CER + "ELECTRICITY_TRADE", ENERGY / "electricity-exports-and-imports-monthly.csv"),
     "eccc-ghg-inventory": ("CANUS_URL_ECCC_GHG_INVENTORY", ENV / "EN_GHG_Econ_Can_Prov_Terr.csv"),
     "epa-ghg-inventory": ("CANUS_URL_EPA_GHG_INVENTORY", ENV / "Table 2-10.csv"),
     "eccc-ghg-projections": ("CANUS_URL_ECCC_GHG_PROJECTIONS",
@@ -151,6 +152,12 @@ def test_every_new_chart_answers_in_both_languages(loaded: Path) -> None:
             for ext in ("csv", "json", "svg"):
                 twin = client.get(f"{base}/{chart_id}.{ext}")
                 assert twin.status_code == 200 and twin.content, (chart_id, ext)
-    html = client.get("/fr/energie").text if client.get("/fr/energie").status_code == 200 else ""
-    assert "map-energy-infrastructure" in html or client.get("/en/energy").status_code == 200
     assert energy_page.CHARTS.keys() >= page_forms.CHARTS.keys()
+    for path in ("/en/energy", "/fr/energie", "/en/environment", "/fr/environnement"):
+        page = client.get(path)
+        assert page.status_code == 200, path
+        for chart_id in NEW_CHARTS:
+            pillar = "energy" if "/energ" in path else "environment"
+            if chart_id.startswith(pillar + "-"):
+                assert chart_id in page.text, (path, chart_id)
+    assert "map-energy-infrastructure" in client.get("/fr/energie").text

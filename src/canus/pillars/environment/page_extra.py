@@ -13,6 +13,7 @@ from canus.metrics import Column, MetricTable
 from canus.metrics.catalogue import available
 from canus.pillars.environment import air, ghg, lakes
 from canus.pillars.registry_tables import fact_table, registry
+from canus.registry.models import ClimateTarget
 from canus.web.page.model import KeyFigure, PageModel
 from canus.web.render.charts import PALETTE, Chart
 
@@ -217,13 +218,13 @@ def lakes_chart(con: duckdb.DuckDBPyConnection) -> Chart | None:
 
 
 def targets_table(lang: str) -> MetricTable:
-    def goal(t: object) -> str:
-        low, high = getattr(t, "reduction_low"), getattr(t, "reduction_high")
+    def goal(t: ClimateTarget) -> str:
+        low, high = t.reduction_low, t.reduction_high
         if low is None:
             return ""
         span = fmt_percent(low, lang, 0) if high in (None, low) else \
             f"{fmt_percent(low, lang, 0)}\u2013{fmt_percent(high, lang, 0)}"
-        return _("{span} below {base}", lang, span=span, base=getattr(t, "base_year"))
+        return _("{span} below {base}", lang, span=span, base=t.base_year)
 
     return fact_table(
         "environment-climate-targets", "Emissions targets of the two governments", TARGETS_DEFINITION,
