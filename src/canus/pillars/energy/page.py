@@ -95,7 +95,10 @@ def build(con: duckdb.DuckDBPyConnection | None, lang: str) -> PageModel:
         intro=[_("The two electricity grids are linked by many transmission lines, and each "
                  "country is the other's main foreign supplier of energy. These figures follow "
                  "the electricity that crosses the border, as reported to the Canada Energy "
-                 "Regulator.", lang)],
+                 "Regulator.", lang),
+               _("Below them come every form of energy both ways — crude oil, natural gas and electricity, as "
+                 "each country reports them — each country's rank as the other's supplier, and the pipelines "
+                 "and power lines that cross the border.", lang)],
     )
     if con is not None and _has_data(con):
         _electricity(page, con, lang)

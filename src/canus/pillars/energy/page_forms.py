@@ -55,34 +55,42 @@ def flows_chart(con: duckdb.DuckDBPyConnection) -> Chart | None:
     if not available(con, "energy-flows-by-form"):
         return None
     table = f.energy_flows(con)
-    table.rows = [r for r in table.rows if r["energy_pj"] is not None]
+    # Whole years only: sources with a partial latest year would draw a false fall (the table of
+    # each form below keeps its partial year, labelled with its months).
+    table.rows = [r for r in table.rows if r["energy_pj"] is not None and r["months"] == 12]
     if not table.rows:
         return None
 
     def spec(t: MetricTable, lang: str) -> alt.TopLevelMixin:
-        rows = [{"year": _year_label(r["year"], r["months"], lang), "form": _label(FORM_LABELS, r["form"], lang),
+        rows = [{"year": r["year"], "form": _label(FORM_LABELS, r["form"], lang),
                  "direction": _label(DIRECTION_LABELS, r["direction"], lang),
                  "reporter": _label(REPORTER_LABELS, r["reported_by"], lang), "pj": r["energy_pj"]}
                 for r in t.rows]
-        return alt.Chart(alt.Data(values=rows)).mark_line(point=True).encode(
-            x=alt.X("year:O", title=_("Year", lang), axis=alt.Axis(labelAngle=-45)),
+        return alt.Chart(alt.Data(values=rows)).mark_line(point=alt.OverlayMarkDef(size=18)).encode(
+            x=alt.X("year:Q", title=_("Year", lang), axis=alt.Axis(format="d", tickMinStep=1)),
             y=alt.Y("pj:Q", title=_("Energy content (PJ)", lang), axis=alt.Axis(format=",.0f")),
-            color=alt.Color("form:N", title=None, scale=alt.Scale(range=PALETTE), legend=alt.Legend(orient="top")),
-            strokeDash=alt.StrokeDash("reporter:N", title=None, legend=alt.Legend(orient="top")),
+            color=alt.Color("form:N", title=None, scale=alt.Scale(range=PALETTE),
+                            legend=alt.Legend(orient="top", symbolType="stroke")),
+            strokeDash=alt.StrokeDash("reporter:N", title=None,
+                                      legend=alt.Legend(orient="top", symbolType="stroke", labelLimit=0,
+                                                        symbolStrokeColor="#333", symbolStrokeWidth=2)),
             detail="reporter:N",
         ).properties(width=300, height=240).facet(
             column=alt.Column("direction:N", title=None, header=alt.Header(labelFontSize=12)))
 
     def summary(t: MetricTable, lang: str) -> str:
-        last = max(r["year"] for r in t.rows)
-        out = sum(r["energy_pj"] for r in t.rows if r["year"] == last and r["direction"] == "canada_to_us"
-                  and r["reported_by"] == "canada")
-        into = sum(r["energy_pj"] for r in t.rows if r["year"] == last and r["direction"] == "us_to_canada"
-                   and r["reported_by"] == "canada")
-        months = min((r["months"] for r in t.rows if r["year"] == last), default=12)
-        return _("In {year}, as Canada reports them, {out} PJ of crude oil, natural gas and electricity went from "
-                 "Canada to the United States and {into} PJ the other way.", lang,
-                 year=_year_label(last, months, lang), out=fmt_number(out, lang), into=fmt_number(into, lang))
+        # Canada's own reports when it has any, else the United States' (one reporter, never summed).
+        who = "canada" if any(r["reported_by"] == "canada" for r in t.rows) else "us"
+        mine = [r for r in t.rows if r["reported_by"] == who]
+        last = max(r["year"] for r in mine)
+        mine = [r for r in mine if r["year"] == last]
+        out = sum(r["energy_pj"] for r in mine if r["direction"] == "canada_to_us")
+        into = sum(r["energy_pj"] for r in mine if r["direction"] == "us_to_canada")
+        forms = sorted({r["form"] for r in mine})
+        return _("{reporter} ({forms}), in {year}: {out} PJ went from Canada to the United States and {into} PJ "
+                 "the other way.", lang, reporter=_label(REPORTER_LABELS, who, lang), year=last,
+                 out=fmt_number(out, lang), into=fmt_number(into, lang),
+                 forms=", ".join(_label(FORM_LABELS, x, lang).lower() for x in forms))
 
     return Chart(
         id="energy-flows-by-form", table=table, spec=spec, summary=summary,
@@ -111,7 +119,7 @@ def crude_chart(con: duckdb.DuckDBPyConnection) -> Chart | None:
         rows = [{"label": r["destination"], "value": r["volume_m3"] / 1e6} for r in t.rows]
         return alt.Chart(alt.Data(values=rows)).mark_bar(color=PALETTE[0]).encode(
             y=alt.Y("label:N", sort="-x", title=None),
-            x=alt.X("value:Q", title=_("Millions of cubic metres", lang), axis=alt.Axis(format=",.1f")),
+            x=alt.X("value:Q", title=_("Millions of cubic metres", lang), axis=alt.Axis(format=",~f")),
         ).properties(width=520, height=max(120, 24 * len(rows)))
 
     def summary(t: MetricTable, lang: str) -> str:
@@ -240,13 +248,13 @@ def fuel_chart(con: duckdb.DuckDBPyConnection) -> Chart | None:
                 if r[col] is not None]
         return alt.Chart(alt.Data(values=rows)).mark_bar().encode(
             y=alt.Y("fuel:N", title=None), yOffset="flow:N",
-            x=alt.X("pj:Q", title=_("Energy content (PJ)", lang), axis=alt.Axis(format=",.0f")),
+            x=alt.X("pj:Q", title=_("Energy content (PJ)", lang), axis=alt.Axis(format=",.0f", tickCount=5)),
             color=alt.Color("flow:N", title=None, scale=alt.Scale(range=PALETTE), legend=alt.Legend(orient="top")),
-        ).properties(width=480, height=alt.Step(12))
+        ).properties(width=480, height=alt.Step(14))
 
     def summary(t: MetricTable, lang: str) -> str:
         top = max(t.rows, key=lambda r: r["exports_pj"] or 0)
-        return _("In {year}, {fuel} was Canada's largest energy export to all partners: {pj} PJ.", lang,
+        return _("In {year}, Canada's largest energy export to all partners: {fuel}, {pj} PJ.", lang,
                  year=top["year"], fuel=top["fuel_type"], pj=fmt_number(top["exports_pj"], lang))
 
     return Chart(

@@ -21,6 +21,8 @@ COUNTRIES = {"CA": "Canada", "US": "United States"}
 #: Row kind → legend label and dash pattern: measured past solid, forecast dashed, arithmetic dotted.
 KINDS = {"inventory": ("Inventory", [1, 0]), "projection": ("Projection (ECCC reference case)", [6, 3]),
          "target_line": ("Straight line to the goals", [2, 3])}
+#: Short labels beside the marker lines (air.MARKERS has the full names, in the table).
+SHORT_MARKERS = {1991: "1991 Agreement", 2000: "2000 Ozone Annex"}
 TARGET_KINDS = {"reduction": "Reduction", "net_zero": "Net zero"}
 TARGET_STATUS = {"legislated": "Legislated", "submitted": "Submitted", "announced": "Announced",
                  "withdrawn": "Withdrawn"}
@@ -42,6 +44,15 @@ def ghg_paths_spec(t: MetricTable, lang: str) -> alt.TopLevelMixin:
              "kind": _(KINDS[r["row_kind"]][0], lang),
              "mt": r["emissions_mt"] if r["emissions_mt"] is not None else r["line_mt"]}
             for r in t.rows if (r["emissions_mt"] if r["emissions_mt"] is not None else r["line_mt"]) is not None]
+    # Projection and target line start from the latest inventory point, so no gap reads as missing data.
+    last = {}
+    for r in rows:
+        if r["kind"] == order[0] and r["year"] >= last.get(r["country"], {"year": 0})["year"]:
+            last[r["country"]] = r
+    for country, anchor in last.items():
+        for kind in order[1:]:
+            if any(r["country"] == country and r["kind"] == kind for r in rows):
+                rows.append({**anchor, "kind": kind})
     present = [k for k in order if any(r["kind"] == k for r in rows)]
     dashes = [dash for (label, dash) in KINDS.values() if _(label, lang) in present]
     return alt.Chart(alt.Data(values=rows)).mark_line().encode(
@@ -49,7 +60,7 @@ def ghg_paths_spec(t: MetricTable, lang: str) -> alt.TopLevelMixin:
         y=alt.Y("mt:Q", title=_("Emissions (Mt CO2 eq.)", lang), axis=alt.Axis(format=",.0f")),
         color=alt.Color("country:N", title=None, scale=alt.Scale(range=PALETTE), legend=alt.Legend(orient="top")),
         strokeDash=alt.StrokeDash("kind:N", title=None, scale=alt.Scale(domain=present, range=dashes),
-                                  legend=alt.Legend(orient="top", symbolStrokeColor="#333")),
+                                  legend=alt.Legend(orient="top", symbolStrokeColor="#333", labelLimit=0)),
         detail="kind:N",
     ).properties(width=640, height=300)
 
@@ -130,7 +141,7 @@ def so2_nox_spec(t: MetricTable, lang: str) -> alt.TopLevelMixin:
              "pollutant": _(name, lang)}
             for r in t.rows for col, name in (("so2_kt", "Sulphur dioxide (kt)"),
                                               ("nox_kt", "Nitrogen oxides as NO2 (kt)")) if r[col] is not None]
-    marks = [{"year": y, "text": _(text, lang)} for y, text in air.MARKERS.items()]
+    marks = [{"year": y, "text": _(text, lang)} for y, text in SHORT_MARKERS.items()]
     panels = []
     for _col, name in (("so2_kt", "Sulphur dioxide (kt)"), ("nox_kt", "Nitrogen oxides as NO2 (kt)")):
         title = _(name, lang)
@@ -143,7 +154,7 @@ def so2_nox_spec(t: MetricTable, lang: str) -> alt.TopLevelMixin:
             x="year:Q")
         labels = alt.Chart(alt.Data(values=marks)).mark_text(align="left", dx=3, dy=2, baseline="top", fontSize=10,
                                                              color="#333").encode(
-            x="year:Q", y=alt.value(0), text="year:Q")
+            x="year:Q", y=alt.value(0), text="text:N")
         panels.append(alt.layer(lines, rules, labels).properties(width=600, height=200))
     return alt.vconcat(*panels)
 
@@ -194,7 +205,7 @@ def lakes_chart(con: duckdb.DuckDBPyConnection) -> Chart | None:
         y = alt.Y("lake:N", title=None, sort=[r["lake"] for r in rows])
         span = base.mark_rule(color="#9a9a9a", strokeWidth=6, opacity=.6).encode(
             y=y, x=alt.X("low:Q", title=_("Metres from the long-term mean for the month", lang),
-                         axis=alt.Axis(format="+.2f")), x2="high:Q")
+                         axis=alt.Axis(format="+.1f", tickCount=5)), x2="high:Q")
         zero = alt.Chart(alt.Data(values=[{"x": 0}])).mark_rule(color="#333").encode(x="x:Q")
         now = base.mark_point(filled=True, size=90, color=PALETTE[1]).encode(
             y=y, x="now:Q", tooltip=["month:N", alt.Tooltip("now:Q", format="+.2f")])
@@ -203,7 +214,8 @@ def lakes_chart(con: duckdb.DuckDBPyConnection) -> Chart | None:
     def summary(t: MetricTable, lang: str) -> str:
         month = max(r["month"] for r in t.rows)
         above = [r["lake"] for r in t.rows if r["difference_m"] > 0]
-        return _("In {month}, {n} of {total} lakes stood above their long-term mean for the month.", lang,
+        return _("In {month}, {n} of {total} lakes stood above their long-term mean for the month (red dot: the "
+                 "month's level; grey bar: the lowest to the highest level of that month on record).", lang,
                  month=fmt_month(month, lang), n=len(above), total=len(t.rows))
 
     return Chart(
@@ -220,7 +232,7 @@ def lakes_chart(con: duckdb.DuckDBPyConnection) -> Chart | None:
 def targets_table(lang: str) -> MetricTable:
     def goal(t: ClimateTarget) -> str:
         low, high = t.reduction_low, t.reduction_high
-        if low is None:
+        if low is None or t.base_year is None:
             return ""
         span = fmt_percent(low, lang, 0) if high in (None, low) else \
             f"{fmt_percent(low, lang, 0)}\u2013{fmt_percent(high, lang, 0)}"
