@@ -66,17 +66,20 @@ def flows_chart(con: duckdb.DuckDBPyConnection) -> Chart | None:
                  "direction": _label(DIRECTION_LABELS, r["direction"], lang),
                  "reporter": _label(REPORTER_LABELS, r["reported_by"], lang), "pj": r["energy_pj"]}
                 for r in t.rows]
-        return alt.Chart(alt.Data(values=rows)).mark_line(point=alt.OverlayMarkDef(size=18)).encode(
+        # Fixed orders, so a form keeps its colour and a direction its panel in both languages.
+        forms = [_(v, lang) for k, v in FORM_LABELS.items() if any(r["form"] == k for r in t.rows)]
+        directions = [_(v, lang) for v in DIRECTION_LABELS.values()]
+        return alt.Chart(alt.Data(values=rows)).mark_line(point=alt.OverlayMarkDef(size=30, filled=True)).encode(
             x=alt.X("year:Q", title=_("Year", lang), axis=alt.Axis(format="d", tickMinStep=1)),
             y=alt.Y("pj:Q", title=_("Energy content (PJ)", lang), axis=alt.Axis(format=",.0f")),
-            color=alt.Color("form:N", title=None, scale=alt.Scale(range=PALETTE),
+            color=alt.Color("form:N", title=None, scale=alt.Scale(domain=forms, range=PALETTE[:len(forms)]),
                             legend=alt.Legend(orient="top", symbolType="stroke")),
-            strokeDash=alt.StrokeDash("reporter:N", title=None,
-                                      legend=alt.Legend(orient="top", symbolType="stroke", labelLimit=0,
-                                                        symbolStrokeColor="#333", symbolStrokeWidth=2)),
+            strokeDash=alt.StrokeDash("reporter:N", legend=None),
+            # Shape as well as dash: a reporter with a single year is a point, never a line.
+            shape=alt.Shape("reporter:N", title=None, legend=alt.Legend(orient="top", labelLimit=0)),
             detail="reporter:N",
         ).properties(width=300, height=240).facet(
-            column=alt.Column("direction:N", title=None, header=alt.Header(labelFontSize=12)))
+            column=alt.Column("direction:N", title=None, sort=directions, header=alt.Header(labelFontSize=12)))
 
     def summary(t: MetricTable, lang: str) -> str:
         # Canada's own reports when it has any, else the United States' (one reporter, never summed).
