@@ -13,11 +13,10 @@ import altair as alt
 import duckdb
 
 from canus.i18n import _, fmt_number, fmt_percent
-from canus.metrics import Column, MetricTable
+from canus.metrics import MetricTable
 from canus.metrics.catalogue import available
 from canus.pillars.energy import forms as f
-from canus.pillars.registry_tables import fact_table, registry
-from canus.registry.models import Infrastructure
+from canus.pillars.energy.infrastructure import INFRA_KINDS, _infrastructure, infrastructure_table
 from canus.web.page.model import KeyFigure, PageModel
 from canus.web.render.charts import PALETTE, Chart
 from canus.web.render.map_items import MapItem, make_map
@@ -30,11 +29,6 @@ REPORTER_LABELS = {"canada": "As Canada reports", "us": "As the United States re
 IMPORTER_LABELS = {"united_states": "United States imports", "canada": "Canada's imports"}
 GAS_LABELS = {("export", "pipeline"): "Exports by pipeline", ("export", "lng"): "Exports as LNG",
               ("import", "pipeline"): "Imports by pipeline", ("import", "lng"): "Imports as LNG"}
-INFRA_KINDS = {"oil_pipeline": "Oil pipeline", "gas_pipeline": "Gas pipeline", "power_line": "Power line"}
-STATUS_LABELS = {"operating": "Operating", "under_construction": "Under construction", "approved": "Approved",
-                 "cancelled": "Cancelled", "retired": "Retired"}
-INFRA_DEFINITION = ("Pipelines and international power lines that cross the Canada–US border: owner, design "
-                    "capacity, year in service and status, each with the page it was taken from.")
 
 
 def _year_label(year: int, months: int | None, lang: str) -> str:
@@ -268,25 +262,6 @@ def fuel_chart(con: duckdb.DuckDBPyConnection) -> Chart | None:
 
 
 # ---------------------------------------------------------------------------- infrastructure
-
-
-def _infrastructure() -> list[Infrastructure]:
-    reg = registry("energy_infrastructure")
-    return [*reg.pipelines, *reg.power_lines]
-
-
-def infrastructure_table(lang: str) -> MetricTable:
-    return fact_table(
-        "energy-infrastructure", "Cross-border pipelines and power lines", INFRA_DEFINITION,
-        _infrastructure(), lang,
-        [Column("kind", "Kind", "text"), Column("owner", "Owner", "text"),
-         Column("capacity", "Design capacity", "text"), Column("in_service", "In service", "year"),
-         Column("status", "Status", "text"), Column("crossing", "Where it crosses", "text")],
-        lambda i: {"kind": _(INFRA_KINDS[i.kind], lang), "owner": i.owner,
-                   "capacity": f"{fmt_number(i.capacity, lang)} {i.capacity_unit}" if i.capacity else "",
-                   "in_service": i.in_service, "status": _(STATUS_LABELS[i.status], lang),
-                   "crossing": i.crossing.get(lang)},
-    )
 
 
 def infrastructure_map(con: duckdb.DuckDBPyConnection | None, lang: str) -> MapItem:

@@ -9,25 +9,18 @@ import altair as alt
 import duckdb
 
 from canus.i18n import _, fmt_month, fmt_number, fmt_percent
-from canus.metrics import Column, MetricTable
+from canus.metrics import MetricTable
 from canus.metrics.catalogue import available
 from canus.pillars.environment import air, ghg, lakes
-from canus.pillars.registry_tables import fact_table, registry
-from canus.registry.models import ClimateTarget
+from canus.pillars.environment.targets import COUNTRIES, targets_table
 from canus.web.page.model import KeyFigure, PageModel
 from canus.web.render.charts import PALETTE, Chart
 
-COUNTRIES = {"CA": "Canada", "US": "United States"}
 #: Row kind → legend label and dash pattern: measured past solid, forecast dashed, arithmetic dotted.
 KINDS = {"inventory": ("Inventory", [1, 0]), "projection": ("Projection (ECCC reference case)", [6, 3]),
          "target_line": ("Straight line to the goals", [2, 3])}
 #: Short labels beside the marker lines (air.MARKERS has the full names, in the table).
 SHORT_MARKERS = {1991: "1991 Agreement", 2000: "2000 Ozone Annex"}
-TARGET_KINDS = {"reduction": "Reduction", "net_zero": "Net zero"}
-TARGET_STATUS = {"legislated": "Legislated", "submitted": "Submitted", "announced": "Announced",
-                 "withdrawn": "Withdrawn"}
-TARGETS_DEFINITION = ("Each government's emissions targets and its net-zero commitment: the reduction, its base "
-                      "year, the instrument that sets it and its status, each with its source.")
 
 
 def _country(code: str, lang: str) -> str:
@@ -227,27 +220,6 @@ def lakes_chart(con: duckdb.DuckDBPyConnection) -> Chart | None:
 
 
 # ---------------------------------------------------------------------------- targets
-
-
-def targets_table(lang: str) -> MetricTable:
-    def goal(t: ClimateTarget) -> str:
-        low, high = t.reduction_low, t.reduction_high
-        if low is None or t.base_year is None:
-            return ""
-        span = fmt_percent(low, lang, 0) if high in (None, low) else \
-            f"{fmt_percent(low, lang, 0)}\u2013{fmt_percent(high, lang, 0)}"
-        return _("{span} below {base}", lang, span=span, base=t.base_year)
-
-    return fact_table(
-        "environment-climate-targets", "Emissions targets of the two governments", TARGETS_DEFINITION,
-        registry("climate_targets").targets, lang,
-        [Column("country", "Country", "text"), Column("kind", "Kind", "text"),
-         Column("target_year", "Target year", "year"), Column("reduction", "Reduction", "text"),
-         Column("instrument", "Instrument", "text"), Column("status", "Status", "text")],
-        lambda t: {"country": _country(t.country, lang), "kind": _(TARGET_KINDS[t.kind], lang),
-                   "target_year": t.target_year, "reduction": goal(t), "instrument": t.instrument.get(lang),
-                   "status": _(TARGET_STATUS[t.status], lang)},
-    )
 
 
 CHARTS = {"environment-ghg-paths": ghg_chart, "environment-ghg-by-sector": sector_chart,
