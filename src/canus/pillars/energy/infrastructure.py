@@ -15,6 +15,14 @@ INFRA_DEFINITION = ("Pipelines and international power lines that cross the Cana
 COLUMNS = ("kind", "owner", "capacity", "in_service", "status", "crossing")
 
 
+def _capacity(i: Infrastructure, lang: str) -> str:
+    if not i.capacity:
+        return ""
+    # Bcf/d capacities are small numbers (2.4): keep the decimal the source gives.
+    digits = 0 if float(i.capacity).is_integer() else 2 if i.capacity < 1 else 1
+    return f"{fmt_number(i.capacity, lang, digits)} {i.capacity_unit}"
+
+
 def _infrastructure() -> list[Infrastructure]:
     reg = registry("energy_infrastructure")
     return [*reg.pipelines, *reg.power_lines]
@@ -28,7 +36,7 @@ def infrastructure_table(lang: str) -> MetricTable:
          Column("capacity", "Design capacity", "text"), Column("in_service", "In service", "year"),
          Column("status", "Status", "text"), Column("crossing", "Where it crosses", "text")],
         lambda i: {"kind": _(INFRA_KINDS[i.kind], lang), "owner": i.owner,
-                   "capacity": f"{fmt_number(i.capacity, lang)} {i.capacity_unit}" if i.capacity else "",
+                   "capacity": _capacity(i, lang),
                    "in_service": i.in_service, "status": _(STATUS_LABELS[i.status], lang),
                    "crossing": i.crossing.get(lang)},
     )
