@@ -65,7 +65,8 @@ def test_sections_without_data_name_the_source_that_will_fill_them(
 
     client = TestClient(create_app())
     html = client.get("/en/energy").text
-    assert 'id="no-data"' in html and "No data for this section yet" in html
+    # The energy page always carries the registry of pipelines and power lines, so only part of it waits.
+    assert 'id="no-data"' in html and "Part of this section has no data yet" in html
     assert "cer-electricity-trade" in html
     html = client.get("/fr/environnement").text
     assert "great-lakes-water-levels" in html and "Données à venir" in html
@@ -74,13 +75,19 @@ def test_sections_without_data_name_the_source_that_will_fill_them(
         client.get("/en/border").text)
 
 
+def _waiting(html: str) -> str:
+    found = re.search(r'id="no-data".*?</div>', html, re.S)
+    return found.group(0) if found else ""
+
+
 def test_energy_and_environment_light_up_with_their_sources(client: TestClient) -> None:
     html = client.get("/en/energy").text
-    assert 'id="no-data"' not in html
+    # The sources loaded here are never in the list of what the page waits for (others may be).
+    assert "cer-electricity-trade" not in _waiting(html)
     assert 'id="energy-electricity-trade"' in html and 'id="energy-electricity-provinces"' in html
     assert "GWh" in html and "Canada Energy Regulator" in html
     html = client.get("/fr/environnement").text
-    assert 'id="no-data"' not in html
+    assert not {"great-lakes-water-levels", "air-emissions"} & set(re.findall(r"[a-z0-9-]+", _waiting(html)))
     assert 'id="environment-acid-rain"' in html and 'id="environment-great-lakes"' in html
 
 

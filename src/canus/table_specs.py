@@ -62,6 +62,31 @@ SPECS: dict[str, TableSpec] = {
         key=("year", "activity", "province", "us_state"),
         compared=("energy_mwh", "value_cad", "publication", "annual_energy_mwh", "annual_value_cad"),
         measures=("energy_mwh", "value_cad")),
+    # Energy in every form and the shared environment (issue 13).
+    "ceds_emissions": TableSpec(
+        key=("country", "species", "year"), compared=("value", "unit"),
+        measures=("value",), non_negative=("value",)),
+    "cer_crude_exports": TableSpec(
+        key=("period", "destination"), compared=("m3_per_day", "bbl_per_day", "confidential"),
+        measures=("volume_m3",), non_negative=("volume_m3",)),
+    "cer_crude_exports_by_type": TableSpec(
+        key=("period", "oil_type"), compared=("m3_per_day", "bbl_per_day", "confidential"),
+        measures=("volume_m3",), non_negative=("volume_m3",)),
+    "cer_gas_trade": TableSpec(
+        key=("period", "flow", "port", "region"),
+        compared=("volume_thousand_m3", "volume_mcf", "value_cad", "value_usd", "confidential"),
+        measures=("volume_thousand_m3", "value_cad")),
+    "eia_energy_trade": TableSpec(
+        key=("year", "form", "flow", "mode", "duoarea", "partner", "process", "series"),
+        compared=("value", "unit"), measures=("value",)),
+    # Emissions can be net negative in land use: no sign rule.
+    "ghg_inventory_canada": TableSpec(
+        key=("year", "region", "economic_sector", "sector", "sub_sector", "sub_sub_sector"),
+        compared=("value_kt", "status"), measures=("value_kt",)),
+    "ghg_projections_canada": TableSpec(
+        key=("year", "gas", "sector"), compared=("value_mt", "status", "basis"), measures=("value_mt",)),
+    "ghg_inventory_us": TableSpec(
+        key=("year", "sector", "kind"), compared=("value_mt", "status"), measures=("value_mt",)),
     "great_lakes_levels": TableSpec(
         key=("lake", "period"), compared=("level_m",),
         measures=("level_m",), non_negative=("level_m",)),

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from canus.metrics.spec import MetricSpec, plain
+from canus.metrics.spec import MetricSpec, plain, registry_table
 from canus.pillars.energy import forms as f
+from canus.pillars.energy import infrastructure as infra
 from canus.pillars.energy import metrics as m
 
 ELECTRICITY = ("electricity_trade",)
@@ -78,4 +79,9 @@ METRICS: tuple[MetricSpec, ...] = (
         definition=f.FUEL_DEFINITION, unit="PJ", basis="measured", needs=("statcan_25100029",),
         columns=("year", "fuel_type", "exports_pj", "imports_pj", "net_exports_pj"),
         fn=plain(f.trade_by_fuel)),
+    MetricSpec(
+        id="energy-infrastructure", pillar="energy", title="Cross-border pipelines and power lines",
+        definition=infra.INFRA_DEFINITION, unit="text", basis="registry", needs=(),
+        columns=("label", *infra.COLUMNS, "publisher", "source_url", "accessed", "note"),
+        fn=registry_table(infra.infrastructure_table)),
 )

@@ -1,4 +1,5 @@
-"""Energy: electricity trade across the border (CER), by year, province and destination."""
+"""Energy: electricity trade across the border (CER), by year, province and destination; then every
+form of energy both ways, partners and ranks, and the cross-border lines (page_forms)."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from canus.i18n import _, fmt_amount, fmt_number, fmt_percent
 from canus.metrics import MetricTable, periods
 from canus.metrics.catalogue import available
 from canus.pillars.energy import metrics as m
+from canus.pillars.energy import page_forms
 from canus.web.page.model import KeyFigure, PageModel
 from canus.web.render.charts import Chart, bar_chart, line_chart
 
@@ -64,7 +66,8 @@ def provinces_chart(con: duckdb.DuckDBPyConnection) -> Chart | None:
     )
 
 
-CHARTS = {"energy-electricity-trade": trade_chart, "energy-electricity-provinces": provinces_chart}
+CHARTS = {"energy-electricity-trade": trade_chart, "energy-electricity-provinces": provinces_chart,
+          **page_forms.CHARTS}
 
 
 def revisions_note(table: MetricTable, lang: str) -> str:
@@ -86,7 +89,6 @@ def revisions_note(table: MetricTable, lang: str) -> str:
              cad=fmt_amount(big["revision_cad"], lang, "CAD"))
 
 
-
 def build(con: duckdb.DuckDBPyConnection | None, lang: str) -> PageModel:
     page = PageModel(
         section_id="energy",
@@ -94,10 +96,18 @@ def build(con: duckdb.DuckDBPyConnection | None, lang: str) -> PageModel:
         intro=[_("The two electricity grids are linked by many transmission lines, and each "
                  "country is the other's main foreign supplier of energy. These figures follow "
                  "the electricity that crosses the border, as reported to the Canada Energy "
-                 "Regulator.", lang)],
+                 "Regulator.", lang),
+               _("Below them come every form of energy both ways — crude oil, natural gas and electricity, as "
+                 "each country reports them — each country's rank as the other's supplier, and the pipelines "
+                 "and power lines that cross the border.", lang)],
     )
-    if con is None or not _has_data(con):
-        return page
+    if con is not None and _has_data(con):
+        _electricity(page, con, lang)
+    page_forms.add_sections(page, con, lang)
+    return page
+
+
+def _electricity(page: PageModel, con: duckdb.DuckDBPyConnection, lang: str) -> None:
     trade = trade_chart(con)
     provinces = provinces_chart(con)
     if trade is not None:
@@ -125,5 +135,4 @@ def build(con: duckdb.DuckDBPyConnection | None, lang: str) -> PageModel:
     if revisions.rows:
         page.notes.append(revisions_note(revisions, lang))
         page.tables.append(revisions)
-    return page
 

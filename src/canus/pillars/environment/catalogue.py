@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from canus.metrics.spec import MetricSpec, plain
-from canus.pillars.environment import air, ghg, lakes
+from canus.metrics.spec import MetricSpec, plain, registry_table
+from canus.pillars.environment import air, ghg, lakes, targets
 from canus.pillars.environment import metrics as m
 
 METRICS: tuple[MetricSpec, ...] = (
@@ -50,4 +50,9 @@ METRICS: tuple[MetricSpec, ...] = (
         needs=("ghg_inventory_canada", "ghg_inventory_us"),
         columns=("country", "year", "sector", "value_mt", "share", "source_id"),
         fn=plain(ghg.emissions_by_sector)),
+    MetricSpec(
+        id="environment-climate-targets", pillar="environment", title="Emissions targets of the two governments",
+        definition=targets.TARGETS_DEFINITION, unit="text", basis="registry", needs=(),
+        columns=("label", *targets.COLUMNS, "publisher", "source_url", "accessed", "note"),
+        fn=registry_table(targets.targets_table)),
 )

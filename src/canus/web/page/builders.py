@@ -15,6 +15,7 @@ from canus.pillars import PILLARS, diplomacy, partnerships, security, societies
 from canus.pillars.border import page as border
 from canus.pillars.energy import page as energy
 from canus.pillars.environment import page as environment
+from canus.pillars.environment import page_extra as environment_extra
 from canus.pillars.trade import page as trade
 from canus.web.page import overview
 from canus.web.page.model import Builder, ChartBuilder, PageModel
@@ -53,5 +54,6 @@ CHART_BUILDERS: dict[str, ChartBuilder] = {
     **security.CHARTS,
     **trade.CHARTS,
     **environment.CHARTS,
+    **environment_extra.CHARTS,
     **energy.CHARTS,
 }
