@@ -46,6 +46,7 @@ run: install
 PYTEST_WORKERS ?= 2
 test: install-test system-deps test-node
 	$(BIN)/ruff check src tests bench
+	$(BIN)/ruff format --check src tests bench
 	$(BIN)/mypy
 	@start=$$(date +%s); $(BIN)/pytest -q -n $(PYTEST_WORKERS) -p randomly; rc=$$?; \
 	  echo "make test: pytest wall time $$(( $$(date +%s) - start )) s"; exit $$rc
@@ -58,6 +59,7 @@ mutation: install-mutation
 
 lint: install-test
 	$(BIN)/ruff check src tests bench
+	$(BIN)/ruff format --check src tests bench
 	$(BIN)/mypy
 
 bench: install-test

@@ -52,18 +52,41 @@ def run(shared: Path, runs: int = 5) -> list[Measure]:
         out_db.unlink(missing_ok=True)
 
     results = [
-        measure("canus update, cold (empty home)", [canus, "update", "bts-border-crossings"],
-                runs=runs, env=env, before_each=fresh_home),
+        measure(
+            "canus update, cold (empty home)",
+            [canus, "update", "bts-border-crossings"],
+            runs=runs,
+            env=env,
+            before_each=fresh_home,
+        ),
     ]
-    results.append(measure("canus update, warm (unchanged snapshot)",
-                           [canus, "update", "bts-border-crossings"], runs=runs, env=env))
-    results.append(measure("bare DuckDB read_csv + filter into a DuckDB file",
-                           [sys.executable, "-c", BARE, str(data), str(out_db)], runs=runs,
-                           before_each=fresh_db))
-    results.append(measure("pandas read_csv + filter + write to DuckDB",
-                           [sys.executable, "-c", PANDAS, str(data), str(out_db)], runs=runs,
-                           before_each=fresh_db))
-    results.append(measure("Python start-up + `import canus.cli` (floor of any command)",
-                           [sys.executable, "-c", "import canus.cli"], runs=runs))
+    results.append(
+        measure(
+            "canus update, warm (unchanged snapshot)", [canus, "update", "bts-border-crossings"], runs=runs, env=env
+        )
+    )
+    results.append(
+        measure(
+            "bare DuckDB read_csv + filter into a DuckDB file",
+            [sys.executable, "-c", BARE, str(data), str(out_db)],
+            runs=runs,
+            before_each=fresh_db,
+        )
+    )
+    results.append(
+        measure(
+            "pandas read_csv + filter + write to DuckDB",
+            [sys.executable, "-c", PANDAS, str(data), str(out_db)],
+            runs=runs,
+            before_each=fresh_db,
+        )
+    )
+    results.append(
+        measure(
+            "Python start-up + `import canus.cli` (floor of any command)",
+            [sys.executable, "-c", "import canus.cli"],
+            runs=runs,
+        )
+    )
     shutil.rmtree(work, ignore_errors=True)
     return results

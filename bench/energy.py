@@ -19,21 +19,42 @@ ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = ROOT / "tests" / "fixtures"
 #: source id → (mirror folder, file name, fixture to use when the shared mirror lacks it).
 FILES = {
-    "ceds-emissions": ("air-emissions", "ceds_emissions_can_usa_hector_units.csv",
-                       FIXTURES / "environment" / "ceds_emissions_can_usa_hector_units.csv"),
-    "great-lakes-water-levels": ("great-lakes-water-levels", "GLHYD_data_metric.csv",
-                                 FIXTURES / "environment" / "GLHYD_data_metric.csv"),
-    "cer-crude-oil-exports": ("cer-crude-oil-exports", "crude-oil-exports-by-destination-monthly.csv",
-                              FIXTURES / "energy" / "crude-oil-exports-by-destination-monthly.csv"),
-    "cer-natural-gas-trade": ("cer-natural-gas-trade", "natural-gas-exports-and-imports-monthly.csv",
-                              FIXTURES / "energy" / "natural-gas-exports-and-imports-monthly.csv"),
-    "eccc-ghg-inventory": ("eccc-ghg-inventory", "EN_GHG_Econ_Can_Prov_Terr.csv",
-                           FIXTURES / "environment" / "EN_GHG_Econ_Can_Prov_Terr.csv"),
+    "ceds-emissions": (
+        "air-emissions",
+        "ceds_emissions_can_usa_hector_units.csv",
+        FIXTURES / "environment" / "ceds_emissions_can_usa_hector_units.csv",
+    ),
+    "great-lakes-water-levels": (
+        "great-lakes-water-levels",
+        "GLHYD_data_metric.csv",
+        FIXTURES / "environment" / "GLHYD_data_metric.csv",
+    ),
+    "cer-crude-oil-exports": (
+        "cer-crude-oil-exports",
+        "crude-oil-exports-by-destination-monthly.csv",
+        FIXTURES / "energy" / "crude-oil-exports-by-destination-monthly.csv",
+    ),
+    "cer-natural-gas-trade": (
+        "cer-natural-gas-trade",
+        "natural-gas-exports-and-imports-monthly.csv",
+        FIXTURES / "energy" / "natural-gas-exports-and-imports-monthly.csv",
+    ),
+    "eccc-ghg-inventory": (
+        "eccc-ghg-inventory",
+        "EN_GHG_Econ_Can_Prov_Terr.csv",
+        FIXTURES / "environment" / "EN_GHG_Econ_Can_Prov_Terr.csv",
+    ),
     "epa-ghg-inventory": ("epa-ghg-inventory", "Table 2-10.csv", FIXTURES / "environment" / "Table 2-10.csv"),
-    "cer-crude-oil-exports-type": ("cer-crude-oil-exports-type", "crude-oil-exports-by-type-monthly.csv",
-                                   FIXTURES / "energy" / "crude-oil-exports-by-type-monthly.csv"),
-    "eccc-ghg-projections": ("eccc-ghg-projections", "economic_sector_GHG_emissions_GES_secteur_economique.csv",
-                             FIXTURES / "environment" / "economic_sector_GHG_emissions_GES_secteur_economique.csv"),
+    "cer-crude-oil-exports-type": (
+        "cer-crude-oil-exports-type",
+        "crude-oil-exports-by-type-monthly.csv",
+        FIXTURES / "energy" / "crude-oil-exports-by-type-monthly.csv",
+    ),
+    "eccc-ghg-projections": (
+        "eccc-ghg-projections",
+        "economic_sector_GHG_emissions_GES_secteur_economique.csv",
+        FIXTURES / "environment" / "economic_sector_GHG_emissions_GES_secteur_economique.csv",
+    ),
 }
 BARE = """
 import duckdb, sys
@@ -76,10 +97,20 @@ def run(shared: Path, runs: int = 5) -> list[Measure]:
         out_db.unlink(missing_ok=True)
 
     results = [
-        measure(f"canus update of the {len(FILES)} energy/environment sources, cold", [canus, "update", *FILES],
-                runs=runs, env=env, before_each=fresh_home, note=note),
-        measure(f"bare DuckDB read_csv of the same {len(FILES)} files into a DuckDB file",
-                [sys.executable, "-c", BARE, str(out_db), *map(str, paths)], runs=runs, before_each=fresh_db),
+        measure(
+            f"canus update of the {len(FILES)} energy/environment sources, cold",
+            [canus, "update", *FILES],
+            runs=runs,
+            env=env,
+            before_each=fresh_home,
+            note=note,
+        ),
+        measure(
+            f"bare DuckDB read_csv of the same {len(FILES)} files into a DuckDB file",
+            [sys.executable, "-c", BARE, str(out_db), *map(str, paths)],
+            runs=runs,
+            before_each=fresh_db,
+        ),
     ]
     shutil.rmtree(work, ignore_errors=True)
     return results

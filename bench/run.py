@@ -63,7 +63,9 @@ def main() -> None:
         f"Measured {when} on {machine()}, with `make bench` "
         f"(medians of {args.runs} fresh processes; peak memory is the largest run's max RSS).\n"
         "This file is written by `bench/run.py`; the analysis below it is kept in `bench/notes.md`.\n\n"
-        + "\n".join(sections) + "\n" + notes
+        + "\n".join(sections)
+        + "\n"
+        + notes
     )
     print(f"wrote {DOC}", file=sys.stderr)
 

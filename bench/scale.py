@@ -66,8 +66,15 @@ def bench_export(shared: Path, tmp: Path) -> tuple[list[ScaleMeasure], Path, Pat
     m = _manifest(site)
     files = len(m["pages"])
     size = sum((site / r["file"]).stat().st_size for r in m["pages"].values())
-    rows = [ScaleMeasure(f"export site, whole portal ({', '.join(loaded)})", wall, [wall], 0.0,
-                         figures=f"{files} files, {files / wall:.1f} files/s, {size / 1e6:.1f} MB")]
+    rows = [
+        ScaleMeasure(
+            f"export site, whole portal ({', '.join(loaded)})",
+            wall,
+            [wall],
+            0.0,
+            figures=f"{files} files, {files / wall:.1f} files/s, {size / 1e6:.1f} MB",
+        )
+    ]
     # One source changes: a copy of its folder with one value of the last row altered.
     mirror = tmp / "mirror"
     mirror.mkdir()
@@ -78,10 +85,11 @@ def bench_export(shared: Path, tmp: Path) -> tuple[list[ScaleMeasure], Path, Pat
     text = csv_path.read_text(encoding="utf-8", errors="replace").rstrip("\n").split("\n")
     last = text[-1]
     i = max(i for i, c in enumerate(last) if c.isdigit())
-    text[-1] = last[:i] + str((int(last[i]) + 1) % 10) + last[i + 1:]
+    text[-1] = last[:i] + str((int(last[i]) + 1) % 10) + last[i + 1 :]
     csv_path.write_text("\n".join(text) + "\n", encoding="utf-8")
-    done = subprocess.run([_canus(), "update", CHANGED_SOURCE], env={**env, "CANUS_MIRROR": str(mirror)},
-                          capture_output=True, text=True)
+    done = subprocess.run(
+        [_canus(), "update", CHANGED_SOURCE], env={**env, "CANUS_MIRROR": str(mirror)}, capture_output=True, text=True
+    )
     if done.returncode != 0:
         raise RuntimeError(f"update of {CHANGED_SOURCE} failed: {done.stderr[-2000:]}")
     before = {r["file"]: r["sha256"] for r in m["pages"].values()}
@@ -89,8 +97,15 @@ def bench_export(shared: Path, tmp: Path) -> tuple[list[ScaleMeasure], Path, Pat
     after = _manifest(site)["pages"]
     rewritten = sum(1 for r in after.values() if before.get(r["file"]) != r["sha256"])
     touched = sum(1 for p in after if p not in m["pages"] or after[p].get("key") != m["pages"][p].get("key"))
-    rows.append(ScaleMeasure(f"export site again after {CHANGED_SOURCE} changed", wall, [wall], 0.0,
-                             figures=f"{touched} of {len(after)} files rendered again, {rewritten} differ"))
+    rows.append(
+        ScaleMeasure(
+            f"export site again after {CHANGED_SOURCE} changed",
+            wall,
+            [wall],
+            0.0,
+            figures=f"{touched} of {len(after)} files rendered again, {rewritten} differ",
+        )
+    )
     return rows, home, site
 
 
@@ -120,8 +135,10 @@ def bench_engines(home: Path, tmp: Path, factors: list[int]) -> list[ScaleMeasur
         con.execute(f"""CREATE TABLE border_crossings AS
             SELECT b.* REPLACE (b.port_code || '-' || lpad(CAST(i AS VARCHAR), 4, '0') AS port_code)
             FROM wh.border_crossings b, range({factor}) r(i)""")
-        con.execute(f"COPY (SELECT *, year(period) AS year FROM border_crossings) TO '{lake}' "
-                    "(FORMAT parquet, PARTITION_BY (year), COMPRESSION zstd)")
+        con.execute(
+            f"COPY (SELECT *, year(period) AS year FROM border_crossings) TO '{lake}' "
+            "(FORMAT parquet, PARTITION_BY (year), COMPRESSION zstd)"
+        )
         build = time.perf_counter() - t0
         n = con.execute("SELECT count(*) FROM border_crossings").fetchone()[0]
         size = sum(p.stat().st_size for p in lake.rglob("*.parquet"))
@@ -133,9 +150,15 @@ def bench_engines(home: Path, tmp: Path, factors: list[int]) -> list[ScaleMeasur
             duck_answer = duck.execute(definitions.BORDER_YEARLY).fetchall()
             walls.append(time.perf_counter() - t0)
         duck.close()
-        rows.append(ScaleMeasure(f"border-yearly on DuckDB, {factor}× ({n:,} rows)", min(walls), walls, 0.0,
-                                 figures=f"{base_rows:,} real rows × {factor}; table built in {build:.0f} s; "
-                                         f"lake {size / 1e6:.0f} MB"))
+        rows.append(
+            ScaleMeasure(
+                f"border-yearly on DuckDB, {factor}× ({n:,} rows)",
+                min(walls),
+                walls,
+                0.0,
+                figures=f"{base_rows:,} real rows × {factor}; table built in {build:.0f} s; lake {size / 1e6:.0f} MB",
+            )
+        )
         if spark is None:
             continue
         df = spark.read.option("basePath", str(lake)).parquet(str(lake)).drop("year")
@@ -147,8 +170,15 @@ def bench_engines(home: Path, tmp: Path, factors: list[int]) -> list[ScaleMeasur
             spark_answer = [tuple(r) for r in spark.sql(sql).collect()]
             walls.append(time.perf_counter() - t0)
         same = [(r[0], r[1], r[2]) for r in duck_answer] == [(r[0], r[1], r[2]) for r in spark_answer]
-        rows.append(ScaleMeasure(f"border-yearly on Spark local[2], {factor}× ({n:,} rows)", min(walls), walls,
-                                 0.0, figures=f"same answer as DuckDB: {same}"))
+        rows.append(
+            ScaleMeasure(
+                f"border-yearly on Spark local[2], {factor}× ({n:,} rows)",
+                min(walls),
+                walls,
+                0.0,
+                figures=f"same answer as DuckDB: {same}",
+            )
+        )
         db.unlink()
     if spark is not None:
         spark.stop()
@@ -178,11 +208,13 @@ def _wait(base: str, proc: subprocess.Popen, path: str) -> None:
 def bench_serving(home: Path, site: Path) -> list[ScaleMeasure]:
     rows = []
     for label, cmd, ready, path in (
-        ("python -m http.server (static files)",
-         [sys.executable, "-m", "http.server", "--bind", "127.0.0.1", "--directory", str(site)],
-         "/en/index.html", "/en/border/index.html"),
-        ("canus serve (uvicorn, 1 worker)", [_canus(), "serve", "--host", "127.0.0.1"],
-         "/api/version", "/en/border"),
+        (
+            "python -m http.server (static files)",
+            [sys.executable, "-m", "http.server", "--bind", "127.0.0.1", "--directory", str(site)],
+            "/en/index.html",
+            "/en/border/index.html",
+        ),
+        ("canus serve (uvicorn, 1 worker)", [_canus(), "serve", "--host", "127.0.0.1"], "/api/version", "/en/border"),
     ):
         port = _free_port()
         args = [*cmd, str(port)] if "http.server" in cmd else [*cmd, "--port", str(port)]
@@ -194,8 +226,15 @@ def bench_serving(home: Path, site: Path) -> list[ScaleMeasure]:
         finally:
             proc.terminate()
             proc.wait(timeout=10)
-        rows.append(ScaleMeasure(f"{label}, border page, {CLIENTS} clients", p95, [p95], 0.0,
-                                 figures=f"{rps:.0f} requests/s; TTFB p95 {p95 * 1000:.1f} ms; errors {errors}"))
+        rows.append(
+            ScaleMeasure(
+                f"{label}, border page, {CLIENTS} clients",
+                p95,
+                [p95],
+                0.0,
+                figures=f"{rps:.0f} requests/s; TTFB p95 {p95 * 1000:.1f} ms; errors {errors}",
+            )
+        )
     return rows
 
 

@@ -33,8 +33,10 @@ import httpx
 from bench.harness import Measure, machine
 from bench.web import _canus, _free_port, _peak_rss_mb, _percentile, measure_ttfb
 
-AGGREGATE = ("SELECT port_name, sum(value) AS people FROM border_crossings "
-             "WHERE measure = 'Personal Vehicle Passengers' GROUP BY port_name ORDER BY people DESC")
+AGGREGATE = (
+    "SELECT port_name, sum(value) AS people FROM border_crossings "
+    "WHERE measure = 'Personal Vehicle Passengers' GROUP BY port_name ORDER BY people DESC"
+)
 ABUSE = "SELECT count(*) FROM range(1000000000000)"
 ABUSERS = (0, 5, 20)
 CLIENTS = 20
@@ -58,8 +60,9 @@ def sqlite_copy(warehouse: Path, target: Path) -> int:
     db = sqlite3.connect(target)
     try:
         db.execute(f"CREATE TABLE border_crossings ({', '.join(COLUMNS)})")
-        cur = con.execute(f"SELECT {', '.join(COLUMNS[:3])}, CAST(period AS VARCHAR), "
-                          f"{', '.join(COLUMNS[4:])} FROM border_crossings")
+        cur = con.execute(
+            f"SELECT {', '.join(COLUMNS[:3])}, CAST(period AS VARCHAR), {', '.join(COLUMNS[4:])} FROM border_crossings"
+        )
         while rows := cur.fetchmany(50_000):
             db.executemany(f"INSERT INTO border_crossings VALUES ({', '.join('?' * len(COLUMNS))})", rows)
         db.commit()
@@ -74,8 +77,11 @@ def _wait_up(url: str, proc: subprocess.Popen, what: str) -> None:
     while True:
         try:
             r = httpx.get(url, timeout=5)
-            if r.status_code == 200 and not (r.headers.get("content-type", "").startswith("application/json")
-                                             and isinstance(r.json(), dict) and r.json().get("warming")):
+            if r.status_code == 200 and not (
+                r.headers.get("content-type", "").startswith("application/json")
+                and isinstance(r.json(), dict)
+                and r.json().get("warming")
+            ):
                 return
         except httpx.HTTPError:
             pass
@@ -89,8 +95,9 @@ def _ab(url: str, n: int) -> tuple[float, float, int, int] | None:
     ab = shutil.which("ab")
     if ab is None:
         return None
-    out = subprocess.run([ab, "-q", "-c", str(CLIENTS), "-n", str(n), url], capture_output=True, text=True,
-                         timeout=900).stdout
+    out = subprocess.run(
+        [ab, "-q", "-c", str(CLIENTS), "-n", str(n), url], capture_output=True, text=True, timeout=900
+    ).stdout
     rps = float(re.search(r"Requests per second:\s+([\d.]+)", out).group(1))  # type: ignore[union-attr]
     p95 = float(re.search(r"^\s+95%\s+(\d+)", out, re.M).group(1)) / 1000  # type: ignore[union-attr]
     done = int(re.search(r"Complete requests:\s+(\d+)", out).group(1))  # type: ignore[union-attr]
@@ -149,23 +156,30 @@ def run(shared: Path, runs: int = 3) -> list[Measure]:
     with tempfile.TemporaryDirectory(prefix="canus-bench-sql-") as tmp:
         home = Path(tmp) / "home"
         env = {**os.environ, "CANUS_HOME": str(home), "CANUS_MIRROR": str(shared)}
-        subprocess.run([_canus(), "update", "bts-border-crossings", "natural-earth-countries"], env=env,
-                       capture_output=True, text=True)
+        subprocess.run(
+            [_canus(), "update", "bts-border-crossings", "natural-earth-countries"],
+            env=env,
+            capture_output=True,
+            text=True,
+        )
         if not (home / "canus.duckdb").exists():
             raise RuntimeError("canus update built no warehouse")
         copy = Path(tmp) / "copy.db"
         n_rows = sqlite_copy(home / "canus.duckdb", copy)
         env.pop("CANUS_MIRROR")
         port, dport = _free_port(), _free_port()
-        canus = subprocess.Popen([_canus(), "serve", "--port", str(port)], env=env,
-                                 stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        canus = subprocess.Popen(
+            [_canus(), "serve", "--port", str(port)], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+        )
         datasette_bin = shutil.which("datasette", path=str(Path(sys.executable).parent)) or shutil.which("datasette")
         datasette = None
         if datasette_bin:
             # A generous time limit, so that datasette answers rather than refuses under load.
-            datasette = subprocess.Popen([datasette_bin, "serve", str(copy), "--port", str(dport),
-                                          "--setting", "sql_time_limit_ms", "60000"],
-                                         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            datasette = subprocess.Popen(
+                [datasette_bin, "serve", str(copy), "--port", str(dport), "--setting", "sql_time_limit_ms", "60000"],
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL,
+            )
         base = f"http://127.0.0.1:{port}"
         try:
             _wait_up(base + "/api/version", canus, "canus serve")
@@ -174,8 +188,9 @@ def run(shared: Path, runs: int = 3) -> list[Measure]:
             for abusers in ABUSERS:
                 stop = threading.Event()
                 sent: list[int] = []
-                threads = [threading.Thread(target=_abuse, args=(base, stop, sent), daemon=True)
-                           for _ in range(abusers)]
+                threads = [
+                    threading.Thread(target=_abuse, args=(base, stop, sent), daemon=True) for _ in range(abusers)
+                ]
                 for t in threads:
                     t.start()
                 time.sleep(1.0 if abusers else 0)
@@ -188,13 +203,24 @@ def run(shared: Path, runs: int = 3) -> list[Measure]:
                 stop.set()
                 for t in threads:
                     t.join(timeout=15)
-                rows.append(SqlMeasure(
-                    name=f"page /en/, {CLIENTS} clients, {abusers} abusive queries running",
-                    median_s=_percentile(every, 0.5), runs_s=[_percentile(every, 0.5)],
-                    peak_mb=_peak_rss_mb(canus.pid), p95_s=_percentile(every, 0.95),
-                    requests=len(every), errors=errors, tool="httpx threads (TTFB)",
-                    note=(f"abusive answers: {sent.count(400)} stopped at the time limit, "
-                          f"{sent.count(503)} refused (503)") if abusers else "no SQL load"))
+                rows.append(
+                    SqlMeasure(
+                        name=f"page /en/, {CLIENTS} clients, {abusers} abusive queries running",
+                        median_s=_percentile(every, 0.5),
+                        runs_s=[_percentile(every, 0.5)],
+                        peak_mb=_peak_rss_mb(canus.pid),
+                        p95_s=_percentile(every, 0.95),
+                        requests=len(every),
+                        errors=errors,
+                        tool="httpx threads (TTFB)",
+                        note=(
+                            f"abusive answers: {sent.count(400)} stopped at the time limit, "
+                            f"{sent.count(503)} refused (503)"
+                        )
+                        if abusers
+                        else "no SQL load",
+                    )
+                )
             # 2. The same aggregate on both engines.
             canus_url = f"{base}/api/query?sql={quote(AGGREGATE)}"
             targets = [("canus /api/query (DuckDB)", canus_url, canus)]
@@ -213,11 +239,20 @@ def run(shared: Path, runs: int = 3) -> list[Measure]:
                         best = got
                 assert best is not None
                 rps = sorted(all_rps)[len(all_rps) // 2]
-                rows.append(SqlMeasure(
-                    name=f"{name}, {CLIENTS} clients", median_s=1 / rps if rps else float("nan"),
-                    runs_s=[1 / r for r in all_rps if r], peak_mb=_peak_rss_mb(proc.pid),
-                    p95_s=best[1], throughput=rps, requests=best[2], errors=best[3], tool=best[4],
-                    note=f"{n_rows:,} rows; throughput per run: {', '.join(f'{r:.1f}' for r in all_rps)}/s"))
+                rows.append(
+                    SqlMeasure(
+                        name=f"{name}, {CLIENTS} clients",
+                        median_s=1 / rps if rps else float("nan"),
+                        runs_s=[1 / r for r in all_rps if r],
+                        peak_mb=_peak_rss_mb(proc.pid),
+                        p95_s=best[1],
+                        throughput=rps,
+                        requests=best[2],
+                        errors=best[3],
+                        tool=best[4],
+                        note=f"{n_rows:,} rows; throughput per run: {', '.join(f'{r:.1f}' for r in all_rps)}/s",
+                    )
+                )
         finally:
             for proc in (canus, datasette):
                 if proc is not None:
@@ -230,14 +265,19 @@ def run(shared: Path, runs: int = 3) -> list[Measure]:
 
 
 def table(rows: list[Measure]) -> str:
-    lines = ["| what | requests | p50 (ms) | p95 (ms) | throughput (requests/s) | server peak RSS (MB) "
-             "| non-200 | load from | note |", "|---|---:|---:|---:|---:|---:|---:|---|---|"]
+    lines = [
+        "| what | requests | p50 (ms) | p95 (ms) | throughput (requests/s) | server peak RSS (MB) "
+        "| non-200 | load from | note |",
+        "|---|---:|---:|---:|---:|---:|---:|---|---|",
+    ]
     for r in rows:
         assert isinstance(r, SqlMeasure)
         tput = f"{r.throughput:.1f}" if r.throughput else "—"
         p50 = f"{r.median_s * 1000:.1f}" if not r.throughput else "—"
-        lines.append(f"| {r.name} | {r.requests} | {p50} | {r.p95_s * 1000:.1f} | {tput} | {r.peak_mb:.0f} | "
-                     f"{r.errors} | {r.tool} | {r.note} |")
+        lines.append(
+            f"| {r.name} | {r.requests} | {p50} | {r.p95_s * 1000:.1f} | {tput} | {r.peak_mb:.0f} | "
+            f"{r.errors} | {r.tool} | {r.note} |"
+        )
     return "\n".join(lines)
 
 

@@ -27,20 +27,54 @@ from bench import harness
 
 PID = "99990002"
 ROWS = 1_000_000
-GEOS = ["Canada", "Newfoundland and Labrador", "Prince Edward Island", "Nova Scotia",
-        "New Brunswick", "Quebec", "Ontario", "Manitoba", "Saskatchewan", "Alberta",
-        "British Columbia", "Yukon", "Northwest Territories", "Nunavut"]
+GEOS = [
+    "Canada",
+    "Newfoundland and Labrador",
+    "Prince Edward Island",
+    "Nova Scotia",
+    "New Brunswick",
+    "Quebec",
+    "Ontario",
+    "Manitoba",
+    "Saskatchewan",
+    "Alberta",
+    "British Columbia",
+    "Yukon",
+    "Northwest Territories",
+    "Nunavut",
+]
 PARTNERS = ["All countries", "United States"] + [f"Partner country {i:02d}" for i in range(48)]
 SECTIONS = ["All sections"] + [f"Product section {i:02d} [C{i:02d}]" for i in range(1, 15)]
 TRADES = ["Export", "Import"]
-DIMS = [("Geography", "Géographie", GEOS), ("Trading partner", "Partenaire commercial", PARTNERS),
-        ("North American Product Classification System (NAPCS)",
-         "Système de classification des produits de l'Amérique du Nord (SCPAN)", SECTIONS),
-        ("Trade", "Commerce", TRADES)]
-HEADER = ("REF_DATE", "GEO", "DGUID", "Trading partner",
-          "North American Product Classification System (NAPCS)", "Trade", "UOM", "UOM_ID",
-          "SCALAR_FACTOR", "SCALAR_ID", "VECTOR", "COORDINATE", "VALUE", "STATUS", "SYMBOL",
-          "TERMINATED", "DECIMALS")
+DIMS = [
+    ("Geography", "Géographie", GEOS),
+    ("Trading partner", "Partenaire commercial", PARTNERS),
+    (
+        "North American Product Classification System (NAPCS)",
+        "Système de classification des produits de l'Amérique du Nord (SCPAN)",
+        SECTIONS,
+    ),
+    ("Trade", "Commerce", TRADES),
+]
+HEADER = (
+    "REF_DATE",
+    "GEO",
+    "DGUID",
+    "Trading partner",
+    "North American Product Classification System (NAPCS)",
+    "Trade",
+    "UOM",
+    "UOM_ID",
+    "SCALAR_FACTOR",
+    "SCALAR_ID",
+    "VECTOR",
+    "COORDINATE",
+    "VALUE",
+    "STATUS",
+    "SYMBOL",
+    "TERMINATED",
+    "DECIMALS",
+)
 
 
 def _data_lines(out: io.TextIOBase) -> None:
@@ -55,7 +89,7 @@ def _data_lines(out: io.TextIOBase) -> None:
                         if n == ROWS:
                             return
                         coord = f"{g}.{p}.{s}.{t}"
-                        vector = (((g * 100 + p) * 100 + s) * 10 + t)
+                        vector = ((g * 100 + p) * 100 + s) * 10 + t
                         if n % 97 == 0:
                             value, status = "", "x"
                         elif n % 89 == 0:
@@ -63,27 +97,49 @@ def _data_lines(out: io.TextIOBase) -> None:
                         else:
                             value, status = f"{(n * 7919) % 10_000_000 / 10:.1f}", ""
                         symbol = "p" if month >= "2025-10" else ""
-                        out.write(f'"{month}","{geo}","2021A0002{g:02d}","{partner}","{section}",'
-                                  f'"{trade}","Dollars","81","thousands","3","v{vector}",'
-                                  f'"{coord}","{value}","{status}","{symbol}","","1"\n')
+                        out.write(
+                            f'"{month}","{geo}","2021A0002{g:02d}","{partner}","{section}",'
+                            f'"{trade}","Dollars","81","thousands","3","v{vector}",'
+                            f'"{coord}","{value}","{status}","{symbol}","","1"\n'
+                        )
                         n += 1
 
 
 def _metadata(lang: str) -> str:
     sep = "," if lang == "en" else ";"
-    lines = ["\ufeff" + sep.join(['"Cube Title"', '"Product Id"'] if lang == "en" else
-                                 ['"Titre du cube"', '"Numéro d\'identification du produit"']),
-             f'"Generated benchmark table"{sep}{PID}', ""]
-    lines.append(sep.join(['"Dimension ID"', '"Dimension name"'] if lang == "en" else
-                          ['"Numéro d\'identification de la dimension"', '"Nom de la dimension"']))
+    lines = [
+        "\ufeff"
+        + sep.join(
+            ['"Cube Title"', '"Product Id"']
+            if lang == "en"
+            else ['"Titre du cube"', '"Numéro d\'identification du produit"']
+        ),
+        f'"Generated benchmark table"{sep}{PID}',
+        "",
+    ]
+    lines.append(
+        sep.join(
+            ['"Dimension ID"', '"Dimension name"']
+            if lang == "en"
+            else ['"Numéro d\'identification de la dimension"', '"Nom de la dimension"']
+        )
+    )
     for i, (en, fr, _) in enumerate(DIMS, 1):
         lines.append(f'{i}{sep}"{en if lang == "en" else fr}"')
     lines.append("")
-    lines.append(sep.join(['"Dimension ID"', '"Member Name"', '"Classification Code"',
-                           '"Member ID"', '"Parent Member ID"'] if lang == "en" else
-                          ['"Numéro d\'identification de la dimension"', '"Nom du membre"',
-                           '"Code sur la classification"', '"Numéro d\'identification du membre"',
-                           '"Numéro d\'identification du membre parent"']))
+    lines.append(
+        sep.join(
+            ['"Dimension ID"', '"Member Name"', '"Classification Code"', '"Member ID"', '"Parent Member ID"']
+            if lang == "en"
+            else [
+                '"Numéro d\'identification de la dimension"',
+                '"Nom du membre"',
+                '"Code sur la classification"',
+                '"Numéro d\'identification du membre"',
+                '"Numéro d\'identification du membre parent"',
+            ]
+        )
+    )
     for i, (_, _, members) in enumerate(DIMS, 1):
         for m, name in enumerate(members, 1):
             label = name if lang == "en" else f"{name} (fr)"
@@ -97,14 +153,29 @@ def generate(folder: Path) -> tuple[Path, Path]:
     eng, fra = folder / f"{PID}-eng.zip", folder / f"{PID}-fra.zip"
     with zipfile.ZipFile(eng, "w", zipfile.ZIP_DEFLATED) as z:
         # Streamed, so that the generating process stays small.
-        with z.open(f"{PID}.csv", "w", force_zip64=True) as raw, \
-                io.TextIOWrapper(raw, encoding="utf-8", newline="") as text:
+        with (
+            z.open(f"{PID}.csv", "w", force_zip64=True) as raw,
+            io.TextIOWrapper(raw, encoding="utf-8", newline="") as text,
+        ):
             _data_lines(text)
         z.writestr(f"{PID}_MetaData.csv", _metadata("en").encode("utf-8"))
-    fr_names = ("PÉRIODE DE RÉFÉRENCE", "GÉO", "DGUID", *(fr for _, fr, _ in DIMS[1:]),
-                "UNITÉ DE MESURE", "IDENTIFICATEUR D'UNITÉ DE MESURE", "FACTEUR SCALAIRE",
-                "IDENTIFICATEUR SCALAIRE", "VECTEUR", "COORDONNÉES", "VALEUR", "STATUT", "SYMBOLE",
-                "TERMINÉ", "DÉCIMALES")
+    fr_names = (
+        "PÉRIODE DE RÉFÉRENCE",
+        "GÉO",
+        "DGUID",
+        *(fr for _, fr, _ in DIMS[1:]),
+        "UNITÉ DE MESURE",
+        "IDENTIFICATEUR D'UNITÉ DE MESURE",
+        "FACTEUR SCALAIRE",
+        "IDENTIFICATEUR SCALAIRE",
+        "VECTEUR",
+        "COORDONNÉES",
+        "VALEUR",
+        "STATUT",
+        "SYMBOLE",
+        "TERMINÉ",
+        "DÉCIMALES",
+    )
     header = ";".join(f'"{h}"' for h in fr_names)
     with zipfile.ZipFile(fra, "w", zipfile.ZIP_DEFLATED) as z:
         z.writestr(f"{PID}.csv", ("\ufeff" + header + "\n").encode("utf-8"))
@@ -182,19 +253,34 @@ def run(shared: Path, runs: int = 5) -> list[harness.Measure]:
         env = {**os.environ, "CANUS_HOME": str(home), "CANUS_MIRROR": str(root / "mirror")}
         size = f"{eng.stat().st_size / 1e6:.0f} MB zip, {extracted.stat().st_size / 1e6:.0f} MB CSV"
         return [
-            harness.measure("statcan: canus update (mirror → published warehouse)",
-                            [py, "-c", UPDATE, f"statcan-{PID}"], runs=runs, env=env,
-                            before_each=fresh, note=f"{ROWS:,} rows, {size}; includes zip check, "
-                            "snapshot copy and sha256"),
-            harness.measure("statcan: canus loader (zip → DuckDB table)",
-                            [py, "-c", LOADER, str(eng), str(fra), str(db), str(work)], runs=runs,
-                            before_each=fresh, note="extract from zip + typed long table"),
-            harness.measure("statcan: bare DuckDB read_csv (extracted CSV → table)",
-                            [py, "-c", BARE, str(extracted), str(root / "bare.duckdb")],
-                            runs=runs, before_each=fresh, note="floor: no extraction, no typing"),
-            harness.measure("statcan: stats_can zip_table_to_dataframe (pandas)",
-                            [py, "-c", STATS_CAN, PID, str(mirror), str(ROWS)], runs=runs,
-                            note="stats_can 3.x"),
+            harness.measure(
+                "statcan: canus update (mirror → published warehouse)",
+                [py, "-c", UPDATE, f"statcan-{PID}"],
+                runs=runs,
+                env=env,
+                before_each=fresh,
+                note=f"{ROWS:,} rows, {size}; includes zip check, snapshot copy and sha256",
+            ),
+            harness.measure(
+                "statcan: canus loader (zip → DuckDB table)",
+                [py, "-c", LOADER, str(eng), str(fra), str(db), str(work)],
+                runs=runs,
+                before_each=fresh,
+                note="extract from zip + typed long table",
+            ),
+            harness.measure(
+                "statcan: bare DuckDB read_csv (extracted CSV → table)",
+                [py, "-c", BARE, str(extracted), str(root / "bare.duckdb")],
+                runs=runs,
+                before_each=fresh,
+                note="floor: no extraction, no typing",
+            ),
+            harness.measure(
+                "statcan: stats_can zip_table_to_dataframe (pandas)",
+                [py, "-c", STATS_CAN, PID, str(mirror), str(ROWS)],
+                runs=runs,
+                note="stats_can 3.x",
+            ),
         ]
     finally:
         shutil.rmtree(root, ignore_errors=True)

@@ -32,8 +32,13 @@ CONCURRENCY = (1, 20)
 #: Requests per client per run: enough for a stable p95 at 20 clients (400 per run).
 PER_CLIENT = 20
 #: Sources whose folders in the shared data follow the mirror layout and feed the pages.
-SOURCES = ("bts-border-crossings", "natural-earth-countries", "cer-electricity-trade",
-           "great-lakes-water-levels", "air-emissions")
+SOURCES = (
+    "bts-border-crossings",
+    "natural-earth-countries",
+    "cer-electricity-trade",
+    "great-lakes-water-levels",
+    "air-emissions",
+)
 
 
 @dataclass
@@ -85,8 +90,7 @@ def build_home(shared: Path, home: Path) -> list[str]:
     return wanted
 
 
-def _client_loop(base: str, path: str, n: int, out: list[float], errors: list[int],
-                 start: threading.Barrier) -> None:
+def _client_loop(base: str, path: str, n: int, out: list[float], errors: list[int], start: threading.Barrier) -> None:
     with httpx.Client(base_url=base, timeout=30) as client:
         client.get(path)  # warm: connection open, caches filled
         start.wait()
@@ -104,8 +108,10 @@ def measure_ttfb(base: str, path: str, clients: int, per_client: int) -> tuple[l
     out: list[float] = []
     errors: list[int] = []
     barrier = threading.Barrier(clients)
-    threads = [threading.Thread(target=_client_loop, args=(base, path, per_client, out, errors, barrier))
-               for _ in range(clients)]
+    threads = [
+        threading.Thread(target=_client_loop, args=(base, path, per_client, out, errors, barrier))
+        for _ in range(clients)
+    ]
     for t in threads:
         t.start()
     for t in threads:
@@ -121,8 +127,12 @@ def run(shared: Path, runs: int = 3) -> list[TtfbMeasure]:
         port = _free_port()
         env = {**os.environ, "CANUS_HOME": str(home)}
         env.pop("CANUS_MIRROR", None)
-        server = subprocess.Popen([_canus(), "serve", "--host", "127.0.0.1", "--port", str(port)],
-                                  env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        server = subprocess.Popen(
+            [_canus(), "serve", "--host", "127.0.0.1", "--port", str(port)],
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
         base = f"http://127.0.0.1:{port}"
         try:
             deadline = time.monotonic() + 60
@@ -148,15 +158,19 @@ def run(shared: Path, runs: int = 3) -> list[TtfbMeasure]:
                         every += times
                         p95s.append(_percentile(times, 0.95))
                         errors += bad
-                    rows.append(TtfbMeasure(
-                        name=f"web TTFB {name} {path}, {clients} client{'s' if clients > 1 else ''}",
-                        median_s=_percentile(every, 0.5),
-                        runs_s=[_percentile(every, 0.5)],
-                        peak_mb=_peak_rss_mb(server.pid),
-                        note=f"{size / 1024:.0f} KB page; sources: {', '.join(loaded)}",
-                        p95_s=_percentile(every, 0.95),
-                        requests=len(every), errors=errors, per_run_p95_s=p95s,
-                    ))
+                    rows.append(
+                        TtfbMeasure(
+                            name=f"web TTFB {name} {path}, {clients} client{'s' if clients > 1 else ''}",
+                            median_s=_percentile(every, 0.5),
+                            runs_s=[_percentile(every, 0.5)],
+                            peak_mb=_peak_rss_mb(server.pid),
+                            note=f"{size / 1024:.0f} KB page; sources: {', '.join(loaded)}",
+                            p95_s=_percentile(every, 0.95),
+                            requests=len(every),
+                            errors=errors,
+                            per_run_p95_s=p95s,
+                        )
+                    )
         finally:
             server.terminate()
             server.wait(timeout=10)
@@ -165,14 +179,18 @@ def run(shared: Path, runs: int = 3) -> list[TtfbMeasure]:
 
 def table(rows: list[TtfbMeasure]) -> str:
     """The TTFB table for docs/benchmarks.md (``bench.run`` uses it instead of its default)."""
-    lines = ["| page | clients | requests | TTFB p50 (ms) | TTFB p95 (ms) | p95 per run (ms) "
-             "| server peak RSS (MB) | errors |", "|---|---|---|---|---|---|---|---|"]
+    lines = [
+        "| page | clients | requests | TTFB p50 (ms) | TTFB p95 (ms) | p95 per run (ms) "
+        "| server peak RSS (MB) | errors |",
+        "|---|---|---|---|---|---|---|---|",
+    ]
     for r in rows:
         name, _, clients = r.name.removeprefix("web TTFB ").rpartition(", ")
         lines.append(
             f"| {name} | {clients.split()[0]} | {r.requests} | {r.median_s * 1000:.1f} | "
             f"{r.p95_s * 1000:.1f} | {', '.join(f'{p * 1000:.1f}' for p in r.per_run_p95_s)} | "
-            f"{r.peak_mb:.0f} | {r.errors} |")
+            f"{r.peak_mb:.0f} | {r.errors} |"
+        )
     return "\n".join(lines)
 
 

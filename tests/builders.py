@@ -13,8 +13,9 @@ from tests.conftest import FIXTURES, sha256_of
 from tests.loopback import Loopback, Reply
 
 
-def publish_bts_fixture(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, fixture: str = "current_export.csv",
-                        *, on_purpose: bool = False) -> Path:
+def publish_bts_fixture(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, fixture: str = "current_export.csv", *, on_purpose: bool = False
+) -> Path:
     """Publish a BTS fixture; ``on_purpose`` loads an older or smaller vintage as a user would
     with ``--allow-older --accept-change``."""
     mirror = tmp_path / "fixture-mirror"

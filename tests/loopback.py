@@ -44,8 +44,7 @@ class Loopback:
                 if queue:
                     reply = queue.popleft()
                 else:
-                    reply = server.sticky.get(path) or server.sticky.get(path.split("?")[0]) \
-                        or Reply(404, b"not found")
+                    reply = server.sticky.get(path) or server.sticky.get(path.split("?")[0]) or Reply(404, b"not found")
                 if reply.delay:
                     time.sleep(reply.delay)
                 try:
@@ -58,7 +57,7 @@ class Loopback:
                     body = reply.body if reply.truncate_at is None else reply.body[: reply.truncate_at]
                     if self.command != "HEAD" and reply.drip:
                         for i in range(len(body)):
-                            self.wfile.write(body[i:i + 1])
+                            self.wfile.write(body[i : i + 1])
                             self.wfile.flush()
                             time.sleep(reply.drip)
                     elif self.command != "HEAD":

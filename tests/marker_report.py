@@ -13,8 +13,14 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     out = os.environ.get("CANUS_MARKER_REPORT")
     if not out:
         return
-    report = [{"nodeid": it.nodeid, "path": str(it.path),
-               "markers": sorted({m.name for m in it.iter_markers()}),
-               "fixtures": sorted(getattr(it, "fixturenames", []))} for it in items]
+    report = [
+        {
+            "nodeid": it.nodeid,
+            "path": str(it.path),
+            "markers": sorted({m.name for m in it.iter_markers()}),
+            "fixtures": sorted(getattr(it, "fixturenames", [])),
+        }
+        for it in items
+    ]
     with open(out, "w") as f:
         json.dump(report, f)

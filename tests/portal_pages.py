@@ -11,14 +11,15 @@ from canus.web.page.builders import CHART_BUILDERS, SECTION_BUILDERS
 
 #: Sections whose pages are built by other routers (claims, feedback), not by a section builder.
 OTHER_PAGES = ("trade", "claims", "editions", "sources", "feedback")
-EXTRA = {"en": ["/en/trade/exposure", "/en/claims/people-per-day-prepandemic"],
-         "fr": ["/fr/commerce/exposition", "/fr/affirmations/people-per-day-prepandemic"]}
+EXTRA = {
+    "en": ["/en/trade/exposure", "/en/claims/people-per-day-prepandemic"],
+    "fr": ["/fr/commerce/exposition", "/fr/affirmations/people-per-day-prepandemic"],
+}
 
 
 def section_paths(lang: str) -> list[str]:
     """Pages with a builder (they have ``.json`` twins)."""
-    return [sections.path_for(s.id, lang) for s in sections.SECTIONS
-            if s.id in SECTION_BUILDERS and s.id != "charts"]
+    return [sections.path_for(s.id, lang) for s in sections.SECTIONS if s.id in SECTION_BUILDERS and s.id != "charts"]
 
 
 def page_paths(lang: str, charts: bool = True) -> list[str]:

@@ -47,17 +47,20 @@ def test_download_reads_long_table_and_drops_notes(loopback: Loopback, air_url: 
     with Warehouse().read() as con:
         # 8 data rows x 16 years; the note rows at the bottom are not data.
         assert con.execute("SELECT count(*) FROM air_emissions").fetchone()[0] == 8 * 16
-        assert con.execute(
-            "SELECT DISTINCT pollutant_fr FROM air_emissions WHERE pollutant = 'NOX'"
-        ).fetchall() == [("Oxydes d’azote",)]
+        assert con.execute("SELECT DISTINCT pollutant_fr FROM air_emissions WHERE pollutant = 'NOX'").fetchall() == [
+            ("Oxydes d’azote",)
+        ]
         # "-" is no data: NULL with its symbol kept, never zero.
         assert con.execute("""
             SELECT count(*), count(value), any_value(status) FROM air_emissions
             WHERE pollutant = 'BC'
         """).fetchone() == (32, 0, "-")
-        assert con.execute("""
+        assert (
+            con.execute("""
             SELECT basis FROM air_emissions WHERE pollutant = 'SOX' AND is_total AND year = 2020
-        """).fetchone()[0] == "projection"
+        """).fetchone()[0]
+            == "projection"
+        )
 
 
 def test_acid_rain_metric(loopback: Loopback, air_url: str) -> None:
@@ -83,14 +86,18 @@ def test_metric_empty_without_table() -> None:
         (b"<!doctype html><html><body>Erreur 404</body></html>", "HTML page"),
         (GOOD.replace(b"Units (English) / Unit\xe9 (anglais)", b"Unit (English)", 1), "Units (English)"),
         # A sector changed so the published total no longer adds up.
-        (GOOD.replace(b"Electricity,\xc9lectricit\xe9,Kilotonnes,Kilotonnes,1000,",
-                      b"Electricity,\xc9lectricit\xe9,Kilotonnes,Kilotonnes,1900,", 1), "totals differ"),
+        (
+            GOOD.replace(
+                b"Electricity,\xc9lectricit\xe9,Kilotonnes,Kilotonnes,1000,",
+                b"Electricity,\xc9lectricit\xe9,Kilotonnes,Kilotonnes,1900,",
+                1,
+            ),
+            "totals differ",
+        ),
         (GOOD.replace(b",1000,", b",1O00,", 1), "neither numbers"),
     ],
 )
-def test_bad_download_fails_and_keeps_warehouse(
-    loopback: Loopback, air_url: str, body: bytes, needle: str
-) -> None:
+def test_bad_download_fails_and_keeps_warehouse(loopback: Loopback, air_url: str, body: bytes, needle: str) -> None:
     assert body != GOOD
     before = publish(loopback)
     loopback.queue(PATH, Reply(200, body))

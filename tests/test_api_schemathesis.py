@@ -26,10 +26,27 @@ def test_api_answers_match_its_openapi(tmp_path: Path, monkeypatch: pytest.Monke
     monkeypatch.delenv("CANUS_MIRROR")
     with serve() as base:
         done = subprocess.run(
-            [st, "run", f"{base}/api/openapi.json", "--checks", "not_a_server_error,status_code_conformance",
-             "--phases", "coverage,fuzzing", "--max-examples", "15", "--seed", "15",
-             "--generation-database", "none", "--no-color"],
-            capture_output=True, text=True, timeout=600, cwd=tmp_path)  # its cache stays out of the repo
+            [
+                st,
+                "run",
+                f"{base}/api/openapi.json",
+                "--checks",
+                "not_a_server_error,status_code_conformance",
+                "--phases",
+                "coverage,fuzzing",
+                "--max-examples",
+                "15",
+                "--seed",
+                "15",
+                "--generation-database",
+                "none",
+                "--no-color",
+            ],
+            capture_output=True,
+            text=True,
+            timeout=600,
+            cwd=tmp_path,
+        )  # its cache stays out of the repo
     report = done.stdout[-4000:] + done.stderr[-2000:]
     assert done.returncode == 0, report
     assert " passed" in done.stdout and "API Operations" in done.stdout, report

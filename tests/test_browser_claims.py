@@ -25,12 +25,19 @@ CASES = [(s, lang) for lang in ("en", "fr") for s in WITH_CLAIMS]
 
 
 @pytest.mark.parametrize(("section_id", "lang"), CASES, ids=[f"{lang}-{s}" for s, lang in CASES])
-def test_section_claims_in_browser(server: str, page: tuple[object, object],  # noqa: F811
-                                   section_id: str, lang: str) -> None:
+def test_section_claims_in_browser(
+    server: str,
+    page: tuple[object, object],  # noqa: F811
+    section_id: str,
+    lang: str,
+) -> None:
     pg, watch = page
     # The first page a fresh server builds warms every section: give it time on a busy machine.
-    response = pg.goto(server + sections.path_for(section_id, lang), wait_until="load",  # type: ignore[attr-defined]
-                       timeout=180_000)
+    response = pg.goto(
+        server + sections.path_for(section_id, lang),
+        wait_until="load",  # type: ignore[attr-defined]
+        timeout=180_000,
+    )
     assert response.status == 200
     block = pg.locator("section.section-claims")  # type: ignore[attr-defined]
     assert block.count() == 1

@@ -22,8 +22,11 @@ from tests.test_browser_portal import server as server
 
 pytestmark = [
     pytest.mark.browser,
-    pytest.mark.skipif(not CHROMIUM.exists(), reason="Debian's chromium is not installed (/usr/bin/chromium); "
-                       "`make test` installs it when run as root (scripts/system-deps.sh)"),
+    pytest.mark.skipif(
+        not CHROMIUM.exists(),
+        reason="Debian's chromium is not installed (/usr/bin/chromium); "
+        "`make test` installs it when run as root (scripts/system-deps.sh)",
+    ),
 ]
 
 WIDTHS = (320, 390, 1280)
@@ -52,8 +55,9 @@ def _slug(path: str) -> str:
 
 @pytest.mark.parametrize("width", WIDTHS)
 @pytest.mark.parametrize("lang", ["en", "fr"])
-def test_every_page_fits_the_screen_and_passes_axe(server: str, tab: tuple[object, Watch],
-                                                   lang: str, width: int) -> None:
+def test_every_page_fits_the_screen_and_passes_axe(
+    server: str, tab: tuple[object, Watch], lang: str, width: int
+) -> None:
     pg, watch = tab
     pg.set_viewport_size({"width": width, "height": 900})  # type: ignore[attr-defined]
     ARTIFACTS.mkdir(exist_ok=True)
@@ -71,8 +75,10 @@ def test_every_page_fits_the_screen_and_passes_axe(server: str, tab: tuple[objec
                 .filter(e => e.getBoundingClientRect().right > document.documentElement.clientWidth + 1)
                 .slice(0, 3).map(e => e.tagName + '.' + e.className)""")  # type: ignore[attr-defined]
             problems.append(f"{path}: {scroll} px wide in a {inner} px screen ({wide})")
-        pg.screenshot(path=str(ARTIFACTS / f"{lang}-{width}-{_slug(urlsplit(path).path)}.png"),  # type: ignore[attr-defined]
-                      full_page=True)
+        pg.screenshot(
+            path=str(ARTIFACTS / f"{lang}-{width}-{_slug(urlsplit(path).path)}.png"),  # type: ignore[attr-defined]
+            full_page=True,
+        )
         if width == 1280:
             missing = pg.evaluate(FIGURES_WITHOUT_SOURCE)  # type: ignore[attr-defined]
             problems += [f"{path}: figure without source or date: {m}" for m in missing]
@@ -123,8 +129,10 @@ def test_api_docs_render_offline(server: str, tab: tuple[object, Watch]) -> None
     assert watch.outside == [], watch.outside
 
 
-@pytest.mark.parametrize(("start", "other"), [("/fr/commerce/exposition", "/en/trade/exposure"),
-                                              ("/en/trade/exposure", "/fr/commerce/exposition")])
+@pytest.mark.parametrize(
+    ("start", "other"),
+    [("/fr/commerce/exposition", "/en/trade/exposure"), ("/en/trade/exposure", "/fr/commerce/exposition")],
+)
 def test_calculator_language_toggle(server: str, tab: tuple[object, Watch], start: str, other: str) -> None:
     pg, _watch = tab
     pg.goto(server + start, wait_until="load")  # type: ignore[attr-defined]

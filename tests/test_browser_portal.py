@@ -27,19 +27,37 @@ ROOT = Path(__file__).resolve().parents[1]
 CHROMIUM = Path("/usr/bin/chromium")
 AXE = ROOT / "tests" / ".node" / "node_modules" / "axe-core" / "axe.min.js"
 ARTIFACTS = ROOT / "tests" / "artifacts"
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-        "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 ADMIN_TOKEN = "browser-admin-token"
 
-pytestmark = [pytest.mark.browser, pytest.mark.skipif(
-    not CHROMIUM.exists(),
-    reason="Debian's chromium is not installed (/usr/bin/chromium); `make test` installs it "
-    "when run as root (scripts/system-deps.sh)",
-)]
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.skipif(
+        not CHROMIUM.exists(),
+        reason="Debian's chromium is not installed (/usr/bin/chromium); `make test` installs it "
+        "when run as root (scripts/system-deps.sh)",
+    ),
+]
 
 PAGES = [(s.id, lang) for lang in ("en", "fr") for s in sections.SECTIONS if s.in_nav] + [
-    ("sources", "en"), ("sources", "fr"), ("feedback", "en"), ("feedback", "fr"),
-    ("claims", "en"), ("claims", "fr"), ("editions", "en"), ("editions", "fr")]
+    ("sources", "en"),
+    ("sources", "fr"),
+    ("feedback", "en"),
+    ("feedback", "fr"),
+    ("claims", "en"),
+    ("claims", "fr"),
+    ("editions", "en"),
+    ("editions", "fr"),
+]
 
 
 def _free_port() -> int:
@@ -51,18 +69,36 @@ def _free_port() -> int:
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     base = tmp_path_factory.mktemp("portal")
-    env = {**os.environ, "CANUS_HOME": str(base / "home"), "CANUS_MIRROR": str(base / "mirror"),
-           "CANUS_ADMIN_TOKEN": ADMIN_TOKEN, "CANUS_LANG": "en"}
+    env = {
+        **os.environ,
+        "CANUS_HOME": str(base / "home"),
+        "CANUS_MIRROR": str(base / "mirror"),
+        "CANUS_ADMIN_TOKEN": ADMIN_TOKEN,
+        "CANUS_LANG": "en",
+    }
     write_mirror(base / "mirror")
     canus = Path(sys.executable).with_name("canus")
-    done = subprocess.run([str(canus), "update", *MIRRORED], env=env, capture_output=True,
-                          text=True, timeout=300)
+    done = subprocess.run([str(canus), "update", *MIRRORED], env=env, capture_output=True, text=True, timeout=300)
     assert done.returncode == 0, done.stdout + done.stderr
     port = _free_port()
     proc = subprocess.Popen(
-        [sys.executable, "-m", "uvicorn", "canus.web.app:create_app", "--factory",
-         "--host", "127.0.0.1", "--port", str(port), "--log-level", "warning"],
-        env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        [
+            sys.executable,
+            "-m",
+            "uvicorn",
+            "canus.web.app:create_app",
+            "--factory",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(port),
+            "--log-level",
+            "warning",
+        ],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
     url = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
@@ -86,8 +122,12 @@ def browser_context(tmp_path_factory: pytest.TempPathFactory) -> Iterator[object
     profile = tmp_path_factory.mktemp("chromium-profile")
     with sync_playwright() as p:
         ctx = p.chromium.launch_persistent_context(
-            str(profile), executable_path=str(CHROMIUM), headless=True, args=ARGS,
-            viewport={"width": 1280, "height": 900})
+            str(profile),
+            executable_path=str(CHROMIUM),
+            headless=True,
+            args=ARGS,
+            viewport={"width": 1280, "height": 900},
+        )
         yield ctx
         ctx.close()
 
@@ -138,7 +178,8 @@ def _axe(pg: object) -> list[dict]:
     result = pg.evaluate(  # type: ignore[attr-defined]
         "async () => (await axe.run(document, {resultTypes: ['violations']})).violations"
         ".map(v => ({id: v.id, impact: v.impact, help: v.help,"
-        " nodes: v.nodes.slice(0, 3).map(n => n.target.join(' '))}))")
+        " nodes: v.nodes.slice(0, 3).map(n => n.target.join(' '))}))"
+    )
     return [v for v in result if v["impact"] in ("serious", "critical")]
 
 
@@ -188,14 +229,15 @@ def test_axe_is_available(page: tuple[object, Watch]) -> None:
         pytest.skip(f"axe-core is absent ({AXE}); `make test-node` installs it from npm")
     pg, _ = page
     # A page with two known serious faults: axe must load, run and name both.
-    pg.set_content('<html lang="en"><head><title>t</title></head><body><main>'  # type: ignore[attr-defined]
-                   '<img src="data:,"><button></button></main></body></html>')
+    pg.set_content(
+        '<html lang="en"><head><title>t</title></head><body><main>'  # type: ignore[attr-defined]
+        '<img src="data:,"><button></button></main></body></html>'
+    )
     found = {v["id"] for v in _axe(pg)}
     assert {"image-alt", "button-name"} <= found, found
 
 
-def test_charts_become_interactive_and_keep_table_download_embed(
-        server: str, page: tuple[object, Watch]) -> None:
+def test_charts_become_interactive_and_keep_table_download_embed(server: str, page: tuple[object, Watch]) -> None:
     pg, watch = page
     pg.goto(server + "/en/border")  # type: ignore[attr-defined]
     # Vega-Embed, served by the site itself, replaces the server SVG.
@@ -227,7 +269,8 @@ def test_charts_become_interactive_and_keep_table_download_embed(
 
 
 def test_report_form_thanks_then_refuses_then_admin_shows_payload_inert(
-        server: str, page: tuple[object, Watch]) -> None:
+    server: str, page: tuple[object, Watch]
+) -> None:
     pg, watch = page
     payload = '<script>alert("x")</script><img src=x onerror="alert(1)">'
     pg.goto(server + "/en/security-defence")  # type: ignore[attr-defined]

@@ -47,17 +47,18 @@ def test_current_export_month_names(tmp_path: Path, monkeypatch: pytest.MonkeyPa
     # Port codes are 4-character strings: "209" becomes "0209".
     codes = {r[0] for r in con.execute("SELECT port_code FROM ports").fetchall()}
     assert codes == {"3004", "3801", "0209", "3315"}
-    types = dict(con.execute(
-        "SELECT column_name, data_type FROM information_schema.columns WHERE table_name = 'border_crossings'"
-    ).fetchall())
+    types = dict(
+        con.execute(
+            "SELECT column_name, data_type FROM information_schema.columns WHERE table_name = 'border_crossings'"
+        ).fetchall()
+    )
     assert types["port_code"] == "VARCHAR" and types["value"] == "BIGINT" and types["period"] == "DATE"
     assert con.execute("SELECT DISTINCT direction FROM border_crossings").fetchall() == [("into_us",)]
 
 
 def test_row_without_state_or_coordinates_is_kept(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     con = load(tmp_path, monkeypatch, "current_export.csv")
-    row = con.execute(
-        "SELECT state, value FROM border_crossings WHERE port_code = '3315'").fetchone()
+    row = con.execute("SELECT state, value FROM border_crossings WHERE port_code = '3315'").fetchone()
     assert row == (None, 20)
     port = con.execute("SELECT latitude, longitude FROM ports WHERE port_code = '3315'").fetchone()
     assert port == (None, None)
@@ -79,10 +80,13 @@ def test_2019_layout_timestamps_full_measures_and_location(tmp_path: Path, monke
     measures = {r[0] for r in con.execute("SELECT DISTINCT measure FROM border_crossings").fetchall()}
     assert measures == {"Truck Containers Loaded", "Rail Containers Loaded", "Personal Vehicle Passengers"}
     assert {r[0] for r in con.execute("SELECT DISTINCT period FROM border_crossings").fetchall()} == {
-        dt.date(2019, 3, 1), dt.date(2019, 4, 1)}
+        dt.date(2019, 3, 1),
+        dt.date(2019, 4, 1),
+    }
     # "209" and "0209" are one port; its coordinates come from the WKT Location column.
     assert con.execute("SELECT port_code, latitude, longitude FROM ports").fetchall() == [
-        ("0209", pytest.approx(45.005), pytest.approx(-72.09944))]
+        ("0209", pytest.approx(45.005), pytest.approx(-72.09944))
+    ]
     assert con.execute("SELECT as_of FROM data_versions").fetchone()[0] == "2019-04"
 
 

@@ -31,7 +31,7 @@ def test_known_totals(bts_warehouse: duckdb.DuckDBPyConnection, shared_data: Pat
     # June 2019), which the tidy table counts once.
     assert notes == ("307329", 307325)
     raw = con.execute(
-        "SELECT sum(\"Value\") FROM read_csv(?, all_varchar=false) "
+        'SELECT sum("Value") FROM read_csv(?, all_varchar=false) '
         "WHERE \"Border\" = 'US-Canada Border' AND \"Measure\" = 'Personal Vehicle Passengers'",
         [str(shared_data / "bts-border-crossings" / "Border_Crossing_Entry_Data.csv.gz")],
     ).fetchone()[0]
@@ -54,7 +54,9 @@ def test_ports(bts_warehouse: duckdb.DuckDBPyConnection) -> None:
     assert con.execute("SELECT count(DISTINCT port_name) FROM ports").fetchone()[0] == 89
     assert con.execute("SELECT count(*) FROM ports").fetchone()[0] == 90
     assert con.execute("SELECT min(period), max(period) FROM border_crossings").fetchone() == (
-        __import__("datetime").date(1996, 1, 1), __import__("datetime").date(2025, 6, 1))
+        __import__("datetime").date(1996, 1, 1),
+        __import__("datetime").date(2025, 6, 1),
+    )
 
 
 def test_people_per_day_2019_is_well_below_the_pages_400000(bts_warehouse: duckdb.DuckDBPyConnection) -> None:

@@ -14,9 +14,23 @@ from canus.i18n import _catalogue
 
 SRC = Path(__file__).resolve().parents[1] / "src" / "canus"
 #: Callables whose first positional argument is a catalogue message.
-MESSAGE_CALLS = {"_", "gettext", "CanusError", "FetchError", "LayoutError", "WarehouseError",
-                 "QueryError", "StatcanError", "WdsError", "CensusError", "RatesError",
-                 "RegistryError", "ClaimError", "FeedbackError", "fail"}
+MESSAGE_CALLS = {
+    "_",
+    "gettext",
+    "CanusError",
+    "FetchError",
+    "LayoutError",
+    "WarehouseError",
+    "QueryError",
+    "StatcanError",
+    "WdsError",
+    "CensusError",
+    "RatesError",
+    "RegistryError",
+    "ClaimError",
+    "FeedbackError",
+    "fail",
+}
 
 
 def _name(func: ast.expr) -> str:

@@ -46,8 +46,7 @@ def test_loads_both_directions_and_drops_totals(api: Loopback) -> None:
         # exports: 1,000,000 + 2,500,000 + 1,100,000 + 2,600,000 = 7,200,000 (the 3,500,000
         # "TOTAL FOR ALL COMMODITIES" row is dropped); imports: 6,000,000 + 3,000,000 +
         # 5,000,000 = 14,000,000, and the empty cell stays missing (4 rows, 3 values).
-        assert hs == [("us_exports_to_canada", 7_200_000.0, 4, 4),
-                      ("us_imports_from_canada", 14_000_000.0, 4, 3)]
+        assert hs == [("us_exports_to_canada", 7_200_000.0, 4, 4), ("us_imports_from_canada", 14_000_000.0, 4, 3)]
         states = con.execute("""
             SELECT direction, state, sum(value_usd) FROM census_trade_state
             GROUP BY ALL ORDER BY ALL
@@ -58,10 +57,8 @@ def test_loads_both_directions_and_drops_totals(api: Loopback) -> None:
             ("us_imports_from_canada", "IL", 4_000_000.0),
             ("us_imports_from_canada", "MI", 5_000_000.0),
         ]
-        assert con.execute("SELECT DISTINCT hs2 FROM census_trade_hs ORDER BY 1").fetchall() == [
-            ("27",), ("87",)]
-        notes, files = con.execute(
-            "SELECT notes, files FROM data_versions WHERE source_id = 'census-trade'").fetchone()
+        assert con.execute("SELECT DISTINCT hs2 FROM census_trade_hs ORDER BY 1").fetchall() == [("27",), ("87",)]
+        notes, files = con.execute("SELECT notes, files FROM data_versions WHERE source_id = 'census-trade'").fetchone()
     # 4 "-" rows in the Canada files + 12 months x 2 (world total, NAFTA) x 2 directions.
     assert '"total_rows_dropped": "52"' in notes
     # The key went to the server but is written nowhere in the warehouse.
@@ -80,8 +77,7 @@ def test_partner_totals_and_canada_rank(api: Loopback) -> None:
     _queue_good_answers(api)
     assert update(["census-trade"])[0].status == "updated"
     with Warehouse().read() as con:
-        codes = con.execute("SELECT DISTINCT cty_code FROM census_trade_partners ORDER BY 1"
-                            ).fetchall()
+        codes = con.execute("SELECT DISTINCT cty_code FROM census_trade_partners ORDER BY 1").fetchall()
         # The world total "-" and the NAFTA grouping "0020" are gone.
         assert codes == [("1220",), ("2010",), ("5700",)]
         obs = canada_rank_among_us_partners(con, 2023)
@@ -93,8 +89,7 @@ def test_partner_totals_and_canada_rank(api: Loopback) -> None:
         assert canada_rank_among_us_partners(con, 2024) is None
 
 
-def test_without_key_the_source_is_skipped_with_help(api: Loopback,
-                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+def test_without_key_the_source_is_skipped_with_help(api: Loopback, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("CANUS_CENSUS_API_KEY")
     [r] = update(["census-trade"])
     assert r.status == "skipped"
@@ -119,32 +114,37 @@ def _fails_with(api: Loopback, reply: Reply, *needles: str) -> str:
 
 
 def test_redirect_to_html_is_reported_as_a_key_problem(api: Loopback) -> None:
-    api.always("/data/missing_key.html", Reply(200, (CENSUS / "missing-key.html").read_bytes(),
-                                                 {"Content-Type": "text/html"}))
-    _fails_with(api, Reply(302, b"", {"Location": api.url("/data/missing_key.html")}),
-                "redirected", "missing_key.html", "key")
+    api.always(
+        "/data/missing_key.html", Reply(200, (CENSUS / "missing-key.html").read_bytes(), {"Content-Type": "text/html"})
+    )
+    _fails_with(
+        api, Reply(302, b"", {"Location": api.url("/data/missing_key.html")}), "redirected", "missing_key.html", "key"
+    )
     # The redirect was not followed.
     assert not any(p.startswith("/data/missing_key") for _, p, _, _ in api.requests)
 
 
 def test_html_page_with_status_200(api: Loopback) -> None:
-    _fails_with(api, Reply(200, (CENSUS / "missing-key.html").read_bytes(),
-                           {"Content-Type": "text/html"}), "HTML", "key")
+    _fails_with(
+        api, Reply(200, (CENSUS / "missing-key.html").read_bytes(), {"Content-Type": "text/html"}), "HTML", "key"
+    )
 
 
 def test_key_error_header(api: Loopback) -> None:
-    _fails_with(api, Reply(200, b"", {"X-DataWebAPI-KeyError": "Invalid Key"}),
-                "refused the key", "Invalid Key")
+    _fails_with(api, Reply(200, b"", {"X-DataWebAPI-KeyError": "Invalid Key"}), "refused the key", "Invalid Key")
 
 
 def test_plain_text_400(api: Loopback) -> None:
-    _fails_with(api, Reply(400, b"error: unknown variable 'ALL_VAL_MOX'",
-                           {"Content-Type": "text/plain"}), "HTTP 400", "ALL_VAL_MOX")
+    _fails_with(
+        api,
+        Reply(400, b"error: unknown variable 'ALL_VAL_MOX'", {"Content-Type": "text/plain"}),
+        "HTTP 400",
+        "ALL_VAL_MOX",
+    )
 
 
 def test_not_an_array_of_arrays(api: Loopback) -> None:
-    _fails_with(api, Reply(200, b'{"error": "x"}', {"Content-Type": "application/json"}),
-                "array of arrays")
+    _fails_with(api, Reply(200, b'{"error": "x"}', {"Content-Type": "application/json"}), "array of arrays")
 
 
 def test_all_empty_is_an_error(api: Loopback) -> None:
@@ -154,9 +154,7 @@ def test_all_empty_is_an_error(api: Loopback) -> None:
     assert r.status == "failed" and "204" in str(r.error) and "2023, 2024" in str(r.error)
 
 
-def test_a_renamed_value_column_fails_and_keeps_the_published_warehouse(
-    api: Loopback, tmp_path: Path
-) -> None:
+def test_a_renamed_value_column_fails_and_keeps_the_published_warehouse(api: Loopback, tmp_path: Path) -> None:
     _queue_good_answers(api)
     assert update(["census-trade"])[0].status == "updated"
     before = get_settings().warehouse_path.read_bytes()

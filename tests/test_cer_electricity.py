@@ -36,28 +36,26 @@ def test_download_loads_tidy_table_without_total_rows(loopback: Loopback, cer_ur
     with Warehouse().read() as con:
         # 6 export + 2 import detail rows in each of 2 months; every Total row left out.
         assert con.execute("SELECT count(*) FROM electricity_trade").fetchone()[0] == 16
-        assert con.execute(
-            "SELECT count(*) FROM electricity_trade WHERE province = 'Total' OR us_state = 'Total'"
-        ).fetchone()[0] == 0
+        assert (
+            con.execute(
+                "SELECT count(*) FROM electricity_trade WHERE province = 'Total' OR us_state = 'Total'"
+            ).fetchone()[0]
+            == 0
+        )
         # Latin-1 decoded, and imports read the other way round (Source = US state).
         assert con.execute("""
             SELECT province, us_state FROM electricity_trade
             WHERE activity = 'import' AND period = DATE '2022-01-01' ORDER BY province
         """).fetchall() == [("British Columbia", "Washington"), ("Ontario", "New York")]
-        assert con.execute(
-            "SELECT count(*) FROM electricity_trade WHERE province = 'Québec'"
-        ).fetchone()[0] == 4
+        assert con.execute("SELECT count(*) FROM electricity_trade WHERE province = 'Québec'").fetchone()[0] == 4
         # "Confidential" price is missing, not zero; blank destination kept as NULL.
         conf = con.execute("""
             SELECT price_cad_per_mwh, price_confidential FROM electricity_trade
             WHERE us_state = 'Minnesota'
         """).fetchall()
         assert conf == [(None, True), (None, True)]
-        assert con.execute(
-            "SELECT sum(energy_mwh) FROM electricity_trade WHERE us_state IS NULL"
-        ).fetchone()[0] == 20.0
-        v = con.execute("SELECT as_of, notes FROM data_versions WHERE source_id = ?",
-                        [SOURCE]).fetchone()
+        assert con.execute("SELECT sum(energy_mwh) FROM electricity_trade WHERE us_state IS NULL").fetchone()[0] == 20.0
+        v = con.execute("SELECT as_of, notes FROM data_versions WHERE source_id = ?", [SOURCE]).fetchone()
         assert v[0] == "2022-02"
 
 
@@ -103,14 +101,11 @@ def _corrupt(old: bytes, new: bytes) -> bytes:
         (b"<!DOCTYPE html><html><body>Page not found</body></html>", "HTML page"),
         (_corrupt(b'"Energy (MW.h)"', b'"Energy (MWh)"'), "Energy (MW.h)"),
         # A detail row changed so it no longer adds up to the published grand total.
-        (_corrupt(b'"Manitoba","Minnesota","700.0000"', b'"Manitoba","Minnesota","900.0000"'),
-         "do not match"),
+        (_corrupt(b'"Manitoba","Minnesota","700.0000"', b'"Manitoba","Minnesota","900.0000"'), "do not match"),
         (_corrupt(b'"02/01/2022"', b'"Feb 2022"'), "Period"),
     ],
 )
-def test_bad_download_fails_and_keeps_warehouse(
-    loopback: Loopback, cer_url: str, body: bytes, needle: str
-) -> None:
+def test_bad_download_fails_and_keeps_warehouse(loopback: Loopback, cer_url: str, body: bytes, needle: str) -> None:
     before = publish(loopback)
     loopback.queue(PATH, Reply(200, body))
     assert_update_fails_keeping_warehouse(SOURCE, before, needle)

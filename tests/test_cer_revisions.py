@@ -108,11 +108,13 @@ def test_the_revision_is_measured_both_directions_in_mwh_and_cad(mirror: Path) -
     assert all(r["revision_mwh"] == 0 for r in quebec.rows)
 
 
-@pytest.mark.parametrize(("lang", "words"), [
-    ("en", ["CER's annual file covers 2021;", "imports of 2021", "124 MWh", "2.06%"]),
-    ("fr", ["Le fichier annuel de la Régie couvre 2021;", "importations de 2021", "124 MWh",
-            "2,06\u00a0%"]),
-])
+@pytest.mark.parametrize(
+    ("lang", "words"),
+    [
+        ("en", ["CER's annual file covers 2021;", "imports of 2021", "124 MWh", "2.06%"]),
+        ("fr", ["Le fichier annuel de la Régie couvre 2021;", "importations de 2021", "124 MWh", "2,06\u00a0%"]),
+    ],
+)
 def test_the_energy_page_says_the_revision(mirror: Path, lang: str, words: list[str]) -> None:
     update([SOURCE])
     with Warehouse().read() as con:
@@ -152,8 +154,7 @@ def test_both_files_over_http_and_a_broken_annual_names_its_address(
     assert broken != annual_file()
     loopback.queue(f"/open/{MONTHLY}", Reply(200, monthly_file()))
     loopback.queue(f"/open/{ANNUAL}", Reply(200, broken))
-    assert_update_fails_keeping_warehouse(SOURCE, before, loopback.url(f"/open/{ANNUAL}"),
-                                          "yearly totals do not match")
+    assert_update_fails_keeping_warehouse(SOURCE, before, loopback.url(f"/open/{ANNUAL}"), "yearly totals do not match")
 
 
 def test_a_publisher_without_the_annual_file(loopback: Loopback, monkeypatch: pytest.MonkeyPatch) -> None:

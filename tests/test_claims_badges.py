@@ -28,7 +28,7 @@ FIXTURES = Path(__file__).parent / "fixtures" / "claims"
 
 
 def _luminance(hex_colour: str) -> float:
-    rgb = [int(hex_colour[i:i + 2], 16) / 255 for i in (1, 3, 5)]
+    rgb = [int(hex_colour[i : i + 2], 16) / 255 for i in (1, 3, 5)]
     lin = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in rgb]
     return 0.2126 * lin[0] + 0.7152 * lin[1] + 0.0722 * lin[2]
 
@@ -46,8 +46,11 @@ def test_contrast_formula_on_known_pairs() -> None:
 def test_every_verdict_has_a_style_with_aa_contrast() -> None:
     css = CSS.read_text(encoding="utf-8")
     for verdict in checker.VERDICTS:
-        m = re.search(rf"\.verdict-badge\.verdict-{verdict}\s*{{\s*color:\s*(#[0-9a-f]{{6}});"
-                      rf"\s*background:\s*(#[0-9a-f]{{6}});", css)
+        m = re.search(
+            rf"\.verdict-badge\.verdict-{verdict}\s*{{\s*color:\s*(#[0-9a-f]{{6}});"
+            rf"\s*background:\s*(#[0-9a-f]{{6}});",
+            css,
+        )
         assert m, verdict
         assert contrast(m.group(1), m.group(2)) >= 4.5, verdict
         # The badge is also on the page's white background: its border (currentColor) too.
@@ -90,18 +93,23 @@ def test_badges_cover_every_claim_and_every_figure_names_a_real_claim() -> None:
 
 
 def _bts(con: duckdb.DuckDBPyConnection, per_day: dict[int, float]) -> None:
-    con.execute("CREATE TABLE ports (port_code VARCHAR, port_name VARCHAR, state VARCHAR, "
-                "latitude DOUBLE, longitude DOUBLE)")
+    con.execute(
+        "CREATE TABLE ports (port_code VARCHAR, port_name VARCHAR, state VARCHAR, latitude DOUBLE, longitude DOUBLE)"
+    )
     con.execute("""CREATE TABLE border_crossings (port_code VARCHAR, period DATE, measure VARCHAR,
                    value BIGINT, direction VARCHAR, source_id VARCHAR, snapshot_sha256 VARCHAR)""")
     for year, rate in per_day.items():
         for month in range(1, 13):
             days = calendar.monthrange(year, month)[1]
-            con.execute("INSERT INTO border_crossings VALUES ('0901', ?, 'Pedestrians', ?, "
-                        "'into_us', 'bts-border-crossings', 'abc')",
-                        [dt.date(year, month, 1), round(rate * days)])
-    con.execute("INSERT INTO data_versions VALUES ('bts-border-crossings', 'abc', '[]', 1, "
-                "'2023-12', now()::TIMESTAMP, now()::TIMESTAMP, NULL, '{}')")
+            con.execute(
+                "INSERT INTO border_crossings VALUES ('0901', ?, 'Pedestrians', ?, "
+                "'into_us', 'bts-border-crossings', 'abc')",
+                [dt.date(year, month, 1), round(rate * days)],
+            )
+    con.execute(
+        "INSERT INTO data_versions VALUES ('bts-border-crossings', 'abc', '[]', 1, "
+        "'2023-12', now()::TIMESTAMP, now()::TIMESTAMP, NULL, '{}')"
+    )
 
 
 def test_api_carries_value_period_sources_vintage_tolerance_and_missing() -> None:
@@ -113,8 +121,19 @@ def test_api_carries_value_period_sources_vintage_tolerance_and_missing() -> Non
     con.close()
     rows = {r["id"]: r for r in TestClient(create_app()).get("/api/claims").json()}
     for r in rows.values():
-        for key in ("value", "period", "source_ids", "vintage", "tolerance", "missing_source",
-                    "missing_source_ids", "verdict", "basis", "figure", "notes"):
+        for key in (
+            "value",
+            "period",
+            "source_ids",
+            "vintage",
+            "tolerance",
+            "missing_source",
+            "missing_source_ids",
+            "verdict",
+            "basis",
+            "figure",
+            "notes",
+        ):
             assert key in r, (r["id"], key)
     border = rows["border-length-9000"]
     # "close to 9,000": 8,500 to 9,000 support it, a span of 1/18 of the figure.
@@ -128,8 +147,9 @@ def test_api_carries_value_period_sources_vintage_tolerance_and_missing() -> Non
     assert any("150,000 people a day" in n for n in people["notes"])
 
 
-def test_strict_fails_on_contradicted_not_on_changed_since_or_not_checkable(tmp_path: Path,
-                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+def test_strict_fails_on_contradicted_not_on_changed_since_or_not_checkable(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     claim = read_claim(FIXTURES / "people-into-us-2022.yaml")
     path = get_settings().warehouse_path
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -163,13 +183,15 @@ def test_partner_rank_is_checked_on_a_related_measure(tmp_path: Path) -> None:
                    snapshot_sha256 VARCHAR)""")
     for month in range(1, 13):
         for direction in ("us_exports_to_canada", "us_imports_from_canada"):
-            for code, name, v in (("1220", "CANADA", 60.0), ("2010", "MEXICO", 55.0),
-                                  ("5700", "CHINA", 50.0)):
-                con.execute("INSERT INTO census_trade_partners VALUES (?, ?, ?, ?, ?, "
-                            "'census-trade', 'x')",
-                            [direction, dt.date(2022, month, 1), code, name, v])
-    con.execute("INSERT INTO data_versions VALUES ('census-trade', 'x', '[]', 1, '2022-12', "
-                "now()::TIMESTAMP, now()::TIMESTAMP, NULL, '{}')")
+            for code, name, v in (("1220", "CANADA", 60.0), ("2010", "MEXICO", 55.0), ("5700", "CHINA", 50.0)):
+                con.execute(
+                    "INSERT INTO census_trade_partners VALUES (?, ?, ?, ?, ?, 'census-trade', 'x')",
+                    [direction, dt.date(2022, month, 1), code, name, v],
+                )
+    con.execute(
+        "INSERT INTO data_versions VALUES ('census-trade', 'x', '[]', 1, '2022-12', "
+        "now()::TIMESTAMP, now()::TIMESTAMP, NULL, '{}')"
+    )
     con.close()
     claim = next(c for c in load_claims() if c.id == "largest-us-partner-2022")
     ro = attach_readonly(path)

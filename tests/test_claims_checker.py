@@ -31,11 +31,16 @@ def build(path: Path, per_day: dict[int, float], as_of: str = "2023-12") -> Path
     for year, rate in per_day.items():
         for month in range(1, 13):
             days = calendar.monthrange(year, month)[1]
-            con.execute("INSERT INTO border_crossings VALUES ('0901', ?, 'Pedestrians', ?, "
-                        "'into_us', 'bts-border-crossings', 'abc')",
-                        [dt.date(year, month, 1), round(rate * days)])
-    con.execute("INSERT INTO data_versions VALUES ('bts-border-crossings', 'abc', '[]', 1, ?, "
-                "now()::TIMESTAMP, now()::TIMESTAMP, NULL, '{}')", [as_of])
+            con.execute(
+                "INSERT INTO border_crossings VALUES ('0901', ?, 'Pedestrians', ?, "
+                "'into_us', 'bts-border-crossings', 'abc')",
+                [dt.date(year, month, 1), round(rate * days)],
+            )
+    con.execute(
+        "INSERT INTO data_versions VALUES ('bts-border-crossings', 'abc', '[]', 1, ?, "
+        "now()::TIMESTAMP, now()::TIMESTAMP, NULL, '{}')",
+        [as_of],
+    )
     con.close()
     return path
 
@@ -128,8 +133,10 @@ def test_cli_check_json_and_strict(tmp_path: Path, monkeypatch: pytest.MonkeyPat
     assert len(rows) == len(load_claims())
     assert {r["verdict_label"] for r in rows} >= {"étayée", "pas encore vérifiable"}
     # --strict fails once a claim is contradicted by the published warehouse.
-    build(get_settings().warehouse_path.parent.mkdir(parents=True, exist_ok=True) or
-          get_settings().warehouse_path, {2022: 500})
+    build(
+        get_settings().warehouse_path.parent.mkdir(parents=True, exist_ok=True) or get_settings().warehouse_path,
+        {2022: 500},
+    )
     monkeypatch.setattr(checker, "load_claims", lambda: [CLAIM])
     assert runner.invoke(app, ["check", "--format", "json"]).exit_code == 0
     res = runner.invoke(app, ["check", "--strict"])

@@ -38,23 +38,30 @@ def build(path: Path, sections: dict[str, float], bts_per_day: float = 1000) -> 
     for year in (2019, 2022):
         for month in range(1, 13):
             days = calendar.monthrange(year, month)[1]
-            con.execute("INSERT INTO border_crossings VALUES ('0901', ?, 'Pedestrians', ?, "
-                        "'into_us', 'bts-border-crossings', 'abc')",
-                        [dt.date(year, month, 1), round(bts_per_day * days)])
-    con.execute("CREATE TABLE ports (port_code VARCHAR, port_name VARCHAR, state VARCHAR, "
-                "latitude DOUBLE, longitude DOUBLE)")
+            con.execute(
+                "INSERT INTO border_crossings VALUES ('0901', ?, 'Pedestrians', ?, "
+                "'into_us', 'bts-border-crossings', 'abc')",
+                [dt.date(year, month, 1), round(bts_per_day * days)],
+            )
+    con.execute(
+        "CREATE TABLE ports (port_code VARCHAR, port_name VARCHAR, state VARCHAR, latitude DOUBLE, longitude DOUBLE)"
+    )
     con.execute(f"""CREATE TABLE statcan_12100173 (period DATE, geo VARCHAR,
                     trading_partner VARCHAR, {NAPCS} VARCHAR, trade VARCHAR, value DOUBLE,
                     source_id VARCHAR, snapshot_sha256 VARCHAR)""")
     for section, value in [*sections.items(), ("All sections", sum(sections.values()))]:
         # Both directions: a year with exports and no imports crashes trade.goods_yearly (reported).
         for trade in ("Export", "Import"):
-            con.execute("INSERT INTO statcan_12100173 VALUES ('2022-01-01', 'Canada', "
-                        "'United States', ?, ?, ?, 'statcan-12100173', 'def')",
-                        [section, trade, value])
+            con.execute(
+                "INSERT INTO statcan_12100173 VALUES ('2022-01-01', 'Canada', "
+                "'United States', ?, ?, ?, 'statcan-12100173', 'def')",
+                [section, trade, value],
+            )
     for sid, as_of in (("bts-border-crossings", "2023-12"), ("statcan-12100173", "2022")):
-        con.execute("INSERT INTO data_versions VALUES (?, 'abc', '[]', 1, ?, now()::TIMESTAMP, "
-                    "now()::TIMESTAMP, NULL, '{}')", [sid, as_of])
+        con.execute(
+            "INSERT INTO data_versions VALUES (?, 'abc', '[]', 1, ?, now()::TIMESTAMP, now()::TIMESTAMP, NULL, '{}')",
+            [sid, as_of],
+        )
     con.close()
     return path
 
@@ -91,22 +98,26 @@ def test_cli_and_pages_in_french_miss_no_translation(tmp_path: Path) -> None:
     runner = CliRunner()
     # Without a warehouse, then with one.
     assert runner.invoke(app, ["check", "--format", "json", "--lang", "fr"]).exit_code == 0
-    build(get_settings().warehouse_path, {"Energy products [C12]": 80.0,
-                                          "Consumer goods [C22]": 20.0})
+    build(get_settings().warehouse_path, {"Energy products [C12]": 80.0, "Consumer goods [C22]": 20.0})
     res = runner.invoke(app, ["check", "--format", "json", "--lang", "fr"])
     assert res.exit_code == 0, res.output
     rows = {r["id"]: r for r in json.loads(res.output)}
     assert rows["supply-chain-80pct"]["verdict_label"] == "étayée, sur une estimation"
     assert "24-10-0053-01" in rows["people-per-day-prepandemic"]["missing_source"]
-    assert "1 000 personnes par jour" in rows["people-per-day-prepandemic"]["notes"][0].replace(
-        "\u202f", " ").replace("\xa0", " ")
+    assert "1 000 personnes par jour" in rows["people-per-day-prepandemic"]["notes"][0].replace("\u202f", " ").replace(
+        "\xa0", " "
+    )
     table = runner.invoke(app, ["check", "--lang", "fr"], env={"COLUMNS": "300"})
     assert table.exit_code == 0 and "manque" in table.output
     assert runner.invoke(app, ["editions", "--lang", "fr"]).exit_code == 0
 
     client = TestClient(create_app())
-    for url in ["/fr/affirmations", "/fr/affirmations/editions", "/api/claims?lang=fr",
-                "/api/claims.csv?lang=fr",
-                *(f"/fr/affirmations/{c.id}" for c in load_claims())]:
+    for url in [
+        "/fr/affirmations",
+        "/fr/affirmations/editions",
+        "/api/claims?lang=fr",
+        "/api/claims.csv?lang=fr",
+        *(f"/fr/affirmations/{c.id}" for c in load_claims()),
+    ]:
         assert client.get(url).status_code == 200, url
     assert i18n.missing_translations() - before == set()

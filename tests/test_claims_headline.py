@@ -46,72 +46,140 @@ def _both_langs(folder: Path, pid: str, title: str, dims: list[Dim], rows: list[
 
 NEW_DIMS = [
     Dim("Geography", "Géographie", [(1, None, "Canada", "Canada")]),
-    Dim("Traveller characteristics", "Caractéristiques du voyageur", [
-        (1, None, "Total international travellers", "Total des voyageurs internationaux"),
-        (2, 1, "United States of America residents entering Canada",
-         "Résidents des États-Unis d'Amérique entrant au Canada"),
-        (3, 2, "United States of America residents, air", "Résidents des États-Unis d'Amérique, avion"),
-        (4, 2, "United States of America residents, land", "Résidents des États-Unis d'Amérique, terre"),
-        (10, 1, "Canadian residents returning from the United States of America",
-         "Résidents canadiens revenant des États-Unis d'Amérique"),
-        (11, 10, "Canadian residents returning from the United States of America, air",
-         "Résidents canadiens revenant des États-Unis d'Amérique, avion"),
-        (12, 10, "Canadian residents returning from the United States of America, land",
-         "Résidents canadiens revenant des États-Unis d'Amérique, terre"),
-        (30, 1, "Canadian residents returning from countries other than the United States of "
-                "America, air", "Résidents canadiens revenant de pays autres que les États-Unis "
-                "d'Amérique, avion"),
-        (20, 1, "Residents of countries other than the United States of America, air",
-         "Résidents de pays autres que les États-Unis d'Amérique, avion"),
-    ]),
-    Dim("Traveller type", "Type de voyageur", [(1, None, "Total traveller type",
-                                                "Total, type de voyageur")]),
+    Dim(
+        "Traveller characteristics",
+        "Caractéristiques du voyageur",
+        [
+            (1, None, "Total international travellers", "Total des voyageurs internationaux"),
+            (
+                2,
+                1,
+                "United States of America residents entering Canada",
+                "Résidents des États-Unis d'Amérique entrant au Canada",
+            ),
+            (3, 2, "United States of America residents, air", "Résidents des États-Unis d'Amérique, avion"),
+            (4, 2, "United States of America residents, land", "Résidents des États-Unis d'Amérique, terre"),
+            (
+                10,
+                1,
+                "Canadian residents returning from the United States of America",
+                "Résidents canadiens revenant des États-Unis d'Amérique",
+            ),
+            (
+                11,
+                10,
+                "Canadian residents returning from the United States of America, air",
+                "Résidents canadiens revenant des États-Unis d'Amérique, avion",
+            ),
+            (
+                12,
+                10,
+                "Canadian residents returning from the United States of America, land",
+                "Résidents canadiens revenant des États-Unis d'Amérique, terre",
+            ),
+            (
+                30,
+                1,
+                "Canadian residents returning from countries other than the United States of America, air",
+                "Résidents canadiens revenant de pays autres que les États-Unis d'Amérique, avion",
+            ),
+            (
+                20,
+                1,
+                "Residents of countries other than the United States of America, air",
+                "Résidents de pays autres que les États-Unis d'Amérique, avion",
+            ),
+        ],
+    ),
+    Dim("Traveller type", "Type de voyageur", [(1, None, "Total traveller type", "Total, type de voyageur")]),
 ]
 OLD_DIMS = [
     Dim("Geography", "Géographie", [(1, None, "Canada", "Canada")]),
-    Dim("Traveller characteristics", "Caractéristiques du voyageur", [
-        (1, None, "Total international travellers", "Total des voyageurs internationaux"),
-        (2, 1, "United States residents entering Canada", "Résidents des États-Unis entrant au Canada"),
-        (3, 2, "United States residents entering Canada, automobile, same day",
-         "Résidents des États-Unis entrant au Canada, automobile, même jour"),
-        (4, 2, "United States residents entering Canada, plane",
-         "Résidents des États-Unis entrant au Canada, avion"),
-        (5, 1, "Canadian residents returning from the United States",
-         "Résidents canadiens revenant des États-Unis"),
-        (6, 5, "Canadian residents returning from the United States, automobile, same day",
-         "Résidents canadiens revenant des États-Unis, automobile, même jour"),
-        (7, 5, "Canadian residents returning from the United States, plane",
-         "Résidents canadiens revenant des États-Unis, avion"),
-        (8, 1, "Canadian residents returning from countries other than the United States",
-         "Résidents canadiens revenant de pays autres que les États-Unis"),
-    ]),
+    Dim(
+        "Traveller characteristics",
+        "Caractéristiques du voyageur",
+        [
+            (1, None, "Total international travellers", "Total des voyageurs internationaux"),
+            (2, 1, "United States residents entering Canada", "Résidents des États-Unis entrant au Canada"),
+            (
+                3,
+                2,
+                "United States residents entering Canada, automobile, same day",
+                "Résidents des États-Unis entrant au Canada, automobile, même jour",
+            ),
+            (
+                4,
+                2,
+                "United States residents entering Canada, plane",
+                "Résidents des États-Unis entrant au Canada, avion",
+            ),
+            (
+                5,
+                1,
+                "Canadian residents returning from the United States",
+                "Résidents canadiens revenant des États-Unis",
+            ),
+            (
+                6,
+                5,
+                "Canadian residents returning from the United States, automobile, same day",
+                "Résidents canadiens revenant des États-Unis, automobile, même jour",
+            ),
+            (
+                7,
+                5,
+                "Canadian residents returning from the United States, plane",
+                "Résidents canadiens revenant des États-Unis, avion",
+            ),
+            (
+                8,
+                1,
+                "Canadian residents returning from countries other than the United States",
+                "Résidents canadiens revenant de pays autres que les États-Unis",
+            ),
+        ],
+    ),
 ]
 #: People a day, per year: (US residents into Canada, Canadians back from the US, Canadians
 #: back from elsewhere and other residents, into the US by land per BTS).
-PEOPLE = {2015: (100_000, 150_000, 200_000, 140_000),   # 250,000 + 140,000 = 390,000
-          2019: (100_000, 150_000, 200_000, 150_000),   # 250,000 + 150,000 = 400,000
-          2024: (60_000, 90_000, 200_000, 100_000)}     # 150,000 + 100,000 = 250,000
+PEOPLE = {
+    2015: (100_000, 150_000, 200_000, 140_000),  # 250,000 + 140,000 = 390,000
+    2019: (100_000, 150_000, 200_000, 150_000),  # 250,000 + 150,000 = 400,000
+    2024: (60_000, 90_000, 200_000, 100_000),
+}  # 150,000 + 100,000 = 250,000
 
 
-def _people_mirror(root: Path, people: dict[int, tuple[int, int, int, int]],
-                   older: bool = True) -> list[str]:
+def _people_mirror(root: Path, people: dict[int, tuple[int, int, int, int]], older: bool = True) -> list[str]:
     new_rows, old_rows, bts = [], [], [BTS_HEADER]
     for year, (us, ca, other, into_us) in people.items():
         for m in range(1, 13):
             d, ref = _days(year, m), f"{year}-{m:02d}"
-            bts.append(f"Blaine,Washington,3004,US-Canada Border,{MONTHS[m - 1]} {year},"
-                       f"Personal Vehicle Passengers,{into_us * d},49.0,-122.7,POINT (-122.7 49.0)\n")
+            bts.append(
+                f"Blaine,Washington,3004,US-Canada Border,{MONTHS[m - 1]} {year},"
+                f"Personal Vehicle Passengers,{into_us * d},49.0,-122.7,POINT (-122.7 49.0)\n"
+            )
             if year >= travellers.NEWER_TABLE_FROM:
                 # Leaves only: 40 % by air, 60 % by land; other origins all by air.
-                new_rows += [Row(ref, (1, 3, 1), us * d * 0.4), Row(ref, (1, 4, 1), us * d * 0.6),
-                             Row(ref, (1, 11, 1), ca * d * 0.4), Row(ref, (1, 12, 1), ca * d * 0.6),
-                             Row(ref, (1, 30, 1), other * d / 2), Row(ref, (1, 20, 1), other * d / 2),
-                             Row(ref, (1, 1, 1), (us + ca + other) * d)]
+                new_rows += [
+                    Row(ref, (1, 3, 1), us * d * 0.4),
+                    Row(ref, (1, 4, 1), us * d * 0.6),
+                    Row(ref, (1, 11, 1), ca * d * 0.4),
+                    Row(ref, (1, 12, 1), ca * d * 0.6),
+                    Row(ref, (1, 30, 1), other * d / 2),
+                    Row(ref, (1, 20, 1), other * d / 2),
+                    Row(ref, (1, 1, 1), (us + ca + other) * d),
+                ]
             else:
-                old_rows += [Row(ref, (1, 2), us * d), Row(ref, (1, 3), us * d * 0.6),
-                             Row(ref, (1, 4), us * d * 0.4), Row(ref, (1, 5), ca * d),
-                             Row(ref, (1, 6), ca * d * 0.6), Row(ref, (1, 7), ca * d * 0.4),
-                             Row(ref, (1, 8), other * d), Row(ref, (1, 1), (us + ca + other) * d)]
+                old_rows += [
+                    Row(ref, (1, 2), us * d),
+                    Row(ref, (1, 3), us * d * 0.6),
+                    Row(ref, (1, 4), us * d * 0.4),
+                    Row(ref, (1, 5), ca * d),
+                    Row(ref, (1, 6), ca * d * 0.6),
+                    Row(ref, (1, 7), ca * d * 0.4),
+                    Row(ref, (1, 8), other * d),
+                    Row(ref, (1, 1), (us + ca + other) * d),
+                ]
     (root / "bts-border-crossings").mkdir(parents=True)
     (root / "bts-border-crossings" / "Border_Crossing_Entry_Data.csv").write_text("".join(bts))
     ids = ["bts-border-crossings"]
@@ -186,26 +254,42 @@ def test_people_per_day_names_the_older_table_it_waits_for(root: Path) -> None:
 GOODS_DIMS = [
     Dim("Geography", "Géographie", [(1, None, "Canada", "Canada")]),
     Dim("Trade", "Commerce", [(1, None, "Import", "Importations"), (2, None, "Export", "Exportations")]),
-    Dim("Basis", "Base", [(1, None, "Customs", "Douanière"),
-                          (2, None, "Balance of payments", "Balance des paiements")]),
+    Dim(
+        "Basis", "Base", [(1, None, "Customs", "Douanière"), (2, None, "Balance of payments", "Balance des paiements")]
+    ),
     Dim("Seasonal adjustment", "Désaisonnalisation", [(1, None, "Unadjusted", "Non désaisonnalisées")]),
-    Dim("Principal trading partners", "Principaux partenaires commerciaux", [
-        (1, None, "All countries", "Tous les pays"), (2, None, "United States", "États-Unis")]),
+    Dim(
+        "Principal trading partners",
+        "Principaux partenaires commerciaux",
+        [(1, None, "All countries", "Tous les pays"), (2, None, "United States", "États-Unis")],
+    ),
 ]
 SERVICES_DIMS = [
     Dim("Geography", "Géographie", [(1, None, "Canada", "Canada")]),
-    Dim("Receipts, payments and balances", "Recettes, paiements et soldes",
-        [(1, None, "Receipts", "Recettes"), (2, None, "Payments", "Paiements")]),
-    Dim("Countries or regions", "Pays ou régions", [(1, None, "All countries", "Tous les pays"),
-                                                    (2, None, "United States", "États-Unis")]),
-    Dim("Services", "Services", [(1, None, "Total services", "Total des services"),
-                                 (2, 1, "Commercial services", "Services commerciaux")]),
+    Dim(
+        "Receipts, payments and balances",
+        "Recettes, paiements et soldes",
+        [(1, None, "Receipts", "Recettes"), (2, None, "Payments", "Paiements")],
+    ),
+    Dim(
+        "Countries or regions",
+        "Pays ou régions",
+        [(1, None, "All countries", "Tous les pays"), (2, None, "United States", "États-Unis")],
+    ),
+    Dim(
+        "Services",
+        "Services",
+        [(1, None, "Total services", "Total des services"), (2, 1, "Commercial services", "Services commerciaux")],
+    ),
 ]
 
 
-def _trade_mirror(root: Path, goods: dict[int, tuple[float, float]],
-                  services: dict[int, tuple[float, float]] | None,
-                  us_goods: dict[int, tuple[float, float]] | None = None) -> list[str]:
+def _trade_mirror(
+    root: Path,
+    goods: dict[int, tuple[float, float]],
+    services: dict[int, tuple[float, float]] | None,
+    us_goods: dict[int, tuple[float, float]] | None = None,
+) -> list[str]:
     """goods/services: year → (exports, imports) in billions of CAD a year (goods in BoP, spread
     over 12 months; customs rows carry 10 times as much so that reading them shows);
     us_goods: year → (US exports, US imports) in billions of USD a year."""
@@ -214,28 +298,35 @@ def _trade_mirror(root: Path, goods: dict[int, tuple[float, float]],
         for m in range(1, 13):
             ref = f"{year}-{m:02d}"
             for trade, v in ((2, e), (1, i)):
-                rows += [Row(ref, (1, trade, 2, 1, 2), v * 1000 / 12, scalar_id=6, decimals=3),
-                         Row(ref, (1, trade, 1, 1, 2), v * 10_000 / 12, scalar_id=6, decimals=3)]
+                rows += [
+                    Row(ref, (1, trade, 2, 1, 2), v * 1000 / 12, scalar_id=6, decimals=3),
+                    Row(ref, (1, trade, 1, 1, 2), v * 10_000 / 12, scalar_id=6, decimals=3),
+                ]
     _both_langs(root / "statcan-12100011", "12100011", "Merchandise trade", GOODS_DIMS, rows)
     ids = ["statcan-12100011"]
     if services is not None:
         srows = []
         for year, (rec, pay) in services.items():
-            srows += [Row(str(year), (1, 1, 2, 1), rec * 1000, scalar_id=6),
-                      Row(str(year), (1, 2, 2, 1), pay * 1000, scalar_id=6),
-                      Row(str(year), (1, 1, 2, 2), rec * 100, scalar_id=6)]
+            srows += [
+                Row(str(year), (1, 1, 2, 1), rec * 1000, scalar_id=6),
+                Row(str(year), (1, 2, 2, 1), pay * 1000, scalar_id=6),
+                Row(str(year), (1, 1, 2, 2), rec * 100, scalar_id=6),
+            ]
         _both_langs(root / "statcan-36100007", "36100007", "Services", SERVICES_DIMS, srows)
         ids.append("statcan-36100007")
     if us_goods:
         for series, pick in (("EXPCA", 0), ("IMPCA", 1)):
             (root / f"fred-{series}").mkdir(parents=True)
             (root / f"fred-{series}" / f"{series}.csv").write_text(
-                f'"DATE","{series}"\n' + "".join(
-                    f"{y}-{m:02d}-01,{v[pick] * 1000 / 12:.3f}\n"
-                    for y, v in us_goods.items() for m in range(1, 13)))
+                f'"DATE","{series}"\n'
+                + "".join(
+                    f"{y}-{m:02d}-01,{v[pick] * 1000 / 12:.3f}\n" for y, v in us_goods.items() for m in range(1, 13)
+                )
+            )
         (root / "fred-EXCAUS").mkdir(parents=True)
-        (root / "fred-EXCAUS" / "EXCAUS.csv").write_text('"DATE","EXCAUS"\n' + "".join(
-            f"{y}-{m:02d}-01,1.30\n" for y in us_goods for m in range(1, 13)))
+        (root / "fred-EXCAUS" / "EXCAUS.csv").write_text(
+            '"DATE","EXCAUS"\n' + "".join(f"{y}-{m:02d}-01,1.30\n" for y in us_goods for m in range(1, 13))
+        )
         ids += ["fred-EXPCA", "fred-IMPCA", "fred-EXCAUS"]
     return ids
 
@@ -243,8 +334,11 @@ def _trade_mirror(root: Path, goods: dict[int, tuple[float, float]],
 def test_trade_2022_supported_with_both_countries_figures_and_changed_since(root: Path) -> None:
     # 2022: goods 600 + 480 = 1,080 bn, services 90 + 110 = 200 bn: C$1.28 trillion, which is
     # "nearly 1.3 trillion" (1.25 to 1.30). 2024: C$1.45 trillion, changed since.
-    _update(_trade_mirror(root, {2022: (600, 480), 2024: (700, 550)},
-                          {2022: (90, 110), 2024: (95, 105)}, {2022: (280, 452)}))
+    _update(
+        _trade_mirror(
+            root, {2022: (600, 480), 2024: (700, 550)}, {2022: (90, 110), 2024: (95, 105)}, {2022: (280, 452)}
+        )
+    )
     r = claim("bilateral-trade-2022")
     assert r.verdict == "supported" and r.period == "2022" and r.unit == "CAD"
     assert r.value == pytest.approx(1.28e12)
@@ -290,9 +384,10 @@ def test_observers_are_declared_and_needs_go_through_one_function() -> None:
     # Which source is missing is decided in canus.claims.needs only.
     assert "has_tables" not in src
     con = duckdb.connect()
-    assert needs.missing_sources(con, ("statcan_24100041", "statcan_24100041_members",
-                                       "border_crossings")) == ["statcan-24100041",
-                                                                "bts-border-crossings"]
+    assert needs.missing_sources(con, ("statcan_24100041", "statcan_24100041_members", "border_crossings")) == [
+        "statcan-24100041",
+        "bts-border-crossings",
+    ]
     con.execute("CREATE TABLE border_crossings (x INTEGER)")
     assert needs.missing_sources(con, ("border_crossings",)) == []
     with pytest.raises(CanusError, match="No source declares"):
@@ -301,8 +396,10 @@ def test_observers_are_declared_and_needs_go_through_one_function() -> None:
 
 # ------------------------------------------------------------------------ largest US partner
 
-def _census_mirror(root: Path, monkeypatch: pytest.MonkeyPatch,
-                   totals: dict[int, dict[str, tuple[str, float]]]) -> None:
+
+def _census_mirror(
+    root: Path, monkeypatch: pytest.MonkeyPatch, totals: dict[int, dict[str, tuple[str, float]]]
+) -> None:
     """US Census Bureau API answers (the JSON arrays the API returns) for the enduse datasets,
     every partner country: year → code → (name, billions of USD a month each way). The world
     total and the NAFTA grouping are in the answers, as the API gives them."""
@@ -322,8 +419,7 @@ def _census_mirror(root: Path, monkeypatch: pytest.MonkeyPatch,
             # The product and state answers the source also loads, moved to this year.
             for dataset in ("hs", "statehs"):
                 body = (FIXTURES / "trade" / "census" / f"{flow}-{dataset}-2023.json").read_text()
-                (folder / f"{flow}-{dataset}-{year}.json").write_text(
-                    body.replace('"2023-', f'"{year}-'))
+                (folder / f"{flow}-{dataset}-{year}.json").write_text(body.replace('"2023-', f'"{year}-'))
     monkeypatch.setenv("CANUS_CENSUS_API_KEY", "not-sent-anywhere")
     monkeypatch.setenv("CANUS_CENSUS_YEARS", f"{min(totals)}-{max(totals)}")
 
@@ -332,11 +428,15 @@ def _rank_claim() -> Result:
     return claim("largest-us-partner-2022")
 
 
-def test_largest_partner_supported_and_changed_since(root: Path,
-                                                     monkeypatch: pytest.MonkeyPatch) -> None:
-    _census_mirror(root, monkeypatch, {
-        2022: {"1220": ("CANADA", 65.0), "2010": ("MEXICO", 60.0), "5700": ("CHINA", 55.0)},
-        2024: {"1220": ("CANADA", 60.0), "2010": ("MEXICO", 70.0), "5700": ("CHINA", 50.0)}})
+def test_largest_partner_supported_and_changed_since(root: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    _census_mirror(
+        root,
+        monkeypatch,
+        {
+            2022: {"1220": ("CANADA", 65.0), "2010": ("MEXICO", 60.0), "5700": ("CHINA", 55.0)},
+            2024: {"1220": ("CANADA", 60.0), "2010": ("MEXICO", 70.0), "5700": ("CHINA", 50.0)},
+        },
+    )
     _update(["census-trade"])
     r = _rank_claim()
     # 2022: Canada first of every partner country (US goods, both ways); 2024: Mexico first.
@@ -346,8 +446,9 @@ def test_largest_partner_supported_and_changed_since(root: Path,
 
 
 def test_largest_partner_contradicted(root: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    _census_mirror(root, monkeypatch, {
-        2022: {"1220": ("CANADA", 55.0), "2010": ("MEXICO", 60.0), "5700": ("CHINA", 50.0)}})
+    _census_mirror(
+        root, monkeypatch, {2022: {"1220": ("CANADA", 55.0), "2010": ("MEXICO", 60.0), "5700": ("CHINA", 50.0)}}
+    )
     _update(["census-trade"])
     r = _rank_claim()
     assert r.verdict == "contradicted" and r.value == 2

@@ -16,8 +16,7 @@ ROOT = Path(__file__).resolve().parents[1]
 PAGE_DIR = ROOT.parent / "shared" / "page"
 N = 8
 SCANNED = ("src", "tests", "docs", "bench", "README.md", "pyproject.toml")
-SUFFIXES = {".py", ".yaml", ".yml", ".md", ".po", ".html", ".txt", ".csv", ".json", ".toml",
-            ".js", ".css"}
+SUFFIXES = {".py", ".yaml", ".yml", ".md", ".po", ".html", ".txt", ".csv", ".json", ".toml", ".js", ".css"}
 
 
 def words(text: str) -> list[str]:
@@ -25,7 +24,7 @@ def words(text: str) -> list[str]:
 
 
 def ngrams(tokens: list[str], n: int = N) -> set[tuple[str, ...]]:
-    return {tuple(tokens[i:i + n]) for i in range(len(tokens) - n + 1)}
+    return {tuple(tokens[i : i + n]) for i in range(len(tokens) - n + 1)}
 
 
 def official_names() -> list[str]:
@@ -33,8 +32,7 @@ def official_names() -> list[str]:
     for facts in registry.all_facts().values():
         for f in facts:
             # Names only: a label with a sentence's length is not exempt.
-            names += [part.strip() for part in re.split(r"[()]", f.label.en)
-                      if part.strip() and len(words(part)) <= 12]
+            names += [part.strip() for part in re.split(r"[()]", f.label.en) if part.strip() and len(words(part)) <= 12]
     return sorted(set(names), key=len, reverse=True)
 
 
@@ -54,8 +52,11 @@ def project_files() -> list[Path]:
         if p.is_file():
             files.append(p)
         elif p.is_dir():
-            files += [f for f in p.rglob("*") if f.is_file() and f.suffix in SUFFIXES
-                      and "__pycache__" not in f.parts and ".egg-info" not in str(f)]
+            files += [
+                f
+                for f in p.rglob("*")
+                if f.is_file() and f.suffix in SUFFIXES and "__pycache__" not in f.parts and ".egg-info" not in str(f)
+            ]
     return files
 
 

@@ -45,10 +45,8 @@ def test_every_qualifier_has_cases() -> None:
     assert {q for q, *_ in CASES} == set(QUALIFIERS)
 
 
-@pytest.mark.parametrize(("qualifier", "figure", "inside", "outside"), CASES,
-                         ids=[c[0] for c in CASES])
-def test_just_inside_and_just_outside(qualifier: str, figure: float, inside: list[float],
-                                      outside: list[float]) -> None:
+@pytest.mark.parametrize(("qualifier", "figure", "inside", "outside"), CASES, ids=[c[0] for c in CASES])
+def test_just_inside_and_just_outside(qualifier: str, figure: float, inside: list[float], outside: list[float]) -> None:
     for v in inside:
         assert holds(v, figure, qualifier), (qualifier, figure, v)
     for v in outside:

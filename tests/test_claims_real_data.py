@@ -32,9 +32,17 @@ from canus.cli import app
 from canus.warehouse import VERSIONS_DDL
 
 SUPPORTED = {
-    "air-quality-agreement-1991", "border-length-9000", "campobello-park-1964",
-    "canadians-in-us-800k", "climate-dialogue-2021", "embassy-washington", "great-lakes-four",
-    "ijc-century", "ozone-annex-2000", "porcupine-caribou-1987", "roadmap-2021",
+    "air-quality-agreement-1991",
+    "border-length-9000",
+    "campobello-park-1964",
+    "canadians-in-us-800k",
+    "climate-dialogue-2021",
+    "embassy-washington",
+    "great-lakes-four",
+    "ijc-century",
+    "ozone-annex-2000",
+    "porcupine-caribou-1987",
+    "roadmap-2021",
 }
 #: claim id → source ids the claim names as missing on this mirror.
 WAITING = {
@@ -47,12 +55,23 @@ WAITING = {
     "energy-top-sources": ["eia-energy-trade", "statcan-12100173"],
 }
 #: Not checkable with any source canus reads (the reason names what would check them).
-NO_SOURCE = {"arctic-refuge-ecosystem", "jobs-supported-millions",
-             "trade-largest-relationship-world", "trade-one-of-largest-relationships",
-             "honorary-consuls-14", "ozone-annex-benefit-millions"}
+NO_SOURCE = {
+    "arctic-refuge-ecosystem",
+    "jobs-supported-millions",
+    "trade-largest-relationship-world",
+    "trade-one-of-largest-relationships",
+    "honorary-consuls-14",
+    "ozone-annex-benefit-millions",
+}
 #: Registry facts not yet confirmed against their sources: never support, name what confirms.
-UNCONFIRMED = {"consulates-general-12", "trade-offices-3", "longest-border", "rivers-along-border",
-               "waterton-glacier-1932", "net-zero-2050"}
+UNCONFIRMED = {
+    "consulates-general-12",
+    "trade-offices-3",
+    "longest-border",
+    "rivers-along-border",
+    "waterton-glacier-1932",
+    "net-zero-2050",
+}
 
 
 @pytest.fixture
@@ -70,8 +89,7 @@ def test_verdicts_on_the_real_mirror(real_warehouse: None) -> None:
     assert res.exit_code == 0, res.output
     rows = {r["id"]: r for r in json.loads(res.output)}
     assert {i for i, r in rows.items() if r["verdict"] == "supported"} == SUPPORTED
-    assert {i for i, r in rows.items() if r["verdict"] == "not_checkable"} == (
-        set(WAITING) | NO_SOURCE | UNCONFIRMED)
+    assert {i for i, r in rows.items() if r["verdict"] == "not_checkable"} == (set(WAITING) | NO_SOURCE | UNCONFIRMED)
     for cid in UNCONFIRMED:
         assert rows[cid]["value"] is None and "confirmation" in rows[cid]["missing_source"], cid
     for cid, ids in WAITING.items():
@@ -79,8 +97,10 @@ def test_verdicts_on_the_real_mirror(real_warehouse: None) -> None:
         assert rows[cid]["value"] is None and rows[cid]["missing_source"], cid
 
     # 400,000 a day is both directions, all modes: BTS alone must not decide it.
-    for cid, year, one_way in (("people-per-day-prepandemic", "2019", "145,400"),
-                               ("people-per-day-earlier", "2015", "150,400")):
+    for cid, year, one_way in (
+        ("people-per-day-prepandemic", "2019", "145,400"),
+        ("people-per-day-earlier", "2015", "150,400"),
+    ):
         r = rows[cid]
         assert "24-10-0041-01" in r["missing_source"] and "from the US" in r["missing_source"]
         assert any(one_way in n and year in n and "one direction" in n for n in r["notes"]), r
@@ -120,15 +140,33 @@ def _official_zip_from_filtered_csv(src: Path, dest: Path) -> Path:
             w.writerow(row[1:])
     rows = list(csv.reader(io.StringIO(out.getvalue())))
     header = rows[0]
-    dims = ["Geography", "Trading partner",
-            "North American Product Classification System (NAPCS)", "Trade"]
+    dims = ["Geography", "Trading partner", "North American Product Classification System (NAPCS)", "Trade"]
     meta = io.StringIO()
     m = csv.writer(meta, quoting=csv.QUOTE_ALL, lineterminator="\n")
-    m.writerows([["Cube Title", "Product Id"], ["Table 12100173", "12100173"], [],
-                 ["Dimension ID", "Dimension name", "Dimension Notes", "Dimension Definitions"]])
+    m.writerows(
+        [
+            ["Cube Title", "Product Id"],
+            ["Table 12100173", "12100173"],
+            [],
+            ["Dimension ID", "Dimension name", "Dimension Notes", "Dimension Definitions"],
+        ]
+    )
     m.writerows([[i, d, "", ""] for i, d in enumerate(dims, 1)])
-    m.writerows([[], ["Dimension ID", "Member Name", "Classification Code", "Member ID",
-                      "Parent Member ID", "Terminated", "Member Notes", "Member Definitions"]])
+    m.writerows(
+        [
+            [],
+            [
+                "Dimension ID",
+                "Member Name",
+                "Classification Code",
+                "Member ID",
+                "Parent Member ID",
+                "Terminated",
+                "Member Notes",
+                "Member Definitions",
+            ],
+        ]
+    )
     for i, d in enumerate(dims, 1):
         col = header.index("GEO" if i == 1 else d)
         for mid, name in enumerate(sorted({r[col] for r in rows[1:]}), 1):
@@ -145,16 +183,27 @@ def test_supply_chain_claim_on_the_real_12100173(shared_data: Path, tmp_path: Pa
     from canus.sources.base import Snapshot
 
     zpath = _official_zip_from_filtered_csv(
-        shared_data / "statcan-12100173" / "12100173-eng-united-states-only.csv",
-        tmp_path / "12100173-eng.zip")
+        shared_data / "statcan-12100173" / "12100173-eng-united-states-only.csv", tmp_path / "12100173-eng.zip"
+    )
     source = sources.get("statcan-12100173")
-    snap = Snapshot("statcan-12100173", zpath.name, zpath.as_uri(), "sha", zpath,
-                    zpath.stat().st_size, "2025-01-01T00:00:00+00:00", "mirror")
+    snap = Snapshot(
+        "statcan-12100173",
+        zpath.name,
+        zpath.as_uri(),
+        "sha",
+        zpath,
+        zpath.stat().st_size,
+        "2025-01-01T00:00:00+00:00",
+        "mirror",
+    )
     con = duckdb.connect()
     con.execute(VERSIONS_DDL)
     loaded = source.load(con, {zpath.name: snap}, source)
-    con.execute("INSERT INTO data_versions VALUES ('statcan-12100173', 'sha', '[]', ?, ?, "
-                "now()::TIMESTAMP, now()::TIMESTAMP, NULL, '{}')", [loaded.rows, loaded.as_of])
+    con.execute(
+        "INSERT INTO data_versions VALUES ('statcan-12100173', 'sha', '[]', ?, ?, "
+        "now()::TIMESTAMP, now()::TIMESTAMP, NULL, '{}')",
+        [loaded.rows, loaded.as_of],
+    )
     results = {r.claim.id: r for r in check_all(con)}
 
     sc = results["supply-chain-80pct"]
@@ -167,8 +216,7 @@ def test_supply_chain_claim_on_the_real_12100173(shared_data: Path, tmp_path: Pa
     d = sc.as_dict("en")
     assert d["verdict_label"] == "supported, on an estimate"
     assert d["method"] == "docs/trade-method.md#supply-chain-integration-estimate"
-    assert any("estimate, not a measurement" in n and "docs/trade-method.md" in n
-               for n in d["notes"])
+    assert any("estimate, not a measurement" in n and "docs/trade-method.md" in n for n in d["notes"])
     fr = sc.as_dict("fr")
     assert fr["verdict_label"] == "étayée, sur une estimation"
 

@@ -62,7 +62,7 @@ def test_every_section_page_shows_its_claims_with_badges(client: TestClient, lan
             assert c["statement"] in text, (sec.id, c["id"])
             assert f'id="claim-{c["id"]}"' in page.text
             assert f'href="/{lang}/{slug}/{c["id"]}"' in page.text
-            assert f'verdict-badge verdict-{c["verdict"]}' in page.text
+            assert f"verdict-badge verdict-{c['verdict']}" in page.text
             assert c["verdict_label"] in text and c["figure_text"] in text
             if c["value"] is not None:
                 assert c["value_text"] in text
@@ -83,8 +83,10 @@ def test_overview_keeps_the_tally_and_the_coverage_from_the_register(client: Tes
     cov = coverage()
     text = html.unescape(client.get("/en/").text)
     assert f"Of the {cov['claims']} statements" in text
-    assert (f"restates {cov['earlier']} statements of the earlier edition and {cov['later']} of "
-            f"the later one, and leaves out {cov['left_out']} value judgements") in text
+    assert (
+        f"restates {cov['earlier']} statements of the earlier edition and {cov['later']} of "
+        f"the later one, and leaves out {cov['left_out']} value judgements"
+    ) in text
 
 
 def _internal_notes() -> set[str]:
@@ -97,11 +99,18 @@ def _internal_notes() -> set[str]:
 
 
 def _every_address(client: TestClient) -> list[str]:
-    paths = ["/api/claims?lang=en", "/api/claims?lang=fr", "/api/claims.csv?lang=en",
-             "/api/claims.csv?lang=fr", "/api/claims/editions?lang=en",
-             "/api/claims/editions?lang=fr", "/api/version", "/api/sources", "/api/metrics"]
-    paths += [f"/api/metrics/{m['name'] if isinstance(m, dict) else m}"
-              for m in _metric_names(client)]
+    paths = [
+        "/api/claims?lang=en",
+        "/api/claims?lang=fr",
+        "/api/claims.csv?lang=en",
+        "/api/claims.csv?lang=fr",
+        "/api/claims/editions?lang=en",
+        "/api/claims/editions?lang=fr",
+        "/api/version",
+        "/api/sources",
+        "/api/metrics",
+    ]
+    paths += [f"/api/metrics/{m['name'] if isinstance(m, dict) else m}" for m in _metric_names(client)]
     for lang in ("en", "fr"):
         slug = "claims" if lang == "en" else "affirmations"
         paths += [f"/{lang}/{slug}", f"/{lang}/{slug}/editions"]

@@ -40,8 +40,7 @@ def bts_url(loopback: Loopback, monkeypatch: pytest.MonkeyPatch) -> str:
 
 
 def _http_date(seconds_from_now: float) -> str:
-    return email.utils.format_datetime(dt.datetime.now(dt.UTC) + dt.timedelta(seconds=seconds_from_now),
-                                       usegmt=True)
+    return email.utils.format_datetime(dt.datetime.now(dt.UTC) + dt.timedelta(seconds=seconds_from_now), usegmt=True)
 
 
 def _raw_files() -> set[str]:
@@ -98,27 +97,46 @@ def test_download_honours_both_retry_after_forms(loopback: Loopback, bts_url: st
 
 
 @pytest.mark.parametrize("form", ["seconds", "http-date"])
-def test_wds_honours_both_retry_after_forms(loopback: Loopback, monkeypatch: pytest.MonkeyPatch,
-                                            form: str) -> None:
+def test_wds_honours_both_retry_after_forms(loopback: Loopback, monkeypatch: pytest.MonkeyPatch, form: str) -> None:
     monkeypatch.setenv("CANUS_STATCAN_WDS", loopback.url("/t1/wds/rest"))
     value = "2" if form == "seconds" else _http_date(3)
-    meta = [{"status": "SUCCESS", "object": {"responseStatusCode": 0, "productId": "24100053",
-                                             "releaseTime": "2025-06-20T08:30", "dimension": []}}]
-    loopback.queue("/t1/wds/rest/getCubeMetadata", Reply(429, b"", {"Retry-After": value}),
-                   Reply(200, json.dumps(meta).encode(), {"Content-Type": "application/json"}))
+    meta = [
+        {
+            "status": "SUCCESS",
+            "object": {
+                "responseStatusCode": 0,
+                "productId": "24100053",
+                "releaseTime": "2025-06-20T08:30",
+                "dimension": [],
+            },
+        }
+    ]
+    loopback.queue(
+        "/t1/wds/rest/getCubeMetadata",
+        Reply(429, b"", {"Retry-After": value}),
+        Reply(200, json.dumps(meta).encode(), {"Content-Type": "application/json"}),
+    )
     started = time.monotonic()
     assert wds.get_cube_metadata("24100053").release_time == "2025-06-20T08:30"
     assert time.monotonic() - started >= 1.0
     assert len(loopback.requests) == 2
 
 
-def test_wds_answer_of_the_wrong_shape_names_the_field(loopback: Loopback,
-                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+def test_wds_answer_of_the_wrong_shape_names_the_field(loopback: Loopback, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("CANUS_STATCAN_WDS", loopback.url("/t1/wds/rest"))
-    bad = [{"status": "SUCCESS", "object": {"responseStatusCode": 0, "productId": "24100053",
-                                            "dimension": [{"dimensionPositionId": "first"}]}}]
-    loopback.queue("/t1/wds/rest/getCubeMetadata",
-                   Reply(200, json.dumps(bad).encode(), {"Content-Type": "application/json"}))
+    bad = [
+        {
+            "status": "SUCCESS",
+            "object": {
+                "responseStatusCode": 0,
+                "productId": "24100053",
+                "dimension": [{"dimensionPositionId": "first"}],
+            },
+        }
+    ]
+    loopback.queue(
+        "/t1/wds/rest/getCubeMetadata", Reply(200, json.dumps(bad).encode(), {"Content-Type": "application/json"})
+    )
     with pytest.raises(FetchError, match=r"expected shape \(dimension\.0\.dimensionPositionId"):
         wds.get_cube_metadata("24100053")
 
@@ -135,8 +153,7 @@ def test_slow_drip_stops_at_the_deadline_and_leaves_nothing(
     # deadline can stop it: the whole file would take more than a minute.
     monkeypatch.setenv("CANUS_DOWNLOAD_DEADLINE", "1")
     loopback.always(PATH, Reply(200, GOOD.replace(b"400000", b"400001"), drip=0.05))
-    r = assert_update_fails_keeping_warehouse(SOURCE, before, bts_url, "deadline of 1 s",
-                                              "CANUS_DOWNLOAD_DEADLINE")
+    r = assert_update_fails_keeping_warehouse(SOURCE, before, bts_url, "deadline of 1 s", "CANUS_DOWNLOAD_DEADLINE")
     assert "gave up" not in str(r.error)
     assert _raw_files() == files_before
     assert len([q for q in loopback.requests if q[1] == PATH]) == 2  # no retry after the deadline
@@ -148,8 +165,9 @@ def tiny_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]
     home.mkdir()
     if os.geteuid() != 0:
         pytest.skip("a full disk is simulated with a tmpfs mount, which needs root")
-    done = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=256k", "tmpfs", str(home)],
-                          capture_output=True, check=False)
+    done = subprocess.run(
+        ["mount", "-t", "tmpfs", "-o", "size=256k", "tmpfs", str(home)], capture_output=True, check=False
+    )
     if done.returncode != 0:
         pytest.skip(f"cannot mount a tmpfs here: {done.stderr.decode().strip()}")
     monkeypatch.setenv("CANUS_HOME", str(home))
@@ -159,9 +177,7 @@ def tiny_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]
         subprocess.run(["umount", str(home)], check=False)
 
 
-def test_full_disk_is_a_clear_message_and_leaves_nothing(
-    loopback: Loopback, bts_url: str, tiny_home: Path
-) -> None:
+def test_full_disk_is_a_clear_message_and_leaves_nothing(loopback: Loopback, bts_url: str, tiny_home: Path) -> None:
     header, row = GOOD.split(b"\n", 2)[:2]
     big = header + b"\n" + (row + b"\n") * (2_000_000 // len(row))
     loopback.always(PATH, Reply(200, big))
@@ -183,9 +199,7 @@ def test_a_load_error_on_garbage_names_the_address(loopback: Loopback, bts_url: 
     assert_update_fails_keeping_warehouse(SOURCE, before, bts_url)
 
 
-def test_leftovers_of_a_killed_update_are_removed_and_snapshots_kept(
-    loopback: Loopback, bts_url: str
-) -> None:
+def test_leftovers_of_a_killed_update_are_removed_and_snapshots_kept(loopback: Loopback, bts_url: str) -> None:
     from canus.sources.fetch import remove_partial_files
 
     publish_over_loopback(loopback, PATH, Reply(200, GOOD), SOURCE)
@@ -207,31 +221,35 @@ def test_leftovers_of_a_killed_update_are_removed_and_snapshots_kept(
 
 
 @pytest.mark.parametrize("case", ["timeout", "truncated", "gave-up", "html", "empty"])
-def test_no_failure_leaves_a_partial_file(loopback: Loopback, bts_url: str,
-                                          monkeypatch: pytest.MonkeyPatch, case: str) -> None:
+def test_no_failure_leaves_a_partial_file(
+    loopback: Loopback, bts_url: str, monkeypatch: pytest.MonkeyPatch, case: str
+) -> None:
     publish_over_loopback(loopback, PATH, Reply(200, GOOD), SOURCE)
     files_before = _raw_files()
     body = GOOD.replace(b"400000", b"400001")
     monkeypatch.setenv("CANUS_TIMEOUT", "0.3")
-    loopback.always(PATH, {
-        "timeout": Reply(200, body, delay=1.0),
-        "truncated": Reply(200, body, truncate_at=100),
-        "gave-up": Reply(503, b"down"),
-        "html": Reply(200, b"<!DOCTYPE html><html>Maintenance</html>"),
-        "empty": Reply(200, b""),
-    }[case])
+    loopback.always(
+        PATH,
+        {
+            "timeout": Reply(200, body, delay=1.0),
+            "truncated": Reply(200, body, truncate_at=100),
+            "gave-up": Reply(503, b"down"),
+            "html": Reply(200, b"<!DOCTYPE html><html>Maintenance</html>"),
+            "empty": Reply(200, b""),
+        }[case],
+    )
     [r] = update([SOURCE])
     assert r.status == "failed" and bts_url in str(r.error)
     assert _raw_files() == files_before
 
 
-def test_full_disk_from_a_mirror_is_a_clear_message(tmp_path: Path, tiny_home: Path,
-                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+def test_full_disk_from_a_mirror_is_a_clear_message(
+    tmp_path: Path, tiny_home: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     folder = tmp_path / "mirror" / SOURCE
     folder.mkdir(parents=True)
     header, row = GOOD.split(b"\n", 2)[:2]
-    (folder / "Border_Crossing_Entry_Data.csv").write_bytes(
-        header + b"\n" + (row + b"\n") * (2_000_000 // len(row)))
+    (folder / "Border_Crossing_Entry_Data.csv").write_bytes(header + b"\n" + (row + b"\n") * (2_000_000 // len(row)))
     monkeypatch.setenv("CANUS_MIRROR", str(tmp_path / "mirror"))
     [r] = update([SOURCE])
     assert r.status == "failed"

@@ -75,8 +75,7 @@ def test_500_then_success(loopback: Loopback, bts_url: str) -> None:
 
 
 def test_429_honours_retry_after(loopback: Loopback, bts_url: str) -> None:
-    loopback.queue("/api/views/keg4-3bc2/rows.csv",
-                   Reply(429, b"slow down", {"Retry-After": "1"}), Reply(200, GOOD))
+    loopback.queue("/api/views/keg4-3bc2/rows.csv", Reply(429, b"slow down", {"Retry-After": "1"}), Reply(200, GOOD))
     started = time.monotonic()
     [r] = update([SOURCE])
     assert r.status == "updated"
@@ -102,8 +101,9 @@ def test_timeout(loopback: Loopback, bts_url: str, monkeypatch: pytest.MonkeyPat
 def test_truncated_gzip(loopback: Loopback, bts_url: str) -> None:
     before = publish_good(loopback)
     packed = gzip.compress(GOOD.replace(b"400000", b"400001"))
-    loopback.queue("/api/views/keg4-3bc2/rows.csv",
-                   Reply(200, packed[: len(packed) // 2], {"Content-Encoding": "gzip"}))
+    loopback.queue(
+        "/api/views/keg4-3bc2/rows.csv", Reply(200, packed[: len(packed) // 2], {"Content-Encoding": "gzip"})
+    )
     assert_failed_and_unchanged(before, "gzip", "incomplete")
 
 

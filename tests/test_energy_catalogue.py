@@ -30,8 +30,13 @@ def test_sources_are_registered_with_bilingual_metadata() -> None:
 
 def _tables() -> list[MetricTable]:
     con = duckdb.connect()
-    return [energy.annual_trade(con), energy.top_provinces(con), energy.top_states(con),
-            environment.great_lakes_levels(con), environment.acid_rain_emissions(con)]
+    return [
+        energy.annual_trade(con),
+        energy.top_provinces(con),
+        energy.top_states(con),
+        environment.great_lakes_levels(con),
+        environment.acid_rain_emissions(con),
+    ]
 
 
 def test_every_metric_text_has_a_french_translation() -> None:

@@ -31,8 +31,10 @@ LOOPBACK_SOURCES = {
     "cer-electricity-trade": (CER + "ELECTRICITY_TRADE", ENERGY / "electricity-exports-and-imports-monthly.csv"),
     "eccc-ghg-inventory": ("CANUS_URL_ECCC_GHG_INVENTORY", ENV / "EN_GHG_Econ_Can_Prov_Terr.csv"),
     "epa-ghg-inventory": ("CANUS_URL_EPA_GHG_INVENTORY", ENV / "Table 2-10.csv"),
-    "eccc-ghg-projections": ("CANUS_URL_ECCC_GHG_PROJECTIONS",
-                             ENV / "economic_sector_GHG_emissions_GES_secteur_economique.csv"),
+    "eccc-ghg-projections": (
+        "CANUS_URL_ECCC_GHG_PROJECTIONS",
+        ENV / "economic_sector_GHG_emissions_GES_secteur_economique.csv",
+    ),
     "ceds-emissions": ("CANUS_URL_CEDS_EMISSIONS", ENV / "ceds_emissions_can_usa_hector_units.csv"),
     "great-lakes-water-levels": ("CANUS_URL_GREAT_LAKES_WATER_LEVELS", ENV / "GLHYD_data_metric.csv"),
 }
@@ -46,15 +48,23 @@ def _statcan_tables(path: Path) -> None:
                        trading_partner VARCHAR, north_american_product_classification_system_napcs VARCHAR,
                        trade VARCHAR, value DOUBLE, source_id VARCHAR)""")
         for partner, value in {"United States": 20e9, "Norway": 2e9, "Nigeria": 1e9, "All countries": 23e9}.items():
-            con.execute("INSERT INTO statcan_12100173 VALUES ('2022', DATE '2022-01-01', 'Canada', ?, "
-                        "'Energy products [C12]', 'Import', ?, 'statcan-12100173')", [partner, value])
+            con.execute(
+                "INSERT INTO statcan_12100173 VALUES ('2022', DATE '2022-01-01', 'Canada', ?, "
+                "'Energy products [C12]', 'Import', ?, 'statcan-12100173')",
+                [partner, value],
+            )
         con.execute("""CREATE TABLE statcan_25100029 (period DATE, geo VARCHAR, fuel_type VARCHAR,
                        supply_and_demand_characteristics VARCHAR, uom VARCHAR, value DOUBLE)""")
-        for fuel, exp, imp in (("Crude oil", 8_600_000, 1_300_000), ("Natural gas", 3_200_000, 900_000),
-                               ("Coal", 700_000, 200_000)):
+        for fuel, exp, imp in (
+            ("Crude oil", 8_600_000, 1_300_000),
+            ("Natural gas", 3_200_000, 900_000),
+            ("Coal", 700_000, 200_000),
+        ):
             for flow, v in (("Exports", exp), ("Imports", imp)):
-                con.execute("INSERT INTO statcan_25100029 VALUES (DATE '2022-01-01', 'Canada', ?, ?, 'Terajoules', ?)",
-                            [fuel, flow, v])
+                con.execute(
+                    "INSERT INTO statcan_25100029 VALUES (DATE '2022-01-01', 'Canada', ?, ?, 'Terajoules', ?)",
+                    [fuel, flow, v],
+                )
 
 
 @pytest.fixture
@@ -122,8 +132,13 @@ def test_so2_nox_marks_the_agreement_and_the_annex(loaded: Path) -> None:
         chart = page_extra.so2_nox_chart(con)
     assert chart is not None
     spec = vega_spec(chart, "en")
-    marked = {v["year"] for panel in spec["vconcat"] for layer in panel["layer"]
-              if layer["mark"]["type"] == "rule" for v in layer["data"]["values"]}
+    marked = {
+        v["year"]
+        for panel in spec["vconcat"]
+        for layer in panel["layer"]
+        if layer["mark"]["type"] == "rule"
+        for v in layer["data"]["values"]
+    }
     assert marked == {1991, 2000}
     assert {r["country"] for r in chart.table.rows} == {"CA", "US"}
 

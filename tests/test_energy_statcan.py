@@ -18,30 +18,61 @@ TJ = ("Terajoules", "Térajoules", "255")
 DOLLARS = ("Dollars", "Dollars", "81")
 BALANCE_DIMS = [
     Dim("Geography", "Géographie", [(1, None, "Canada", "Canada"), (2, 1, "Alberta", "Alberta")]),
-    Dim("Fuel type", "Type de combustible", [
-        (1, None, "Total primary and secondary energy", "Total de l'énergie primaire et secondaire"),
-        (2, 1, "Coal", "Charbon"), (3, 1, "Crude oil", "Pétrole brut"), (4, 1, "Natural gas", "Gaz naturel")]),
-    Dim("Supply and demand characteristics", "Caractéristiques de l'offre et de la demande", [
-        (1, None, "Production", "Production"), (2, None, "Exports", "Exportations"),
-        (3, None, "Imports", "Importations")]),
+    Dim(
+        "Fuel type",
+        "Type de combustible",
+        [
+            (1, None, "Total primary and secondary energy", "Total de l'énergie primaire et secondaire"),
+            (2, 1, "Coal", "Charbon"),
+            (3, 1, "Crude oil", "Pétrole brut"),
+            (4, 1, "Natural gas", "Gaz naturel"),
+        ],
+    ),
+    Dim(
+        "Supply and demand characteristics",
+        "Caractéristiques de l'offre et de la demande",
+        [
+            (1, None, "Production", "Production"),
+            (2, None, "Exports", "Exportations"),
+            (3, None, "Imports", "Importations"),
+        ],
+    ),
 ]
 TRADE_DIMS = [
     Dim("Geography", "Géographie", [(1, None, "Canada", "Canada")]),
-    Dim("Trading partner", "Partenaire commercial", [
-        (1, None, "All countries", "Tous les pays"), (2, 1, "United States", "États-Unis"),
-        (3, 1, "Norway", "Norvège"), (4, 1, "Nigeria", "Nigéria")]),
-    Dim("North American Product Classification System (NAPCS)",
-        "Système de classification des produits de l'Amérique du Nord (SCPAN)", [
+    Dim(
+        "Trading partner",
+        "Partenaire commercial",
+        [
+            (1, None, "All countries", "Tous les pays"),
+            (2, 1, "United States", "États-Unis"),
+            (3, 1, "Norway", "Norvège"),
+            (4, 1, "Nigeria", "Nigéria"),
+        ],
+    ),
+    Dim(
+        "North American Product Classification System (NAPCS)",
+        "Système de classification des produits de l'Amérique du Nord (SCPAN)",
+        [
             (1, None, "All sections", "Toutes les sections"),
-            (2, 1, "Energy products [C12]", "Produits énergétiques [C12]")]),
+            (2, 1, "Energy products [C12]", "Produits énergétiques [C12]"),
+        ],
+    ),
     Dim("Trade", "Commerce", [(1, None, "Import", "Importations"), (2, None, "Export", "Exportations")]),
 ]
 
 
 def _balance_rows() -> list[Row]:
     # TJ: coal exports 1,000,000 and imports 250,000; crude exports 9,000,000; gas 4,000,000 / 900,000.
-    values = {(2, 2): 1_000_000, (2, 3): 250_000, (3, 2): 9_000_000, (3, 3): 1_500_000,
-              (4, 2): 4_000_000, (4, 3): 900_000, (2, 1): 1_500_000}
+    values = {
+        (2, 2): 1_000_000,
+        (2, 3): 250_000,
+        (3, 2): 9_000_000,
+        (3, 3): 1_500_000,
+        (4, 2): 4_000_000,
+        (4, 3): 900_000,
+        (2, 1): 1_500_000,
+    }
     rows = [Row("2022", (1, fuel, ch), v, uom=TJ) for (fuel, ch), v in values.items()]
     rows.append(Row("2022", (2, 2, 2), 900_000, uom=TJ))  # Alberta: not Canada, not counted
     rows.append(Row("2022", (1, 1, 2), 14_000_000, uom=TJ))
@@ -93,10 +124,13 @@ def test_trade_by_fuel_in_petajoules(mirror: Path) -> None:
     assert table.provenance[0].source_id == "statcan-25100029"
 
 
-@pytest.mark.parametrize(("us", "norway", "rank", "first"), [(20_000_000, 2_000_000, 1, "United States"),
-                                                              (2_000_000, 20_000_000, 2, "Norway")])
-def test_us_rank_among_canadas_suppliers_from_the_real_reader(mirror: Path, us: float, norway: float,
-                                                              rank: int, first: str) -> None:
+@pytest.mark.parametrize(
+    ("us", "norway", "rank", "first"),
+    [(20_000_000, 2_000_000, 1, "United States"), (2_000_000, 20_000_000, 2, "Norway")],
+)
+def test_us_rank_among_canadas_suppliers_from_the_real_reader(
+    mirror: Path, us: float, norway: float, rank: int, first: str
+) -> None:
     _write(mirror, "12100173", TRADE_DIMS, _trade_rows(us, norway))
     [r] = update(["statcan-12100173"])
     assert r.status == "updated", r.error

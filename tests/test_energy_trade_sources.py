@@ -48,8 +48,11 @@ def test_crude_download_loads_destinations_without_totals(loopback: Loopback, ce
                                 WHERE destination = 'Other Countries' AND period = '2022-02-01'""").fetchone()
         assert hidden == (None, True)
         # Month volume = average per day × days in the month (January: 31).
-        assert con.execute("""SELECT volume_m3 FROM cer_crude_exports
-                              WHERE destination = 'PADD I' AND period = '2022-01-01'""").fetchone()[0] == 310_000
+        assert (
+            con.execute("""SELECT volume_m3 FROM cer_crude_exports
+                              WHERE destination = 'PADD I' AND period = '2022-01-01'""").fetchone()[0]
+            == 310_000
+        )
         as_of = con.execute("SELECT as_of FROM data_versions WHERE source_id = ?", [CRUDE]).fetchone()[0]
         assert as_of == "2022-02"
         table = forms.crude_oil_exports(con)
@@ -69,8 +72,9 @@ def test_crude_download_loads_destinations_without_totals(loopback: Loopback, ce
         (CRUDE_GOOD.replace(b'"2022-02-01"', b'"Feb 2022"', 1), "Period"),
     ],
 )
-def test_crude_bad_download_fails_and_keeps_warehouse(loopback: Loopback, cer_urls: None, body: bytes,
-                                                      needle: str) -> None:
+def test_crude_bad_download_fails_and_keeps_warehouse(
+    loopback: Loopback, cer_urls: None, body: bytes, needle: str
+) -> None:
     before = publish_over_loopback(loopback, "/crude.csv", Reply(200, CRUDE_GOOD), CRUDE)
     loopback.queue("/crude.csv", Reply(200, body))
     assert_update_fails_keeping_warehouse(CRUDE, before, needle)
@@ -107,8 +111,9 @@ def test_gas_download_splits_pipeline_and_lng(loopback: Loopback, cer_urls: None
         (GAS_GOOD.replace(b'"1000000"', b'"one million"', 1), "neither a number"),
     ],
 )
-def test_gas_bad_download_fails_and_keeps_warehouse(loopback: Loopback, cer_urls: None, body: bytes,
-                                                    needle: str) -> None:
+def test_gas_bad_download_fails_and_keeps_warehouse(
+    loopback: Loopback, cer_urls: None, body: bytes, needle: str
+) -> None:
     before = publish_over_loopback(loopback, "/gas.csv", Reply(200, GAS_GOOD), GAS)
     loopback.queue("/gas.csv", Reply(200, body))
     assert_update_fails_keeping_warehouse(GAS, before, needle)
@@ -119,41 +124,72 @@ def test_gas_bad_download_fails_and_keeps_warehouse(loopback: Loopback, cer_urls
 
 def eia_page(rows: list[dict[str, str]], total: int | None = None, route: str = "petroleum/move/impcus") -> bytes:
     """An EIA API v2 answer as the API writes it: strings everywhere, total as a string."""
-    return json.dumps({
-        "response": {"total": str(len(rows) if total is None else total), "dateFormat": "YYYY",
-                     "frequency": "annual", "data": rows, "description": "fixture"},
-        "request": {"command": f"/v2/{route}/data/", "params": {"frequency": "annual"}},
-        "apiVersion": "2.1.8",
-    }).encode()
+    return json.dumps(
+        {
+            "response": {
+                "total": str(len(rows) if total is None else total),
+                "dateFormat": "YYYY",
+                "frequency": "annual",
+                "data": rows,
+                "description": "fixture",
+            },
+            "request": {"command": f"/v2/{route}/data/", "params": {"frequency": "annual"}},
+            "apiVersion": "2.1.8",
+        }
+    ).encode()
 
 
 def crude_row(year: int, duoarea: str, name: str, value: float, units_: str = "MBBL") -> dict[str, str]:
-    return {"period": str(year), "duoarea": duoarea, "area-name": name, "product": "EPC0",
-            "product-name": "Crude Oil", "process": "IM0", "process-name": "Imports",
-            "series": f"MCRIMUS{duoarea[-2:]}1", "series-description": f"U.S. Imports from {name} of Crude Oil",
-            "value": str(value), "units": units_}
+    return {
+        "period": str(year),
+        "duoarea": duoarea,
+        "area-name": name,
+        "product": "EPC0",
+        "product-name": "Crude Oil",
+        "process": "IM0",
+        "process-name": "Imports",
+        "series": f"MCRIMUS{duoarea[-2:]}1",
+        "series-description": f"U.S. Imports from {name} of Crude Oil",
+        "value": str(value),
+        "units": units_,
+    }
 
 
 def gas_row(year: int, country: str, code: str, process: str, value: float) -> dict[str, str]:
-    return {"period": str(year), "duoarea": "NUS-Z00", "area-name": "U.S.", "product": "EPG0",
-            "product-name": "Natural Gas", "process": "IRP" if "Pipeline" in process else "IML",
-            "process-name": process, "series": f"N9102{code}2",
-            "series-description": f"U.S. Natural Gas {process} From {country} (MMcf)",
-            "value": str(value), "units": "MMCF"}
+    return {
+        "period": str(year),
+        "duoarea": "NUS-Z00",
+        "area-name": "U.S.",
+        "product": "EPG0",
+        "product-name": "Natural Gas",
+        "process": "IRP" if "Pipeline" in process else "IML",
+        "process-name": process,
+        "series": f"N9102{code}2",
+        "series-description": f"U.S. Natural Gas {process} From {country} (MMcf)",
+        "value": str(value),
+        "units": "MMCF",
+    }
 
 
 def eia_answers(canada_crude: float = 1_400_000.0) -> dict[str, list[bytes]]:
-    crude = [crude_row(2022, "NUS-NCA", "CANADA", canada_crude), crude_row(2022, "NUS-NMX", "MEXICO", 280_000),
-             crude_row(2022, "NUS-NSA", "SAUDI ARABIA", 200_000),
-             crude_row(2022, "NUS-NCA", "CANADA", canada_crude / 365, "MBBL/D"),
-             crude_row(2022, "NUS-OPN", "OPEC", 300_000)]
-    gas_in = [gas_row(2022, "Canada", "CA", "Pipeline Imports", 2_900_000),
-              gas_row(2022, "Trinidad and Tobago", "TD", "Liquefied Natural Gas Imports", 40_000)]
+    crude = [
+        crude_row(2022, "NUS-NCA", "CANADA", canada_crude),
+        crude_row(2022, "NUS-NMX", "MEXICO", 280_000),
+        crude_row(2022, "NUS-NSA", "SAUDI ARABIA", 200_000),
+        crude_row(2022, "NUS-NCA", "CANADA", canada_crude / 365, "MBBL/D"),
+        crude_row(2022, "NUS-OPN", "OPEC", 300_000),
+    ]
+    gas_in = [
+        gas_row(2022, "Canada", "CA", "Pipeline Imports", 2_900_000),
+        gas_row(2022, "Trinidad and Tobago", "TD", "Liquefied Natural Gas Imports", 40_000),
+    ]
     gas_out = [gas_row(2022, "Canada", "CA", "Pipeline Exports", 1_000_000)]
     # The crude answer comes in two pages, as the API pages past 5,000 rows.
-    return {"petroleum/move/impcus": [eia_page(crude[:3], total=5), eia_page(crude[3:], total=5)],
-            "natural-gas/move/impc": [eia_page(gas_in, route="natural-gas/move/impc")],
-            "natural-gas/move/expc": [eia_page(gas_out, route="natural-gas/move/expc")]}
+    return {
+        "petroleum/move/impcus": [eia_page(crude[:3], total=5), eia_page(crude[3:], total=5)],
+        "natural-gas/move/impc": [eia_page(gas_in, route="natural-gas/move/impc")],
+        "natural-gas/move/expc": [eia_page(gas_out, route="natural-gas/move/expc")],
+    }
 
 
 @pytest.fixture
@@ -191,7 +227,9 @@ def test_eia_pages_load_countries_and_key_stays_out_of_the_record(eia_api: Loopb
         # Gas partner read from the series description when the area is the US itself.
         assert con.execute("""SELECT partner, mode FROM eia_energy_trade WHERE form = 'natural_gas'
                               AND flow = 'us_imports' ORDER BY value DESC""").fetchall() == [
-            ("Canada", "pipeline"), ("Trinidad and Tobago", "lng")]
+            ("Canada", "pipeline"),
+            ("Trinidad and Tobago", "lng"),
+        ]
         files = con.execute("SELECT files FROM data_versions WHERE source_id = ?", [EIA]).fetchone()[0]
     assert KEY not in files
 
@@ -218,12 +256,23 @@ def test_eia_units_by_hand(eia_api: Loopback) -> None:
     ("reply", "needle"),
     [
         (Reply(200, HTML, {"Content-Type": "text/html"}), "HTML page"),
-        (Reply(403, b'{"error":{"code":"API_KEY_INVALID","message":"bad key"}}',
-               {"Content-Type": "application/json"}), "CANUS_EIA_API_KEY"),
+        (
+            Reply(
+                403, b'{"error":{"code":"API_KEY_INVALID","message":"bad key"}}', {"Content-Type": "application/json"}
+            ),
+            "CANUS_EIA_API_KEY",
+        ),
         (Reply(200, b'{"error":{"code":"API_KEY_MISSING"}}', {"Content-Type": "application/json"}), "API_KEY_MISSING"),
-        (Reply(200, eia_page([{k.replace("period", "year"): v
-                               for k, v in crude_row(2022, "NUS-NCA", "CANADA", 1.0).items()}]),
-               {"Content-Type": "application/json"}), "period"),
+        (
+            Reply(
+                200,
+                eia_page(
+                    [{k.replace("period", "year"): v for k, v in crude_row(2022, "NUS-NCA", "CANADA", 1.0).items()}]
+                ),
+                {"Content-Type": "application/json"},
+            ),
+            "period",
+        ),
     ],
 )
 def test_eia_bad_answer_fails_and_keeps_warehouse(eia_api: Loopback, reply: Reply, needle: str) -> None:
@@ -249,10 +298,15 @@ def _t173(con: duckdb.DuckDBPyConnection, partners: dict[str, float]) -> None:
                    north_american_product_classification_system_napcs VARCHAR, trade VARCHAR, value DOUBLE,
                    source_id VARCHAR)""")
     for p, v in partners.items():
-        con.execute("INSERT INTO statcan_12100173 VALUES ('2022', DATE '2022-01-01', 'Canada', ?, "
-                    "'Energy products [C12]', 'Import', ?, 'statcan-12100173')", [p, v])
-    con.execute("INSERT INTO statcan_12100173 VALUES ('2022', DATE '2022-01-01', 'Canada', 'All countries', "
-                "'Energy products [C12]', 'Import', 99e9, 'statcan-12100173')")
+        con.execute(
+            "INSERT INTO statcan_12100173 VALUES ('2022', DATE '2022-01-01', 'Canada', ?, "
+            "'Energy products [C12]', 'Import', ?, 'statcan-12100173')",
+            [p, v],
+        )
+    con.execute(
+        "INSERT INTO statcan_12100173 VALUES ('2022', DATE '2022-01-01', 'Canada', 'All countries', "
+        "'Energy products [C12]', 'Import', 99e9, 'statcan-12100173')"
+    )
 
 
 def _warehouse_with(eia_api: Loopback, canada_crude: float) -> duckdb.DuckDBPyConnection:
@@ -313,8 +367,13 @@ def test_supplier_claim_names_missing_tables() -> None:
 
 def test_metrics_empty_without_tables() -> None:
     con = duckdb.connect()
-    for fn in (forms.energy_flows, forms.crude_oil_exports, forms.natural_gas_trade, forms.partner_shares,
-               forms.supplier_ranks):
+    for fn in (
+        forms.energy_flows,
+        forms.crude_oil_exports,
+        forms.natural_gas_trade,
+        forms.partner_shares,
+        forms.supplier_ranks,
+    ):
         assert fn(con).rows == []
 
 
@@ -330,8 +389,11 @@ def test_mirror_layout_reads_pages(tmp_path: Path, monkeypatch: pytest.MonkeyPat
     folder = tmp_path / "mirror" / EIA
     folder.mkdir(parents=True)
     answers = eia_answers()
-    names = {"petroleum/move/impcus": "crude-imports", "natural-gas/move/impc": "gas-imports",
-             "natural-gas/move/expc": "gas-exports"}
+    names = {
+        "petroleum/move/impcus": "crude-imports",
+        "natural-gas/move/impc": "gas-imports",
+        "natural-gas/move/expc": "gas-exports",
+    }
     for route, pages in answers.items():
         for i, body in enumerate(pages, 1):
             (folder / f"{names[route]}-p{i}.json").write_bytes(body)
@@ -348,10 +410,17 @@ def test_census_hs27_value_rank_when_the_proposed_table_is_loaded(eia_api: Loopb
     con.execute("""CREATE TABLE census_trade_hs27_partners (direction VARCHAR, period DATE, cty_code VARCHAR,
                    cty_name VARCHAR, value_usd DOUBLE)""")
     for month in range(1, 13):
-        for code, name, v in (("1220", "CANADA", 10e9), ("2010", "MEXICO", 3e9), ("5170", "SAUDI ARABIA", 12e9),
-                              ("0003", "EUROPEAN UNION", 50e9), ("-", "TOTAL FOR ALL COUNTRIES", 90e9)):
-            con.execute("INSERT INTO census_trade_hs27_partners VALUES ('us_imports', ?, ?, ?, ?)",
-                        [f"2022-{month:02d}-01", code, name, v])
+        for code, name, v in (
+            ("1220", "CANADA", 10e9),
+            ("2010", "MEXICO", 3e9),
+            ("5170", "SAUDI ARABIA", 12e9),
+            ("0003", "EUROPEAN UNION", 50e9),
+            ("-", "TOTAL FOR ALL COUNTRIES", 90e9),
+        ):
+            con.execute(
+                "INSERT INTO census_trade_hs27_partners VALUES ('us_imports', ?, ?, ?, ?)",
+                [f"2022-{month:02d}-01", code, name, v],
+            )
     rows = [r for r in forms.supplier_ranks(con).rows if r["measure"] == "value_usd"]
     # Groupings (0003) and the world total (-) never count; by value Saudi Arabia is first here.
     assert len(rows) == 1 and rows[0]["rank"] == 2 and rows[0]["first_partner"] == "SAUDI ARABIA"
@@ -392,14 +461,16 @@ def test_crude_by_type_reads_month_day_year_periods(loopback: Loopback, type_url
         (TYPE_GOOD.replace(b'"Light","60000"', b'"Light","61000"', 1), "do not match"),
     ],
 )
-def test_crude_by_type_bad_download_fails_and_keeps_warehouse(loopback: Loopback, type_url: None, body: bytes,
-                                                              needle: str) -> None:
+def test_crude_by_type_bad_download_fails_and_keeps_warehouse(
+    loopback: Loopback, type_url: None, body: bytes, needle: str
+) -> None:
     before = publish_over_loopback(loopback, "/type.csv", Reply(200, TYPE_GOOD), TYPE)
     loopback.queue("/type.csv", Reply(200, body))
     assert_update_fails_keeping_warehouse(TYPE, before, needle)
 
 
 # ---------------------------------------------------------------- the page's claim, judged
+
 
 def _energy_claim(con: duckdb.DuckDBPyConnection):  # type: ignore[no-untyped-def]
     from canus.claims.checker import check_claim

@@ -39,8 +39,11 @@ def urls(loopback: Loopback, monkeypatch: pytest.MonkeyPatch) -> None:
 def test_nir_loads_levels_and_keeps_suppressed_cells(loopback: Loopback, urls: None) -> None:
     publish_over_loopback(loopback, "/nir.csv", Reply(200, NIR_GOOD), NIR)
     with Warehouse().read() as con:
-        assert con.execute("""SELECT value_mt FROM ghg_inventory_canada
-                              WHERE region = 'Canada' AND level = 0 AND year = 2005""").fetchone()[0] == 732.0
+        assert (
+            con.execute("""SELECT value_mt FROM ghg_inventory_canada
+                              WHERE region = 'Canada' AND level = 0 AND year = 2005""").fetchone()[0]
+            == 732.0
+        )
         # Québec's suppressed total is NULL with its symbol, and the region name is decoded.
         assert con.execute("""SELECT value_kt, status FROM ghg_inventory_canada
                               WHERE region = 'Québec'""").fetchall()[0] == (None, "x")
@@ -52,14 +55,17 @@ def test_nir_loads_levels_and_keeps_suppressed_cells(loopback: Loopback, urls: N
     [
         (HTML, "HTML page"),
         (NIR_GOOD.replace(b"CO2eq", b"CO2e", 1), "CO2eq"),
-        (NIR_GOOD.replace(b"2022,Canada,1,Oil and Gas,,,,y,217000", b"2022,Canada,1,Oil and Gas,,,,y,317000", 1),
-         "economic sectors"),
-        (NIR_GOOD.replace(b"2021,Canada,2,Transportation,,,,y,150000", b"2021,Canada,2,Transportation,,,,y,n.d.", 1),
-         "no known form"),
+        (
+            NIR_GOOD.replace(b"2022,Canada,1,Oil and Gas,,,,y,217000", b"2022,Canada,1,Oil and Gas,,,,y,317000", 1),
+            "economic sectors",
+        ),
+        (
+            NIR_GOOD.replace(b"2021,Canada,2,Transportation,,,,y,150000", b"2021,Canada,2,Transportation,,,,y,n.d.", 1),
+            "no known form",
+        ),
     ],
 )
-def test_nir_bad_download_fails_and_keeps_warehouse(loopback: Loopback, urls: None, body: bytes,
-                                                    needle: str) -> None:
+def test_nir_bad_download_fails_and_keeps_warehouse(loopback: Loopback, urls: None, body: bytes, needle: str) -> None:
     before = publish_over_loopback(loopback, "/nir.csv", Reply(200, NIR_GOOD), NIR)
     loopback.queue("/nir.csv", Reply(200, body))
     assert_update_fails_keeping_warehouse(NIR, before, needle)
@@ -72,12 +78,23 @@ def test_epa_reads_the_table_under_its_title(loopback: Loopback, urls: None) -> 
     publish_over_loopback(loopback, "/epa.csv", Reply(200, EPA_GOOD), EPA)
     with Warehouse().read() as con:
         assert con.execute("SELECT DISTINCT year FROM ghg_inventory_us ORDER BY 1").fetchall() == [
-            (1990,), (2005,), (2020,), (2021,), (2022,)]
-        assert con.execute("""SELECT value_mt FROM ghg_inventory_us
-                              WHERE kind = 'net_total' AND year = 2005""").fetchone()[0] == 6675.0
+            (1990,),
+            (2005,),
+            (2020,),
+            (2021,),
+            (2022,),
+        ]
+        assert (
+            con.execute("""SELECT value_mt FROM ghg_inventory_us
+                              WHERE kind = 'net_total' AND year = 2005""").fetchone()[0]
+            == 6675.0
+        )
         # "(860.0)" is a removal (negative); "+" is kept as a symbol, not zero.
-        assert con.execute("""SELECT value_mt FROM ghg_inventory_us
-                              WHERE kind = 'lulucf' AND year = 2021""").fetchone()[0] == -860.0
+        assert (
+            con.execute("""SELECT value_mt FROM ghg_inventory_us
+                              WHERE kind = 'lulucf' AND year = 2021""").fetchone()[0]
+            == -860.0
+        )
         assert con.execute("""SELECT value_mt, status FROM ghg_inventory_us
                               WHERE sector = 'U.S. Territories' AND year = 2022""").fetchone() == (None, "+")
 
@@ -92,8 +109,7 @@ def test_epa_reads_the_table_under_its_title(loopback: Loopback, urls: None) -> 
         (EPA_GOOD.replace(b'"Total Emissions","6,468.0"', b'"Total Emissions","9,468.0"', 1), "sum of their sectors"),
     ],
 )
-def test_epa_bad_download_fails_and_keeps_warehouse(loopback: Loopback, urls: None, body: bytes,
-                                                    needle: str) -> None:
+def test_epa_bad_download_fails_and_keeps_warehouse(loopback: Loopback, urls: None, body: bytes, needle: str) -> None:
     before = publish_over_loopback(loopback, "/epa.csv", Reply(200, EPA_GOOD), EPA)
     loopback.queue("/epa.csv", Reply(200, body))
     assert_update_fails_keeping_warehouse(EPA, before, needle)
@@ -162,8 +178,9 @@ def _ceds_mirror(tmp_path: Path, folder: str, body: bytes | None = None) -> Path
     return mirror
 
 
-def test_ceds_reads_the_shared_mirror_folder_and_converts_explicitly(tmp_path: Path,
-                                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+def test_ceds_reads_the_shared_mirror_folder_and_converts_explicitly(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setenv("CANUS_MIRROR", str(_ceds_mirror(tmp_path, "air-emissions")))
     [r] = update([CEDS])
     assert r.status == "updated", r.error
@@ -205,12 +222,15 @@ def test_ceds_without_mirror_or_address_says_how(monkeypatch: pytest.MonkeyPatch
         (HTML, "HTML page"),
         ((ENV / CEDS_NAME).read_bytes().replace(b"variable", b"species", 1), "variable"),
         ((ENV / CEDS_NAME).read_bytes().replace(b"can,1980.0", b"mex,1980.0", 1), "unexpected countries"),
-        ((ENV / CEDS_NAME).read_bytes().replace(b"usa,1991.0,NOX_emissions,7.0,Tg N",
-                                                b"usa,1991.0,NOX_emissions,7.0,Tg NO2", 1), "more than one unit"),
+        (
+            (ENV / CEDS_NAME)
+            .read_bytes()
+            .replace(b"usa,1991.0,NOX_emissions,7.0,Tg N", b"usa,1991.0,NOX_emissions,7.0,Tg NO2", 1),
+            "more than one unit",
+        ),
     ],
 )
-def test_ceds_bad_download_fails_and_keeps_warehouse(loopback: Loopback, urls: None, body: bytes,
-                                                     needle: str) -> None:
+def test_ceds_bad_download_fails_and_keeps_warehouse(loopback: Loopback, urls: None, body: bytes, needle: str) -> None:
     before = publish_over_loopback(loopback, "/ceds.csv", Reply(200, (ENV / CEDS_NAME).read_bytes()), CEDS)
     loopback.queue("/ceds.csv", Reply(200, body))
     assert_update_fails_keeping_warehouse(CEDS, before, needle)
@@ -225,15 +245,22 @@ def test_ceds_real_file_so2_1980_and_2019(shared_data: Path, monkeypatch: pytest
     assert r.status == "updated", r.error
     assert r.as_of == "2022"
     with Warehouse().read() as con:
-        got = dict(((c, y), v) for c, y, v in con.execute("""
+        got = dict(
+            ((c, y), v)
+            for c, y, v in con.execute("""
             SELECT country, year, value FROM ceds_emissions
-            WHERE species = 'SO2' AND year IN (1980, 2019)""").fetchall())
+            WHERE species = 'SO2' AND year IN (1980, 2019)""").fetchall()
+        )
         units = con.execute("SELECT DISTINCT unit FROM ceds_emissions WHERE species = 'SO2'").fetchall()
         assert units == [("Gg S",)]
         table = air.so2_nox_both(con)
     # Exactly as the file writes them, in gigagrams of sulphur (not of SO2).
-    assert got == {("CA", 1980): 2239.073213353115, ("CA", 2019): 372.147057615809,
-                   ("US", 1980): 12102.3210765294, ("US", 2019): 941.35327169326}
+    assert got == {
+        ("CA", 1980): 2239.073213353115,
+        ("CA", 2019): 372.147057615809,
+        ("US", 1980): 12102.3210765294,
+        ("US", 2019): 941.35327169326,
+    }
     rows = {(x["country"], x["year"]): x for x in table.rows}
     # Converted explicitly to kilotonnes of SO2 (× 64.064 / 32.06): Canada 1980 ≈ 4,474 kt.
     assert rows[("CA", 1980)]["so2_kt"] == pytest.approx(2239.073213353115 * 64.064 / 32.06)
@@ -348,8 +375,9 @@ def test_projections_split_inventory_and_projection(loopback: Loopback, urls: No
         (PROJ_GOOD.replace(b'"229.1"', b'"329.1"', 1), "sum of their sectors"),
     ],
 )
-def test_projections_bad_download_fails_and_keeps_warehouse(loopback: Loopback, proj_url: None, body: bytes,
-                                                            needle: str) -> None:
+def test_projections_bad_download_fails_and_keeps_warehouse(
+    loopback: Loopback, proj_url: None, body: bytes, needle: str
+) -> None:
     before = publish_over_loopback(loopback, "/proj.csv", Reply(200, PROJ_GOOD), PROJ)
     loopback.queue("/proj.csv", Reply(200, body))
     assert_update_fails_keeping_warehouse(PROJ, before, needle)

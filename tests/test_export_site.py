@@ -83,11 +83,12 @@ def _crawl(base: str) -> tuple[set[str], list[tuple[str, str, int]]]:
 
 def _absolute(html: str, file: str, address_of: dict[str, str]) -> str:
     """Turn the export's relative links back into the addresses the application uses."""
+
     def back(m: re.Match[str]) -> str:
         value = m.group(1)
         if value.startswith(("http://", "https://", "mailto:", "#", "/")) or not value:
             return m.group(0)
-        path, _h, frag = urljoin("http://x/" + file, value)[len("http://x/"):].partition("#")
+        path, _h, frag = urljoin("http://x/" + file, value)[len("http://x/") :].partition("#")
         address = address_of.get(path, "/" + path)
         return m.group(0).replace(f'"{value}"', f'"{address}{"#" + frag if frag else ""}"')
 
@@ -100,7 +101,8 @@ def _served(html: str) -> str:
 
 
 def test_exported_site_serves_statically_under_a_prefix_and_matches_the_portal(
-        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, static_server: tuple[str, Path]) -> None:
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, static_server: tuple[str, Path]
+) -> None:
     build_warehouse(tmp_path, monkeypatch)
     base, site = static_server
     report = export_site(site, form_endpoint=ENDPOINT, jobs=2, base_url="http://testserver")
@@ -127,15 +129,14 @@ def test_exported_site_serves_statically_under_a_prefix_and_matches_the_portal(
     # calculator's language toggle is, at the time of writing): the export must not break any.
     address_of = {r["file"]: p for p, r in pages.items()}
     for page, link, status in broken:
-        file = urlsplit(page).path[len(PREFIX):]
+        file = urlsplit(page).path[len(PREFIX) :]
         address = urlsplit(_absolute(f' href="{link}"', file, address_of).split('"')[1]).path
         assert client.get(address).status_code == 404, (page, link, status)
     # Every exported HTML page is reachable by links from the home pages, or is a declared section.
     from canus.export_site import seeds
 
-    html_files = {r["file"] for p, r in pages.items() if r["content_type"].startswith("text/html")
-                  and p not in seeds()}
-    reached = {urlsplit(u).path[len(PREFIX):] for u in seen}
+    html_files = {r["file"] for p, r in pages.items() if r["content_type"].startswith("text/html") and p not in seeds()}
+    reached = {urlsplit(u).path[len(PREFIX) :] for u in seen}
     assert html_files <= reached, sorted(html_files - reached)[:5]
 
     for path, rec in pages.items():
@@ -144,7 +145,7 @@ def test_exported_site_serves_statically_under_a_prefix_and_matches_the_portal(
         if path == API_DOCS:
             assert "openapi.json" in exported.decode()  # a note in place of the live console
         elif served.is_redirect:
-            assert b"http-equiv=\"refresh\"" in exported
+            assert b'http-equiv="refresh"' in exported
         elif rec["content_type"].startswith("text/html"):
             assert _absolute(exported.decode(), rec["file"], address_of) == _served(served.text), path
         elif rec["content_type"].startswith(("text/css", "text/javascript", "application/javascript")):
@@ -172,7 +173,8 @@ def test_without_an_endpoint_the_form_gives_way_to_a_note(tmp_path: Path, monkey
 
 
 def test_a_rebuild_renders_only_the_pages_of_the_source_that_changed(
-        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     from canus.pipeline import update
 
     mirror = build_warehouse(tmp_path, monkeypatch)
@@ -188,8 +190,9 @@ def test_a_rebuild_renders_only_the_pages_of_the_source_that_changed(
     assert r.status == "updated", r.error
     report = export_site(site, jobs=1)
     pages = json.loads((site / MANIFEST).read_text())["pages"]
-    changed = {p for p, rec in pages.items()
-               if (site / rec["file"]).stat().st_mtime_ns != before.get(Path(rec["file"]))}
+    changed = {
+        p for p, rec in pages.items() if (site / rec["file"]).stat().st_mtime_ns != before.get(Path(rec["file"]))
+    }
     assert "/en/energy" in changed and "/fr/energie" in changed
     assert "/en/border" not in changed and "/en/charts/border-people-per-day.svg" not in changed
     assert 0 < report.rendered == len(changed) < report.pages

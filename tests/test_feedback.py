@@ -50,13 +50,16 @@ def test_daily_cap_per_client() -> None:
     _add(store, at=T0 + dt.timedelta(days=1, minutes=2 * DAILY_MAX))
 
 
-@pytest.mark.parametrize(("kw", "reason"), [
-    ({"details": "x" * (MAX_DETAILS + 1)}, "too_long"),
-    ({"kinds": ["wrong", "hacked"]}, "invalid"),
-    ({"kinds": [], "details": "   "}, "empty"),
-    ({"page": "https://evil.example/"}, "invalid"),
-    ({"page": "//evil.example/"}, "invalid"),
-])
+@pytest.mark.parametrize(
+    ("kw", "reason"),
+    [
+        ({"details": "x" * (MAX_DETAILS + 1)}, "too_long"),
+        ({"kinds": ["wrong", "hacked"]}, "invalid"),
+        ({"kinds": [], "details": "   "}, "empty"),
+        ({"page": "https://evil.example/"}, "invalid"),
+        ({"page": "//evil.example/"}, "invalid"),
+    ],
+)
 def test_bad_reports_are_refused_and_nothing_is_stored(kw: dict, reason: str) -> None:
     store = FeedbackStore()
     with pytest.raises(FeedbackError) as e:

@@ -26,8 +26,9 @@ def _token_of(client: TestClient) -> str:
 
 
 def _post(client: TestClient, token: str) -> int:
-    r = client.post(FORM, data={"csrf": token, "page": "/en/border", "kind": "wrong",
-                                "details": "The 2019 figure is wrong."})
+    r = client.post(
+        FORM, data={"csrf": token, "page": "/en/border", "kind": "wrong", "details": "The 2019 figure is wrong."}
+    )
     return r.status_code
 
 

@@ -26,16 +26,46 @@ from tests.web_helpers import build_warehouse
 
 #: English a French page must not show (as found by the review in issue 12, and furniture).
 LEFTOVERS = (
-    "Global Affairs Canada", "Environment and Climate Change Canada", "Parks Canada",
-    "International Joint Commission", "International Boundary Commission", "Prime Minister of Canada",
-    "Canada Energy Regulator", "Statistics Canada",
-    "British Columbia", "New Brunswick", "Newfoundland and Labrador", "Nova Scotia", "North Dakota",
-    "Montreal", "Lake Superior", "Lake Erie", "St. Clair",
-    "Quelque chose est brisé", "le siècle de la CMI", "tient aussi", "c'est Québec",
-    "saute census-trade", "Sociétés justes et inclusives", "rang 1",
-    "Website", "Source:", "Date modified", "Skip to", "Report a problem", "Download", "No data",
-    "Usage:", "Options:", "Show this message", "Try '", "Error:", "No such option",
-    "Fair and just", "Key figures", "Data table",
+    "Global Affairs Canada",
+    "Environment and Climate Change Canada",
+    "Parks Canada",
+    "International Joint Commission",
+    "International Boundary Commission",
+    "Prime Minister of Canada",
+    "Canada Energy Regulator",
+    "Statistics Canada",
+    "British Columbia",
+    "New Brunswick",
+    "Newfoundland and Labrador",
+    "Nova Scotia",
+    "North Dakota",
+    "Montreal",
+    "Lake Superior",
+    "Lake Erie",
+    "St. Clair",
+    "Quelque chose est brisé",
+    "le siècle de la CMI",
+    "tient aussi",
+    "c'est Québec",
+    "saute census-trade",
+    "Sociétés justes et inclusives",
+    "rang 1",
+    "Website",
+    "Source:",
+    "Date modified",
+    "Skip to",
+    "Report a problem",
+    "Download",
+    "No data",
+    "Usage:",
+    "Options:",
+    "Show this message",
+    "Try '",
+    "Error:",
+    "No such option",
+    "Fair and just",
+    "Key figures",
+    "Data table",
 )
 #: "billion", "billions", "trillion" in any case: never in French.
 BILLION = re.compile(r"\b(?:billions?|trillions?)\b", re.IGNORECASE)
@@ -105,8 +135,16 @@ def test_french_twin_has_no_english_leftover(site: httpx.Client, path: str) -> N
     assert leftovers(text) == []
 
 
-@pytest.mark.parametrize("path", ["/api/sources?lang=fr", "/api/claims?lang=fr", "/api/claims/editions?lang=fr",
-                                  "/api/metrics?lang=fr", "/api/metrics/{first}?lang=fr"])
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/api/sources?lang=fr",
+        "/api/claims?lang=fr",
+        "/api/claims/editions?lang=fr",
+        "/api/metrics?lang=fr",
+        "/api/metrics/{first}?lang=fr",
+    ],
+)
 def test_french_api_has_no_english_leftover(site: httpx.Client, path: str) -> None:
     if "{first}" in path:
         # A metric with data in the fixture warehouse (the list is the API's own).
@@ -115,8 +153,11 @@ def test_french_api_has_no_english_leftover(site: httpx.Client, path: str) -> No
         path = path.format(first=first)
     r = site.get(path)
     assert r.status_code == 200, (path, r.text[:200])
-    text = re.sub(r'"(?:landing_url|licence_url|url|source_id|id|sha256|name|sql)": "[^"]*"', "",
-                  json.dumps(r.json(), ensure_ascii=False))
+    text = re.sub(
+        r'"(?:landing_url|licence_url|url|source_id|id|sha256|name|sql)": "[^"]*"',
+        "",
+        json.dumps(r.json(), ensure_ascii=False),
+    )
     assert leftovers(text) == []
 
 
@@ -128,17 +169,30 @@ def cli_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     return tmp_path
 
 
-@pytest.mark.parametrize("args", [
-    ["--lang", "fr", "--help"], ["--lang", "fr", "sources"], ["sources", "--lang", "fr"],
-    ["--lang", "fr", "sources", "--help"], ["--lang", "fr", "check"], ["--lang", "fr", "editions"],
-    ["--lang", "fr", "query", "--help"], ["--lang", "fr", "sources", "--bogus"],
-])
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["--lang", "fr", "--help"],
+        ["--lang", "fr", "sources"],
+        ["sources", "--lang", "fr"],
+        ["--lang", "fr", "sources", "--help"],
+        ["--lang", "fr", "check"],
+        ["--lang", "fr", "editions"],
+        ["--lang", "fr", "query", "--help"],
+        ["--lang", "fr", "sources", "--bogus"],
+    ],
+)
 def test_french_cli_has_no_english_leftover(cli_home: Path, args: list[str]) -> None:
     # A real process: the command line reads --lang before it declares its help texts.
     env = {**os.environ, "CANUS_HOME": str(cli_home / "home"), "CANUS_MIRROR": str(cli_home / "mirror")}
     env.pop("CANUS_LANG", None)
-    done = subprocess.run([sys.executable, "-c", "from canus.cli import app; app()", *args],
-                          env=env, capture_output=True, text=True, timeout=300)
+    done = subprocess.run(
+        [sys.executable, "-c", "from canus.cli import app; app()", *args],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     out = done.stdout + done.stderr
     assert out.strip(), args
     assert leftovers(out) == [], (args, out[:2000])
@@ -146,10 +200,18 @@ def test_french_cli_has_no_english_leftover(cli_home: Path, args: list[str]) -> 
 
 def test_unknown_language_is_refused(cli_home: Path) -> None:
     env = {**os.environ, "CANUS_HOME": str(cli_home / "home")}
-    for args, extra in ((["--lang", "de", "sources"], {}), (["sources", "--lang", "xx"], {}),
-                        (["sources"], {"CANUS_LANG": "de"})):
-        done = subprocess.run([sys.executable, "-c", "from canus.cli import app; app()", *args],
-                              env={**env, **extra}, capture_output=True, text=True, timeout=120)
+    for args, extra in (
+        (["--lang", "de", "sources"], {}),
+        (["sources", "--lang", "xx"], {}),
+        (["sources"], {"CANUS_LANG": "de"}),
+    ):
+        done = subprocess.run(
+            [sys.executable, "-c", "from canus.cli import app; app()", *args],
+            env={**env, **extra},
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
         assert done.returncode == 2, (args, done.stdout, done.stderr)
         assert "'de'" in done.stderr or "'xx'" in done.stderr
         assert "Traceback" not in done.stderr

@@ -39,8 +39,7 @@ def test_download_skips_comment_block_and_blank_months(loopback: Loopback, lakes
         assert con.execute(
             "SELECT level_m FROM great_lakes_levels WHERE lake = 'Ontario' AND period = '2017-06-01'"
         ).fetchone()[0] == pytest.approx(74.92)
-        assert con.execute("SELECT as_of FROM data_versions WHERE source_id = ?",
-                           [SOURCE]).fetchone()[0] == "2018-03"
+        assert con.execute("SELECT as_of FROM data_versions WHERE source_id = ?", [SOURCE]).fetchone()[0] == "2018-03"
 
 
 def test_metric_latest_complete_year_against_long_term_mean(loopback: Loopback, lakes_url: str) -> None:
@@ -71,9 +70,7 @@ def test_metric_empty_without_table() -> None:
         (GOOD.replace(b"183.40", b"601.71"), "feet"),
     ],
 )
-def test_bad_download_fails_and_keeps_warehouse(
-    loopback: Loopback, lakes_url: str, body: bytes, needle: str
-) -> None:
+def test_bad_download_fails_and_keeps_warehouse(loopback: Loopback, lakes_url: str, body: bytes, needle: str) -> None:
     before = publish(loopback)
     loopback.queue(PATH, Reply(200, body))
     assert_update_fails_keeping_warehouse(SOURCE, before, needle)

@@ -24,8 +24,7 @@ def _rows(con: duckdb.DuckDBPyConnection, sql: str) -> list[tuple]:
 
 @pytest.fixture
 def lake(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    build_warehouse(tmp_path, monkeypatch, ("bts-border-crossings", "statcan-24100053",
-                                            "cer-electricity-trade"))
+    build_warehouse(tmp_path, monkeypatch, ("bts-border-crossings", "statcan-24100053", "cer-electricity-trade"))
     dest = tmp_path / "lake"
     # A low threshold so the fixture's border table is split by year, as a real one would be.
     export_parquet(dest, partition_min_rows=1000)
@@ -69,14 +68,17 @@ def test_lake_read_back_with_duckdb_and_pyarrow_equals_the_warehouse(lake: Path)
             cols = ", ".join(f'"{n}"' for n in names)
             expected = _rows(con, f'SELECT {cols} FROM "{table}"')
             hive = "true" if res.get("canus:partitioned_by") else "false"
-            got = _rows(lake_con, f"SELECT {cols} FROM read_parquet('{resource_glob(lake, res)}', "
-                                  f"hive_partitioning = {hive})")
+            got = _rows(
+                lake_con, f"SELECT {cols} FROM read_parquet('{resource_glob(lake, res)}', hive_partitioning = {hive})"
+            )
             assert got == expected, table
             assert len(got) == res["canus:rows"]
             # PyArrow, with the Hive year folders as a partitioning scheme.
-            dataset = ds.dataset(str(lake / Path(res["path"][0]).parents[1]) if hive == "true"
-                                 else str(lake / res["path"]), format="parquet",
-                                 partitioning="hive" if hive == "true" else None)
+            dataset = ds.dataset(
+                str(lake / Path(res["path"][0]).parents[1]) if hive == "true" else str(lake / res["path"]),
+                format="parquet",
+                partitioning="hive" if hive == "true" else None,
+            )
             arrow = dataset.to_table(columns=names)
             assert arrow.num_rows == len(expected), table
             back = duckdb.connect()

@@ -75,22 +75,45 @@ def spark() -> Iterator[Any]:
 
 def _add_census(con: duckdb.DuckDBPyConnection) -> None:
     """Two states and three partners, 12 months each way in 2023 (the rank needs 24 answers)."""
-    con.execute("CREATE TABLE census_trade_state (direction VARCHAR, period DATE, state VARCHAR, "
-                "hs2 VARCHAR, value_usd BIGINT, source_id VARCHAR, snapshot_sha256 VARCHAR)")
-    con.execute("CREATE TABLE census_trade_partners (direction VARCHAR, period DATE, cty_code VARCHAR, "
-                "cty_name VARCHAR, value_usd BIGINT, source_id VARCHAR, snapshot_sha256 VARCHAR)")
+    con.execute(
+        "CREATE TABLE census_trade_state (direction VARCHAR, period DATE, state VARCHAR, "
+        "hs2 VARCHAR, value_usd BIGINT, source_id VARCHAR, snapshot_sha256 VARCHAR)"
+    )
+    con.execute(
+        "CREATE TABLE census_trade_partners (direction VARCHAR, period DATE, cty_code VARCHAR, "
+        "cty_name VARCHAR, value_usd BIGINT, source_id VARCHAR, snapshot_sha256 VARCHAR)"
+    )
     for m in range(1, 13):
         p = dt.date(2023, m, 1)
         for d, k in (("us_exports_to_canada", 1), ("us_imports_from_canada", 2)):
-            con.executemany("INSERT INTO census_trade_state VALUES (?, ?, ?, '-', ?, 'census-trade', 'sha')",
-                            [(d, p, "MI", 9_000_000 * k), (d, p, "TX", 4_000_000 * k + m)])
-            con.executemany("INSERT INTO census_trade_partners VALUES (?, ?, ?, ?, ?, 'census-trade', 'sha')",
-                            [(d, p, "1220", "CANADA", 30_000_000 * k), (d, p, "2010", "MEXICO", 31_000_000 * k),
-                             (d, p, "5700", "CHINA", 20_000_000 * k)])
-    con.executemany("INSERT INTO data_versions VALUES (?, 'sha-' || ?, '[]', 1, ?, TIMESTAMP '2026-11-01 10:00:00', "
-                    "TIMESTAMP '2026-11-01 10:05:00', NULL, NULL)",
-                    [(s, s, "2023-12") for s in ("statcan-12100011", "statcan-12100173", "statcan-36100007",
-                                                 "fred-EXPCA", "fred-IMPCA", "fred-EXCAUS", "census-trade")])
+            con.executemany(
+                "INSERT INTO census_trade_state VALUES (?, ?, ?, '-', ?, 'census-trade', 'sha')",
+                [(d, p, "MI", 9_000_000 * k), (d, p, "TX", 4_000_000 * k + m)],
+            )
+            con.executemany(
+                "INSERT INTO census_trade_partners VALUES (?, ?, ?, ?, ?, 'census-trade', 'sha')",
+                [
+                    (d, p, "1220", "CANADA", 30_000_000 * k),
+                    (d, p, "2010", "MEXICO", 31_000_000 * k),
+                    (d, p, "5700", "CHINA", 20_000_000 * k),
+                ],
+            )
+    con.executemany(
+        "INSERT INTO data_versions VALUES (?, 'sha-' || ?, '[]', 1, ?, TIMESTAMP '2026-11-01 10:00:00', "
+        "TIMESTAMP '2026-11-01 10:05:00', NULL, NULL)",
+        [
+            (s, s, "2023-12")
+            for s in (
+                "statcan-12100011",
+                "statcan-12100173",
+                "statcan-36100007",
+                "fred-EXPCA",
+                "fred-IMPCA",
+                "fred-EXCAUS",
+                "census-trade",
+            )
+        ],
+    )
 
 
 @pytest.fixture(scope="module")
@@ -124,8 +147,13 @@ def engines(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, tupl
 def _same(a: Any, b: Any, where: str) -> None:
     if isinstance(a, MetricTable):
         assert isinstance(b, MetricTable), where
-        assert (a.id, a.title, a.definition, a.columns, a.summary) == (b.id, b.title, b.definition, b.columns,
-                                                                       b.summary), where
+        assert (a.id, a.title, a.definition, a.columns, a.summary) == (
+            b.id,
+            b.title,
+            b.definition,
+            b.columns,
+            b.summary,
+        ), where
         assert a.provenance == b.provenance, where
         _same(a.rows, b.rows, where + ".rows")
     elif isinstance(a, dict):
@@ -148,7 +176,8 @@ def _same(a: Any, b: Any, where: str) -> None:
 
 @pytest.mark.parametrize("variant", ["full", "annual"])
 def test_every_border_and_trade_metric_is_the_same_on_duckdb_and_spark(
-        spark: Any, engines: dict[str, tuple[Path, Path]], variant: str) -> None:
+    spark: Any, engines: dict[str, tuple[Path, Path]], variant: str
+) -> None:
     path, lake = engines[variant]
     duck = attach_readonly(path)
     on_spark = SparkConnection(spark, lake)
@@ -171,9 +200,11 @@ def test_spark_reads_the_statement_it_was_given(spark: Any, engines: dict[str, t
 
 
 def test_every_metric_function_is_compared() -> None:
-    public = {f"{mod.__name__.split('.')[-2]}.{name}"
-              for mod in (border, trade)
-              for name, fn in vars(mod).items()
-              if inspect.isfunction(fn) and fn.__module__ == mod.__name__ and not name.startswith("_")}
+    public = {
+        f"{mod.__name__.split('.')[-2]}.{name}"
+        for mod in (border, trade)
+        for name, fn in vars(mod).items()
+        if inspect.isfunction(fn) and fn.__module__ == mod.__name__ and not name.startswith("_")
+    }
     compared = {k.split("(")[0] for k in METRICS}
     assert public - NOT_METRICS == compared, sorted(public ^ (compared | NOT_METRICS))

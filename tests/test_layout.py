@@ -75,7 +75,7 @@ def _cycles(graph: dict[str, set[str]]) -> list[list[str]]:
             if n == d.rsplit(".", 1)[0] and n in graph and d.startswith(n + "."):
                 continue
             if state.get(d) == 1:
-                found.append([*stack[stack.index(d):], d])
+                found.append([*stack[stack.index(d) :], d])
             elif d not in state:
                 visit(d)
         stack.pop()
@@ -128,8 +128,13 @@ print(json.dumps({{
 
 
 def _snapshot(module: str) -> dict[str, object]:
-    out = subprocess.run([sys.executable, "-c", SNAPSHOT.format(module=module)], check=True,
-                         capture_output=True, text=True, env={"PYTHONPATH": str(SRC), "PATH": "/usr/bin:/bin"})
+    out = subprocess.run(
+        [sys.executable, "-c", SNAPSHOT.format(module=module)],
+        check=True,
+        capture_output=True,
+        text=True,
+        env={"PYTHONPATH": str(SRC), "PATH": "/usr/bin:/bin"},
+    )
     return json.loads(out.stdout)
 
 
@@ -137,6 +142,11 @@ def test_any_entry_point_sees_the_same_lists() -> None:
     first = _snapshot("canus.web.app")
     assert first["metrics"] == [m.id for m in catalogue.CATALOGUE]
     assert first["charts"] == sorted(CHART_BUILDERS)
-    for module in ("canus.claims.checker", "canus.metrics.catalogue", "canus.cli",
-                   "canus.web.routes.portal", "canus.pillars.trade.page"):
+    for module in (
+        "canus.claims.checker",
+        "canus.metrics.catalogue",
+        "canus.cli",
+        "canus.web.routes.portal",
+        "canus.pillars.trade.page",
+    ):
         assert _snapshot(module) == first, module

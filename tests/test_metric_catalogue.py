@@ -65,8 +65,17 @@ def test_catalogue_ids_are_unique_kebab_and_every_pillar_has_metrics() -> None:
     assert all(re.fullmatch(r"[a-z0-9]+(-[a-z0-9]+)*", i) for i in ids)
     assert {m.pillar for m in catalogue.CATALOGUE} == set(PILLARS)
     with pytest.raises(ValueError):
-        MetricSpec(id="Border_Yearly", pillar="border", title="t", definition="d", unit="count",
-                   basis="measured", needs=(), columns=(), fn=lambda con, lang: None)
+        MetricSpec(
+            id="Border_Yearly",
+            pillar="border",
+            title="t",
+            definition="d",
+            unit="count",
+            basis="measured",
+            needs=(),
+            columns=(),
+            fn=lambda con, lang: None,
+        )
 
 
 def test_every_need_maps_to_a_declared_source() -> None:

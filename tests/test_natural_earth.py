@@ -56,8 +56,9 @@ def _shp(shapes: list[list[Ring]]) -> tuple[bytes, bytes]:
         offset += 4 + len(content) // 2
 
     def head(length_bytes: int) -> bytes:
-        return (struct.pack(">7i", 9994, 0, 0, 0, 0, 0, length_bytes // 2)
-                + struct.pack("<2i4d4d", 1000, 5, -180, -90, 180, 90, 0, 0, 0, 0))
+        return struct.pack(">7i", 9994, 0, 0, 0, 0, 0, length_bytes // 2) + struct.pack(
+            "<2i4d4d", 1000, 5, -180, -90, 180, 90, 0, 0, 0, 0
+        )
 
     return head(100 + len(records)) + records, head(100 + len(index)) + index
 
@@ -76,23 +77,35 @@ def _dbf(fields: list[str], rows: list[list[str]], encoding: str = "utf-8") -> b
 
 COUNTRIES = [
     # iso, name_en, name_fr, rings
-    ("CAN", "Canada", "Canada",
-     [_box(-140, 49, -53, 70, steps=20), _box(-80, 72, -70, 80),
-      _box(-100, 55, -95, 60, clockwise=False)]),  # a lake-like hole inside the mainland
+    (
+        "CAN",
+        "Canada",
+        "Canada",
+        [_box(-140, 49, -53, 70, steps=20), _box(-80, 72, -70, 80), _box(-100, 55, -95, 60, clockwise=False)],
+    ),  # a lake-like hole inside the mainland
     ("USA", "United States of America", "États-Unis", [_box(-125, 25, -67, 49)]),
     ("MEX", "Mexico", "Mexique", [_box(-117, 15, -87, 32)]),
     ("FRA", "France", "France", [_box(-5, 42, 8, 51)]),
 ]
 
 
-def make_zip(countries: list = COUNTRIES, fields: tuple[str, ...] = ("ISO_A3", "ADM0_A3", "NAME_EN", "NAME_FR"),
-             drop: str | None = None) -> bytes:
+def make_zip(
+    countries: list = COUNTRIES,
+    fields: tuple[str, ...] = ("ISO_A3", "ADM0_A3", "NAME_EN", "NAME_FR"),
+    drop: str | None = None,
+) -> bytes:
     shp, shx = _shp([c[3] for c in countries])
     dbf = _dbf(list(fields), [[c[0], c[0], c[1], c[2]] for c in countries])
     buf = io.BytesIO()
     with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:
-        parts = {".shp": shp, ".shx": shx, ".dbf": dbf, ".cpg": b"UTF-8",
-                 ".prj": b'GEOGCS["GCS_WGS_1984",DATUM["D_WGS_1984"]]', ".VERSION.txt": b"5.1.1\n"}
+        parts = {
+            ".shp": shp,
+            ".shx": shx,
+            ".dbf": dbf,
+            ".cpg": b"UTF-8",
+            ".prj": b'GEOGCS["GCS_WGS_1984",DATUM["D_WGS_1984"]]',
+            ".VERSION.txt": b"5.1.1\n",
+        }
         for ext, data in parts.items():
             if ext != drop:
                 z.writestr("ne_110m_admin_0_countries" + ext, data)
@@ -151,8 +164,10 @@ def test_download_stores_three_countries(loopback: Loopback, ne_url: str) -> Non
     publish(loopback)
     with Warehouse().read() as con:
         assert con.execute("SELECT iso_a3, name_en, name_fr FROM boundaries ORDER BY iso_a3").fetchall() == [
-            ("CAN", "Canada", "Canada"), ("MEX", "Mexico", "Mexique"),
-            ("USA", "United States of America", "États-Unis")]
+            ("CAN", "Canada", "Canada"),
+            ("MEX", "Mexico", "Mexique"),
+            ("USA", "United States of America", "États-Unis"),
+        ]
         collection = boundaries_geojson(con)
     assert collection is not None and collection["type"] == "FeatureCollection"
     assert [f["id"] for f in collection["features"]] == ["CAN", "MEX", "USA"]
@@ -178,14 +193,14 @@ def test_mirror_layout_is_the_published_file_name(tmp_path: Path, monkeypatch: p
     [
         (Reply(200, b"<html><body>Moved</body></html>", {"Content-Type": "text/html"}), "HTML page"),
         (Reply(200, make_zip(drop=".dbf"), {"Content-Type": "application/zip"}), "no matching .dbf"),
-        (Reply(200, make_zip(fields=("ISO", "ADM0", "NAME_EN", "NAME_FR")),
-               {"Content-Type": "application/zip"}), "no country with ISO code"),
+        (
+            Reply(200, make_zip(fields=("ISO", "ADM0", "NAME_EN", "NAME_FR")), {"Content-Type": "application/zip"}),
+            "no country with ISO code",
+        ),
         (Reply(200, GOOD[: len(GOOD) // 2], {"Content-Type": "application/zip"}), "zip"),
     ],
 )
-def test_bad_download_fails_and_keeps_warehouse(
-    loopback: Loopback, ne_url: str, reply: Reply, needle: str
-) -> None:
+def test_bad_download_fails_and_keeps_warehouse(loopback: Loopback, ne_url: str, reply: Reply, needle: str) -> None:
     before = publish(loopback)
     loopback.queue(PATH, reply)
     assert_update_fails_keeping_warehouse(SOURCE, before, needle)

@@ -95,8 +95,7 @@ def ends_march_2019(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator
 @pytest.fixture
 def ends_march_2024(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[duckdb.DuckDBPyConnection]:
     # 2024 doubles the counts of every other year, so the change against 2019 is not zero.
-    con = _bts_warehouse(tmp_path, monkeypatch, years=range(2018, 2025), last_month=3,
-                         factor={2024: 2.0})
+    con = _bts_warehouse(tmp_path, monkeypatch, years=range(2018, 2025), last_month=3, factor={2024: 2.0})
     yield con
     con.close()
 
@@ -154,16 +153,18 @@ def test_page_and_chart_mark_the_part_year(ends_march_2024: duckdb.DuckDBPyConne
         assert any(f.endswith(", 2023") for f in figures), figures
         part = next(f for f in model.figures if f.label.endswith(f"{label} 2024"))
         assert part.value == ("51,429" if lang == "en" else "51\u00a0429")
-        assert part.note == ("Against the same months of 2019: 98%." if lang == "en"
-                             else "Par rapport aux mêmes mois de 2019 : 98\u00a0%.")
+        assert part.note == (
+            "Against the same months of 2019: 98%."
+            if lang == "en"
+            else "Par rapport aux mêmes mois de 2019 : 98\u00a0%."
+        )
         chart = page.people_chart(ends_march_2024)
         assert chart is not None
         spec = vega_spec(chart, lang)
         marked = [v for v in spec["data"]["values"] if v.get("partial")]
         assert {(v["x"], v["partial"]) for v in marked} == {(2024, label)}
         marks = [layer["mark"] for layer in spec["layer"]]
-        assert {"type": "point", "shape": "diamond", "size": 140, "filled": False,
-                "strokeWidth": 2} in marks
+        assert {"type": "point", "shape": "diamond", "size": 140, "filled": False, "strokeWidth": 2} in marks
         assert any(mk.get("type") == "text" for mk in marks if isinstance(mk, dict))
         svg = render_svg(chart, lang, f"test-{lang}")
         assert label in svg
@@ -207,8 +208,9 @@ def test_leap_year_per_day_is_one_number_everywhere(tmp_path: Path, monkeypatch:
     assert out.exit_code == 0, out.output
     assert json.loads(out.stdout)["partial_periods"] == []
     listing = CliRunner().invoke(app, ["metrics", "--format", "json"])
-    assert {"id": "border-ports", "available": True} .items() <= next(
-        r for r in json.loads(listing.stdout) if r["id"] == "border-ports").items()
+    assert {"id": "border-ports", "available": True}.items() <= next(
+        r for r in json.loads(listing.stdout) if r["id"] == "border-ports"
+    ).items()
 
 
 def test_cli_metrics_names_part_periods_and_sources(ends_march_2019: duckdb.DuckDBPyConnection) -> None:
@@ -287,8 +289,7 @@ def test_shared_bts_2025_is_labelled_jan_jun(shared_data: Path, monkeypatch: pyt
         chart = page.people_chart(con)
         assert chart is not None
         spec = vega_spec(chart, "fr")
-        assert {(v["x"], v["partial"]) for v in spec["data"]["values"] if v.get("partial")} == {
-            (2025, "janv.–juin")}
+        assert {(v["x"], v["partial"]) for v in spec["data"]["values"] if v.get("partial")} == {(2025, "janv.–juin")}
         labels = [f.label for f in page.build(con, "en").figures]
         assert any(lbl.endswith("Jan–Jun 2025") for lbl in labels), labels
         # The ports default to the latest whole year, 2024, over its 366 days.

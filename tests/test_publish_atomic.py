@@ -15,7 +15,8 @@ from tests.web_helpers import write_bts_mirror, write_natural_earth_mirror
 
 
 def test_publish_is_a_rename_and_open_readers_keep_the_old_version(
-        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     mirror = tmp_path / "mirror"
     write_bts_mirror(mirror)
     write_natural_earth_mirror(mirror)
@@ -36,8 +37,12 @@ def test_publish_is_a_rename_and_open_readers_keep_the_old_version(
             assert os.fstat(old_file.fileno()).st_ino == old_inode
             assert old_file.read() == old_bytes
             assert con.execute("SELECT count(*) FROM border_crossings").fetchone()[0] == rows
-            assert con.execute("SELECT count(*) FROM information_schema.tables "
-                               "WHERE table_name = 'boundaries'").fetchone()[0] == 0
+            assert (
+                con.execute(
+                    "SELECT count(*) FROM information_schema.tables WHERE table_name = 'boundaries'"
+                ).fetchone()[0]
+                == 0
+            )
         finally:
             con.close()
     new = duckdb.connect(str(published), read_only=True)

@@ -55,8 +55,12 @@ def test_implausible_file_is_refused_naming_the_check(case: str, loopback: Loopb
 def test_times_1000_names_old_and_new_totals(loopback: Loopback, published: str) -> None:
     loopback.queue(PATH, Reply(200, BAD["times 1000"][0]))
     [r] = update([SOURCE])
-    total = sum(base_value(code, m, y, mo) for y, mo in PERIODS for code in ("3801", "3004")
-                for m in ("Personal Vehicle Passengers", "Trucks"))
+    total = sum(
+        base_value(code, m, y, mo)
+        for y, mo in PERIODS
+        for code in ("3801", "3004")
+        for m in ("Personal Vehicle Passengers", "Trucks")
+    )
     message = str(r.error)
     assert f"{total:,}" in message and f"{total * 1000:,}" in message and "factor of 3" in message
 
@@ -81,27 +85,33 @@ def test_accepting_one_source_does_not_accept_another(loopback: Loopback, publis
 
 def test_a_plausible_next_vintage_passes(loopback: Loopback, published: str) -> None:
     # One month more, two values revised by a few percent: no check is breached.
-    nxt = bts_csv(months((2023, 1), (2024, 7)),
-                  value=lambda c, m, y, mo: base_value(c, m, y, mo) * (103 if mo == 3 else 100) // 100)
+    nxt = bts_csv(
+        months((2023, 1), (2024, 7)),
+        value=lambda c, m, y, mo: base_value(c, m, y, mo) * (103 if mo == 3 else 100) // 100,
+    )
     loopback.queue(PATH, Reply(200, nxt))
     [r] = update([SOURCE])
     assert r.status == "updated", r.error
     assert (r.added, r.removed, r.revised) == (4, 0, 8)
 
 
-@pytest.mark.parametrize(("new", "old", "new_release", "old_release", "expected"), [
-    ("2019-03", "2025-06", None, None, -1),
-    ("2025-07", "2025-06", None, None, 1),
-    ("2019", "2019-03", None, None, 0),  # compared at the precision both give
-    ("2024", "2023", None, None, 1),
-    ("5.0.0", "5.1.1", None, None, -1),  # Natural Earth versions
-    ("2024-05", "2024-05", "2024-06-20T08:30:00-04:00", "2024-07-18T08:30:00-04:00", -1),
-    ("2024-05", "2024-05", "2024-07-18T12:30:00Z", "2024-07-18T08:30:00-04:00", 0),
-    (None, None, "2024-07-19T08:30", "2024-07-18T08:30", 1),
-    ("2024-05", None, None, None, 0),  # nothing to compare with: not refused
-])
-def test_vintage_order(new: str | None, old: str | None, new_release: str | None, old_release: str | None,
-                       expected: int) -> None:
+@pytest.mark.parametrize(
+    ("new", "old", "new_release", "old_release", "expected"),
+    [
+        ("2019-03", "2025-06", None, None, -1),
+        ("2025-07", "2025-06", None, None, 1),
+        ("2019", "2019-03", None, None, 0),  # compared at the precision both give
+        ("2024", "2023", None, None, 1),
+        ("5.0.0", "5.1.1", None, None, -1),  # Natural Earth versions
+        ("2024-05", "2024-05", "2024-06-20T08:30:00-04:00", "2024-07-18T08:30:00-04:00", -1),
+        ("2024-05", "2024-05", "2024-07-18T12:30:00Z", "2024-07-18T08:30:00-04:00", 0),
+        (None, None, "2024-07-19T08:30", "2024-07-18T08:30", 1),
+        ("2024-05", None, None, None, 0),  # nothing to compare with: not refused
+    ],
+)
+def test_vintage_order(
+    new: str | None, old: str | None, new_release: str | None, old_release: str | None, expected: int
+) -> None:
     assert compare_vintages(new, old, new_release, old_release) == expected
 
 

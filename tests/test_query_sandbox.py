@@ -32,22 +32,25 @@ def test_select_works_in_three_formats(published: str) -> None:
     assert "3801" in r.stdout
 
 
-@pytest.mark.parametrize("sql", [
-    "CREATE TABLE x AS SELECT 1",
-    "INSERT INTO ports (port_code) VALUES ('9999')",
-    "DELETE FROM border_crossings",
-    "DROP TABLE ports",
-    "UPDATE ports SET port_name = 'x'",
-    "ATTACH '{tmp}/canus-attack.duckdb' AS other",
-    "SELECT * FROM read_csv('/etc/passwd')",
-    "SELECT * FROM read_text('/etc/hostname')",
-    "COPY ports TO '{tmp}/canus-out.csv'",
-    "SELECT * FROM 'http://127.0.0.1:9/x.csv'",
-    "INSTALL httpfs",
-    "LOAD httpfs",
-    "SET enable_external_access = true",
-    "PRAGMA enable_external_access",
-])
+@pytest.mark.parametrize(
+    "sql",
+    [
+        "CREATE TABLE x AS SELECT 1",
+        "INSERT INTO ports (port_code) VALUES ('9999')",
+        "DELETE FROM border_crossings",
+        "DROP TABLE ports",
+        "UPDATE ports SET port_name = 'x'",
+        "ATTACH '{tmp}/canus-attack.duckdb' AS other",
+        "SELECT * FROM read_csv('/etc/passwd')",
+        "SELECT * FROM read_text('/etc/hostname')",
+        "COPY ports TO '{tmp}/canus-out.csv'",
+        "SELECT * FROM 'http://127.0.0.1:9/x.csv'",
+        "INSTALL httpfs",
+        "LOAD httpfs",
+        "SET enable_external_access = true",
+        "PRAGMA enable_external_access",
+    ],
+)
 def test_refused(published: str, sql: str, tmp_path: Path) -> None:
     # Paths unique to this test: a leftover of another run can never make it pass or fail.
     sql = sql.replace("{tmp}", str(tmp_path))
@@ -71,14 +74,18 @@ def test_api_query_is_read_only_too(published: str, tmp_path: Path) -> None:
     from canus.web.app import create_app
 
     client = TestClient(create_app())
-    r = client.get("/api/query", params={"sql": "SELECT min(period) AS first, sum(value) AS total "
-                                                "FROM border_crossings"})
+    r = client.get(
+        "/api/query", params={"sql": "SELECT min(period) AS first, sum(value) AS total FROM border_crossings"}
+    )
     assert r.status_code == 200
     # The fixture's US-Canada values: 400,000 + 180,000 + 30,000 + 25,000 + 1,000 + 600,000
     # + 5,000 + 140,000 + 550,000 + 300 + 20.
     assert r.json() == {"columns": ["first", "total"], "rows": [["2024-01-01", 1_931_320]], "truncated": False}
-    for sql in ("DROP TABLE ports", "SELECT * FROM read_csv('/etc/passwd')",
-                f"ATTACH '{tmp_path}/canus-attack.duckdb' AS x"):
+    for sql in (
+        "DROP TABLE ports",
+        "SELECT * FROM read_csv('/etc/passwd')",
+        f"ATTACH '{tmp_path}/canus-attack.duckdb' AS x",
+    ):
         r = client.get("/api/query", params={"sql": sql})
         assert r.status_code == 400 and "Query refused or failed" in r.json()["error"]
     assert sha256_of(get_settings().warehouse_path) == published

@@ -21,13 +21,16 @@ def warehouse(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     assert [r.status for r in update(["bts-border-crossings"])] == ["updated"]
 
 
-@pytest.mark.parametrize("sql", [
-    "SET threads = 1",
-    "SET memory_limit = '64GB'",
-    "RESET memory_limit",
-    "RESET threads",
-    "SET GLOBAL max_expression_depth = 5",
-])
+@pytest.mark.parametrize(
+    "sql",
+    [
+        "SET threads = 1",
+        "SET memory_limit = '64GB'",
+        "RESET memory_limit",
+        "RESET threads",
+        "SET GLOBAL max_expression_depth = 5",
+    ],
+)
 def test_set_and_reset_are_refused(warehouse: None, sql: str) -> None:
     result = CliRunner().invoke(app, ["query", sql])
     assert result.exit_code == 2, result.output

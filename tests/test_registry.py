@@ -43,8 +43,7 @@ def test_missions_have_valid_coordinates_on_the_right_side() -> None:
             assert m.lat > 42, m.id
     canada_cg = {m.city for m in missions if m.operator == "canada" and m.kind == "consulate_general"}
     assert len(canada_cg) == 12
-    assert {m.kind for m in missions if m.operator == "united_states"} >= {"embassy",
-                                                                         "consulate_general"}
+    assert {m.kind for m in missions if m.operator == "united_states"} >= {"embassy", "consulate_general"}
 
 
 def test_agreement_dates_parse_and_are_ordered() -> None:
@@ -58,9 +57,18 @@ def test_agreement_dates_parse_and_are_ordered() -> None:
             assert a.ended > a.in_force, a.id
     assert by_id["boundary-waters-treaty"].signed == dt.date(1909, 1, 11)
     assert by_id["nafta"].ended == by_id["cusma"].in_force == dt.date(2020, 7, 1)
-    for needed in ("columbia-river-treaty", "auto-pact", "pacific-salmon-treaty", "cusfta",
-                   "safe-third-country-agreement", "beyond-the-border", "preclearance-agreement",
-                   "roadmap-2021", "migratory-birds-convention", "norad-agreement"):
+    for needed in (
+        "columbia-river-treaty",
+        "auto-pact",
+        "pacific-salmon-treaty",
+        "cusfta",
+        "safe-third-country-agreement",
+        "beyond-the-border",
+        "preclearance-agreement",
+        "roadmap-2021",
+        "migratory-birds-convention",
+        "norad-agreement",
+    ):
         assert needed in by_id
 
 
@@ -108,5 +116,4 @@ def test_crosscheck_against_real_manyenviron(shared_data: Path) -> None:
     mismatches = crosscheck_environmental(path)
     # Only known disagreement: the 2012 protocol, dated 9 July in that database (7 September
     # in the governments' own record) — same year, so a date mismatch, not a year one.
-    assert [(m.agreement_id, m.severity) for m in mismatches] == [
-        ("great-lakes-water-quality-2012-protocol", "date")]
+    assert [(m.agreement_id, m.severity) for m in mismatches] == [("great-lakes-water-quality-2012-protocol", "date")]

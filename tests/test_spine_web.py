@@ -68,7 +68,7 @@ def test_twins_match_the_page(site: httpx.Client) -> None:
     assert body.headers["content-type"].startswith("text/csv")
     # Every table of the page, each under its title line, rounded as the page shows it, then sources.
     lines = body.text.splitlines()
-    rows = list(csv.DictReader(io.StringIO("\n".join(lines[1:lines.index("")]))))
+    rows = list(csv.DictReader(io.StringIO("\n".join(lines[1 : lines.index("")]))))
     assert rows[0]["year"] == "2024" and float(rows[0]["people_per_day"]) == round(1_556_300 / 60)
     assert body.text.count("\n\n") >= len(fr["tables"]) and "bts-border-crossings" in body.text
 
@@ -109,7 +109,7 @@ def test_overview_summarizes_the_claims(site: httpx.Client) -> None:
 
     for lang, word in (("en", "supported"), ("fr", "étayés")):
         page = site.get(f"/{lang}/").text
-        summary = page[page.index('class="claims-summary"'):]
+        summary = page[page.index('class="claims-summary"') :]
         summary = html.unescape(summary[: summary.index("</p>")])
         numbers = [int(n) for n in re.findall(r"\b\d+\b", summary)]
         # "Of the N …, a supported, b contradicted and c cannot be checked yet; d …"
@@ -128,14 +128,19 @@ def test_a_loaded_table_canus_cannot_read_is_said_not_called_missing(
     publish_bts_fixture(tmp_path, monkeypatch)
     con = duckdb.connect(str(get_settings().warehouse_path))
     # A 24-10-0053 whose categories are not the ones canus knows (no "residents" members).
-    con.execute("CREATE TABLE statcan_24100053 (ref_date VARCHAR, period DATE, geo VARCHAR, "
-                "kind VARCHAR, value DOUBLE)")
-    con.execute("CREATE TABLE statcan_24100053_members (dimension_position INTEGER, "
-                "dimension_en VARCHAR, dimension_fr VARCHAR, column_name VARCHAR, "
-                "member_id INTEGER, parent_member_id INTEGER, member_en VARCHAR, member_fr VARCHAR)")
-    con.execute("INSERT INTO statcan_24100053_members VALUES "
-                "(1, 'Geography', 'Géographie', 'geo', 1, NULL, 'Canada', 'Canada'), "
-                "(2, 'Kind', 'Genre', 'kind', 1, NULL, 'Everyone', 'Tout le monde')")
+    con.execute(
+        "CREATE TABLE statcan_24100053 (ref_date VARCHAR, period DATE, geo VARCHAR, kind VARCHAR, value DOUBLE)"
+    )
+    con.execute(
+        "CREATE TABLE statcan_24100053_members (dimension_position INTEGER, "
+        "dimension_en VARCHAR, dimension_fr VARCHAR, column_name VARCHAR, "
+        "member_id INTEGER, parent_member_id INTEGER, member_en VARCHAR, member_fr VARCHAR)"
+    )
+    con.execute(
+        "INSERT INTO statcan_24100053_members VALUES "
+        "(1, 'Geography', 'Géographie', 'geo', 1, NULL, 'Canada', 'Canada'), "
+        "(2, 'Kind', 'Genre', 'kind', 1, NULL, 'Everyone', 'Tout le monde')"
+    )
     con.close()
     page = TestClient(create_app()).get("/en/border").text
     assert "did not recognize its traveller categories" in page

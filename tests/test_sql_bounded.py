@@ -72,7 +72,8 @@ def _wait_until(cond, limit: float = 20.0) -> bool:  # type: ignore[no-untyped-d
 
 
 def test_endless_query_stops_at_the_time_limit_and_leaves_no_thread_busy(
-        published: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    published: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setenv("CANUS_QUERY_TIMEOUT", "1")
     with serve_app() as (base, app):
         cpu0, t0 = time.process_time(), time.monotonic()  # cpu0: reported if the idle check fails
@@ -125,8 +126,7 @@ def test_a_client_that_leaves_cancels_its_query(published: Path, monkeypatch: py
     with serve_app() as (base, app):
         port = int(base.rsplit(":", 1)[1])
         sock = socket.create_connection(("127.0.0.1", port))
-        sock.sendall(f"GET /api/query?{urlencode({'sql': ENDLESS})} HTTP/1.1\r\n"
-                     "Host: 127.0.0.1\r\n\r\n".encode())
+        sock.sendall(f"GET /api/query?{urlencode({'sql': ENDLESS})} HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n".encode())
         assert _wait_until(lambda: _busy(app) == 1)
         sock.close()
         assert _wait_until(lambda: _busy(app) == 0, limit=10), "the query kept running for nobody"
@@ -203,10 +203,12 @@ def test_temp_directory_is_out_of_reach(published: Path, tmp_path: Path, monkeyp
     monkeypatch.chdir(tmp_path)
     (tmp_path / ".tmp").mkdir()
     (tmp_path / ".tmp" / "planted.csv").write_text("a\n1\n")
-    for sql in ("COPY (SELECT * FROM border_crossings) TO '.tmp/x.parquet'",
-                "COPY (SELECT 1) TO '.tmp/x.csv'",
-                "SELECT * FROM read_csv('.tmp/planted.csv')",
-                "SELECT * FROM read_parquet('.tmp/x.parquet')"):
+    for sql in (
+        "COPY (SELECT * FROM border_crossings) TO '.tmp/x.parquet'",
+        "COPY (SELECT 1) TO '.tmp/x.csv'",
+        "SELECT * FROM read_csv('.tmp/planted.csv')",
+        "SELECT * FROM read_parquet('.tmp/x.parquet')",
+    ):
         r = _api(sql)
         assert r.status_code == 400 and "Query refused or failed" in r.json()["error"], sql
     assert sorted(p.name for p in (tmp_path / ".tmp").iterdir()) == ["planted.csv"]
@@ -217,8 +219,12 @@ def test_temp_directory_is_out_of_reach(published: Path, tmp_path: Path, monkeyp
 def test_no_path_of_the_machine_in_any_answer(published: Path) -> None:
     home = get_settings().home
     secrets = {str(home), str(home.resolve()), str(Path.home()), str(Path.cwd())}
-    for sql in ("SELECT * FROM duckdb_databases()", "SELECT * FROM duckdb_settings()",
-                "SELECT * FROM pragma_database_list", "SELECT path FROM duckdb_databases() WHERE path IS NOT NULL"):
+    for sql in (
+        "SELECT * FROM duckdb_databases()",
+        "SELECT * FROM duckdb_settings()",
+        "SELECT * FROM pragma_database_list",
+        "SELECT path FROM duckdb_databases() WHERE path IS NOT NULL",
+    ):
         r = _api(sql)
         assert r.status_code == 200, (sql, r.text)
         for s in secrets:

@@ -38,16 +38,15 @@ def mirror(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 def _publish(folder: Path, *, french: bool = True, **vintage: object) -> None:
     for lang in ("en", "fr") if french else ("en",):
-        older_traveller_zip(folder / f"24100041-{'eng' if lang == 'en' else 'fra'}.zip", lang,
-                            **vintage)  # type: ignore[arg-type]
+        older_traveller_zip(folder / f"24100041-{'eng' if lang == 'en' else 'fra'}.zip", lang, **vintage)  # type: ignore[arg-type]
 
 
 def _from_us_per_month() -> tuple[list[int], float]:
     with Warehouse().read() as con:
-        sel = select_members(con, TABLE, {"Geography": ["Canada"],
-                                          "Traveller characteristics": FROM_US}).require()
-        [(total,)] = con.execute(f"SELECT sum(value) / count(DISTINCT ref_date) FROM {TABLE} "
-                                 f"WHERE {sel.where()}").fetchall()
+        sel = select_members(con, TABLE, {"Geography": ["Canada"], "Traveller characteristics": FROM_US}).require()
+        [(total,)] = con.execute(
+            f"SELECT sum(value) / count(DISTINCT ref_date) FROM {TABLE} WHERE {sel.where()}"
+        ).fetchall()
         vectors = [v for (v,) in con.execute(f"SELECT DISTINCT vector FROM {TABLE}").fetchall()]
     assert "v62370949" not in vectors
     return sel.ids("Traveller characteristics"), total
@@ -69,15 +68,18 @@ def test_series_found_by_member_names_whatever_the_vectors(mirror: Path) -> None
 
 
 def test_a_renamed_member_is_found_through_its_declared_alias(mirror: Path) -> None:
-    _publish(mirror, rename={"United States residents entering Canada":
-                             "United States of America residents entering Canada"})
+    _publish(
+        mirror, rename={"United States residents entering Canada": "United States of America residents entering Canada"}
+    )
     [r] = update([SOURCE])
     assert r.status == "updated", r.error
     with Warehouse().read() as con:
         sel = select_members(con, TABLE, {"Traveller characteristics": FROM_US})
     assert sel.missing == ()
-    assert {m.name for m in sel.found} == {"United States of America residents entering Canada",
-                                           "Canadian residents returning from the United States"}
+    assert {m.name for m in sel.found} == {
+        "United States of America residents entering Canada",
+        "Canadian residents returning from the United States",
+    }
     # Names compare without case, accents or repeated spaces.
     assert statcan_members.fold("  Résidents  CANADIENS ") == "residents canadiens"
 
@@ -88,8 +90,9 @@ def test_a_missing_member_is_named_when_the_table_is_loaded(mirror: Path) -> Non
     assert r.status == "updated", r.error
     notes = Warehouse().versions()[SOURCE].notes
     assert isinstance(notes, dict)
-    assert notes["missing_members"] == ('"Traveller characteristics" / '
-                                        '"Canadian residents returning from the United States"')
+    assert notes["missing_members"] == (
+        '"Traveller characteristics" / "Canadian residents returning from the United States"'
+    )
     assert "Canadian residents returning from the United States" in notes["warning"]
     assert "24100041-eng.zip" in notes["warning"]
     assert "Canadian residents returning from the United States" in notes["warning_fr"]
@@ -98,18 +101,30 @@ def test_a_missing_member_is_named_when_the_table_is_loaded(mirror: Path) -> Non
         select_members(con, TABLE, {"Traveller characteristics": FROM_US}).require()
 
 
-def test_a_required_member_absent_stops_the_load_naming_it(
-    mirror: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_a_required_member_absent_stops_the_load_naming_it(mirror: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     _publish(mirror)
     [r] = update([SOURCE])
     assert r.status == "updated", r.error
     before = sha256_of(get_settings().warehouse_path)
-    monkeypatch.setitem(statcan_members.NEEDS, "24100041", (
-        Need("Traveller characteristics", ("United States residents entering Canada",),
-             {"en": "a test", "fr": "un essai"}, required=True),))
-    _publish(mirror, drop=("United States residents entering Canada",
-                           "United States residents entering Canada, automobile, same day"))
+    monkeypatch.setitem(
+        statcan_members.NEEDS,
+        "24100041",
+        (
+            Need(
+                "Traveller characteristics",
+                ("United States residents entering Canada",),
+                {"en": "a test", "fr": "un essai"},
+                required=True,
+            ),
+        ),
+    )
+    _publish(
+        mirror,
+        drop=(
+            "United States residents entering Canada",
+            "United States residents entering Canada, automobile, same day",
+        ),
+    )
     [r] = update([SOURCE])
     assert r.status == "failed"
     message = str(r.error)
@@ -136,8 +151,9 @@ def test_mirror_without_the_french_zip_loads(mirror: Path) -> None:
     assert version.notes["french_names"] == "absent"
     assert [f.name for f in version.files] == ["24100041-eng.zip"]
     with Warehouse().read() as con:
-        assert con.execute(f"SELECT count(*) FILTER (WHERE member_fr IS NOT NULL), count(*) "
-                           f"FROM {TABLE}_members").fetchone() == (0, 7)
+        assert con.execute(
+            f"SELECT count(*) FILTER (WHERE member_fr IS NOT NULL), count(*) FROM {TABLE}_members"
+        ).fetchone() == (0, 7)
 
 
 def test_a_mirror_without_the_english_zip_still_fails(mirror: Path) -> None:
@@ -150,15 +166,19 @@ def test_a_mirror_without_the_english_zip_still_fails(mirror: Path) -> None:
 
 
 OTHER_PID = "24100003"
-OTHER_TITLE = ("Travellers in a fixture table, by type of transport",
-               "Voyageurs d'un tableau d'essai, selon le type de transport")
+OTHER_TITLE = (
+    "Travellers in a fixture table, by type of transport",
+    "Voyageurs d'un tableau d'essai, selon le type de transport",
+)
 
 
 def _other_table(root: Path) -> None:
     folder = root.parent / f"statcan-{OTHER_PID}"
     folder.mkdir()
-    dims = [Dim("Geography", "Géographie", [(1, None, "Canada", "Canada")]),
-            Dim("Type of transport", "Type de transport", [(1, None, "Land", "Terre")])]
+    dims = [
+        Dim("Geography", "Géographie", [(1, None, "Canada", "Canada")]),
+        Dim("Type of transport", "Type de transport", [(1, None, "Land", "Terre")]),
+    ]
     rows = [Row("2024-01", (1, 1), 10.0), Row("2024-02", (1, 1), 12.0)]
     for lang, suffix in (("en", "eng"), ("fr", "fra")):
         write_zip(folder / f"{OTHER_PID}-{suffix}.zip", OTHER_PID, OTHER_TITLE, dims, rows, lang)
@@ -177,8 +197,10 @@ def test_any_loaded_table_is_listed_with_its_own_metadata(mirror: Path) -> None:
     assert other["title"] == f"Table 24-10-0003-01: {OTHER_TITLE[0]}"
     assert other["licence"] == "Statistics Canada Open Licence" and other["as_of"] == "2024-02"
     # A default table loaded shows the title of its metadata, not the declared one.
-    assert rows[SOURCE]["title"] == "Table 24-10-0041-01: " + \
-        "International travellers entering or returning to Canada, by type of transport"
+    assert (
+        rows[SOURCE]["title"]
+        == "Table 24-10-0041-01: " + "International travellers entering or returning to Canada, by type of transport"
+    )
 
     from canus.web.app import create_app
 

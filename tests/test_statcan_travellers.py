@@ -24,8 +24,10 @@ from tests.fixtures.statcan.official import (
 # Characteristics member id → travellers a month at Canada level (aggregates 1, 2, 10 included
 # on purpose: they must not be counted on top of their leaves).
 BASE = {1: 3480, 2: 930, 3: 300, 4: 600, 5: 30, 10: 2100, 11: 900, 12: 1200, 20: 450}
-TITLE = ("International travellers entering or returning to Canada (fixture)",
-         "Voyageurs internationaux entrant ou revenant au Canada (données de test)")
+TITLE = (
+    "International travellers entering or returning to Canada (fixture)",
+    "Voyageurs internationaux entrant ou revenant au Canada (données de test)",
+)
 BTS_HEADER = "Port Name,State,Port Code,Border,Date,Measure,Value,Latitude,Longitude,Point\n"
 
 
@@ -46,7 +48,8 @@ def _add_bts(root: Path) -> None:
     folder.mkdir()
     lines = [BTS_HEADER] + [
         f"Blaine,Washington,3004,US-Canada Border,{month} 2024,Personal Vehicle Passengers,6000,"
-        "49.0,-122.7,POINT (-122.7 49.0)\n" for month in ("Jan", "Feb")
+        "49.0,-122.7,POINT (-122.7 49.0)\n"
+        for month in ("Jan", "Feb")
     ]
     (folder / "Border_Crossing_Entry_Data.csv").write_text("".join(lines))
 
@@ -103,8 +106,7 @@ def test_both_directions(mirror: Path) -> None:
 
 def test_no_tables_gives_empty_tables() -> None:
     con = duckdb.connect()
-    for fn in (travellers.entering_canada, travellers.us_residents_vs_canadians,
-               travellers.both_directions):
+    for fn in (travellers.entering_canada, travellers.us_residents_vs_canadians, travellers.both_directions):
         table = fn(con)
         assert table.rows == []
         assert table.columns
@@ -112,12 +114,14 @@ def test_no_tables_gives_empty_tables() -> None:
 
 def test_group_and_mode_of_published_names() -> None:
     assert travellers._group("United States of America residents, land") == "us_residents"
-    assert travellers._group("Canadian residents returning from the United States of America, air") \
-        == "canadians_from_us"
-    assert travellers._group("Canadian residents returning from countries other than the United "
-                             "States of America, water") == "canadians_from_other"
-    assert travellers._group("Residents of countries other than the United States of America, air") \
-        == "other_residents"
+    assert (
+        travellers._group("Canadian residents returning from the United States of America, air") == "canadians_from_us"
+    )
+    assert (
+        travellers._group("Canadian residents returning from countries other than the United States of America, water")
+        == "canadians_from_other"
+    )
+    assert travellers._group("Residents of countries other than the United States of America, air") == "other_residents"
     assert travellers._mode("United States of America residents, water") == "water"
 
 
@@ -135,13 +139,17 @@ def test_crosswalk_file() -> None:
 @pytest.mark.shared_data
 def test_crosswalk_covers_the_20_busiest_bts_ports(shared_data: Path) -> None:
     src = shared_data / "bts-border-crossings" / "Border_Crossing_Entry_Data.csv.gz"
-    busiest = duckdb.connect().execute(f"""
+    busiest = (
+        duckdb.connect()
+        .execute(f"""
         SELECT lpad(CAST("Port Code" AS VARCHAR), 4, '0') AS code, sum("Value") AS people
         FROM read_csv('{src}')
         WHERE "Border" = 'US-Canada Border' AND "Date" LIKE '%-24'
           AND "Measure" IN ('Personal Vehicle Passengers', 'Bus Passengers', 'Train Passengers',
                             'Pedestrians')
-        GROUP BY code ORDER BY people DESC LIMIT 20""").fetchall()
+        GROUP BY code ORDER BY people DESC LIMIT 20""")
+        .fetchall()
+    )
     assert len(busiest) == 20
     codes = {r["bts_port_code"] for r in travellers.port_crosswalk()}
     assert {c for c, _ in busiest} <= codes
@@ -160,33 +168,76 @@ def test_facing_ports(mirror: Path) -> None:
 
 OLDER_DIMS = [
     Dim("Geography", "Géographie", [(1, None, "Canada", "Canada")]),
-    Dim("Traveller characteristics", "Caractéristiques du voyageur", [
-        (1, None, "Total international travellers", "Total des voyageurs internationaux"),
-        (2, 1, "United States residents entering Canada",
-         "Résidents des États-Unis entrant au Canada"),
-        (3, 2, "United States residents entering Canada, automobile, same day",
-         "Résidents des États-Unis entrant au Canada, automobile, même jour"),
-        (4, 2, "United States residents entering Canada, plane",
-         "Résidents des États-Unis entrant au Canada, avion"),
-        (5, 1, "Canadian residents returning from the United States",
-         "Résidents canadiens revenant des États-Unis"),
-        (6, 5, "Canadian residents returning from the United States, automobile, same day",
-         "Résidents canadiens revenant des États-Unis, automobile, même jour"),
-        (7, 5, "Canadian residents returning from the United States, plane",
-         "Résidents canadiens revenant des États-Unis, avion"),
-        (8, 1, "Canadian residents returning from countries other than the United States",
-         "Résidents canadiens revenant de pays autres que les États-Unis"),
-        (9, 8, "Canadian residents returning from countries other than the United States, air, "
-               "air direct", "Résidents canadiens revenant de pays autres que les États-Unis, "
-               "avion, vol direct"),
-        (10, 1, "Residents of countries other than United States entering Canada, air, air via "
-                "United States", "Résidents de pays autres que les États-Unis entrant au Canada, "
-                "avion, via les États-Unis"),
-    ]),
+    Dim(
+        "Traveller characteristics",
+        "Caractéristiques du voyageur",
+        [
+            (1, None, "Total international travellers", "Total des voyageurs internationaux"),
+            (2, 1, "United States residents entering Canada", "Résidents des États-Unis entrant au Canada"),
+            (
+                3,
+                2,
+                "United States residents entering Canada, automobile, same day",
+                "Résidents des États-Unis entrant au Canada, automobile, même jour",
+            ),
+            (
+                4,
+                2,
+                "United States residents entering Canada, plane",
+                "Résidents des États-Unis entrant au Canada, avion",
+            ),
+            (
+                5,
+                1,
+                "Canadian residents returning from the United States",
+                "Résidents canadiens revenant des États-Unis",
+            ),
+            (
+                6,
+                5,
+                "Canadian residents returning from the United States, automobile, same day",
+                "Résidents canadiens revenant des États-Unis, automobile, même jour",
+            ),
+            (
+                7,
+                5,
+                "Canadian residents returning from the United States, plane",
+                "Résidents canadiens revenant des États-Unis, avion",
+            ),
+            (
+                8,
+                1,
+                "Canadian residents returning from countries other than the United States",
+                "Résidents canadiens revenant de pays autres que les États-Unis",
+            ),
+            (
+                9,
+                8,
+                "Canadian residents returning from countries other than the United States, air, air direct",
+                "Résidents canadiens revenant de pays autres que les États-Unis, avion, vol direct",
+            ),
+            (
+                10,
+                1,
+                "Residents of countries other than United States entering Canada, air, air via United States",
+                "Résidents de pays autres que les États-Unis entrant au Canada, avion, via les États-Unis",
+            ),
+        ],
+    ),
 ]
 #: Member id → travellers a month. 1 is the grand total, 8–10 did not come from the US.
-OLDER_MONTHLY = {1: 10000.0, 2: 1000.0, 3: 700.0, 4: 300.0, 5: 2000.0, 6: 1500.0, 7: 500.0,
-                 8: 5000.0, 9: 5000.0, 10: 2000.0}
+OLDER_MONTHLY = {
+    1: 10000.0,
+    2: 1000.0,
+    3: 700.0,
+    4: 300.0,
+    5: 2000.0,
+    6: 1500.0,
+    7: 500.0,
+    8: 5000.0,
+    9: 5000.0,
+    10: 2000.0,
+}
 
 
 def _older_zip(folder: Path, lang: str) -> None:
@@ -195,12 +246,13 @@ def _older_zip(folder: Path, lang: str) -> None:
     rows = [Row(m, (1, mid), v) for m in months for mid, v in OLDER_MONTHLY.items()]
     data = data_csv(OLDER_DIMS, rows, lang)
     suffix = "eng" if lang == "en" else "fra"
-    title = ("International travellers entering or returning to Canada, by type of transport",
-             "Voyageurs internationaux entrant ou revenant au Canada, selon le type de transport")
+    title = (
+        "International travellers entering or returning to Canada, by type of transport",
+        "Voyageurs internationaux entrant ou revenant au Canada, selon le type de transport",
+    )
     with zipfile.ZipFile(folder / f"24100041-{suffix}.zip", "w", zipfile.ZIP_DEFLATED) as z:
         z.writestr("24100041.csv", data.encode("utf-8"))
-        z.writestr("24100041_MetaData.csv",
-                   metadata_csv("24100041", title, OLDER_DIMS, lang).encode("utf-8"))
+        z.writestr("24100041_MetaData.csv", metadata_csv("24100041", title, OLDER_DIMS, lang).encode("utf-8"))
 
 
 def test_years_before_24100053_come_from_24100041_members_by_name(
@@ -213,9 +265,13 @@ def test_years_before_24100053_come_from_24100041_members_by_name(
     bts = root / "bts-border-crossings"
     bts.mkdir()
     months = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
-    (bts / "Border_Crossing_Entry_Data.csv").write_text(BTS_HEADER + "".join(
-        f"Blaine,Washington,3004,US-Canada Border,{m} 2019,Pedestrians,3650,49.0,-122.7,"
-        "POINT (-122.7 49.0)\n" for m in months))
+    (bts / "Border_Crossing_Entry_Data.csv").write_text(
+        BTS_HEADER
+        + "".join(
+            f"Blaine,Washington,3004,US-Canada Border,{m} 2019,Pedestrians,3650,49.0,-122.7,POINT (-122.7 49.0)\n"
+            for m in months
+        )
+    )
     monkeypatch.setenv("CANUS_MIRROR", str(root))
     results = pipeline.update(["statcan-24100041", "bts-border-crossings"])
     assert all(r.status == "updated" for r in results), [r.error for r in results]
@@ -230,8 +286,7 @@ def test_years_before_24100053_come_from_24100041_members_by_name(
         assert row["into_canada_air_per_day"] == pytest.approx(12 * 800 / 365)
         assert row["into_us_per_day"] == pytest.approx(120.0)
         assert row["both_land_per_day"] == pytest.approx(120.0 + 12 * 2200 / 365)
-        assert {p.source_id for p in table.provenance} == {"bts-border-crossings",
-                                                             "statcan-24100041"}
+        assert {p.source_id for p in table.provenance} == {"bts-border-crossings", "statcan-24100041"}
         from canus.claims.checker import check_claim
         from canus.claims.models import load_claims
 

@@ -41,18 +41,24 @@ def service(loopback: Loopback, monkeypatch: pytest.MonkeyPatch) -> Loopback:
 
 
 def _metadata(release: str) -> Reply:
-    body = [{"status": "SUCCESS", "object": {"responseStatusCode": 0, "productId": PID,
-                                             "releaseTime": release}}]
+    body = [{"status": "SUCCESS", "object": {"responseStatusCode": 0, "productId": PID, "releaseTime": release}}]
     return Reply(200, json.dumps(body).encode(), JSON)
 
 
-def _serve(service: Loopback, zips: dict[str, bytes], release: str = "2025-06-20T08:30",
-           en: Reply | None = None, *extra_en: Reply) -> None:
+def _serve(
+    service: Loopback,
+    zips: dict[str, bytes],
+    release: str = "2025-06-20T08:30",
+    en: Reply | None = None,
+    *extra_en: Reply,
+) -> None:
     service.queue("/wds/getCubeMetadata", _metadata(release))
     for lang, folder in (("en", "eng"), ("fr", "fra")):
         address = service.url(f"/n1/tbl/csv/{PID}-{folder}.zip")
-        service.queue(f"/wds/getFullTableDownloadCSV/{PID}/{lang}", Reply(
-            200, json.dumps({"status": "SUCCESS", "object": address}).encode(), JSON))
+        service.queue(
+            f"/wds/getFullTableDownloadCSV/{PID}/{lang}",
+            Reply(200, json.dumps({"status": "SUCCESS", "object": address}).encode(), JSON),
+        )
     service.queue(f"/n1/tbl/csv/{PID}-eng.zip", *([en] if en else []), *extra_en)
     if not en:
         service.queue(f"/n1/tbl/csv/{PID}-eng.zip", Reply(200, zips["en"], ZIP))
@@ -63,8 +69,7 @@ def _zip_requests(service: Loopback) -> list[str]:
     return [p for _, p, _, _ in service.requests if p.endswith(".zip")]
 
 
-def test_update_then_release_unchanged_downloads_nothing(service: Loopback,
-                                                         zips: dict[str, bytes]) -> None:
+def test_update_then_release_unchanged_downloads_nothing(service: Loopback, zips: dict[str, bytes]) -> None:
     _serve(service, zips)
     [first] = pipeline.update([SID])
     assert first.status == "updated", first.error
@@ -72,10 +77,10 @@ def test_update_then_release_unchanged_downloads_nothing(service: Loopback,
     versions = Warehouse().versions()
     assert versions[SID]["release"] == "2025-06-20T08:30"
     with Warehouse().read() as con:
-        assert con.execute(f"SELECT value FROM statcan_{PID} WHERE vector = 'v900001' "
-                           "AND ref_date = '2014'").fetchone() == (377273540500.0,)
-        assert con.execute(f"SELECT count(*) FROM statcan_{PID}_members "
-                           "WHERE member_fr IS NOT NULL").fetchone() == (7,)
+        assert con.execute(
+            f"SELECT value FROM statcan_{PID} WHERE vector = 'v900001' AND ref_date = '2014'"
+        ).fetchone() == (377273540500.0,)
+        assert con.execute(f"SELECT count(*) FROM statcan_{PID}_members WHERE member_fr IS NOT NULL").fetchone() == (7,)
     assert len(_zip_requests(service)) == 2
 
     before = len(service.requests)
@@ -123,10 +128,10 @@ def _bad_crc(body: bytes) -> bytes:
     """The same zip with one byte of the data member changed near its end: the directory and
     the header line still read, only decompressing the member in full shows the damage."""
     info = zipfile.ZipFile(io.BytesIO(body)).getinfo(f"{PID}.csv")
-    name_len, extra_len = struct.unpack("<HH", body[info.header_offset + 26: info.header_offset + 30])
+    name_len, extra_len = struct.unpack("<HH", body[info.header_offset + 26 : info.header_offset + 30])
     start = info.header_offset + 30 + name_len + extra_len
     at = start + info.compress_size - 3
-    return body[:at] + bytes([body[at] ^ 0x55]) + body[at + 1:]
+    return body[:at] + bytes([body[at] ^ 0x55]) + body[at + 1 :]
 
 
 @pytest.mark.parametrize("case", ["500-then-ok", "429-then-ok", "timeout-then-ok"])
@@ -141,10 +146,10 @@ def test_transient_failures_recover(service: Loopback, zips: dict[str, bytes], c
     assert r.status == "updated", r.error
 
 
-@pytest.mark.parametrize("case", ["truncated", "cut-zip", "bad-crc", "html", "renamed",
-                                  "always-500"])
-def test_failures_leave_the_published_warehouse(service: Loopback, zips: dict[str, bytes],
-                                                tmp_path: Path, case: str) -> None:
+@pytest.mark.parametrize("case", ["truncated", "cut-zip", "bad-crc", "html", "renamed", "always-500"])
+def test_failures_leave_the_published_warehouse(
+    service: Loopback, zips: dict[str, bytes], tmp_path: Path, case: str
+) -> None:
     _serve(service, zips)
     assert pipeline.update([SID])[0].status == "updated"
     published = get_settings().warehouse_path
@@ -191,8 +196,9 @@ def test_mirror_layout(tmp_path: Path, zips: dict[str, bytes], monkeypatch: pyte
         con.close()
 
 
-def test_csv_base_setting_skips_the_wds_address_call(service: Loopback, zips: dict[str, bytes],
-                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+def test_csv_base_setting_skips_the_wds_address_call(
+    service: Loopback, zips: dict[str, bytes], monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setenv("CANUS_STATCAN_CSV", service.url("/zips"))
     service.queue("/wds/getCubeMetadata", _metadata("2025-06-20T08:30"))
     service.queue(f"/zips/{PID}-eng.zip", Reply(200, zips["en"], ZIP))
@@ -207,12 +213,15 @@ def test_changed_source_ids(service: Loopback, zips: dict[str, bytes]) -> None:
     pipeline.update([SID])
     now = dt.datetime.now(dt.UTC).astimezone(statcan.TORONTO).replace(hour=12)
     day = now.date()
-    listing = {"status": "SUCCESS", "object": [
-        {"responseStatusCode": 0, "productId": int(PID), "releaseTime": f"{day}T08:30"},
-        {"responseStatusCode": 0, "productId": 33100302, "releaseTime": f"{day}T08:30"}]}
+    listing = {
+        "status": "SUCCESS",
+        "object": [
+            {"responseStatusCode": 0, "productId": int(PID), "releaseTime": f"{day}T08:30"},
+            {"responseStatusCode": 0, "productId": 33100302, "releaseTime": f"{day}T08:30"},
+        ],
+    }
     for d in (day - dt.timedelta(days=1), day):
-        service.queue(f"/wds/getChangedCubeList/{d.isoformat()}",
-                      Reply(200, json.dumps(listing).encode(), JSON))
+        service.queue(f"/wds/getChangedCubeList/{d.isoformat()}", Reply(200, json.dumps(listing).encode(), JSON))
     ids = statcan.changed_source_ids(now=now)
     # Ours changed; the defaults were never loaded so they are due too; 33100302 is not ours.
     assert SID in ids

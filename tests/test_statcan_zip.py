@@ -17,17 +17,26 @@ from tests.fixtures.statcan.official import HERE, Dim, Row, write_zip, zip_fixtu
 PID = "99990001"
 
 
-def _load(tmp_path: Path, lang: str, en_zip: Path | None = None, fr_zip: Path | None = None,
-          pid: str = PID, table: str = "t") -> duckdb.DuckDBPyConnection:
+def _load(
+    tmp_path: Path, lang: str, en_zip: Path | None = None, fr_zip: Path | None = None, pid: str = PID, table: str = "t"
+) -> duckdb.DuckDBPyConnection:
     en_zip = en_zip or zip_fixture_dir(pid, HERE / pid / "eng", tmp_path / f"{pid}-eng.zip")
     fr_zip = fr_zip or zip_fixture_dir(pid, HERE / pid / "fra", tmp_path / f"{pid}-fra.zip")
     con = duckdb.connect()
     en_meta = sz.read_metadata(sz.open_zip(en_zip, pid, "en"))
     fr_meta = sz.read_metadata(sz.open_zip(fr_zip, pid, "fr")) if fr_zip.exists() else None
     data = sz.open_zip(en_zip if lang == "en" else fr_zip, pid, lang)
-    sz.load_table(con, table=table, data=data, en_meta=en_meta, fr_meta=fr_meta,
-                  source_id=f"statcan-{pid}", snapshot_sha256="abc", work_dir=tmp_path,
-                  where=data.path.name)
+    sz.load_table(
+        con,
+        table=table,
+        data=data,
+        en_meta=en_meta,
+        fr_meta=fr_meta,
+        source_id=f"statcan-{pid}",
+        snapshot_sha256="abc",
+        work_dir=tmp_path,
+        where=data.path.name,
+    )
     return con
 
 
@@ -64,14 +73,19 @@ def test_values_scalars_and_statuses(tmp_path: Path, lang: str) -> None:
 def test_trailing_space_of_units_is_stripped(tmp_path: Path) -> None:
     con = _load(tmp_path, "en")
     assert con.execute("SELECT DISTINCT scalar_factor FROM t ORDER BY 1").fetchall() == [
-        ("millions",), ("thousands",), ("units",)]
+        ("millions",),
+        ("thousands",),
+        ("units",),
+    ]
 
 
 def test_french_file_gives_english_names_and_same_numbers(tmp_path: Path) -> None:
     con = _load(tmp_path, "en", table="t")
     _load_into = _load(tmp_path, "fr", table="t")
-    keep = "ref_date, geo, dguid, trade, north_american_product_classification_system_napcs, " \
-           "vector, coordinate, value_published, value, status, symbol, terminated, decimals"
+    keep = (
+        "ref_date, geo, dguid, trade, north_american_product_classification_system_napcs, "
+        "vector, coordinate, value_published, value, status, symbol, terminated, decimals"
+    )
     en = con.execute(f"SELECT {keep} FROM t ORDER BY vector, ref_date").fetchall()
     fr = _load_into.execute(f"SELECT {keep} FROM t ORDER BY vector, ref_date").fetchall()
     assert en == fr
@@ -85,24 +99,29 @@ def test_members_carry_both_languages(tmp_path: Path) -> None:
         "dimension_en": "North American Product Classification System (NAPCS)",
         "dimension_fr": "Système de classification des produits de l'Amérique du Nord (SCPAN)",
         "column_name": "north_american_product_classification_system_napcs",
-        "member_id": 2, "parent_member_id": 1,
-        "member_en": "Energy products", "member_fr": "Produits énergétiques",
+        "member_id": 2,
+        "parent_member_id": 1,
+        "member_en": "Energy products",
+        "member_fr": "Produits énergétiques",
     }
-    geo = _rows(con, "SELECT column_name, member_fr FROM t_members WHERE member_id = 3 "
-                     "AND dimension_position = 1")
+    geo = _rows(con, "SELECT column_name, member_fr FROM t_members WHERE member_id = 3 AND dimension_position = 1")
     assert geo == [{"column_name": "geo", "member_fr": "Division de l'Est"}]
 
 
 def test_monthly_and_daily_periods(tmp_path: Path) -> None:
-    dims = [Dim("Geography", "Géographie", [(1, None, "Canada", "Canada")]),
-            Dim("Traveller type", "Type de voyageur", [(1, None, "All", "Tous")])]
+    dims = [
+        Dim("Geography", "Géographie", [(1, None, "Canada", "Canada")]),
+        Dim("Traveller type", "Type de voyageur", [(1, None, "All", "Tous")]),
+    ]
     rows = [Row("2024-03", (1, 1), 5.0), Row("2024-03-15", (1, 1), 6.0), Row("2023/2024", (1, 1), 7.0)]
     en = write_zip(tmp_path / "11110000-eng.zip", "11110000", ("T", "T"), dims, rows, "en")
     con = _load(tmp_path, "en", en_zip=en, fr_zip=tmp_path / "absent.zip", pid="11110000")
     got = con.execute("SELECT ref_date, period, traveller_type FROM t ORDER BY value").fetchall()
     assert [(r, str(p), t) for r, p, t in got] == [
-        ("2024-03", "2024-03-01", "All"), ("2024-03-15", "2024-03-15", "All"),
-        ("2023/2024", "None", "All")]
+        ("2024-03", "2024-03-01", "All"),
+        ("2024-03-15", "2024-03-15", "All"),
+        ("2023/2024", "None", "All"),
+    ]
     members = con.execute("SELECT count(*), count(member_fr) FROM t_members").fetchone()
     assert members == (2, 0)
 
@@ -117,13 +136,22 @@ def _rewrite(src: Path, dest: Path, pid: str, edit: object) -> Path:
     return dest
 
 
-@pytest.mark.parametrize(("edit", "message"), [
-    (lambda s: s.replace('"VALUE"', '"VALUES"', 1), "expected column VALUE"),
-    (lambda s: s.replace('"Trade"', '"Commerce flow"', 1), "should be the dimension 'Trade'"),
-    (lambda s: s.replace('"377273540.5"', '"37abc"', 1), "a value could not be read"),
-    (lambda s: s.replace('"Trade",', '"Extra","Trade",', 1).replace('"Export",', '"?","Export",')
-     .replace('"Import",', '"?","Import",'), "dimension columns"),
-])
+@pytest.mark.parametrize(
+    ("edit", "message"),
+    [
+        (lambda s: s.replace('"VALUE"', '"VALUES"', 1), "expected column VALUE"),
+        (lambda s: s.replace('"Trade"', '"Commerce flow"', 1), "should be the dimension 'Trade'"),
+        (lambda s: s.replace('"377273540.5"', '"37abc"', 1), "a value could not be read"),
+        (
+            lambda s: (
+                s.replace('"Trade",', '"Extra","Trade",', 1)
+                .replace('"Export",', '"?","Export",')
+                .replace('"Import",', '"?","Import",')
+            ),
+            "dimension columns",
+        ),
+    ],
+)
 def test_layout_errors_name_the_file(tmp_path: Path, edit: object, message: str) -> None:
     good = zip_fixture_dir(PID, HERE / PID / "eng", tmp_path / "good.zip")
     bad = _rewrite(good, tmp_path / f"{PID}-eng.zip", PID, edit)
@@ -147,8 +175,10 @@ def test_semi_wide_table_fails_loudly() -> None:
 
 
 def test_slug() -> None:
-    assert sz.slug("North American Product Classification System (NAPCS)") == \
-        "north_american_product_classification_system_napcs"
+    assert (
+        sz.slug("North American Product Classification System (NAPCS)")
+        == "north_american_product_classification_system_napcs"
+    )
     assert sz.slug("Trading partner") == "trading_partner"
     assert sz.slug("Caractéristiques du voyageur") == "caracteristiques_du_voyageur"
 
@@ -165,13 +195,22 @@ def test_real_sample_zip(tmp_path: Path, shared_data: Path) -> None:
     assert meta.title == "Electric power selling price index, monthly"
     assert meta.dimensions == {1: "Geography", 2: "Index"}
     assert len(meta.members) == 16
-    sz.load_table(con, table="s", data=tz, en_meta=meta, fr_meta=None, source_id="statcan-18100204",
-                  snapshot_sha256="x", work_dir=tmp_path, where=src.name)
-    first = con.execute("SELECT period, geo, index, value, uom FROM s WHERE vector = 'v107792869' "
-                        "ORDER BY period LIMIT 1").fetchone()
+    sz.load_table(
+        con,
+        table="s",
+        data=tz,
+        en_meta=meta,
+        fr_meta=None,
+        source_id="statcan-18100204",
+        snapshot_sha256="x",
+        work_dir=tmp_path,
+        where=src.name,
+    )
+    first = con.execute(
+        "SELECT period, geo, index, value, uom FROM s WHERE vector = 'v107792869' ORDER BY period LIMIT 1"
+    ).fetchone()
     assert first is not None
-    assert (str(first[0]), first[1], first[3], first[4]) == (
-        "1981-01-01", "Canada", 31.0, "Index, 2014=100")
+    assert (str(first[0]), first[1], first[3], first[4]) == ("1981-01-01", "Canada", 31.0, "Index, 2014=100")
     assert first[2] == "Electric power selling price indexes, national total"
 
 
@@ -198,8 +237,18 @@ def test_real_12100173_united_states(tmp_path: Path, shared_data: Path) -> None:
     for pos, name in enumerate(dim_names, 1):
         w.writerow([pos, name, "", ""])
     meta.write("\n")
-    w.writerow(["Dimension ID", "Member Name", "Classification Code", "Member ID",
-                "Parent Member ID", "Terminated", "Member Notes", "Member Definitions"])
+    w.writerow(
+        [
+            "Dimension ID",
+            "Member Name",
+            "Classification Code",
+            "Member ID",
+            "Parent Member ID",
+            "Terminated",
+            "Member Notes",
+            "Member Definitions",
+        ]
+    )
     for (pos, mid), name in sorted(members.items()):
         w.writerow([pos, name, "", mid, "", "", "", ""])
     data = io.StringIO()

@@ -22,8 +22,10 @@ def test_every_table_of_every_default_source_is_declared() -> None:
 
 def _check_tables(con: duckdb.DuckDBPyConnection) -> dict[str, str]:
     problems: dict[str, str] = {}
-    tables = [r[0] for r in con.execute(
-        "SELECT table_name FROM information_schema.tables WHERE table_schema = 'main'").fetchall()]
+    tables = [
+        r[0]
+        for r in con.execute("SELECT table_name FROM information_schema.tables WHERE table_schema = 'main'").fetchall()
+    ]
     for table in tables:
         if table in BOOKKEEPING:
             continue
@@ -64,8 +66,16 @@ def test_declared_keys_hold_on_the_shared_mirror(shared_data: Path, monkeypatch:
     from canus.pipeline import update
 
     monkeypatch.setenv("CANUS_MIRROR", str(shared_data))
-    wanted = ["bts-border-crossings", "cer-electricity-trade", "great-lakes-water-levels", "air-emissions",
-              "natural-earth-countries", "fred-EXPCA", "fred-IMPCA", "fred-EXCAUS"]
+    wanted = [
+        "bts-border-crossings",
+        "cer-electricity-trade",
+        "great-lakes-water-levels",
+        "air-emissions",
+        "natural-earth-countries",
+        "fred-EXPCA",
+        "fred-IMPCA",
+        "fred-EXCAUS",
+    ]
     results = update(wanted)
     assert [r.status for r in results] == ["updated"] * len(wanted), [r.error for r in results]
     with duckdb.connect(str(get_settings().warehouse_path), read_only=True) as con:

@@ -34,15 +34,20 @@ chapters:
 
 
 def _add_states(con: duckdb.DuckDBPyConnection) -> None:
-    con.execute("CREATE TABLE census_trade_state (direction VARCHAR, period DATE, state VARCHAR, "
-                "hs2 VARCHAR, value_usd DOUBLE, source_id VARCHAR, snapshot_sha256 VARCHAR)")
+    con.execute(
+        "CREATE TABLE census_trade_state (direction VARCHAR, period DATE, state VARCHAR, "
+        "hs2 VARCHAR, value_usd DOUBLE, source_id VARCHAR, snapshot_sha256 VARCHAR)"
+    )
     jan = dt.date(2023, 1, 1)
-    con.executemany("INSERT INTO census_trade_state VALUES (?, ?, ?, ?, ?, 'census-trade', 's')", [
-        ("us_imports_from_canada", jan, "MI", "27", 2 * B),
-        ("us_imports_from_canada", jan, "MI", "87", 3 * B),
-        ("us_imports_from_canada", jan, "IL", "27", 4 * B),
-        ("us_exports_to_canada", jan, "TX", "27", 0.7 * B),
-    ])
+    con.executemany(
+        "INSERT INTO census_trade_state VALUES (?, ?, ?, ?, ?, 'census-trade', 's')",
+        [
+            ("us_imports_from_canada", jan, "MI", "27", 2 * B),
+            ("us_imports_from_canada", jan, "MI", "87", 3 * B),
+            ("us_imports_from_canada", jan, "IL", "27", 4 * B),
+            ("us_exports_to_canada", jan, "TX", "27", 0.7 * B),
+        ],
+    )
 
 
 @pytest.fixture
@@ -106,17 +111,19 @@ def test_canadian_counter_tariffs(con: duckdb.DuckDBPyConnection) -> None:
     assert float(t.summary["value"]) == pytest.approx(480 * B)
 
 
-@pytest.mark.parametrize(("text", "needle"), [
-    ("sections: {C12: ten}", "not a number"),
-    ("sections: {X12: 10}", "not a valid code"),
-    ("sections: {C12: -4}", "from 0 to 1000"),
-    ("direction: sideways\nsections: {C12: 4}", "exports or imports"),
-    ("name: nothing", "no rate"),
-    ("sections: [C12, 10]", "mapping"),
-    ("sections: {C12: 10", "not valid YAML"),
-])
-def test_bad_rate_files_name_the_file_and_the_problem(tmp_path: Path, text: str,
-                                                      needle: str) -> None:
+@pytest.mark.parametrize(
+    ("text", "needle"),
+    [
+        ("sections: {C12: ten}", "not a number"),
+        ("sections: {X12: 10}", "not a valid code"),
+        ("sections: {C12: -4}", "from 0 to 1000"),
+        ("direction: sideways\nsections: {C12: 4}", "exports or imports"),
+        ("name: nothing", "no rate"),
+        ("sections: [C12, 10]", "mapping"),
+        ("sections: {C12: 10", "not valid YAML"),
+    ],
+)
+def test_bad_rate_files_name_the_file_and_the_problem(tmp_path: Path, text: str, needle: str) -> None:
     p = tmp_path / "bad.yaml"
     p.write_text(text)
     with pytest.raises(RatesError) as e:
@@ -152,14 +159,17 @@ def published() -> Path:
 
 
 def test_cli_json(published: Path, rates_file: Path) -> None:
-    r = CliRunner().invoke(app, ["trade", "exposure", "--rates", str(rates_file), "--year", "2023",
-                                 "--by", "province", "--format", "json"])
+    r = CliRunner().invoke(
+        app, ["trade", "exposure", "--rates", str(rates_file), "--year", "2023", "--by", "province", "--format", "json"]
+    )
     assert r.exit_code == 0, r.output
     doc = json.loads(r.output)
     # Ontario 20 + 1 = 21 bn; Alberta 14 bn → 35 bn in all.
     assert doc["totals"]["duty"] == pytest.approx(35 * B)
     assert {row["group"]: row["duty"] for row in doc["rows"]} == {
-        "Ontario": pytest.approx(21 * B), "Alberta": pytest.approx(14 * B)}
+        "Ontario": pytest.approx(21 * B),
+        "Alberta": pytest.approx(14 * B),
+    }
     assert doc["sources"][0]["source_id"] == "statcan-12100173"
 
 
@@ -167,8 +177,7 @@ def test_cli_table_in_french_and_csv(published: Path, rates_file: Path) -> None:
     r = CliRunner().invoke(app, ["trade", "exposure", "--rates", str(rates_file), "--lang", "fr"])
     assert r.exit_code == 0, r.output
     assert "40,5\u00a0milliards de dollars" in r.output  # total duty in French wording
-    r = CliRunner().invoke(app, ["trade", "exposure", "--rates", str(rates_file), "--by", "state",
-                                 "--format", "csv"])
+    r = CliRunner().invoke(app, ["trade", "exposure", "--rates", str(rates_file), "--by", "state", "--format", "csv"])
     assert r.exit_code == 0, r.output
     lines = r.output.splitlines()
     assert lines[0] == "year,group,value,exposed,duty,effective_rate"

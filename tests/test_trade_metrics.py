@@ -16,35 +16,62 @@ from canus.pillars.trade.metrics import to_currency
 from canus.warehouse import VERSIONS_DDL
 
 B = 1e9
-TAIL = ("uom VARCHAR, uom_id VARCHAR, scalar_factor VARCHAR, scalar_id INTEGER, vector VARCHAR, "
-        "coordinate VARCHAR, value_published DOUBLE, value DOUBLE, status VARCHAR, "
-        "symbol VARCHAR, terminated VARCHAR, decimals INTEGER, source_id VARCHAR, "
-        "snapshot_sha256 VARCHAR")
+TAIL = (
+    "uom VARCHAR, uom_id VARCHAR, scalar_factor VARCHAR, scalar_id INTEGER, vector VARCHAR, "
+    "coordinate VARCHAR, value_published DOUBLE, value DOUBLE, status VARCHAR, "
+    "symbol VARCHAR, terminated VARCHAR, decimals INTEGER, source_id VARCHAR, "
+    "snapshot_sha256 VARCHAR"
+)
 
 
-def _statcan(con: duckdb.DuckDBPyConnection, pid: str, dims: list[str],
-             rows: list[tuple[str, str, tuple[str, ...], float]]) -> None:
+def _statcan(
+    con: duckdb.DuckDBPyConnection, pid: str, dims: list[str], rows: list[tuple[str, str, tuple[str, ...], float]]
+) -> None:
     """rows: (ref_date, geo, dimension members, value in dollars)."""
     dim_sql = ", ".join(f"{d} VARCHAR" for d in dims)
-    con.execute(f"CREATE TABLE statcan_{pid} (ref_date VARCHAR, period DATE, geo VARCHAR, "
-                f"dguid VARCHAR, {dim_sql}, {TAIL})")
+    con.execute(
+        f"CREATE TABLE statcan_{pid} (ref_date VARCHAR, period DATE, geo VARCHAR, dguid VARCHAR, {dim_sql}, {TAIL})"
+    )
     data = []
     for ref, geo, members, value in rows:
-        period = dt.date.fromisoformat(ref + "-01-01"[len(ref) - 4:])
-        data.append((ref, period, geo, "", *members, "Dollars", "81", "thousands", 3, "v1", "1.1",
-                     value / 1000, value, "", "", "", 1, f"statcan-{pid}", "sha"))
+        period = dt.date.fromisoformat(ref + "-01-01"[len(ref) - 4 :])
+        data.append(
+            (
+                ref,
+                period,
+                geo,
+                "",
+                *members,
+                "Dollars",
+                "81",
+                "thousands",
+                3,
+                "v1",
+                "1.1",
+                value / 1000,
+                value,
+                "",
+                "",
+                "",
+                1,
+                f"statcan-{pid}",
+                "sha",
+            )
+        )
     marks = ", ".join(["?"] * len(data[0]))
     con.executemany(f"INSERT INTO statcan_{pid} VALUES ({marks})", data)
 
 
-def _fred(con: duckdb.DuckDBPyConnection, series: str, scale: int,
-          values: dict[str, float]) -> None:
-    con.execute(f"CREATE TABLE fred_{series.lower()} (series_id VARCHAR, period DATE, "
-                "value DOUBLE, value_base DOUBLE, unit VARCHAR, scale INTEGER, "
-                "source_id VARCHAR, snapshot_sha256 VARCHAR)")
-    con.executemany(f"INSERT INTO fred_{series.lower()} VALUES (?, ?, ?, ?, 'x', ?, ?, 'sha')", [
-        (series, dt.date.fromisoformat(p), v, v * 10**scale, scale, f"fred-{series}")
-        for p, v in values.items()])
+def _fred(con: duckdb.DuckDBPyConnection, series: str, scale: int, values: dict[str, float]) -> None:
+    con.execute(
+        f"CREATE TABLE fred_{series.lower()} (series_id VARCHAR, period DATE, "
+        "value DOUBLE, value_base DOUBLE, unit VARCHAR, scale INTEGER, "
+        "source_id VARCHAR, snapshot_sha256 VARCHAR)"
+    )
+    con.executemany(
+        f"INSERT INTO fred_{series.lower()} VALUES (?, ?, ?, ?, 'x', ?, ?, 'sha')",
+        [(series, dt.date.fromisoformat(p), v, v * 10**scale, scale, f"fred-{series}") for p, v in values.items()],
+    )
 
 
 MONTHS = [f"2023-{m:02d}" for m in range(1, 13)]
@@ -57,53 +84,68 @@ def build_trade_warehouse(con: duckdb.DuckDBPyConnection) -> None:
     # Mexico 1 / 4. Balance of payments basis for the US: 52 / 41. Seasonally adjusted rows
     # carry 999 bn so that reading them by mistake shows.
     r011 = []
-    partners = {"United States": (50, 40), "All countries": (65, 60), "China": (3, 7),
-                "European Union": (2.5, 5), "Mexico": (1, 4)}
+    partners = {
+        "United States": (50, 40),
+        "All countries": (65, 60),
+        "China": (3, 7),
+        "European Union": (2.5, 5),
+        "Mexico": (1, 4),
+    }
     for ref in [*MONTHS, "2024-01"]:
         for partner, (e, i) in partners.items():
-            r011 += [(ref, "Canada", ("Export", "Customs", "Unadjusted", partner), e * B),
-                     (ref, "Canada", ("Import", "Customs", "Unadjusted", partner), i * B),
-                     (ref, "Canada", ("Export", "Customs", "Seasonally adjusted", partner), 999 * B)]
-        r011 += [(ref, "Canada", ("Export", "Balance of payments", "Unadjusted", "United States"),
-                  52 * B),
-                 (ref, "Canada", ("Import", "Balance of payments", "Unadjusted", "United States"),
-                  41 * B)]
-    _statcan(con, "12100011", ["trade", "basis", "seasonal_adjustment",
-                               "principal_trading_partners"], r011)
+            r011 += [
+                (ref, "Canada", ("Export", "Customs", "Unadjusted", partner), e * B),
+                (ref, "Canada", ("Import", "Customs", "Unadjusted", partner), i * B),
+                (ref, "Canada", ("Export", "Customs", "Seasonally adjusted", partner), 999 * B),
+            ]
+        r011 += [
+            (ref, "Canada", ("Export", "Balance of payments", "Unadjusted", "United States"), 52 * B),
+            (ref, "Canada", ("Import", "Balance of payments", "Unadjusted", "United States"), 41 * B),
+        ]
+    _statcan(con, "12100011", ["trade", "basis", "seasonal_adjustment", "principal_trading_partners"], r011)
 
     # 12-10-0173, annual 2023, Canada and two provinces, in dollars.
-    sec = {"C12": "Energy products [C12]", "C14": "Metal and non-metallic mineral products [C14]",
-           "C17": "Industrial machinery, equipment and parts [C17]",
-           "C19": "Motor vehicles and parts [C19]", "C22": "Consumer goods [C22]",
-           "C23": "Special transactions trade [C23]"}
+    sec = {
+        "C12": "Energy products [C12]",
+        "C14": "Metal and non-metallic mineral products [C14]",
+        "C17": "Industrial machinery, equipment and parts [C17]",
+        "C19": "Motor vehicles and parts [C19]",
+        "C22": "Consumer goods [C22]",
+        "C23": "Special transactions trade [C23]",
+    }
     canada_exports = {"C12": 180, "C14": 200, "C17": 30, "C19": 90, "C22": 60, "C23": 40}  # 600
     canada_imports = {"C19": 200, "C22": 280}  # 480
-    r173 = [("2023", "Canada", ("United States", "All sections", "Export"), 600 * B),
-            ("2023", "Canada", ("United States", "All sections", "Import"), 480 * B),
-            ("2023", "Ontario", ("United States", "All sections", "Export"), 300 * B),
-            ("2023", "Ontario", ("United States", "All sections", "Import"), 300 * B),
-            ("2023", "Alberta", ("United States", "All sections", "Export"), 150 * B),
-            ("2023", "Alberta", ("United States", "All sections", "Import"), 20 * B)]
-    r173 += [("2023", "Canada", ("United States", sec[c], "Export"), v * B)
-             for c, v in canada_exports.items()]
-    r173 += [("2023", "Canada", ("United States", sec[c], "Import"), v * B)
-             for c, v in canada_imports.items()]
-    r173 += [("2023", "Ontario", ("United States", sec["C19"], "Export"), 80 * B),
-             ("2023", "Ontario", ("United States", sec["C12"], "Export"), 10 * B),
-             ("2023", "Ontario", ("United States", sec["C22"], "Export"), 210 * B),
-             ("2023", "Alberta", ("United States", sec["C12"], "Export"), 140 * B),
-             ("2023", "Alberta", ("United States", sec["C23"], "Export"), 10 * B)]
-    _statcan(con, "12100173", ["trading_partner",
-                               "north_american_product_classification_system_napcs", "trade"],
-             r173)
+    r173 = [
+        ("2023", "Canada", ("United States", "All sections", "Export"), 600 * B),
+        ("2023", "Canada", ("United States", "All sections", "Import"), 480 * B),
+        ("2023", "Ontario", ("United States", "All sections", "Export"), 300 * B),
+        ("2023", "Ontario", ("United States", "All sections", "Import"), 300 * B),
+        ("2023", "Alberta", ("United States", "All sections", "Export"), 150 * B),
+        ("2023", "Alberta", ("United States", "All sections", "Import"), 20 * B),
+    ]
+    r173 += [("2023", "Canada", ("United States", sec[c], "Export"), v * B) for c, v in canada_exports.items()]
+    r173 += [("2023", "Canada", ("United States", sec[c], "Import"), v * B) for c, v in canada_imports.items()]
+    r173 += [
+        ("2023", "Ontario", ("United States", sec["C19"], "Export"), 80 * B),
+        ("2023", "Ontario", ("United States", sec["C12"], "Export"), 10 * B),
+        ("2023", "Ontario", ("United States", sec["C22"], "Export"), 210 * B),
+        ("2023", "Alberta", ("United States", sec["C12"], "Export"), 140 * B),
+        ("2023", "Alberta", ("United States", sec["C23"], "Export"), 10 * B),
+    ]
+    _statcan(con, "12100173", ["trading_partner", "north_american_product_classification_system_napcs", "trade"], r173)
 
     # 36-10-0007, annual, in dollars: US receipts 100 bn, payments 120 bn for all services.
-    _statcan(con, "36100007", ["receipts_payments", "countries_or_regions", "services"], [
-        ("2023", "Canada", ("Receipts", "United States", "Total services"), 100 * B),
-        ("2023", "Canada", ("Payments", "United States", "Total services"), 120 * B),
-        ("2023", "Canada", ("Receipts", "United States", "Commercial services"), 70 * B),
-        ("2023", "Canada", ("Receipts", "All countries", "Total services"), 160 * B),
-    ])
+    _statcan(
+        con,
+        "36100007",
+        ["receipts_payments", "countries_or_regions", "services"],
+        [
+            ("2023", "Canada", ("Receipts", "United States", "Total services"), 100 * B),
+            ("2023", "Canada", ("Payments", "United States", "Total services"), 120 * B),
+            ("2023", "Canada", ("Receipts", "United States", "Commercial services"), 70 * B),
+            ("2023", "Canada", ("Receipts", "All countries", "Total services"), 160 * B),
+        ],
+    )
 
     # FRED, millions of USD; EXCAUS 1.30 CAD per USD in January–June, 1.40 in July–December.
     _fred(con, "IMPCA", 6, {m + "-01": 37_000 for m in MONTHS})
@@ -158,8 +200,7 @@ def test_goods_yearly_falls_back_to_the_annual_table(con: duckdb.DuckDBPyConnect
 def test_services_and_bilateral_total(con: duckdb.DuckDBPyConnection) -> None:
     s = trade.services_yearly(con).rows
     # Only "Total services" with the United States: 100 bn receipts, 120 bn payments.
-    assert s == [{"year": 2023, "exports": 100 * B, "imports": 120 * B, "balance": -20 * B,
-                  "total": 220 * B}]
+    assert s == [{"year": 2023, "exports": 100 * B, "imports": 120 * B, "balance": -20 * B, "total": 220 * B}]
     obs = trade.bilateral_total(con, 2023)
     # Goods on BOP basis 12 × (52 + 41) = 1,116 bn + services 220 bn = 1,336 bn CAD.
     assert obs is not None and obs.value == pytest.approx(1336 * B) and obs.unit == "CAD"
@@ -180,7 +221,11 @@ def test_partner_shares_and_rank(con: duckdb.DuckDBPyConnection) -> None:
     assert rows["United States"]["import_share"] == pytest.approx(40 / 60)
     # Ranks by exports + imports: US 90, China 10, Mexico 5; the EU is a grouping.
     assert [(r["partner"], r["rank"]) for r in t.rows] == [
-        ("United States", 1), ("China", 2), ("Mexico", 3), ("European Union", None)]
+        ("United States", 1),
+        ("China", 2),
+        ("Mexico", 3),
+        ("European Union", None),
+    ]
 
 
 def test_composition_provinces_and_states(con: duckdb.DuckDBPyConnection) -> None:
@@ -244,9 +289,18 @@ def test_supply_chain_estimate(con: duckdb.DuckDBPyConnection) -> None:
 
 def test_every_metric_is_empty_without_its_tables() -> None:
     empty = duckdb.connect()
-    for fn in (trade.goods_monthly, trade.goods_yearly, trade.services_yearly,
-               trade.goods_and_services_yearly, trade.partner_shares, trade.composition,
-               trade.by_province, trade.by_state, trade.mirror, trade.supply_chain):
+    for fn in (
+        trade.goods_monthly,
+        trade.goods_yearly,
+        trade.services_yearly,
+        trade.goods_and_services_yearly,
+        trade.partner_shares,
+        trade.composition,
+        trade.by_province,
+        trade.by_state,
+        trade.mirror,
+        trade.supply_chain,
+    ):
         t = fn(empty)
         assert t.rows == [] and t.columns, fn.__name__
     assert trade.bilateral_total(empty, 2023) is None
@@ -277,8 +331,18 @@ def _statcan_zip_from_csv(csv_text: str, pid: str, dims: list[str], path: Path) 
     for i, d in enumerate(dims, 1):
         w.writerow([i, d, "", ""])
     w.writerow([])
-    w.writerow(["Dimension ID", "Member Name", "Classification Code", "Member ID",
-                "Parent Member ID", "Terminated", "Member Notes", "Member Definitions"])
+    w.writerow(
+        [
+            "Dimension ID",
+            "Member Name",
+            "Classification Code",
+            "Member ID",
+            "Parent Member ID",
+            "Terminated",
+            "Member Notes",
+            "Member Definitions",
+        ]
+    )
     for i, d in enumerate(dims, 1):
         col = header.index("GEO" if i == 1 else d)
         for mid, name in enumerate(sorted({r[col] for r in rows[1:]}), 1):
@@ -305,13 +369,23 @@ def test_real_12100173_through_the_statcan_reader(shared_data: Path, tmp_path: P
         for row in csv.reader(f):
             w.writerow(row[1:])
     zpath = tmp_path / "12100173-eng.zip"
-    _statcan_zip_from_csv(out.getvalue(), "12100173",
-                          ["Geography", "Trading partner",
-                           "North American Product Classification System (NAPCS)", "Trade"],
-                          zpath)
+    _statcan_zip_from_csv(
+        out.getvalue(),
+        "12100173",
+        ["Geography", "Trading partner", "North American Product Classification System (NAPCS)", "Trade"],
+        zpath,
+    )
     source = sources.get("statcan-12100173")
-    snap = Snapshot("statcan-12100173", zpath.name, zpath.as_uri(), "sha", zpath,
-                    zpath.stat().st_size, "2025-01-01T00:00:00+00:00", "mirror")
+    snap = Snapshot(
+        "statcan-12100173",
+        zpath.name,
+        zpath.as_uri(),
+        "sha",
+        zpath,
+        zpath.stat().st_size,
+        "2025-01-01T00:00:00+00:00",
+        "mirror",
+    )
     c = duckdb.connect()
     c.execute(VERSIONS_DDL)
     source.load(c, {zpath.name: snap}, source)

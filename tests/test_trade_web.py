@@ -26,8 +26,9 @@ def site() -> Iterator[httpx.Client]:
     con = duckdb.connect(str(path))
     build_trade_warehouse(con)
     _add_states(con)
-    con.execute("INSERT INTO warehouse_meta VALUES ('data_version', 'trade-test'), "
-                "('built_at', '2025-01-02T00:00:00+00:00')")
+    con.execute(
+        "INSERT INTO warehouse_meta VALUES ('data_version', 'trade-test'), ('built_at', '2025-01-02T00:00:00+00:00')"
+    )
     con.close()
     with serve() as base, httpx.Client(base_url=base, timeout=30) as client:
         yield client
@@ -49,14 +50,21 @@ def test_trade_page_in_both_languages(site: httpx.Client) -> None:
 def test_twins(site: httpx.Client) -> None:
     doc = site.get("/en/trade.json").json()
     ids = {t["id"] for t in doc["tables"]}
-    assert {"trade-goods-yearly", "trade-mirror-year", "trade-sections", "trade-provinces",
-            "trade-goods-services-yearly", "trade-partners", "trade-supply-chain",
-            "trade-states"} <= ids
+    assert {
+        "trade-goods-yearly",
+        "trade-mirror-year",
+        "trade-sections",
+        "trade-provinces",
+        "trade-goods-services-yearly",
+        "trade-partners",
+        "trade-supply-chain",
+        "trade-states",
+    } <= ids
     assert {s["source_id"] for s in doc["sources"]} >= {"statcan-12100011", "fred-IMPCA"}
     lines = site.get("/fr/commerce.csv").text.splitlines()
     # The page's CSV twin holds every table, each under its title line; the first is the
     # headline chart's, goods by year (customs basis): 600 bn exported + 480 bn imported = 1,080 bn.
-    rows = list(csv.DictReader(io.StringIO("\n".join(lines[1:lines.index("")]))))
+    rows = list(csv.DictReader(io.StringIO("\n".join(lines[1 : lines.index("")]))))
     # Rounded as the page shows it: "$1.1 trillion".
     assert rows[0]["year"] == "2023" and float(rows[0]["total"]) == 1100 * B
     assert sum(1 for line in lines if line == "") >= len(ids)
@@ -78,8 +86,7 @@ def test_exposure_api(site: httpx.Client) -> None:
     assert r.text.splitlines()[1].startswith("2023,MI,")
     bad = site.get("/api/trade/exposure", params={"sections": "C12:ten", "lang": "fr"})
     assert bad.status_code == 400 and "C12" in bad.json()["error"]
-    assert site.get("/api/trade/exposure", params={"sections": "C12:1", "by": "x"}
-                    ).status_code == 400
+    assert site.get("/api/trade/exposure", params={"sections": "C12:1", "by": "x"}).status_code == 400
 
 
 def test_exposure_pages(site: httpx.Client) -> None:
@@ -93,8 +100,12 @@ def test_exposure_pages(site: httpx.Client) -> None:
 
 def test_no_untranslated_strings_on_french_trade_pages(site: httpx.Client) -> None:
     before = missing_translations()
-    for path in ("/fr/commerce", "/fr/commerce/exposition?rates=example",
-                 "/fr/graphiques/trade-mirror", "/fr/commerce.json"):
+    for path in (
+        "/fr/commerce",
+        "/fr/commerce/exposition?rates=example",
+        "/fr/graphiques/trade-mirror",
+        "/fr/commerce.json",
+    ):
         assert site.get(path).status_code == 200, path
     assert missing_translations() - before == set()
 
@@ -103,5 +114,5 @@ def test_key_figures_carry_the_verdict_of_the_pages_claim(site: httpx.Client) ->
     page = site.get("/fr/commerce").text
     # The goods-and-services figure links to the 2022 trade claim with its verdict in words.
     assert 'href="/fr/affirmations/bilateral-trade-2022"' in page
-    assert 'class="verdict-badge' in page and '/static/claims.css' in page
+    assert 'class="verdict-badge' in page and "/static/claims.css" in page
     assert 'href="/fr/commerce/exposition"' in page

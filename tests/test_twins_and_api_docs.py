@@ -22,8 +22,11 @@ from tests.portal_pages import section_paths
 from tests.web_helpers import build_warehouse
 
 FIGURE = re.compile(r'<span class="value">(?P<value>.*?)</span> <span class="label">(?P<label>.*?)</span>', re.S)
-SOURCE = re.compile(r'<span class="fig-source">(?P<source>.*?</span>)</span>'
-                    r'|<span class="fig-source">(?P<plain>.*?)</span>', re.S)
+SOURCE = re.compile(
+    r'<span class="fig-source">(?P<source>.*?</span>)</span>'
+    r'|<span class="fig-source">(?P<plain>.*?)</span>',
+    re.S,
+)
 
 
 def shown_figures(body: str) -> list[tuple[str, str, str]]:

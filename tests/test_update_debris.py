@@ -60,8 +60,13 @@ def test_stale_debris_is_removed_when_the_next_update_takes_the_lock(mirror: Pat
     [r] = update([SOURCE])
     assert r.status == "updated"
     home = get_settings().home
-    stale = [home / ".canus.duckdb.building-99999", home / ".canus.duckdb.building-99999.wal",
-             home / "raw" / "tmpk2j3.csv", home / "raw" / "tmpzz.csv.gz", home / "raw" / "ab" / "statcan-1-x.csv"]
+    stale = [
+        home / ".canus.duckdb.building-99999",
+        home / ".canus.duckdb.building-99999.wal",
+        home / "raw" / "tmpk2j3.csv",
+        home / "raw" / "tmpzz.csv.gz",
+        home / "raw" / "ab" / "statcan-1-x.csv",
+    ]
     for p in stale:
         p.parent.mkdir(parents=True, exist_ok=True)
         p.write_bytes(b"x" * 1000)
@@ -88,9 +93,11 @@ def _env() -> dict[str, str]:
 
 def _published_k(path: Path) -> int:
     with duckdb.connect(str(path), read_only=True) as con:
-        got = con.execute(f"SELECT value - {base_value('3801', 'Personal Vehicle Passengers', 2000, 1)} "
-                          "FROM border_crossings WHERE port_code = '3801' "
-                          "AND measure = 'Personal Vehicle Passengers' AND period = DATE '2000-01-01'").fetchone()
+        got = con.execute(
+            f"SELECT value - {base_value('3801', 'Personal Vehicle Passengers', 2000, 1)} "
+            "FROM border_crossings WHERE port_code = '3801' "
+            "AND measure = 'Personal Vehicle Passengers' AND period = DATE '2000-01-01'"
+        ).fetchone()
     assert got is not None
     return int(got[0])
 
@@ -108,8 +115,9 @@ def test_kill_9_at_random_points_in_10_updates_leaves_nothing_behind(mirror: Pat
     left_behind = 0
     for k in range(1, 11):
         write_variant(mirror, k, periods)
-        proc = subprocess.Popen(_canus("update", SOURCE), env=_env(), stdout=subprocess.DEVNULL,
-                                stderr=subprocess.DEVNULL)
+        proc = subprocess.Popen(
+            _canus("update", SOURCE), env=_env(), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+        )
         time.sleep(rng.uniform(0.0, one_run * 1.1))
         with contextlib.suppress(ProcessLookupError):
             os.kill(proc.pid, signal.SIGKILL)
@@ -134,8 +142,9 @@ def small_disk(where: Path, size_bytes: int) -> Iterator[Path]:
         pytest.skip("a full disk is simulated with a small tmpfs, which needs root to mount")
     where.mkdir(parents=True, exist_ok=True)
     kib = max(64, size_bytes // 1024)
-    done = subprocess.run(["mount", "-t", "tmpfs", "-o", f"size={kib}k", "tmpfs", str(where)],
-                          capture_output=True, text=True)
+    done = subprocess.run(
+        ["mount", "-t", "tmpfs", "-o", f"size={kib}k", "tmpfs", str(where)], capture_output=True, text=True
+    )
     if done.returncode != 0:
         pytest.skip(f"cannot mount a tmpfs here ({done.stderr.strip()})")
     try:

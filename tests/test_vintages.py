@@ -101,10 +101,13 @@ def test_revisions_list_exactly_the_added_removed_and_revised_keys(mirror: Path)
     first, second = _two_vintages(mirror)
     ports_measures = [(c, m) for c in ("3801", "3004") for m in ("Personal Vehicle Passengers", "Trucks")]
     with Warehouse().read() as con:
-        rows = con.execute("SELECT change, key, old, new FROM revision_keys WHERE sha256 = ? "
-                           "AND table_name = 'border_crossings'", [second]).fetchall()
-        counts = con.execute("SELECT table_name, added, removed, revised FROM revisions WHERE sha256 = ? "
-                             "ORDER BY table_name", [second]).fetchall()
+        rows = con.execute(
+            "SELECT change, key, old, new FROM revision_keys WHERE sha256 = ? AND table_name = 'border_crossings'",
+            [second],
+        ).fetchall()
+        counts = con.execute(
+            "SELECT table_name, added, removed, revised FROM revisions WHERE sha256 = ? ORDER BY table_name", [second]
+        ).fetchall()
         history = read_history(con, SOURCE)
     got: dict[str, set[tuple[str, str, str]]] = {"added": set(), "removed": set(), "revised": set()}
     values = {}
@@ -132,7 +135,9 @@ def test_update_summary_shows_the_counts(mirror: Path) -> None:
     r2 = runner.invoke(app, ["sources", "--history", SOURCE, "--format", "json"])
     records = json.loads(r2.stdout)
     assert [(x["as_of"], x["added"], x["removed"], x["revised"]) for x in records] == [
-        ("2023-12", 4, 0, 0), ("2023-11", None, None, None)]
+        ("2023-12", 4, 0, 0),
+        ("2023-11", None, None, None),
+    ]
     r3 = runner.invoke(app, ["sources", "--history", SOURCE, "--lang", "fr"])
     assert "Versions de bts-border-crossings" in " ".join(r3.stdout.split()) and "première" in r3.stdout
 
@@ -215,9 +220,12 @@ def test_changed_keys_are_capped_revised_first_counts_exact(mirror: Path, monkey
     monkeypatch.setattr(revisions, "MAX_KEYS", 3)
     _, second = _two_vintages(mirror)
     with Warehouse().read() as con:
-        kept = con.execute("SELECT change FROM revision_keys WHERE sha256 = ? AND table_name = 'border_crossings'",
-                           [second]).fetchall()
-        counts = con.execute("SELECT added, removed, revised, note FROM revisions WHERE sha256 = ? "
-                             "AND table_name = 'border_crossings'", [second]).fetchone()
+        kept = con.execute(
+            "SELECT change FROM revision_keys WHERE sha256 = ? AND table_name = 'border_crossings'", [second]
+        ).fetchall()
+        counts = con.execute(
+            "SELECT added, removed, revised, note FROM revisions WHERE sha256 = ? AND table_name = 'border_crossings'",
+            [second],
+        ).fetchone()
     assert len(kept) == 3 and [c for (c,) in kept].count("revised") == 2
     assert counts == (4, 4, 2, "counts exact; the first 3 of 10 changed keys kept")

@@ -23,8 +23,7 @@ def test_concurrent_requests_build_an_entry_once(tmp_path: Path, monkeypatch: py
         return "page"
 
     results: list[str] = []
-    threads = [threading.Thread(target=lambda: results.append(state.cached(("k",), make)))
-               for _ in range(8)]
+    threads = [threading.Thread(target=lambda: results.append(state.cached(("k",), make))) for _ in range(8)]
     for t in threads:
         t.start()
     for t in threads:
@@ -32,9 +31,7 @@ def test_concurrent_requests_build_an_entry_once(tmp_path: Path, monkeypatch: py
     assert results == ["page"] * 8 and len(calls) == 1
 
 
-def test_new_version_warms_every_section_in_both_languages(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_new_version_warms_every_section_in_both_languages(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     publish_bts_fixture(tmp_path, monkeypatch)
     state = create_app().state.canus
     version = state.version()

@@ -68,6 +68,7 @@ def _token(client: TestClient) -> str:
 
 # -- headers and HEAD ------------------------------------------------------------------------
 
+
 def test_security_headers_and_who_may_frame_what(client: TestClient) -> None:
     chart = sections.path_for("charts", "en", "/" + _first_chart())
     for path in ("/en/", "/en/border", "/api/version", sections.path_for("feedback", "fr"), chart):
@@ -90,8 +91,15 @@ def test_security_headers_and_who_may_frame_what(client: TestClient) -> None:
 
 
 def test_head_answers_on_every_get_route(client: TestClient) -> None:
-    for path in ("/en/", "/fr/frontiere", "/en/border.json", "/en/border.csv", "/api/sources",
-                 "/api/version", "/en/report-problem"):
+    for path in (
+        "/en/",
+        "/fr/frontiere",
+        "/en/border.json",
+        "/en/border.csv",
+        "/api/sources",
+        "/api/version",
+        "/en/report-problem",
+    ):
         got = client.get(path)
         head = client.head(path)
         assert head.status_code == 200, path
@@ -111,12 +119,24 @@ def test_etag_is_derived_from_the_body(client: TestClient) -> None:
 
 # -- report form and admin page --------------------------------------------------------------
 
-@pytest.mark.parametrize("target", ["/\\evil.example/x", "//evil.example/", "https://evil.example/",
-                                  "/en/\\\\evil", "javascript:alert(1)", "/en/\r\nSet-Cookie: x=1",
-                                  "/xx/border", "/en//evil.example"])
+
+@pytest.mark.parametrize(
+    "target",
+    [
+        "/\\evil.example/x",
+        "//evil.example/",
+        "https://evil.example/",
+        "/en/\\\\evil",
+        "javascript:alert(1)",
+        "/en/\r\nSet-Cookie: x=1",
+        "/xx/border",
+        "/en//evil.example",
+    ],
+)
 def test_report_redirect_stays_on_canus_paths(client: TestClient, target: str) -> None:
-    r = client.post("/en/report-problem", data={"csrf": _token(client), "page": target, "kind": "other"},
-                    follow_redirects=False)
+    r = client.post(
+        "/en/report-problem", data={"csrf": _token(client), "page": target, "kind": "other"}, follow_redirects=False
+    )
     assert r.status_code == 303
     assert r.headers["location"] == "/en/report-problem?sent=1", r.headers["location"]
     thanks = client.get(r.headers["location"]).text
@@ -124,21 +144,24 @@ def test_report_redirect_stays_on_canus_paths(client: TestClient, target: str) -
 
 
 def test_report_redirect_keeps_a_page_of_the_site(client: TestClient) -> None:
-    r = client.post("/fr/signaler-probleme", data={"csrf": _token(client), "page": "/fr/frontiere",
-                                                    "kind": "other"}, follow_redirects=False)
+    r = client.post(
+        "/fr/signaler-probleme",
+        data={"csrf": _token(client), "page": "/fr/frontiere", "kind": "other"},
+        follow_redirects=False,
+    )
     assert r.headers["location"] == "/fr/signaler-probleme?sent=1&page=/fr/frontiere"
     assert 'href="/fr/frontiere"' in client.get(r.headers["location"]).text
 
 
 def test_a_thousand_emoji_is_a_valid_report(client: TestClient) -> None:
     details = "🇨🇦" * 500  # 1,000 characters, 4,000 bytes of UTF-8, 12,000 once form-encoded
-    r = client.post("/en/report-problem", data={"csrf": _token(client), "page": "/en/", "details": details},
-                    follow_redirects=False)
+    r = client.post(
+        "/en/report-problem", data={"csrf": _token(client), "page": "/en/", "details": details}, follow_redirects=False
+    )
     assert r.status_code == 303, r.text[:500]
     admin = client.post("/en/report-problem/admin", data={"token": "admin-secret"})
     assert details in admin.text
-    over = client.post("/en/report-problem", data={"csrf": _token(client), "page": "/en/",
-                                                    "details": "🇨🇦" * 500 + "x"})
+    over = client.post("/en/report-problem", data={"csrf": _token(client), "page": "/en/", "details": "🇨🇦" * 500 + "x"})
     assert over.status_code in (400, 429)
     # The text box does not count in UTF-16 units (which would stop at 500 emoji): no maxlength.
     assert "maxlength" not in client.get("/en/report-problem").text
@@ -151,10 +174,12 @@ def test_admin_answers_are_never_stored_and_guesses_are_throttled(client: TestCl
     ok = client.post("/en/report-problem/admin", data={"token": "admin-secret"})
     assert ok.status_code == 200 and ok.headers["cache-control"] == "no-store"
     assert client.get("/en/report-problem/admin").headers["cache-control"] == "no-store"
-    codes = [client.post("/en/report-problem/admin", data={"token": f"guess-{i}"}).status_code
-             for i in range(routes_feedback.ADMIN_TRIES + 2)]
-    assert codes[:routes_feedback.ADMIN_TRIES] == [403] * routes_feedback.ADMIN_TRIES
-    assert codes[routes_feedback.ADMIN_TRIES:] == [429, 429]
+    codes = [
+        client.post("/en/report-problem/admin", data={"token": f"guess-{i}"}).status_code
+        for i in range(routes_feedback.ADMIN_TRIES + 2)
+    ]
+    assert codes[: routes_feedback.ADMIN_TRIES] == [403] * routes_feedback.ADMIN_TRIES
+    assert codes[routes_feedback.ADMIN_TRIES :] == [429, 429]
     # Once throttled even the right token waits: guessing cannot be interleaved with it.
     late = client.post("/en/report-problem/admin", data={"token": "admin-secret"})
     assert late.status_code == 429 and late.headers["retry-after"] == "60"
@@ -167,8 +192,7 @@ def _uvicorn(options: dict) -> Iterator[str]:
     from canus.web.app import create_app
 
     port = free_port()
-    server = uvicorn.Server(uvicorn.Config(create_app(), host="127.0.0.1", port=port, log_level="warning",
-                                           **options))
+    server = uvicorn.Server(uvicorn.Config(create_app(), host="127.0.0.1", port=port, log_level="warning", **options))
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
     end = time.monotonic() + 15
@@ -186,8 +210,11 @@ def _report_from(base: str, forwarded_for: str) -> int:
     with httpx.Client(base_url=base, timeout=60) as c:
         html = c.get("/en/border").text
         token = re.search(r'name="csrf" value="([0-9a-f]{40})"', html).group(1)  # type: ignore[union-attr]
-        return c.post("/en/report-problem", data={"csrf": token, "page": "/en/", "kind": "other"},
-                      headers={"X-Forwarded-For": forwarded_for}).status_code
+        return c.post(
+            "/en/report-problem",
+            data={"csrf": token, "page": "/en/", "kind": "other"},
+            headers={"X-Forwarded-For": forwarded_for},
+        ).status_code
 
 
 def test_forwarded_for_is_ignored_unless_a_proxy_is_named(built: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -208,14 +235,13 @@ def test_forwarded_for_is_ignored_unless_a_proxy_is_named(built: Path, monkeypat
 
 # -- the command line shows reports without letting them drive the terminal ------------------
 
+
 def test_feedback_list_escapes_terminal_controls(built: Path) -> None:
     from canus.cli import app
     from canus.web.feedback.store import FeedbackStore
 
-    nasty = ("\x1b]8;;http://evil.example/\x1b\\click\x1b]8;;\x1b\\ \x1b[2J\x1b[31mred\x9b1m "
-             "\u202eevil\r overwrite\x07")
-    FeedbackStore().add(lang="en", page="/en/\x1b[5mborder", kinds=["other"], details=nasty,
-                        client_address="10.0.0.9")
+    nasty = "\x1b]8;;http://evil.example/\x1b\\click\x1b]8;;\x1b\\ \x1b[2J\x1b[31mred\x9b1m \u202eevil\r overwrite\x07"
+    FeedbackStore().add(lang="en", page="/en/\x1b[5mborder", kinds=["other"], details=nasty, client_address="10.0.0.9")
     runner = CliRunner()
     table = runner.invoke(app, ["feedback", "list"], env={"COLUMNS": "300"})
     assert table.exit_code == 0, table.output
@@ -232,6 +258,7 @@ def test_feedback_list_escapes_terminal_controls(built: Path) -> None:
 
 
 # -- a home that cannot be written -----------------------------------------------------------
+
 
 @contextmanager
 def _read_only_copy(home: Path, tmp_path: Path) -> Iterator[Path]:
@@ -263,8 +290,9 @@ def _can_mount() -> bool:
 
 
 @pytest.mark.parametrize("with_store", [False, True], ids=["no-store-yet", "store-exists"])
-def test_read_only_home_serves_every_page(built: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
-                                          with_store: bool) -> None:
+def test_read_only_home_serves_every_page(
+    built: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, with_store: bool
+) -> None:
     if not _can_mount():
         pytest.skip("running as root without mount(8): cannot make a read-only file system")
     if with_store:
@@ -297,8 +325,9 @@ def test_read_only_home_serves_every_page(built: Path, tmp_path: Path, monkeypat
             assert str(home) not in r.text
 
 
-def test_full_disk_gives_a_clear_503_for_reports(built: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
-                                                 caplog: pytest.LogCaptureFixture) -> None:
+def test_full_disk_gives_a_clear_503_for_reports(
+    built: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
     if os.geteuid() != 0 or shutil.which("mount") is None:
         pytest.skip("a full disk is simulated with a small tmpfs, which needs root and mount(8)")
     from canus.web.app import create_app
@@ -321,8 +350,9 @@ def test_full_disk_gives_a_clear_503_for_reports(built: Path, tmp_path: Path, mo
             assert c.get("/en/border").status_code == 200
             token = re.search(r'name="csrf" value="([0-9a-f]{40})"', c.get("/en/border").text).group(1)  # type: ignore[union-attr]
             with caplog.at_level("ERROR", logger="canus.web"):
-                r = c.post("/en/report-problem", data={"csrf": token, "page": "/en/", "kind": "other",
-                                                       "details": "y" * 1000})
+                r = c.post(
+                    "/en/report-problem", data={"csrf": token, "page": "/en/", "kind": "other", "details": "y" * 1000}
+                )
             assert r.status_code == 503 and r.headers["retry-after"] == "3600"
             assert "the server&#39;s disk is full" in r.text and "rollback" not in r.text
             assert str(disk) not in r.text

@@ -7,17 +7,30 @@ import re
 
 from canus.web.render.maps import BORDER_REGION, Frame, LambertConic, Point, outline_paths, render_map
 
-SQUARE = {"type": "FeatureCollection", "features": [
-    {"type": "Feature", "properties": {"ADM0_A3": "CAN"},
-     "geometry": {"type": "Polygon", "coordinates": [[[-120, 49], [-80, 49], [-80, 50], [-120, 50],
-                                                      [-120, 49]]]}},
-    {"type": "Feature", "properties": {"ISO_A3": "MEX"},
-     "geometry": {"type": "MultiPolygon", "coordinates": [[[[-110, 38], [-100, 38], [-100, 39],
-                                                            [-110, 38]]]]}},
-    # Far outside the frame: must not be drawn at all.
-    {"type": "Feature", "properties": {"ISO_A3": "FRA"},
-     "geometry": {"type": "Polygon", "coordinates": [[[2, 46], [3, 46], [3, 47], [2, 46]]]}},
-]}
+SQUARE = {
+    "type": "FeatureCollection",
+    "features": [
+        {
+            "type": "Feature",
+            "properties": {"ADM0_A3": "CAN"},
+            "geometry": {
+                "type": "Polygon",
+                "coordinates": [[[-120, 49], [-80, 49], [-80, 50], [-120, 50], [-120, 49]]],
+            },
+        },
+        {
+            "type": "Feature",
+            "properties": {"ISO_A3": "MEX"},
+            "geometry": {"type": "MultiPolygon", "coordinates": [[[[-110, 38], [-100, 38], [-100, 39], [-110, 38]]]]},
+        },
+        # Far outside the frame: must not be drawn at all.
+        {
+            "type": "Feature",
+            "properties": {"ISO_A3": "FRA"},
+            "geometry": {"type": "Polygon", "coordinates": [[[2, 46], [3, 46], [3, 47], [2, 46]]]},
+        },
+    ],
+}
 
 
 def test_projection_is_conformal_conic_with_north_up_and_west_left() -> None:
@@ -55,12 +68,19 @@ def test_outline_draws_features_in_view_and_marks_focus_countries() -> None:
 
 
 def test_circle_area_is_proportional_to_traffic_and_labels_are_escaped() -> None:
-    svg = render_map(map_id="m", title="Ports <&>", description="desc", geojson=SQUARE, points=[
-        Point("a", "Big <port>", -83.0, 42.3, value=400.0, value_text="400"),
-        Point("b", "Small", -122.7, 49.0, value=100.0, value_text="100"),
-        Point("c", "Embassy", -75.7, 45.4, kind="mission"),
-        Point("far", "Paris", 2.35, 48.85, value=50.0),
-    ], max_radius=20)
+    svg = render_map(
+        map_id="m",
+        title="Ports <&>",
+        description="desc",
+        geojson=SQUARE,
+        points=[
+            Point("a", "Big <port>", -83.0, 42.3, value=400.0, value_text="400"),
+            Point("b", "Small", -122.7, 49.0, value=100.0, value_text="100"),
+            Point("c", "Embassy", -75.7, 45.4, kind="mission"),
+            Point("far", "Paris", 2.35, 48.85, value=50.0),
+        ],
+        max_radius=20,
+    )
     radii = [float(r) for r in re.findall(r'<circle[^>]* r="([0-9.]+)"', svg)]
     assert radii == [20.0, 10.0]  # 4× the traffic → 2× the radius → 4× the area
     assert "Big &lt;port&gt;: 400" in svg and "<port>" not in svg

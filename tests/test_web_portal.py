@@ -59,7 +59,8 @@ def test_every_section_page_has_the_furniture(client: TestClient, lang: str) -> 
 
 
 def test_sections_without_data_name_the_source_that_will_fill_them(
-        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     build_warehouse(tmp_path, monkeypatch, sources=("bts-border-crossings",))
     from canus.web.app import create_app
 
@@ -72,7 +73,8 @@ def test_sections_without_data_name_the_source_that_will_fill_them(
     assert "great-lakes-water-levels" in html and "Données à venir" in html
     # The border map says which source will draw the outline.
     assert "The country outlines will be drawn once this source is loaded: Natural Earth" in (
-        client.get("/en/border").text)
+        client.get("/en/border").text
+    )
 
 
 def _waiting(html: str) -> str:
@@ -97,8 +99,10 @@ def test_border_page_has_ports_map_sized_by_traffic_with_a_text_list(client: Tes
     assert svg
     # Outline from the Natural Earth fixture, drawn on the server.
     assert 'class="land focus can"' in svg.group(0) and 'class="land focus usa"' in svg.group(0)
-    radii = {t: float(r) for r, t in re.findall(
-        r'<circle class="pt port"[^>]* r="([0-9.]+)"><title>([^<]+)</title>', svg.group(0))}
+    radii = {
+        t: float(r)
+        for r, t in re.findall(r'<circle class="pt port"[^>]* r="([0-9.]+)"><title>([^<]+)</title>', svg.group(0))
+    }
     detroit = next(v for k, v in radii.items() if k.startswith("Detroit"))
     champlain = next(v for k, v in radii.items() if k.startswith("Champlain"))
     assert detroit == pytest.approx(champlain * (300_000 / 60_000) ** 0.5, rel=0.02)
@@ -120,8 +124,7 @@ def test_every_chart_has_table_downloads_and_embed(client: TestClient) -> None:
 
     html = client.get("/en/border").text
     charts = re.findall(r'<figure class="chart" id="([^"]+)" data-spec="([^"]+)"', html)
-    assert {c for c, _ in charts} == {"border-people-per-day", "border-busiest-ports",
-                                      "border-both-directions"}
+    assert {c for c, _ in charts} == {"border-people-per-day", "border-busiest-ports", "border-both-directions"}
     for chart_id, spec in charts:
         assert chart_id in CHART_BUILDERS
         assert client.get(spec).json()["$schema"].startswith("https://vega.github.io/schema")
@@ -148,12 +151,15 @@ def test_report_form_thanks_refuses_a_second_report_and_escapes_on_admin(client:
     html = client.get("/en/border").text
     token = re.search(r'name="csrf" value="([0-9a-f]{40})"', html).group(1)
     payload = '<script>document.title="pwned"</script><img src=x onerror=alert(1)>'
-    sent = client.post("/en/report-problem", data={
-        "csrf": token, "page": "/en/border", "kind": ["wrong", "outdated"], "details": payload},
-        follow_redirects=True)
+    sent = client.post(
+        "/en/report-problem",
+        data={"csrf": token, "page": "/en/border", "kind": ["wrong", "outdated"], "details": payload},
+        follow_redirects=True,
+    )
     assert sent.status_code == 200 and "Thank you for your help!" in sent.text
-    again = client.post("/en/report-problem", data={
-        "csrf": token, "page": "/en/border", "kind": ["other"], "details": "again"})
+    again = client.post(
+        "/en/report-problem", data={"csrf": token, "page": "/en/border", "kind": ["other"], "details": "again"}
+    )
     assert again.status_code == 429 and "less than a minute ago" in again.text
     assert again.headers["retry-after"] == "60"
     # A forged or missing token is refused and nothing is stored.
@@ -206,8 +212,10 @@ def test_portal_strings_are_all_translated(client: TestClient) -> None:
     client.post("/fr/signaler-probleme/admin", data={"token": "admin-secret"})
     # Only this area's strings are checked here; other pillars test their own catalogues.
     pillars = WEB.parent / "pillars"
-    mine = "".join(p.read_text() for p in [*WEB.rglob("*.py"), *pillars.rglob("*.py"),
-                                           *(WEB / "templates").glob("*.html")]
-                   if "trade" not in p.parts and p != WEB / "routes" / "claims.py")
+    mine = "".join(
+        p.read_text()
+        for p in [*WEB.rglob("*.py"), *pillars.rglob("*.py"), *(WEB / "templates").glob("*.html")]
+        if "trade" not in p.parts and p != WEB / "routes" / "claims.py"
+    )
     untranslated = {m for m in missing_translations() if m in mine}
     assert untranslated == set()

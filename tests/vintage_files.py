@@ -44,8 +44,20 @@ def bts_csv(
         for name, state, code, lat, lon in PORTS:
             for measure in MEASURES:
                 if keep(i):
-                    w.writerow([name, state, code, "US-Canada Border", f"{MONTHS[month - 1]} {year}", measure,
-                                value(code, measure, year, month), lat, lon, f"POINT ({lon} {lat})"])
+                    w.writerow(
+                        [
+                            name,
+                            state,
+                            code,
+                            "US-Canada Border",
+                            f"{MONTHS[month - 1]} {year}",
+                            measure,
+                            value(code, measure, year, month),
+                            lat,
+                            lon,
+                            f"POINT ({lon} {lat})",
+                        ]
+                    )
                 i += 1
     return buf.getvalue().encode()
 

@@ -50,16 +50,23 @@ def _top_lang(ctx: typer.Context, param: typer.CallbackParam, value: str | None)
         # Pillars' commands read the language from the settings: one place for all of them.
         os.environ["CANUS_LANG"] = str(value)
     elif os.environ.get("CANUS_LANG") not in (None, "", "en", "fr"):
-        raise typer.BadParameter(_("CANUS_LANG must be en or fr, not {value!r}.", LANG,
-                                   value=os.environ["CANUS_LANG"]), ctx=ctx, param=param)  # type: ignore[arg-type]
+        raise typer.BadParameter(
+            _("CANUS_LANG must be en or fr, not {value!r}.", LANG, value=os.environ["CANUS_LANG"]), ctx=ctx, param=param
+        )  # type: ignore[arg-type]
     return value
 
 
 @app.callback()
 def _main(
-    lang: Annotated[Lang | None, typer.Option(
-        "--lang", help=_("Language of every command: en or fr (default: CANUS_LANG, else en).", LANG),
-        callback=_top_lang, is_eager=True)] = None,
+    lang: Annotated[
+        Lang | None,
+        typer.Option(
+            "--lang",
+            help=_("Language of every command: en or fr (default: CANUS_LANG, else en).", LANG),
+            callback=_top_lang,
+            is_eager=True,
+        ),
+    ] = None,
 ) -> None:
     """canus keeps the Canada–United States relationship measurable."""
 
@@ -86,18 +93,32 @@ LangOpt = Annotated[Lang | None, typer.Option("--lang", help=_("Language: en or 
 
 @app.command(help=_("Download sources, check them and publish a new warehouse.", LANG))
 def update(
-    source_ids: Annotated[list[str] | None, typer.Argument(
-        help=_("Sources to update (default: all).", LANG), show_default=False)] = None,
-    force: Annotated[bool, typer.Option("--force", help=_(
-        "Load again even when the snapshot is unchanged.", LANG))] = False,
-    changed: Annotated[bool, typer.Option("--changed", help=_(
-        "Only the Statistics Canada tables that changed since the last run.", LANG))] = False,
-    allow_older: Annotated[list[str] | None, typer.Option("--allow-older", metavar="SOURCE", help=_(
-        "Load this source even if its vintage is older than the published one (recorded).",
-        LANG))] = None,
-    accept_change: Annotated[list[str] | None, typer.Option("--accept-change", metavar="SOURCE", help=_(
-        "Publish this source even where the publish gate finds the change implausible (recorded).",
-        LANG))] = None,
+    source_ids: Annotated[
+        list[str] | None, typer.Argument(help=_("Sources to update (default: all).", LANG), show_default=False)
+    ] = None,
+    force: Annotated[
+        bool, typer.Option("--force", help=_("Load again even when the snapshot is unchanged.", LANG))
+    ] = False,
+    changed: Annotated[
+        bool,
+        typer.Option("--changed", help=_("Only the Statistics Canada tables that changed since the last run.", LANG)),
+    ] = False,
+    allow_older: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--allow-older",
+            metavar="SOURCE",
+            help=_("Load this source even if its vintage is older than the published one (recorded).", LANG),
+        ),
+    ] = None,
+    accept_change: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--accept-change",
+            metavar="SOURCE",
+            help=_("Publish this source even where the publish gate finds the change implausible (recorded).", LANG),
+        ),
+    ] = None,
     fmt: Annotated[Format, typer.Option("--format", help=_("Output format.", LANG))] = Format.table,
     lang: LangOpt = None,
 ) -> None:
@@ -114,18 +135,21 @@ def update(
         if not ids:
             console.print(_("No Statistics Canada table has changed since the last run.", lang))
             return
-    where = (
-        _("mirror {path}", lang, path=settings.mirror) if settings.mirror
-        else _("the publishers' servers", lang)
-    )
+    where = _("mirror {path}", lang, path=settings.mirror) if settings.mirror else _("the publishers' servers", lang)
     # With --format csv|json, stdout carries only the data.
     (console if fmt is Format.table else err).print(
-        _("Updating from {where} into {home}", lang, where=where, home=settings.home))
+        _("Updating from {where} into {home}", lang, where=where, home=settings.home)
+    )
     tasks: dict[str, TaskID] = {}
     started = time.perf_counter()
     with Progress(
-        TextColumn("{task.description}"), BarColumn(), FailedAwareDownloadColumn(), TimeElapsedColumn(),
-        console=err, transient=True, disable=not err.is_terminal,
+        TextColumn("{task.description}"),
+        BarColumn(),
+        FailedAwareDownloadColumn(),
+        TimeElapsedColumn(),
+        console=err,
+        transient=True,
+        disable=not err.is_terminal,
     ) as bar:
 
         def on_bytes(sid: str, done: int, total: int | None) -> None:
@@ -134,8 +158,9 @@ def update(
             bar.update(tasks[sid], completed=done, total=total)
 
         def on_event(sid: str, what: str) -> None:
-            label = {"fetching": _("fetching", lang), "loading": _("loading", lang),
-                     "failed": _("failed", lang)}.get(what, what)
+            label = {"fetching": _("fetching", lang), "loading": _("loading", lang), "failed": _("failed", lang)}.get(
+                what, what
+            )
             if sid not in tasks:
                 tasks[sid] = bar.add_task(sid, total=None)
             if what == "failed":
@@ -145,15 +170,28 @@ def update(
                 return
             bar.update(tasks[sid], description=f"{sid} · {label}")
 
-        results = run_update(ids or None, settings=settings, progress=on_bytes,
-                             on_event=on_event, force=force, allow_older=set(allow_older or ()),
-                             accept_change=set(accept_change or ()))
+        results = run_update(
+            ids or None,
+            settings=settings,
+            progress=on_bytes,
+            on_event=on_event,
+            force=force,
+            allow_older=set(allow_older or ()),
+            accept_change=set(accept_change or ()),
+        )
 
     failed = [r for r in results if r.status == "failed"]
     if fmt is not Format.table:
-        rows = [{"source": r.source_id, "result": r.status, "rows": r.rows, "as_of": r.as_of,
-                 "details": r.error.localized(lang) if r.error else (_(r.reason, lang) if r.reason else "")}
-                for r in results]
+        rows = [
+            {
+                "source": r.source_id,
+                "result": r.status,
+                "rows": r.rows,
+                "as_of": r.as_of,
+                "details": r.error.localized(lang) if r.error else (_(r.reason, lang) if r.reason else ""),
+            }
+            for r in results
+        ]
         if fmt is Format.json:
             typer.echo(json.dumps(rows, ensure_ascii=False, indent=2))
         else:
@@ -165,8 +203,9 @@ def update(
     for head in (_("Result", lang), _("Rows", lang), _("As of", lang), _("Details", lang)):
         table.add_column(head, justify="right" if head == _("Rows", lang) else "left")
     if any(r.status == "updated" for r in results):
-        table.caption = _("Details of an update: rows + added, − removed, ~ revised against the published "
-                          "version.", lang)
+        table.caption = _(
+            "Details of an update: rows + added, − removed, ~ revised against the published version.", lang
+        )
     labels = {
         "updated": ("green", _("updated", lang)),
         "unchanged": ("cyan", _("unchanged", lang)),
@@ -181,28 +220,40 @@ def update(
             detail = _("see below ({n})", lang, n=len(problems))
         else:
             detail = _(r.reason, lang) if r.reason else _changes(r, lang)
-        table.add_row(r.source_id, f"[{colour}]{word}[/]",
-                      fmt_number(r.rows, lang) if r.rows is not None else "—", r.as_of or "—",
-                      detail)
+        table.add_row(
+            r.source_id,
+            f"[{colour}]{word}[/]",
+            fmt_number(r.rows, lang) if r.rows is not None else "—",
+            r.as_of or "—",
+            detail,
+        )
     print_table(console, table, ids=1)
     # Messages in full below the table: addresses and advice must not be cut to a column width.
     for i, (colour, message) in enumerate(problems, 1):
         console.print(f"[{colour}]({i})[/] ", end="")
         console.print(message, markup=False, soft_wrap=True)
-    console.print(_("Done in {seconds} s.", lang,
-                    seconds=fmt_number(time.perf_counter() - started, lang, 1)))
+    console.print(_("Done in {seconds} s.", lang, seconds=fmt_number(time.perf_counter() - started, lang, 1)))
     failed = [r for r in results if r.status == "failed"]
     if failed:
-        err.print(_("Could not update: {ids}. The published data is unchanged for them.", lang,
-                    ids=", ".join(r.source_id for r in failed)))
+        err.print(
+            _(
+                "Could not update: {ids}. The published data is unchanged for them.",
+                lang,
+                ids=", ".join(r.source_id for r in failed),
+            )
+        )
         raise typer.Exit(1)
 
 
 @app.command("sources", help=_("List sources with publisher, licence, last update, rows and as-of period.", LANG))
 def list_sources(
     fmt: Annotated[Format, typer.Option("--format", help=_("Output format.", LANG))] = Format.table,
-    history: Annotated[str | None, typer.Option("--history", metavar="SOURCE", help=_(
-        "Show every published version of SOURCE and what each changed.", LANG))] = None,
+    history: Annotated[
+        str | None,
+        typer.Option(
+            "--history", metavar="SOURCE", help=_("Show every published version of SOURCE and what each changed.", LANG)
+        ),
+    ] = None,
     lang: LangOpt = None,
 ) -> None:
     """List sources with publisher, licence, last update, rows and as-of period."""
@@ -216,16 +267,18 @@ def list_sources(
     rows: list[dict[str, Any]] = []
     for src in sources.listed(versions):
         v = versions.get(src.id)
-        rows.append({
-            "id": src.id,
-            "title": src.text("title", lang),
-            "publisher": src.text("publisher", lang),
-            "licence": src.licence.name[lang],
-            "retrieved_at": v.retrieved_at.isoformat() if v and v.retrieved_at else None,
-            "rows": v.rows if v else None,
-            "as_of": v.as_of if v else None,
-            "release": str(v.release) if v and v.release else None,
-        })
+        rows.append(
+            {
+                "id": src.id,
+                "title": src.text("title", lang),
+                "publisher": src.text("publisher", lang),
+                "licence": src.licence.name[lang],
+                "retrieved_at": v.retrieved_at.isoformat() if v and v.retrieved_at else None,
+                "rows": v.rows if v else None,
+                "as_of": v.as_of if v else None,
+                "release": str(v.release) if v and v.release else None,
+            }
+        )
     if fmt is Format.json:
         typer.echo(json.dumps(rows, ensure_ascii=False, indent=2))
         return
@@ -233,14 +286,26 @@ def list_sources(
         _write_csv(list(rows[0].keys()) if rows else [], [list(r.values()) for r in rows])
         return
     table = Table(title=_("Sources", lang))
-    for head in (_("Id", lang), _("Title", lang), _("Publisher", lang), _("Licence", lang),
-                 _("Last update", lang), _("Rows", lang), _("As of", lang)):
+    for head in (
+        _("Id", lang),
+        _("Title", lang),
+        _("Publisher", lang),
+        _("Licence", lang),
+        _("Last update", lang),
+        _("Rows", lang),
+        _("As of", lang),
+    ):
         table.add_column(head, overflow="fold", justify="right" if head == _("Rows", lang) else "left")
     for r in rows:
-        table.add_row(r["id"], r["title"], r["publisher"], r["licence"],
-                      (r["retrieved_at"] or _("never", lang))[:16],
-                      fmt_number(r["rows"], lang) if r["rows"] is not None else "—",
-                      r["as_of"] or "—")
+        table.add_row(
+            r["id"],
+            r["title"],
+            r["publisher"],
+            r["licence"],
+            (r["retrieved_at"] or _("never", lang))[:16],
+            fmt_number(r["rows"], lang) if r["rows"] is not None else "—",
+            r["as_of"] or "—",
+        )
     print_table(console, table, ids=1)
 
 
@@ -248,8 +313,10 @@ def _changes(r: Any, lang: str) -> str:
     counts = (r.added, r.removed, r.revised)
     if all(n is None for n in counts):
         return ""
-    return " ".join(f"{sign}{fmt_number(n, lang) if n is not None else '?'}"
-                    for sign, n in zip(("+", "−", "~"), counts, strict=True))
+    return " ".join(
+        f"{sign}{fmt_number(n, lang) if n is not None else '?'}"
+        for sign, n in zip(("+", "−", "~"), counts, strict=True)
+    )
 
 
 def _show_history(source_id: str, fmt: Format, lang: str) -> None:
@@ -272,8 +339,14 @@ def _show_history(source_id: str, fmt: Format, lang: str) -> None:
         console.print(_("No published version of {source} in this warehouse.", lang, source=source_id))
         return
     table = Table(title=_("Versions of {source}, newest first", lang, source=source_id))
-    for head in (_("Loaded", lang), _("As of", lang), _("Rows", lang), _("Added / removed / revised", lang),
-                 _("sha256", lang), _("Flags", lang)):
+    for head in (
+        _("Loaded", lang),
+        _("As of", lang),
+        _("Rows", lang),
+        _("Added / removed / revised", lang),
+        _("sha256", lang),
+        _("Flags", lang),
+    ):
         table.add_column(head, overflow="fold")
 
     def n(value: int | None) -> str:
@@ -288,8 +361,14 @@ def _show_history(source_id: str, fmt: Format, lang: str) -> None:
         if not r["previous_sha256"]:
             flags.append(_("first version", lang))
         changes = " / ".join(n(r[k]) for k in ("added", "removed", "revised")) if r["previous_sha256"] else "—"
-        table.add_row((r["loaded_at"] or "")[:16].replace("T", " "), r["as_of"] or "—", n(r["rows"]), changes,
-                      r["sha256"][:8], "; ".join(flags))
+        table.add_row(
+            (r["loaded_at"] or "")[:16].replace("T", " "),
+            r["as_of"] or "—",
+            n(r["rows"]),
+            changes,
+            r["sha256"][:8],
+            "; ".join(flags),
+        )
     console.print(table)
 
 
@@ -301,14 +380,14 @@ def _write_csv(header: list[str], rows: list[list[Any]]) -> None:
     sys.stdout.write(buf.getvalue())
 
 
-
 @app.command(help=_("Run a read-only SQL query on the warehouse (no writes, files or network).", LANG))
 def query(
     sql: Annotated[str, typer.Argument(help=_("One read-only SQL statement.", LANG))],
     fmt: Annotated[Format, typer.Option("--format", help=_("Output format.", LANG))] = Format.table,
     limit: Annotated[int, typer.Option(min=1, help=_("Most rows to return.", LANG))] = 1000,
-    all_rows: Annotated[bool, typer.Option("--all", help=_(
-        "Return every row (still within the time limit).", LANG))] = False,
+    all_rows: Annotated[
+        bool, typer.Option("--all", help=_("Return every row (still within the time limit).", LANG))
+    ] = False,
     lang: LangOpt = None,
 ) -> None:
     """Run a read-only SQL query on the warehouse (no writes, files or network)."""
@@ -327,8 +406,9 @@ def query(
         raise typer.Exit(130) from None
     header, rows = result.columns, result.rows
     if fmt is Format.json:
-        typer.echo(json.dumps([dict(zip(header, map(plain, r), strict=True)) for r in rows],
-                              ensure_ascii=False, default=str))
+        typer.echo(
+            json.dumps([dict(zip(header, map(plain, r), strict=True)) for r in rows], ensure_ascii=False, default=str)
+        )
     elif fmt is Format.csv:
         _write_csv(header, [[plain(v) for v in r] for r in rows])
     else:
@@ -342,19 +422,36 @@ def query(
         print_table(Console(markup=False, highlight=False, emoji=False), table)
     if result.truncated:
         # On stderr: visible on a terminal, and CSV/JSON on stdout stay clean data.
-        err.print(_("Only the first {n} rows are shown: there are more. Use --limit N or --all.", lang,
-                    n=fmt_number(len(rows), lang)), style="yellow", markup=False)
+        err.print(
+            _(
+                "Only the first {n} rows are shown: there are more. Use --limit N or --all.",
+                lang,
+                n=fmt_number(len(rows), lang),
+            ),
+            style="yellow",
+            markup=False,
+        )
 
 
 @app.command(help=_("Rebuild a past version of the warehouse from the raw snapshots into a new file.", LANG))
 def rebuild(
     output: Annotated[Path, typer.Argument(help=_("The new warehouse file to write.", LANG))],
-    as_of: Annotated[dt.datetime | None, typer.Option("--as-of", help=_(
-        "The warehouse as published at this time (UTC), e.g. 2026-12-01T10:00:00.", LANG))] = None,
-    version: Annotated[str | None, typer.Option("--version", help=_(
-        "The warehouse right after this source version (sha256 or its first characters).", LANG))] = None,
-    source_ids: Annotated[list[str] | None, typer.Option("--source", help=_(
-        "Only these sources (default: every source published then).", LANG))] = None,
+    as_of: Annotated[
+        dt.datetime | None,
+        typer.Option(
+            "--as-of", help=_("The warehouse as published at this time (UTC), e.g. 2026-12-01T10:00:00.", LANG)
+        ),
+    ] = None,
+    version: Annotated[
+        str | None,
+        typer.Option(
+            "--version", help=_("The warehouse right after this source version (sha256 or its first characters).", LANG)
+        ),
+    ] = None,
+    source_ids: Annotated[
+        list[str] | None,
+        typer.Option("--source", help=_("Only these sources (default: every source published then).", LANG)),
+    ] = None,
     lang: LangOpt = None,
 ) -> None:
     """Rebuild a past version of the warehouse from the raw snapshots into a new file."""
@@ -371,8 +468,15 @@ def rebuild(
         raise typer.Exit(1) from None
     for o in outcomes:
         if o.ok:
-            console.print(_("{source}: rebuilt, {rows} rows, as of {as_of}", lang, source=o.source_id,
-                            rows=fmt_number(o.rows, lang), as_of=o.as_of or "—"))
+            console.print(
+                _(
+                    "{source}: rebuilt, {rows} rows, as of {as_of}",
+                    lang,
+                    source=o.source_id,
+                    rows=fmt_number(o.rows, lang),
+                    as_of=o.as_of or "—",
+                )
+            )
         else:
             console.print(f"[red]{o.error.localized(lang) if o.error else o.source_id}[/]")
     if not all(o.ok for o in outcomes):
@@ -396,19 +500,29 @@ def serve(
         with socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET) as probe:
             probe.bind((host, port))
     except OSError as e:
-        err.print(_("Cannot serve on {host}:{port}: {problem}. Is another server using this port? "
-                    "Choose another with --port.", lang, host=host, port=port, problem=e.strerror or e))
+        err.print(
+            _(
+                "Cannot serve on {host}:{port}: {problem}. Is another server using this port? "
+                "Choose another with --port.",
+                lang,
+                host=host,
+                port=port,
+                problem=e.strerror or e,
+            )
+        )
         raise typer.Exit(1) from None
     console.print(_("Serving on http://{host}:{port}/ (Ctrl+C to stop)", lang, host=host, port=port))
     run_server(host, port, get_settings())
 
 
-@app.command("metrics", help=_(
-    "Print a catalogue metric with its period coverage and provenance (no id: list them).", LANG))
+@app.command(
+    "metrics", help=_("Print a catalogue metric with its period coverage and provenance (no id: list them).", LANG)
+)
 def metrics_command(
-    metric_id: Annotated[str | None, typer.Argument(
-        help=_("Metric id, as in /api/metrics (default: list every metric).", LANG),
-        show_default=False)] = None,
+    metric_id: Annotated[
+        str | None,
+        typer.Argument(help=_("Metric id, as in /api/metrics (default: list every metric).", LANG), show_default=False),
+    ] = None,
     fmt: Annotated[Format, typer.Option("--format", help=_("Output format.", LANG))] = Format.table,
     lang: LangOpt = None,
 ) -> None:
@@ -421,9 +535,17 @@ def metrics_command(
     try:
         with Warehouse().read() as con:
             if metric_id is None:
-                listing = [{"id": m.id, "pillar": m.pillar, "unit": m.unit, "basis": m.basis,
-                            "available": not cat.missing_tables(con, m),
-                            "title": _(m.title, lang)} for m in cat.CATALOGUE]
+                listing = [
+                    {
+                        "id": m.id,
+                        "pillar": m.pillar,
+                        "unit": m.unit,
+                        "basis": m.basis,
+                        "available": not cat.missing_tables(con, m),
+                        "title": _(m.title, lang),
+                    }
+                    for m in cat.CATALOGUE
+                ]
                 if fmt is Format.json:
                     typer.echo(json.dumps(listing, ensure_ascii=False, indent=2))
                 elif fmt is Format.csv:
@@ -439,8 +561,9 @@ def metrics_command(
             spec = cat.get(metric_id)
             missing = cat.missing_sources(con, spec)
             if missing:
-                err.print(_("Metric {metric} needs data not loaded yet: {ids}.", lang,
-                            metric=spec.id, ids=", ".join(missing)))
+                err.print(
+                    _("Metric {metric} needs data not loaded yet: {ids}.", lang, metric=spec.id, ids=", ".join(missing))
+                )
                 raise typer.Exit(1)
             table = spec.fn(con, lang)
     except CanusError as e:
@@ -450,8 +573,11 @@ def metrics_command(
         err.print(_("Metric {metric} has no rows.", lang, metric=metric_id))
         raise typer.Exit(1)
     part = periods.partial_periods(table.rows, lang)
-    coverage = (_("Part periods: {periods}.", lang, periods=", ".join(part)) if part
-                else _("Every period shown is whole, or the metric is not by period.", lang))
+    coverage = (
+        _("Part periods: {periods}.", lang, periods=", ".join(part))
+        if part
+        else _("Every period shown is whole, or the metric is not by period.", lang)
+    )
     if fmt is Format.csv:
         # Exactly the API's CSV on stdout; coverage and sources go to stderr for the reader.
         sys.stdout.write(table.to_csv())
@@ -474,15 +600,25 @@ def metrics_command(
     console.print(coverage)
     for p in table.provenance:
         d = p.as_dict(lang)
-        console.print(_("Source: {title}, {publisher}; licence: {licence}; as of {as_of}.", lang,
-                        title=d["title"], publisher=d["publisher"], licence=d["licence"],
-                        as_of=d["as_of"] or "—"))
+        console.print(
+            _(
+                "Source: {title}, {publisher}; licence: {licence}; as of {as_of}.",
+                lang,
+                title=d["title"],
+                publisher=d["publisher"],
+                licence=d["licence"],
+                as_of=d["as_of"] or "—",
+            )
+        )
 
 
 # ---------------------------------------------------------------------------- export (issue 14)
 
-export_app = typer.Typer(help=_("Publish canus outside the server: a static site, a Parquet lake.", LANG),
-                         no_args_is_help=True, rich_markup_mode=None)
+export_app = typer.Typer(
+    help=_("Publish canus outside the server: a static site, a Parquet lake.", LANG),
+    no_args_is_help=True,
+    rich_markup_mode=None,
+)
 app.add_typer(export_app, name="export")
 
 
@@ -502,19 +638,36 @@ def export_parquet_cmd(
         err.print(f"[red]{e.localized(lang)}[/]")
         raise typer.Exit(1) from None
     rows = sum(r["canus:rows"] for r in package["resources"])
-    console.print(_("{tables} tables, {rows} rows written to {path}", lang, tables=len(package["resources"]),
-                    rows=fmt_number(rows, lang), path=dest))
+    console.print(
+        _(
+            "{tables} tables, {rows} rows written to {path}",
+            lang,
+            tables=len(package["resources"]),
+            rows=fmt_number(rows, lang),
+            path=dest,
+        )
+    )
 
 
 @export_app.command("site", help=_("Write the whole portal as static files, both languages.", LANG))
 def export_site_cmd(
     dest: Annotated[str, typer.Argument(help=_("Folder of the site (only changed pages are rewritten).", LANG))],
-    form_endpoint: Annotated[str | None, typer.Option("--form-endpoint", help=_(
-        "Where the report-a-problem forms post to; without it they are replaced by a note.", LANG))] = None,
-    base_url: Annotated[str | None, typer.Option("--base-url", help=_(
-        "The address the site will be published at (used in the chart embed code).", LANG))] = None,
-    jobs: Annotated[int | None, typer.Option("--jobs", help=_("Worker processes (default: cores, at most 4).",
-                                                              LANG))] = None,
+    form_endpoint: Annotated[
+        str | None,
+        typer.Option(
+            "--form-endpoint",
+            help=_("Where the report-a-problem forms post to; without it they are replaced by a note.", LANG),
+        ),
+    ] = None,
+    base_url: Annotated[
+        str | None,
+        typer.Option(
+            "--base-url", help=_("The address the site will be published at (used in the chart embed code).", LANG)
+        ),
+    ] = None,
+    jobs: Annotated[
+        int | None, typer.Option("--jobs", help=_("Worker processes (default: cores, at most 4).", LANG))
+    ] = None,
     full: Annotated[bool, typer.Option("--full", help=_("Render every page again.", LANG))] = False,
     lang: LangOpt = None,
 ) -> None:
@@ -528,10 +681,20 @@ def export_site_cmd(
     except CanusError as e:
         err.print(f"[red]{e.localized(lang)}[/]")
         raise typer.Exit(1) from None
-    console.print(_("{pages} files in {path}: {rendered} rendered, {kept} unchanged, {removed} removed "
-                    "({size} MB, {seconds} s).", lang, pages=report.pages, path=dest, rendered=report.rendered,
-                    kept=report.kept, removed=report.removed, size=fmt_number(report.bytes / 1e6, lang, 1),
-                    seconds=fmt_number(report.seconds, lang, 1)))
+    console.print(
+        _(
+            "{pages} files in {path}: {rendered} rendered, {kept} unchanged, {removed} removed "
+            "({size} MB, {seconds} s).",
+            lang,
+            pages=report.pages,
+            path=dest,
+            rendered=report.rendered,
+            kept=report.kept,
+            removed=report.removed,
+            size=fmt_number(report.bytes / 1e6, lang, 1),
+            seconds=fmt_number(report.seconds, lang, 1),
+        )
+    )
 
 
 def main() -> None:  # pragma: no cover

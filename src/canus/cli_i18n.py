@@ -20,9 +20,18 @@ from typing import Any
 
 from canus.i18n import LANGS, gettext
 
-_CLICK_MODULES = ("click.core", "click.exceptions", "click.formatting", "click.parser",
-                  "click.decorators", "click.types", "click.termui", "click.utils", "typer.core",
-                  "typer.main")
+_CLICK_MODULES = (
+    "click.core",
+    "click.exceptions",
+    "click.formatting",
+    "click.parser",
+    "click.decorators",
+    "click.types",
+    "click.termui",
+    "click.utils",
+    "typer.core",
+    "typer.main",
+)
 
 
 def argv_lang(argv: Sequence[str] | None = None) -> str | None:
@@ -54,8 +63,10 @@ CLICK_PHRASES: tuple[tuple[str, str], ...] = (
     (r"No such option: (?P<name>\S+)", "No such option: {name}"),
     (r"No such command (?P<name>'[^']+')\.", "No such command {name}."),
     (r"Invalid value for (?P<param>'[^']+'): ", "Invalid value for {param}: "),
-    (r"(?:Value error, )?(?P<value>'[^']*') is not one of (?P<choices>.+?)\.(?=\s|$)",
-     "{value} is not one of {choices}."),
+    (
+        r"(?:Value error, )?(?P<value>'[^']*') is not one of (?P<choices>.+?)\.(?=\s|$)",
+        "{value} is not one of {choices}.",
+    ),
     (r"Missing argument (?P<name>'[^']+')\.", "Missing argument {name}."),
     (r"Missing option (?P<name>'[^']+')\.", "Missing option {name}."),
     (r"Got unexpected extra argument\(s\) \((?P<args>[^)]*)\)", "Got unexpected extra argument(s) ({args})"),
@@ -71,6 +82,7 @@ def translate_output(text: str, lang: str) -> str:
     if lang == "en" or not isinstance(text, str):
         return text
     for pattern, msgid in CLICK_PHRASES:
+
         def swap(m: re.Match[str], msgid: str = msgid) -> str:
             return gettext(msgid, lang).format(**m.groupdict())
 

@@ -138,9 +138,15 @@ def _time(raw: object) -> dt.datetime | None:
 
 def _version(rec: dict[str, Any]) -> DataVersion:
     return DataVersion(
-        source_id=str(rec["source_id"]), sha256=str(rec["sha256"]), files=_files(rec["files"]),
-        rows=int(rec["rows"]), as_of=rec["as_of"], retrieved_at=_time(rec["retrieved_at"]),
-        loaded_at=_time(rec["loaded_at"]), release=rec["release"], notes=_notes(rec["notes"]),
+        source_id=str(rec["source_id"]),
+        sha256=str(rec["sha256"]),
+        files=_files(rec["files"]),
+        rows=int(rec["rows"]),
+        as_of=rec["as_of"],
+        retrieved_at=_time(rec["retrieved_at"]),
+        loaded_at=_time(rec["loaded_at"]),
+        release=rec["release"],
+        notes=_notes(rec["notes"]),
     )
 
 
@@ -174,6 +180,13 @@ def read_history(con: duckdb.DuckDBPyConnection, source_id: str | None = None) -
     for row in cur.fetchall():
         rec = dict(zip(cols, row, strict=True))
         accepted = json.loads(rec["accepted_checks"]) if rec["accepted_checks"] else []
-        out.append(HistoryEntry(int(rec["id"]), _version(rec), rec["previous_sha256"],
-                                bool(rec["allowed_older"]), tuple(str(a) for a in accepted)))
+        out.append(
+            HistoryEntry(
+                int(rec["id"]),
+                _version(rec),
+                rec["previous_sha256"],
+                bool(rec["allowed_older"]),
+                tuple(str(a) for a in accepted),
+            )
+        )
     return out

@@ -47,8 +47,15 @@ MANIFEST = ".canus-export.json"
 #: found in it depends on every source, to be safe.
 NO_DATA = "(no data)"
 #: Fixed addresses that no page links to but that belong to the published site.
-API_SEEDS = ("/api/version", "/api/sources", "/api/metrics", "/api/claims", "/api/claims.csv",
-             "/api/claims/editions", "/assets/vega-embed.js")
+API_SEEDS = (
+    "/api/version",
+    "/api/sources",
+    "/api/metrics",
+    "/api/claims",
+    "/api/claims.csv",
+    "/api/claims/editions",
+    "/assets/vega-embed.js",
+)
 #: Never exported: the admin pages of the feedback store and the SQL endpoint (answers depend
 #: on the reader's query).
 EXCLUDED_PREFIXES = ("/api/query", "/admin")
@@ -60,8 +67,14 @@ _CSS_URL = re.compile(r'(url\(["\']?)(/[^)"\']+)(["\']?\))')
 _JS_PATH = re.compile(r'"(/(?:assets|static)/[^"]+)"')
 _FORM = re.compile(r'<form method="post" action="(/[^"]*)"(?P<rest>[^>]*)>(?P<body>.*?)</form>', re.S)
 _TOKEN = re.compile(r'\s*<input type="hidden" name="csrf" value="[^"]*">')
-_EXT_FOR = {"application/json": "json", "text/csv": "csv", "image/svg+xml": "svg",
-            "text/javascript": "js", "application/javascript": "js", "text/css": "css"}
+_EXT_FOR = {
+    "application/json": "json",
+    "text/csv": "csv",
+    "image/svg+xml": "svg",
+    "text/javascript": "js",
+    "application/javascript": "js",
+    "text/css": "css",
+}
 
 
 @dataclass
@@ -113,9 +126,12 @@ def relative(from_file: str, to_file: str) -> str:
 
 
 def is_static_address(path: str) -> bool:
-    return (path.startswith("/") and not path.startswith("//")
-            and not any(path.startswith(p) for p in EXCLUDED_PREFIXES)
-            and "/admin" not in path)
+    return (
+        path.startswith("/")
+        and not path.startswith("//")
+        and not any(path.startswith(p) for p in EXCLUDED_PREFIXES)
+        and "/admin" not in path
+    )
 
 
 def links_in(body: str) -> list[str]:
@@ -157,11 +173,19 @@ def _client() -> Any:
 
 
 def _api_docs_page() -> bytes:
-    lines = [_("The interactive API documentation needs the served portal (canus serve). "
-               "This static copy publishes the API's description as OpenAPI:", lang) for lang in ("en", "fr")]
-    return ('<!doctype html><html lang="en"><meta charset="utf-8"><title>API</title>'
-            f'<p>{escape(lines[0])} <a href="/api/openapi.json">openapi.json</a></p>'
-            f'<p lang="fr">{escape(lines[1])} <a href="/api/openapi.json">openapi.json</a></p></html>\n').encode()
+    lines = [
+        _(
+            "The interactive API documentation needs the served portal (canus serve). "
+            "This static copy publishes the API's description as OpenAPI:",
+            lang,
+        )
+        for lang in ("en", "fr")
+    ]
+    return (
+        '<!doctype html><html lang="en"><meta charset="utf-8"><title>API</title>'
+        f'<p>{escape(lines[0])} <a href="/api/openapi.json">openapi.json</a></p>'
+        f'<p lang="fr">{escape(lines[1])} <a href="/api/openapi.json">openapi.json</a></p></html>\n'
+    ).encode()
 
 
 def fetch(path: str) -> Fetched:
@@ -206,8 +230,11 @@ def rewrite(fetched: Fetched, files: dict[str, str], lang: str, form_endpoint: s
         # script's own address, which is at a known place in the site.
         depth = own.count("/")
         if _JS_PATH.search(text):
-            base = ("var canusBase = document.currentScript ? new URL('" + "../" * depth +
-                    "', document.currentScript.src).href : '/';\n")
+            base = (
+                "var canusBase = document.currentScript ? new URL('"
+                + "../" * depth
+                + "', document.currentScript.src).href : '/';\n"
+            )
             text = base + _JS_PATH.sub(lambda m: "(canusBase + " + json.dumps(m.group(1)[1:]) + ")", text)
     return text.encode("utf-8")
 
@@ -217,8 +244,11 @@ def _forms(html: str, lang: str, endpoint: str | None) -> str:
         if endpoint:
             body = _TOKEN.sub("", m.group("body"))
             return f'<form method="post" action="{escape(endpoint)}"{m.group("rest")}>{body}</form>'
-        note = _("This is a static copy of the portal: reports cannot be sent from it. "
-                 "Use the site that publishes it, or write to its maintainers.", lang)
+        note = _(
+            "This is a static copy of the portal: reports cannot be sent from it. "
+            "Use the site that publishes it, or write to its maintainers.",
+            lang,
+        )
         return f'<p class="notice static-form-note">{escape(note)}</p>'
 
     return _FORM.sub(one, html)
@@ -282,8 +312,14 @@ def _key(deps: Iterable[str], versions: dict[str, str]) -> str:
 # -------------------------------------------------------------------- the export
 
 
-def export_site(dest: Path, *, form_endpoint: str | None = None, jobs: int | None = None,
-                full: bool = False, base_url: str | None = None) -> ExportReport:
+def export_site(
+    dest: Path,
+    *,
+    form_endpoint: str | None = None,
+    jobs: int | None = None,
+    full: bool = False,
+    base_url: str | None = None,
+) -> ExportReport:
     global _BASE_URL, _CLIENT
     start = time.perf_counter()
     # A fresh application per export: one kept from an earlier call would still read the
@@ -297,8 +333,12 @@ def export_site(dest: Path, *, form_endpoint: str | None = None, jobs: int | Non
     except (OSError, ValueError):
         old = {}
     versions, code = _versions(), _code_version()
-    same_build = (not full and old.get("code") == code and old.get("form_endpoint") == form_endpoint
-                  and old.get("base_url") == _BASE_URL)
+    same_build = (
+        not full
+        and old.get("code") == code
+        and old.get("form_endpoint") == form_endpoint
+        and old.get("base_url") == _BASE_URL
+    )
     old_pages: dict[str, dict[str, Any]] = old.get("pages", {}) if same_build else {}
     jobs = jobs or min(os.cpu_count() or 1, 4)
 
@@ -346,8 +386,12 @@ def export_site(dest: Path, *, form_endpoint: str | None = None, jobs: int | Non
                     nxt += old_pages[p].get("links", [])
                 elif f.status in (301, 302, 303, 307, 308):
                     nxt += [t for t in [f.body.decode()] if is_static_address(t)]
-                elif f.status == 200 and _kind(f.content_type) in ("text/html", "text/css",
-                                                                    "text/javascript", "application/javascript"):
+                elif f.status == 200 and _kind(f.content_type) in (
+                    "text/html",
+                    "text/css",
+                    "text/javascript",
+                    "application/javascript",
+                ):
                     nxt += links_in(f.body.decode("utf-8", "replace"))
             frontier = [p for p in dict.fromkeys(nxt) if p not in fetched]
     finally:
@@ -373,13 +417,18 @@ def export_site(dest: Path, *, form_endpoint: str | None = None, jobs: int | Non
         if p.startswith(("/static/", "/assets/")):
             deps = [NO_DATA]  # code, not data: rendered again only when canus changes
         else:
-            deps = deps_of.get(p) or deps_of.get(_owner(p)) or (_depends(f.body, landings) if _kind(
-                f.content_type) == "application/json" else [])
+            deps = (
+                deps_of.get(p)
+                or deps_of.get(_owner(p))
+                or (_depends(f.body, landings) if _kind(f.content_type) == "application/json" else [])
+            )
         if p in redirects:
             goal = files.get(redirects[p])
             rel = relative(files[p], goal) if goal else redirects[p]
-            body = (f'<!doctype html><meta charset="utf-8"><meta http-equiv="refresh" content="0; url={escape(rel)}">'
-                    f'<a href="{escape(rel)}">{escape(rel)}</a>\n').encode()
+            body = (
+                f'<!doctype html><meta charset="utf-8"><meta http-equiv="refresh" content="0; url={escape(rel)}">'
+                f'<a href="{escape(rel)}">{escape(rel)}</a>\n'
+            ).encode()
         else:
             body = rewrite(f, files, lang, form_endpoint)
         target = dest / files[p]
@@ -387,12 +436,21 @@ def export_site(dest: Path, *, form_endpoint: str | None = None, jobs: int | Non
         tmp = target.with_name(target.name + ".part")
         tmp.write_bytes(body)
         os.replace(tmp, target)
-        links = [redirects[p]] if p in redirects else links_in(f.body.decode("utf-8", "replace")) if _kind(
-            f.content_type) in (
-            "text/html", "text/css", "text/javascript", "application/javascript") else []
-        pages[p] = {"file": files[p], "content_type": f.content_type, "deps": deps,
-                    "key": _key(deps, versions), "links": sorted(set(links)),
-                    "sha256": hashlib.sha256(body).hexdigest()}
+        links = (
+            [redirects[p]]
+            if p in redirects
+            else links_in(f.body.decode("utf-8", "replace"))
+            if _kind(f.content_type) in ("text/html", "text/css", "text/javascript", "application/javascript")
+            else []
+        )
+        pages[p] = {
+            "file": files[p],
+            "content_type": f.content_type,
+            "deps": deps,
+            "key": _key(deps, versions),
+            "links": sorted(set(links)),
+            "sha256": hashlib.sha256(body).hexdigest(),
+        }
         report.rendered += 1
     for p, rec in old.get("pages", {}).items():
         if p not in pages and rec["file"] not in {r["file"] for r in pages.values()}:
@@ -401,14 +459,29 @@ def export_site(dest: Path, *, form_endpoint: str | None = None, jobs: int | Non
     root_page = dest / "index.html"
     if not root_page.exists() or "/" not in pages:
         # "/" answers a redirect by Accept-Language; a static site can only point to English.
-        root_page.write_text('<!doctype html><meta charset="utf-8"><meta http-equiv="refresh" '
-                             'content="0; url=en/index.html"><link rel="alternate" hreflang="fr" '
-                             'href="fr/index.html"><a href="en/index.html">English</a> · '
-                             '<a href="fr/index.html" lang="fr">Français</a>\n', encoding="utf-8")
+        root_page.write_text(
+            '<!doctype html><meta charset="utf-8"><meta http-equiv="refresh" '
+            'content="0; url=en/index.html"><link rel="alternate" hreflang="fr" '
+            'href="fr/index.html"><a href="en/index.html">English</a> · '
+            '<a href="fr/index.html" lang="fr">Français</a>\n',
+            encoding="utf-8",
+        )
     missing = {p: all_key for p in report.skipped}
-    manifest_path.write_text(json.dumps({"code": code, "form_endpoint": form_endpoint, "base_url": _BASE_URL,
-                                         "versions": versions, "pages": pages, "missing": missing},
-                                        ensure_ascii=False, indent=1), encoding="utf-8")
+    manifest_path.write_text(
+        json.dumps(
+            {
+                "code": code,
+                "form_endpoint": form_endpoint,
+                "base_url": _BASE_URL,
+                "versions": versions,
+                "pages": pages,
+                "missing": missing,
+            },
+            ensure_ascii=False,
+            indent=1,
+        ),
+        encoding="utf-8",
+    )
     report.pages = len(pages)
     report.bytes = sum((dest / r["file"]).stat().st_size for r in pages.values())
     report.seconds = time.perf_counter() - start

@@ -38,6 +38,8 @@ def check_lang(lang: object) -> str:
 
 def other_lang(lang: str) -> str:
     return LANGS[1 - LANGS.index(check_lang(lang))]
+
+
 LOCALES = {"en": "en_CA", "fr": "fr_CA"}
 _LOCALE_DIR = Path(__file__).parent / "locales"
 

@@ -115,10 +115,16 @@ def _prepare(run: _Run, sid: str, client: httpx.Client) -> UpdateResult | Job:
     except CanusError as e:
         return UpdateResult(sid, "failed", error=e)
     if source.requires and not getattr(run.settings, source.requires, None):
-        return UpdateResult(sid, "skipped", error=CanusError(
-            "{source}: skipped, no {setting} set. {help}",
-            source=sid, setting="CANUS_" + source.requires.upper(), help=source.requires_help or "",
-        ))
+        return UpdateResult(
+            sid,
+            "skipped",
+            error=CanusError(
+                "{source}: skipped, no {setting} set. {help}",
+                source=sid,
+                setting="CANUS_" + source.requires.upper(),
+                help=source.requires_help or "",
+            ),
+        )
     previous = run.published.get(sid)
     if run.on_event:
         run.on_event(sid, "fetching")
@@ -138,8 +144,9 @@ def _fetch_error(run: _Run, source: Source, previous: DataVersion | None, e: Exc
     if isinstance(e, transport_errors()):
         return FetchError("{source}: {problem}", source=source.id, problem=str(e))
     # One source's surprise must not stop the others, nor pass unexplained.
-    return FetchError("{source}: unexpected error while fetching: {problem}",
-                      source=source.id, problem=f"{type(e).__name__}: {e}")
+    return FetchError(
+        "{source}: unexpected error while fetching: {problem}", source=source.id, problem=f"{type(e).__name__}: {e}"
+    )
 
 
 def _fetch(run: _Run, source: Source, previous: DataVersion | None, client: httpx.Client) -> UpdateResult | Job:
@@ -153,8 +160,12 @@ def _fetch(run: _Run, source: Source, previous: DataVersion | None, client: http
         snaps = {k: dataclasses.replace(s, release=release) for k, s in snaps.items()}
     # Same bytes under a new release time still loads once, so that the new release is
     # recorded and the next run can skip the download.
-    if previous is not None and not run.force and (release is None or release == previous.release) \
-            and combined_sha256(snaps) == previous.sha256:
+    if (
+        previous is not None
+        and not run.force
+        and (release is None or release == previous.release)
+        and combined_sha256(snaps) == previous.sha256
+    ):
         return _unchanged(source.id, previous, "same snapshot")
     return source, snaps
 
@@ -169,8 +180,13 @@ def _download_need(previous: DataVersion | None) -> int:
     return 2 * sum(f.size or 0 for f in previous.files) if previous else 0
 
 
-def _publish(wh: Warehouse, jobs: list[Job], options: PublishOptions,
-             on_event: Callable[[str, str], None] | None, results: dict[str, UpdateResult]) -> None:
+def _publish(
+    wh: Warehouse,
+    jobs: list[Job],
+    options: PublishOptions,
+    on_event: Callable[[str, str], None] | None,
+    results: dict[str, UpdateResult],
+) -> None:
     try:
         outcomes = wh.build(jobs, on_event=on_event, options=options)
     except CanusError as e:
@@ -182,5 +198,13 @@ def _publish(wh: Warehouse, jobs: list[Job], options: PublishOptions,
 
 
 def _from_outcome(o: BuildOutcome) -> UpdateResult:
-    return UpdateResult(o.source_id, "updated" if o.ok else "failed", o.rows if o.ok else None,
-                        o.as_of, o.error, added=o.added, removed=o.removed, revised=o.revised)
+    return UpdateResult(
+        o.source_id,
+        "updated" if o.ok else "failed",
+        o.rows if o.ok else None,
+        o.as_of,
+        o.error,
+        added=o.added,
+        removed=o.removed,
+        revised=o.revised,
+    )

@@ -65,6 +65,7 @@ def both(message: str, **params: object) -> dict[str, str]:
         if isinstance(v, float | int) and not isinstance(v, bool):
             return fmt_number(v, lang, 0 if float(v).is_integer() or abs(v) >= 100 else 2)
         return v
+
     return {lang: _(message, lang, **{k: value(v, lang) for k, v in params.items()}) for lang in ("en", "fr")}
 
 
@@ -77,8 +78,8 @@ def _profile(con: duckdb.DuckDBPyConnection, table: str, column: str) -> tuple[f
     """Share of empty values (0 to 1) and count of negatives, over the whole table."""
     c = ident(column)
     row = con.execute(
-        f"SELECT coalesce(avg(({c} IS NULL)::INT), 0), count(*) FILTER (WHERE {c} < 0) "
-        f"FROM {ident(table)}").fetchone()
+        f"SELECT coalesce(avg(({c} IS NULL)::INT), 0), count(*) FILTER (WHERE {c} < 0) FROM {ident(table)}"
+    ).fetchone()
     assert row is not None
     return float(row[0]), int(row[1])
 
@@ -103,7 +104,8 @@ def _common(con: duckdb.DuckDBPyConnection, old: str, new: str, spec: TableSpec,
     c = ident(column)
     row = con.execute(
         f"SELECT count(*), sum(o.{c})::DOUBLE, sum(n.{c})::DOUBLE, max(abs(o.{c}))::DOUBLE, "
-        f"max(abs(n.{c}))::DOUBLE FROM {ident(old)} o JOIN {ident(new)} n ON {on}").fetchone()
+        f"max(abs(n.{c}))::DOUBLE FROM {ident(old)} o JOIN {ident(new)} n ON {on}"
+    ).fetchone()
     assert row is not None
     return _Common(int(row[0]), row[1], row[2], row[3], row[4])
 
@@ -117,15 +119,25 @@ def _moved(old: float | None, new: float | None, factor: float) -> bool:
     return ratio > factor or ratio < 1 / factor
 
 
-def check_table(con: duckdb.DuckDBPyConnection, table: str, old: str, new: str, spec: TableSpec,
-                limits: Thresholds) -> list[Breach]:
+def check_table(
+    con: duckdb.DuckDBPyConnection, table: str, old: str, new: str, spec: TableSpec, limits: Thresholds
+) -> list[Breach]:
     """Breaches of ``limits`` by the new table ``new`` against the published ``old``."""
     out: list[Breach] = []
     n_old, n_new = _rows(con, old), _rows(con, new)
     if n_old and n_new < limits.min_row_ratio * n_old:
-        out.append(Breach("rows", both(
-            "rows of {table}: {new} against {old} published (fewer than {limit} % of them)",
-            table=table, new=n_new, old=n_old, limit=round(limits.min_row_ratio * 100))))
+        out.append(
+            Breach(
+                "rows",
+                both(
+                    "rows of {table}: {new} against {old} published (fewer than {limit} % of them)",
+                    table=table,
+                    new=n_new,
+                    old=n_old,
+                    limit=round(limits.min_row_ratio * 100),
+                ),
+            )
+        )
     new_cols = {r[0] for r in con.execute(f"DESCRIBE {ident(new)}").fetchall()}
     old_cols = {r[0] for r in con.execute(f"DESCRIBE {ident(old)}").fetchall()}
     if not set(spec.key) <= new_cols & old_cols:
@@ -137,33 +149,68 @@ def check_table(con: duckdb.DuckDBPyConnection, table: str, old: str, new: str, 
     return out
 
 
-def _check_measure(con: duckdb.DuckDBPyConnection, table: str, old: str, new: str, spec: TableSpec,
-                   column: str, limits: Thresholds) -> list[Breach]:
+def _check_measure(
+    con: duckdb.DuckDBPyConnection, table: str, old: str, new: str, spec: TableSpec, column: str, limits: Thresholds
+) -> list[Breach]:
     out: list[Breach] = []
     name = f"{table}.{column}"
     empty_old, neg_old = _profile(con, old, column)
     empty_new, neg_new = _profile(con, new, column)
     common = _common(con, old, new, spec, column)
     if common.keys and _moved(common.sum_old, common.sum_new, limits.factor):
-        out.append(Breach("total", both(
-            "total of {column} over the {n} keys both vintages hold: {new} against {old} "
-            "published (moved by more than a factor of {factor})",
-            column=name, n=common.keys, new=common.sum_new if common.sum_new is not None else "—",
-            old=common.sum_old or 0, factor=limits.factor)))
+        out.append(
+            Breach(
+                "total",
+                both(
+                    "total of {column} over the {n} keys both vintages hold: {new} against {old} "
+                    "published (moved by more than a factor of {factor})",
+                    column=name,
+                    n=common.keys,
+                    new=common.sum_new if common.sum_new is not None else "—",
+                    old=common.sum_old or 0,
+                    factor=limits.factor,
+                ),
+            )
+        )
     if common.keys and common.top_new and _moved(common.top_old, common.top_new, limits.factor):
-        out.append(Breach("range", both(
-            "largest absolute value of {column} over the keys both vintages hold: {new} against "
-            "{old} published (moved by more than a factor of {factor})",
-            column=name, new=common.top_new, old=common.top_old or 0, factor=limits.factor)))
+        out.append(
+            Breach(
+                "range",
+                both(
+                    "largest absolute value of {column} over the keys both vintages hold: {new} against "
+                    "{old} published (moved by more than a factor of {factor})",
+                    column=name,
+                    new=common.top_new,
+                    old=common.top_old or 0,
+                    factor=limits.factor,
+                ),
+            )
+        )
     if (empty_new - empty_old) * 100 > limits.empty_points:
-        out.append(Breach("empty", both(
-            "empty values in {column}: {new} % against {old} % published (up by more than "
-            "{points} points)", column=name, new=round(empty_new * 100, 1),
-            old=round(empty_old * 100, 1), points=limits.empty_points)))
+        out.append(
+            Breach(
+                "empty",
+                both(
+                    "empty values in {column}: {new} % against {old} % published (up by more than {points} points)",
+                    column=name,
+                    new=round(empty_new * 100, 1),
+                    old=round(empty_old * 100, 1),
+                    points=limits.empty_points,
+                ),
+            )
+        )
     if column in spec.non_negative and neg_new > neg_old:
-        out.append(Breach("negative", both(
-            "negative values in {column}, which counts something: {new} against {old} published",
-            column=name, new=neg_new, old=neg_old)))
+        out.append(
+            Breach(
+                "negative",
+                both(
+                    "negative values in {column}, which counts something: {new} against {old} published",
+                    column=name,
+                    new=neg_new,
+                    old=neg_old,
+                ),
+            )
+        )
     return out
 
 
@@ -193,8 +240,9 @@ def _release_time(release: str | None) -> dt.datetime | None:
     return when if when.tzinfo else when.replace(tzinfo=dt.UTC)
 
 
-def compare_vintages(new_as_of: str | None, old_as_of: str | None,
-                     new_release: str | None = None, old_release: str | None = None) -> int:
+def compare_vintages(
+    new_as_of: str | None, old_as_of: str | None, new_release: str | None = None, old_release: str | None = None
+) -> int:
     """-1 when the new vintage is older than the published one, 1 when newer, 0 tied or unknown.
 
     The as-of period decides (compared at the precision both give: ``2019`` ties ``2019-03``);

@@ -135,8 +135,7 @@ def _file_key(path: Path) -> tuple[int, int] | None:
     return (st.st_ino, st.st_mtime_ns)
 
 
-def execute(con: duckdb.DuckDBPyConnection, sql: str, max_rows: int | None,
-            scrub: Callable[[Any], Any]) -> QueryResult:
+def execute(con: duckdb.DuckDBPyConnection, sql: str, max_rows: int | None, scrub: Callable[[Any], Any]) -> QueryResult:
     """Run ``sql`` on ``con`` and fetch at most ``max_rows`` rows (``None``: all)."""
     cur = con.execute(sql)
     if cur.description is None:
@@ -194,8 +193,9 @@ class QueryPool:
         self._running: dict[int, tuple[Job, duckdb.DuckDBPyConnection]] = {}
         self._closing = threading.Event()
         self.scrub = Scrubber(self.settings.home)
-        self._threads = [threading.Thread(target=self._work, args=(i,), name=f"canus-query-{i}", daemon=True)
-                         for i in range(n)]
+        self._threads = [
+            threading.Thread(target=self._work, args=(i,), name=f"canus-query-{i}", daemon=True) for i in range(n)
+        ]
         self._threads.append(threading.Thread(target=self._watch, name="canus-query-watchdog", daemon=True))
         for t in self._threads:
             t.start()
@@ -262,18 +262,23 @@ class QueryPool:
                         self._running.pop(index, None)
             except duckdb.InterruptException:
                 if job.stopped == "timeout":
-                    job.future.set_exception(QueryTimeout(
-                        "The query ran longer than the {seconds} s limit and was stopped.",
-                        seconds=_seconds(self.timeout)))
+                    job.future.set_exception(
+                        QueryTimeout(
+                            "The query ran longer than the {seconds} s limit and was stopped.",
+                            seconds=_seconds(self.timeout),
+                        )
+                    )
                 else:
                     job.future.set_exception(QueryCancelled("The query was stopped."))
             except duckdb.FatalException as e:
                 con = None  # the instance is unusable: the next query opens a fresh one
-                job.future.set_exception(QueryError("Query refused or failed: {problem}",
-                                                    problem=self.scrub(str(e).splitlines()[0])))
+                job.future.set_exception(
+                    QueryError("Query refused or failed: {problem}", problem=self.scrub(str(e).splitlines()[0]))
+                )
             except duckdb.Error as e:
-                job.future.set_exception(QueryError("Query refused or failed: {problem}",
-                                                    problem=self.scrub(str(e).splitlines()[0])))
+                job.future.set_exception(
+                    QueryError("Query refused or failed: {problem}", problem=self.scrub(str(e).splitlines()[0]))
+                )
             except CanusError as e:
                 job.future.set_exception(e)
             except BaseException as e:  # never leave a caller waiting forever
@@ -345,8 +350,7 @@ def run_query(sql: str, max_rows: int | None = MAX_ROWS, settings: Settings | No
     settings = settings or get_settings()
     check_sql(sql)
     if not settings.warehouse_path.exists():
-        raise WarehouseError("No warehouse yet at {path}: run 'canus update' first.",
-                             path=settings.warehouse_path)
+        raise WarehouseError("No warehouse yet at {path}: run 'canus update' first.", path=settings.warehouse_path)
     pool = QueryPool(settings, workers=1)
     try:
         return pool.run(sql, max_rows)

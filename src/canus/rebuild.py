@@ -30,14 +30,22 @@ class Selection:
     target: str
 
 
-def select(history: list[HistoryEntry], *, as_of: dt.datetime | None = None, version: str | None = None,
-           source_ids: list[str] | None = None) -> Selection:
+def select(
+    history: list[HistoryEntry],
+    *,
+    as_of: dt.datetime | None = None,
+    version: str | None = None,
+    source_ids: list[str] | None = None,
+) -> Selection:
     """The version of each source that was published at ``as_of`` or right after ``version``."""
     if version:
         matches = [e for e in history if e.version.sha256.startswith(version.lower())]
         if not matches:
-            raise WarehouseError("No published version {version} in the history of this warehouse "
-                                 "(see 'canus sources --history SOURCE').", version=version)
+            raise WarehouseError(
+                "No published version {version} in the history of this warehouse "
+                "(see 'canus sources --history SOURCE').",
+                version=version,
+            )
         cutoff = matches[-1].id
         chosen = [e for e in history if e.id <= cutoff]
         target = version
@@ -61,16 +69,28 @@ def snapshots_of(entry: HistoryEntry, store: SnapshotStore) -> dict[str, Snapsho
     for f in v.files:
         path = store.path_for(f.sha256, f.name)
         if not path.is_file():
-            raise WarehouseError("{source}: the raw snapshot {path} of version {version} is missing; "
-                                 "that version cannot be rebuilt.", source=v.source_id, path=path,
-                                 version=v.sha256[:12])
+            raise WarehouseError(
+                "{source}: the raw snapshot {path} of version {version} is missing; that version cannot be rebuilt.",
+                source=v.source_id,
+                path=path,
+                version=v.sha256[:12],
+            )
         if _sha256(path) != f.sha256:
-            raise WarehouseError("{source}: the raw snapshot {path} no longer matches its sha256; "
-                                 "that version cannot be rebuilt.", source=v.source_id, path=path)
+            raise WarehouseError(
+                "{source}: the raw snapshot {path} no longer matches its sha256; that version cannot be rebuilt.",
+                source=v.source_id,
+                path=path,
+            )
         out[f.name] = Snapshot(
-            source_id=v.source_id, name=f.name, url=f.url or "", sha256=f.sha256, path=path,
-            size=f.size or path.stat().st_size, retrieved_at=f.retrieved_at or "",
-            origin="mirror" if f.origin == "mirror" else "http", release=v.release,
+            source_id=v.source_id,
+            name=f.name,
+            url=f.url or "",
+            sha256=f.sha256,
+            path=path,
+            size=f.size or path.stat().st_size,
+            retrieved_at=f.retrieved_at or "",
+            origin="mirror" if f.origin == "mirror" else "http",
+            release=v.release,
         )
     return out
 
@@ -83,8 +103,14 @@ def _sha256(path: Path) -> str:
     return h.hexdigest()
 
 
-def rebuild(out: Path, *, as_of: dt.datetime | None = None, version: str | None = None,
-            source_ids: list[str] | None = None, settings: Settings | None = None) -> list[BuildOutcome]:
+def rebuild(
+    out: Path,
+    *,
+    as_of: dt.datetime | None = None,
+    version: str | None = None,
+    source_ids: list[str] | None = None,
+    settings: Settings | None = None,
+) -> list[BuildOutcome]:
     """Build the selected past version into ``out`` (which must not exist yet)."""
     settings = settings or get_settings()
     out = out.resolve()

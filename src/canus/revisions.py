@@ -67,8 +67,8 @@ def _columns(con: duckdb.DuckDBPyConnection, table: str) -> list[str]:
 def _duplicate_keys(con: duckdb.DuckDBPyConnection, table: str, key: tuple[str, ...]) -> int:
     cols = ", ".join(ident(k) for k in key)
     row = con.execute(
-        f"SELECT count(*) - (SELECT count(*) FROM (SELECT DISTINCT {cols} FROM {ident(table)})) "
-        f"FROM {ident(table)}").fetchone()
+        f"SELECT count(*) - (SELECT count(*) FROM (SELECT DISTINCT {cols} FROM {ident(table)})) FROM {ident(table)}"
+    ).fetchone()
     return int(row[0]) if row else 0
 
 
@@ -76,8 +76,9 @@ def _pack(alias: str, cols: list[str] | tuple[str, ...]) -> str:
     return "to_json(struct_pack(" + ", ".join(f"{ident(c)} := {alias}.{ident(c)}" for c in cols) + "))"
 
 
-def compare(con: duckdb.DuckDBPyConnection, table: str, old: str, new: str, spec: TableSpec,
-            scratch: str = "_canus_diff") -> TableDiff:
+def compare(
+    con: duckdb.DuckDBPyConnection, table: str, old: str, new: str, spec: TableSpec, scratch: str = "_canus_diff"
+) -> TableDiff:
     """Fill the temp table ``scratch`` with one row per changed key and count them."""
     old_cols, new_cols = set(_columns(con, old)), set(_columns(con, new))
     missing = [k for k in spec.key if k not in old_cols or k not in new_cols]
@@ -90,43 +91,54 @@ def compare(con: duckdb.DuckDBPyConnection, table: str, old: str, new: str, spec
     on = " AND ".join(f"o.{ident(k)} IS NOT DISTINCT FROM n.{ident(k)}" for k in spec.key)
     changed = " OR ".join(f"o.{ident(c)} IS DISTINCT FROM n.{ident(c)}" for c in compared) or "false"
     cols = ", ".join(ident(c) for c in dict.fromkeys([*spec.key, *compared]))
-    key_pack = "to_json(struct_pack(" + ", ".join(
-        f"{ident(k)} := coalesce(n.{ident(k)}, o.{ident(k)})" for k in spec.key) + "))"
+    key_pack = (
+        "to_json(struct_pack("
+        + ", ".join(f"{ident(k)} := coalesce(n.{ident(k)}, o.{ident(k)})" for k in spec.key)
+        + "))"
+    )
     con.execute(f"DROP TABLE IF EXISTS {ident(scratch)}")
     con.execute(f"""
         CREATE TEMP TABLE {ident(scratch)} AS
         SELECT CASE WHEN o._in IS NULL THEN 'added' WHEN n._in IS NULL THEN 'removed'
                     ELSE 'revised' END AS change,
                {key_pack} AS key,
-               CASE WHEN o._in THEN {_pack('o', compared) if compared else 'NULL'} END AS old,
-               CASE WHEN n._in THEN {_pack('n', compared) if compared else 'NULL'} END AS new
+               CASE WHEN o._in THEN {_pack("o", compared) if compared else "NULL"} END AS old,
+               CASE WHEN n._in THEN {_pack("n", compared) if compared else "NULL"} END AS new
         FROM (SELECT {cols}, true AS _in FROM {ident(old)}) o
         FULL OUTER JOIN (SELECT {cols}, true AS _in FROM {ident(new)}) n ON {on}
         WHERE o._in IS NULL OR n._in IS NULL OR ({changed})
     """)
-    counts = dict(con.execute(
-        f"SELECT change, count(*) FROM {ident(scratch)} GROUP BY change").fetchall())
-    return TableDiff(table, int(counts.get("added", 0)), int(counts.get("removed", 0)),
-                     int(counts.get("revised", 0)))
+    counts = dict(con.execute(f"SELECT change, count(*) FROM {ident(scratch)} GROUP BY change").fetchall())
+    return TableDiff(table, int(counts.get("added", 0)), int(counts.get("removed", 0)), int(counts.get("revised", 0)))
 
 
-def record(con: duckdb.DuckDBPyConnection, *, source_id: str, sha256: str,
-           previous_sha256: str | None, loaded_at: object, diff: TableDiff,
-           scratch: str | None = "_canus_diff") -> None:
+def record(
+    con: duckdb.DuckDBPyConnection,
+    *,
+    source_id: str,
+    sha256: str,
+    previous_sha256: str | None,
+    loaded_at: object,
+    diff: TableDiff,
+    scratch: str | None = "_canus_diff",
+) -> None:
     """Store the counts of ``diff`` and, when ``scratch`` holds its keys, every changed key."""
     changed = sum(n or 0 for n in (diff.added, diff.removed, diff.revised))
     note = diff.note
     if note is None and scratch is not None and changed > MAX_KEYS:
         note = f"counts exact; the first {MAX_KEYS} of {changed} changed keys kept"
-    con.execute("INSERT INTO revisions VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                [source_id, sha256, previous_sha256, loaded_at, diff.table, diff.added,
-                 diff.removed, diff.revised, note])
+    con.execute(
+        "INSERT INTO revisions VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        [source_id, sha256, previous_sha256, loaded_at, diff.table, diff.added, diff.removed, diff.revised, note],
+    )
     if scratch is not None and diff.note is None:
         # Revised keys first: they are what a reader asks about; additions are mostly new periods.
-        con.execute(f"""INSERT INTO revision_keys
+        con.execute(
+            f"""INSERT INTO revision_keys
             SELECT ?, ?, ?, change, key, old, new FROM {ident(scratch)}
             ORDER BY change = 'revised' DESC, change LIMIT {MAX_KEYS}""",
-                    [source_id, sha256, diff.table])
+            [source_id, sha256, diff.table],
+        )
     if scratch is not None:
         con.execute(f"DROP TABLE IF EXISTS {ident(scratch)}")
 
@@ -149,7 +161,9 @@ def read_changes(con: duckdb.DuckDBPyConnection, source_id: str) -> dict[str, li
     try:
         rows = con.execute(
             "SELECT sha256, loaded_at, table_name, added, removed, revised, note FROM revisions "
-            "WHERE source_id = ? ORDER BY loaded_at, table_name", [source_id]).fetchall()
+            "WHERE source_id = ? ORDER BY loaded_at, table_name",
+            [source_id],
+        ).fetchall()
     except duckdb.CatalogException:
         return {}
     out: dict[str, list[VersionChanges]] = {}
@@ -158,14 +172,16 @@ def read_changes(con: duckdb.DuckDBPyConnection, source_id: str) -> dict[str, li
     return out
 
 
-def read_keys(con: duckdb.DuckDBPyConnection, source_id: str, sha256: str,
-              change: str | None = None) -> list[tuple[str, str, dict[str, object], object, object]]:
+def read_keys(
+    con: duckdb.DuckDBPyConnection, source_id: str, sha256: str, change: str | None = None
+) -> list[tuple[str, str, dict[str, object], object, object]]:
     """Changed keys of one version: (table, change, key, old, new)."""
-    sql = ("SELECT table_name, change, key, old, new FROM revision_keys "
-           "WHERE source_id = ? AND sha256 = ?")
+    sql = "SELECT table_name, change, key, old, new FROM revision_keys WHERE source_id = ? AND sha256 = ?"
     params: list[object] = [source_id, sha256]
     if change:
         sql += " AND change = ?"
         params.append(change)
-    return [(t, c, json.loads(k), json.loads(o) if o else None, json.loads(n) if n else None)
-            for t, c, k, o, n in con.execute(sql + " ORDER BY table_name, change, key", params).fetchall()]
+    return [
+        (t, c, json.loads(k), json.loads(o) if o else None, json.loads(n) if n else None)
+        for t, c, k, o, n in con.execute(sql + " ORDER BY table_name, change, key", params).fetchall()
+    ]

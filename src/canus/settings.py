@@ -18,15 +18,13 @@ from canus.i18n import LANGS
 VARIABLES: dict[str, str] = {
     "CANUS_HOME": "Directory for raw snapshots, the warehouse and feedback "
     "(default: the platform's user data directory).",
-    "CANUS_MIRROR": "Read sources from DIR/<source id>/<file> instead of the network "
-    "(a .gz of the file also counts).",
+    "CANUS_MIRROR": "Read sources from DIR/<source id>/<file> instead of the network (a .gz of the file also counts).",
     "CANUS_URL_<SOURCE>": "Override the download address of a source, e.g. "
     "CANUS_URL_BTS_BORDER_CROSSINGS=http://127.0.0.1:9000/rows.csv.",
     "CANUS_CENSUS_API_KEY": "US Census Bureau API key (free, from api.census.gov/data/key_signup.html).",
     "CANUS_CENSUS_API": "Base address of the US Census international-trade API "
     "(default https://api.census.gov/data/timeseries/intltrade).",
-    "CANUS_CENSUS_YEARS": "Years to fetch from the Census trade API, as FIRST-LAST "
-    "(default 2013 to the current year).",
+    "CANUS_CENSUS_YEARS": "Years to fetch from the Census trade API, as FIRST-LAST (default 2013 to the current year).",
     "CANUS_EIA_API_KEY": "US Energy Information Administration open-data API key (free, from "
     "https://www.eia.gov/opendata/register.php).",
     "CANUS_EIA_API": "Base address of the EIA open-data API v2 (default https://api.eia.gov/v2).",
@@ -108,8 +106,7 @@ def get_settings() -> Settings:
         census_api_key=env.get("CANUS_CENSUS_API_KEY") or None,
         lang=lang if lang in LANGS else "en",
         admin_token=env.get("CANUS_ADMIN_TOKEN") or None,
-        census_api=(env.get("CANUS_CENSUS_API")
-                    or "https://api.census.gov/data/timeseries/intltrade").rstrip("/"),
+        census_api=(env.get("CANUS_CENSUS_API") or "https://api.census.gov/data/timeseries/intltrade").rstrip("/"),
         census_years=env.get("CANUS_CENSUS_YEARS") or None,
         download_deadline=float(env.get("CANUS_DOWNLOAD_DEADLINE", "600")),
         eia_api_key=env.get("CANUS_EIA_API_KEY") or None,

@@ -36,66 +36,92 @@ class TableSpec:
 #: Exact table names.
 SPECS: dict[str, TableSpec] = {
     "border_crossings": TableSpec(
-        key=("port_code", "period", "measure"), compared=("value",),
-        measures=("value",), non_negative=("value",)),
+        key=("port_code", "period", "measure"), compared=("value",), measures=("value",), non_negative=("value",)
+    ),
     "ports": TableSpec(
         key=("port_code",),
         # first_period and last_period follow from border_crossings, whose revisions say it all.
-        compared=("port_name", "state", "latitude", "longitude")),
+        compared=("port_name", "state", "latitude", "longitude"),
+    ),
     "census_trade_hs": TableSpec(
-        key=("direction", "period", "hs2"), compared=("value_usd", "description"),
-        measures=("value_usd",), non_negative=("value_usd",)),
+        key=("direction", "period", "hs2"),
+        compared=("value_usd", "description"),
+        measures=("value_usd",),
+        non_negative=("value_usd",),
+    ),
     "census_trade_state": TableSpec(
-        key=("direction", "period", "state", "hs2"), compared=("value_usd",),
-        measures=("value_usd",), non_negative=("value_usd",)),
+        key=("direction", "period", "state", "hs2"),
+        compared=("value_usd",),
+        measures=("value_usd",),
+        non_negative=("value_usd",),
+    ),
     "census_trade_partners": TableSpec(
-        key=("direction", "period", "cty_code"), compared=("value_usd", "cty_name"),
-        measures=("value_usd",), non_negative=("value_usd",)),
+        key=("direction", "period", "cty_code"),
+        compared=("value_usd", "cty_name"),
+        measures=("value_usd",),
+        non_negative=("value_usd",),
+    ),
     "electricity_trade": TableSpec(
         key=("period", "activity", "province", "us_state"),
         compared=("energy_mwh", "value_cad", "price_cad_per_mwh"),
         # No sign rule: CER's own file carries negative energy and values (3 and 134 rows to
         # 2019 in the real monthly file; corrections), and more months bring more of them.
-        measures=("energy_mwh", "value_cad")),
+        measures=("energy_mwh", "value_cad"),
+    ),
     "electricity_trade_years": TableSpec(
         # The yearly view of both CER publications: what a revision by the annual file moves.
         key=("year", "activity", "province", "us_state"),
         compared=("energy_mwh", "value_cad", "publication", "annual_energy_mwh", "annual_value_cad"),
-        measures=("energy_mwh", "value_cad")),
+        measures=("energy_mwh", "value_cad"),
+    ),
     # Energy in every form and the shared environment (issue 13).
     "ceds_emissions": TableSpec(
-        key=("country", "species", "year"), compared=("value", "unit"),
-        measures=("value",), non_negative=("value",)),
+        key=("country", "species", "year"), compared=("value", "unit"), measures=("value",), non_negative=("value",)
+    ),
     "cer_crude_exports": TableSpec(
-        key=("period", "destination"), compared=("m3_per_day", "bbl_per_day", "confidential"),
-        measures=("volume_m3",), non_negative=("volume_m3",)),
+        key=("period", "destination"),
+        compared=("m3_per_day", "bbl_per_day", "confidential"),
+        measures=("volume_m3",),
+        non_negative=("volume_m3",),
+    ),
     "cer_crude_exports_by_type": TableSpec(
-        key=("period", "oil_type"), compared=("m3_per_day", "bbl_per_day", "confidential"),
-        measures=("volume_m3",), non_negative=("volume_m3",)),
+        key=("period", "oil_type"),
+        compared=("m3_per_day", "bbl_per_day", "confidential"),
+        measures=("volume_m3",),
+        non_negative=("volume_m3",),
+    ),
     "cer_gas_trade": TableSpec(
         key=("period", "flow", "port", "region"),
         compared=("volume_thousand_m3", "volume_mcf", "value_cad", "value_usd", "confidential"),
-        measures=("volume_thousand_m3", "value_cad")),
+        measures=("volume_thousand_m3", "value_cad"),
+    ),
     "eia_energy_trade": TableSpec(
         key=("year", "form", "flow", "mode", "duoarea", "partner", "process", "series"),
-        compared=("value", "unit"), measures=("value",)),
+        compared=("value", "unit"),
+        measures=("value",),
+    ),
     # Emissions can be net negative in land use: no sign rule.
     "ghg_inventory_canada": TableSpec(
         key=("year", "region", "economic_sector", "sector", "sub_sector", "sub_sub_sector"),
-        compared=("value_kt", "status"), measures=("value_kt",)),
+        compared=("value_kt", "status"),
+        measures=("value_kt",),
+    ),
     "ghg_projections_canada": TableSpec(
-        key=("year", "gas", "sector"), compared=("value_mt", "status", "basis"), measures=("value_mt",)),
+        key=("year", "gas", "sector"), compared=("value_mt", "status", "basis"), measures=("value_mt",)
+    ),
     "ghg_inventory_us": TableSpec(
-        key=("year", "sector", "kind"), compared=("value_mt", "status"), measures=("value_mt",)),
+        key=("year", "sector", "kind"), compared=("value_mt", "status"), measures=("value_mt",)
+    ),
     "great_lakes_levels": TableSpec(
-        key=("lake", "period"), compared=("level_m",),
-        measures=("level_m",), non_negative=("level_m",)),
+        key=("lake", "period"), compared=("level_m",), measures=("level_m",), non_negative=("level_m",)
+    ),
     "air_emissions": TableSpec(
         # Not non-negative: sectors such as land use can be net sinks.
-        key=("pollutant", "sector_en", "year"), compared=("value", "status", "basis"),
-        measures=("value",)),
-    "boundaries": TableSpec(
-        key=("iso_a3",), compared=("name_en", "name_fr", "geojson", "points")),
+        key=("pollutant", "sector_en", "year"),
+        compared=("value", "status", "basis"),
+        measures=("value",),
+    ),
+    "boundaries": TableSpec(key=("iso_a3",), compared=("name_en", "name_fr", "geojson", "points")),
 }
 
 #: Families of tables, by name prefix: one table per FRED series, two per Statistics Canada table.
@@ -104,11 +130,11 @@ FAMILY_SPECS: dict[str, TableSpec] = {
     "fred_": TableSpec(key=("period",), compared=("value",), measures=("value",)),
     "statcan_*_members": TableSpec(
         key=("dimension_position", "member_id"),
-        compared=("dimension_en", "dimension_fr", "column_name", "parent_member_id",
-                  "member_en", "member_fr")),
+        compared=("dimension_en", "dimension_fr", "column_name", "parent_member_id", "member_en", "member_fr"),
+    ),
     "statcan_": TableSpec(
-        key=("ref_date",), compared=("value", "status", "symbol"), measures=("value",),
-        dimensions_from_members=True),
+        key=("ref_date",), compared=("value", "status", "symbol"), measures=("value",), dimensions_from_members=True
+    ),
 }
 
 
@@ -132,8 +158,12 @@ def spec_for(con: duckdb.DuckDBPyConnection, table: str, members_table: str | No
     if not spec.dimensions_from_members:
         return spec
     members = members_table or f"{table}_members"
-    dims = [r[0] for r in con.execute(
-        f'SELECT column_name FROM "{members}" GROUP BY column_name '
-        "ORDER BY min(dimension_position)").fetchall()]
-    return TableSpec(key=(*spec.key, *dims), compared=spec.compared, measures=spec.measures,
-                     non_negative=spec.non_negative)
+    dims = [
+        r[0]
+        for r in con.execute(
+            f'SELECT column_name FROM "{members}" GROUP BY column_name ORDER BY min(dimension_position)'
+        ).fetchall()
+    ]
+    return TableSpec(
+        key=(*spec.key, *dims), compared=spec.compared, measures=spec.measures, non_negative=spec.non_negative
+    )

@@ -23,7 +23,10 @@ _URL_RULES: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(r"([?&]lang=)eng\b"), r"\1fra"),
     (re.compile(r"^(https://www\.cbsa-asfc\.gc\.ca/.*)-eng(\.\w+)$"), r"\1-fra\2"),
     (re.compile(r"^https://www150\.statcan\.gc\.ca/(t1/tbl1|n1)/en/"), r"https://www150.statcan.gc.ca/\1/fr/"),
-    (re.compile(r"^https://www\.publicsafety\.gc\.ca/(.*)-en\.aspx$"), r"https://www.securitepublique.gc.ca/\1-fr.aspx"),
+    (
+        re.compile(r"^https://www\.publicsafety\.gc\.ca/(.*)-en\.aspx$"),
+        r"https://www.securitepublique.gc.ca/\1-fr.aspx",
+    ),
     (re.compile(r"^https://www\.nato\.int/cps/en/"), "https://www.nato.int/cps/fr/"),
     (re.compile(r"^https://www\.un\.org/en/"), "https://www.un.org/fr/"),
     (re.compile(r"^https://parks\.canada\.ca/"), "https://parcs.canada.ca/"),

@@ -49,6 +49,7 @@ __all__ = ["VERSIONS_DDL", "DataVersion", "Reader", "Warehouse", "read_versions"
 #: Published tables are set aside under this prefix while a source's new ones load beside them.
 PREVIOUS = "_canus_published_"
 
+
 def combined_sha256(snapshots: dict[str, Snapshot]) -> str:
     if len(snapshots) == 1:
         return next(iter(snapshots.values())).sha256
@@ -107,7 +108,8 @@ def disk_full_error(path: Path, need: int, e: BaseException) -> DiskFullError:
         "Disk full: canus could not write {path} ({problem}). This step needs about {need} MB "
         "free there; free some space (or set CANUS_HOME to a larger disk) and run the update "
         "again. The published data is unchanged.",
-        path=path, need={lang: fmt_number(max(1, need / 1e6), lang, 1) for lang in ("en", "fr")},
+        path=path,
+        need={lang: fmt_number(max(1, need / 1e6), lang, 1) for lang in ("en", "fr")},
         problem=" ".join(str(e).split())[:200],
     )
 
@@ -144,9 +146,7 @@ class Warehouse:
     @contextlib.contextmanager
     def read(self) -> Iterator[duckdb.DuckDBPyConnection]:
         if not self.exists():
-            raise WarehouseError(
-                "No warehouse yet at {path}: run 'canus update' first.", path=self.path
-            )
+            raise WarehouseError("No warehouse yet at {path}: run 'canus update' first.", path=self.path)
         con = attach_readonly(self.path)
         try:
             yield con
@@ -233,8 +233,11 @@ class Warehouse:
                     raise
                 # A copy of the published file, the new tables beside the old ones until the
                 # swap, and DuckDB's own room (it grows in blocks of a few MB).
-                need = (self.path.stat().st_size if self.exists() else 0) * 2 + 4 * sum(
-                    s.size for _, snaps in jobs for s in snaps.values()) + (4 << 20)
+                need = (
+                    (self.path.stat().st_size if self.exists() else 0) * 2
+                    + 4 * sum(s.size for _, snaps in jobs for s in snaps.values())
+                    + (4 << 20)
+                )
                 raise disk_full_error(tmp, need, e) from e
             finally:
                 tmp.unlink(missing_ok=True)
@@ -277,8 +280,12 @@ class Warehouse:
         return outcomes
 
     def _load_one(
-        self, con: duckdb.DuckDBPyConnection, source: Source, snaps: dict[str, Snapshot],
-        published: DataVersion | None, options: PublishOptions,
+        self,
+        con: duckdb.DuckDBPyConnection,
+        source: Source,
+        snaps: dict[str, Snapshot],
+        published: DataVersion | None,
+        options: PublishOptions,
     ) -> BuildOutcome:
         con.execute("BEGIN TRANSACTION")
         try:
@@ -288,19 +295,18 @@ class Warehouse:
             release = next((s.release for s in snaps.values() if s.release), None) or result.notes.get("release")
             allowed_older, accepted = False, tuple[str, ...]()
             if options.checks and published is not None:
-                allowed_older, accepted = _check_publishable(con, source, kept, result, release,
-                                                             published, options)
+                allowed_older, accepted = _check_publishable(con, source, kept, result, release, published, options)
             sha = combined_sha256(snaps)
             loaded_at = _utc_naive(None)
             diffs = _record_revisions(con, source, kept, sha, published, loaded_at)
-            _record_version(con, source, snaps, result, release, sha, published, loaded_at,
-                            allowed_older, accepted)
+            _record_version(con, source, snaps, result, release, sha, published, loaded_at, allowed_older, accepted)
             for table in kept:
                 con.execute(f"DROP TABLE {revisions.ident(PREVIOUS + table)}")
             con.execute("COMMIT")
             added, removed, revised = _sum_diffs(diffs, kept)
-            return BuildOutcome(source.id, True, result.rows, result.as_of, added=added, removed=removed,
-                                revised=revised)
+            return BuildOutcome(
+                source.id, True, result.rows, result.as_of, added=added, removed=removed, revised=revised
+            )
         except Exception as e:
             with contextlib.suppress(Exception):
                 con.execute("ROLLBACK")
@@ -309,12 +315,8 @@ class Warehouse:
             return BuildOutcome(source.id, False, error=_load_error(e, source, snaps))
 
     def _write_meta(self, con: duckdb.DuckDBPyConnection) -> None:
-        rows = con.execute(
-            "SELECT source_id, sha256 FROM data_versions ORDER BY source_id"
-        ).fetchall()
-        version = hashlib.sha256(
-            "\n".join(f"{a}:{b}" for a, b in rows).encode()
-        ).hexdigest()[:16]
+        rows = con.execute("SELECT source_id, sha256 FROM data_versions ORDER BY source_id").fetchall()
+        version = hashlib.sha256("\n".join(f"{a}:{b}" for a, b in rows).encode()).hexdigest()[:16]
         built = dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat()
         for key, value in (("data_version", version), ("built_at", built)):
             con.execute("INSERT OR REPLACE INTO warehouse_meta VALUES (?, ?)", [key, value])
@@ -322,8 +324,10 @@ class Warehouse:
 
 def _set_aside(con: duckdb.DuckDBPyConnection, tables: tuple[str, ...]) -> list[str]:
     """Rename the published tables out of the loader's way (undone by the ROLLBACK of a failure)."""
-    present = {r[0] for r in con.execute(
-        "SELECT table_name FROM information_schema.tables WHERE table_schema = 'main'").fetchall()}
+    present = {
+        r[0]
+        for r in con.execute("SELECT table_name FROM information_schema.tables WHERE table_schema = 'main'").fetchall()
+    }
     kept = []
     for table in tables:
         con.execute(f"DROP TABLE IF EXISTS {revisions.ident(PREVIOUS + table)}")
@@ -339,7 +343,8 @@ def _check_not_empty(con: duckdb.DuckDBPyConnection, source: Source) -> None:
         if not n or n[0] == 0:
             raise WarehouseError(
                 "{source}: table {table} came out empty; nothing was published.",
-                source=source.id, table=table,
+                source=source.id,
+                table=table,
             )
 
 
@@ -357,8 +362,13 @@ def _vintage(as_of: str | None, release: str | None) -> str:
 
 
 def _check_publishable(
-    con: duckdb.DuckDBPyConnection, source: Source, kept: list[str], result: LoadResult,
-    release: str | None, published: DataVersion, options: PublishOptions,
+    con: duckdb.DuckDBPyConnection,
+    source: Source,
+    kept: list[str],
+    result: LoadResult,
+    release: str | None,
+    published: DataVersion,
+    options: PublishOptions,
 ) -> tuple[bool, tuple[str, ...]]:
     """Raise :class:`PublishRefusedError` unless the new vintage passes or the operator allowed it.
 
@@ -368,12 +378,18 @@ def _check_publishable(
     advice: list[dict[str, str]] = []
     older = publish_gate.compare_vintages(result.as_of, published.as_of, release, published.release) < 0
     if older and source.id not in options.allow_older:
-        problems.append(publish_gate.both(
-            "check 'as-of': the new file is an older vintage ({new}) than the one published ({old})",
-            new=_vintage(result.as_of, release), old=_vintage(published.as_of, published.release)))
-        advice.append(publish_gate.both(
-            "To load the older vintage on purpose, run 'canus update --allow-older {source}'.",
-            source=source.id))
+        problems.append(
+            publish_gate.both(
+                "check 'as-of': the new file is an older vintage ({new}) than the one published ({old})",
+                new=_vintage(result.as_of, release),
+                old=_vintage(published.as_of, published.release),
+            )
+        )
+        advice.append(
+            publish_gate.both(
+                "To load the older vintage on purpose, run 'canus update --allow-older {source}'.", source=source.id
+            )
+        )
     limits = publish_gate.thresholds_for(source.id)
     breaches: list[Breach] = []
     for table in kept:
@@ -382,10 +398,15 @@ def _check_publishable(
     checks = tuple(dict.fromkeys(b.check for b in breaches))
     if breaches and source.id not in options.accept_change:
         for b in breaches:
-            problems.append({lang: publish_gate.both("check '{check}': {detail}", check=b.check,
-                                                      detail=b.detail[lang])[lang] for lang in ("en", "fr")})
-        advice.append(publish_gate.both(
-            "To publish it anyway, run 'canus update --accept-change {source}'.", source=source.id))
+            problems.append(
+                {
+                    lang: publish_gate.both("check '{check}': {detail}", check=b.check, detail=b.detail[lang])[lang]
+                    for lang in ("en", "fr")
+                }
+            )
+        advice.append(
+            publish_gate.both("To publish it anyway, run 'canus update --accept-change {source}'.", source=source.id)
+        )
     if problems:
         raise PublishRefusedError(
             "{source}: not published, the published data is unchanged. {problems}. {advice}",
@@ -398,8 +419,12 @@ def _check_publishable(
 
 
 def _record_revisions(
-    con: duckdb.DuckDBPyConnection, source: Source, kept: list[str], sha: str,
-    published: DataVersion | None, loaded_at: dt.datetime,
+    con: duckdb.DuckDBPyConnection,
+    source: Source,
+    kept: list[str],
+    sha: str,
+    published: DataVersion | None,
+    loaded_at: dt.datetime,
 ) -> list[revisions.TableDiff]:
     previous_sha = published.sha256 if published else None
     diffs = []
@@ -415,8 +440,15 @@ def _record_revisions(
         else:
             diff = revisions.compare(con, table, PREVIOUS + table, table, spec)
             scratch = "_canus_diff"
-        revisions.record(con, source_id=source.id, sha256=sha, previous_sha256=previous_sha,
-                         loaded_at=loaded_at, diff=diff, scratch=scratch)
+        revisions.record(
+            con,
+            source_id=source.id,
+            sha256=sha,
+            previous_sha256=previous_sha,
+            loaded_at=loaded_at,
+            diff=diff,
+            scratch=scratch,
+        )
         diffs.append(diff)
     return diffs
 
@@ -433,15 +465,30 @@ def _sum_diffs(diffs: list[revisions.TableDiff], kept: list[str]) -> tuple[int |
 
 
 def _record_version(
-    con: duckdb.DuckDBPyConnection, source: Source, snaps: dict[str, Snapshot], result: LoadResult,
-    release: str | None, sha: str, published: DataVersion | None, loaded_at: dt.datetime,
-    allowed_older: bool, accepted: tuple[str, ...],
+    con: duckdb.DuckDBPyConnection,
+    source: Source,
+    snaps: dict[str, Snapshot],
+    result: LoadResult,
+    release: str | None,
+    sha: str,
+    published: DataVersion | None,
+    loaded_at: dt.datetime,
+    allowed_older: bool,
+    accepted: tuple[str, ...],
 ) -> None:
-    files = json.dumps([
-        {"name": s.name, "sha256": s.sha256, "url": s.url, "size": s.size,
-         "retrieved_at": s.retrieved_at, "origin": s.origin}
-        for s in snaps.values()
-    ])
+    files = json.dumps(
+        [
+            {
+                "name": s.name,
+                "sha256": s.sha256,
+                "url": s.url,
+                "size": s.size,
+                "retrieved_at": s.retrieved_at,
+                "origin": s.origin,
+            }
+            for s in snaps.values()
+        ]
+    )
     retrieved = _utc_naive(max(s.retrieved_at for s in snaps.values()))
     notes = json.dumps(result.notes)
     con.execute("DELETE FROM data_versions WHERE source_id = ?", [source.id])
@@ -453,8 +500,20 @@ def _record_version(
         "INSERT INTO data_versions_history (source_id, sha256, previous_sha256, files, rows, as_of, "
         "release, retrieved_at, loaded_at, notes, allowed_older, accepted_checks) "
         "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        [source.id, sha, published.sha256 if published else None, files, result.rows, result.as_of,
-         release, retrieved, loaded_at, notes, allowed_older, json.dumps(list(accepted))],
+        [
+            source.id,
+            sha,
+            published.sha256 if published else None,
+            files,
+            result.rows,
+            result.as_of,
+            release,
+            retrieved,
+            loaded_at,
+            notes,
+            allowed_older,
+            json.dumps(list(accepted)),
+        ],
     )
 
 
@@ -465,7 +524,9 @@ def _load_error(e: Exception, source: Source, snaps: dict[str, Snapshot]) -> Can
     if "gzip" in problem.lower():
         return WarehouseError(
             "{source}: {file}: the gzip file is damaged or incomplete ({problem})",
-            source=source.id, file=", ".join(s.name for s in snaps.values()), problem=problem,
+            source=source.id,
+            file=", ".join(s.name for s in snaps.values()),
+            problem=problem,
         )
     return WarehouseError("{source}: loading failed: {problem}", source=source.id, problem=problem)
 
@@ -510,9 +571,7 @@ class Reader:
     def cursor(self) -> duckdb.DuckDBPyConnection:
         key = self._stat_key()
         if key is None:
-            raise WarehouseError(
-                "No warehouse yet at {path}: run 'canus update' first.", path=self.path
-            )
+            raise WarehouseError("No warehouse yet at {path}: run 'canus update' first.", path=self.path)
         with self._lock:
             if key != self._key or self._con is None:
                 # Old cursors keep the old file open (POSIX keeps renamed-over inodes alive).

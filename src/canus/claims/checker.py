@@ -44,17 +44,14 @@ VERDICT_LABELS = {
 
 BASIS_NOTES = {
     "proxy": "This verdict rests on a related measure whose definition differs from the "
-             "page's; the definitions say how.",
-    "estimate": "This verdict rests on an estimate, not a measurement; the method and its "
-                "limits are in {method}.",
+    "page's; the definitions say how.",
+    "estimate": "This verdict rests on an estimate, not a measurement; the method and its limits are in {method}.",
 }
 #: One sentence per basis, for the section pages.
 BASIS_SENTENCES = {
     "measured": "canus measures what the page states.",
-    "proxy": "canus measures something close to what the page states; the claim page says what "
-             "is in and what is out.",
-    "estimate": "canus estimates this; no official series measures it. The claim page gives the "
-                "method.",
+    "proxy": "canus measures something close to what the page states; the claim page says what is in and what is out.",
+    "estimate": "canus estimates this; no official series measures it. The claim page gives the method.",
 }
 BASIS_LABELS = {"proxy": "on a related measure", "estimate": "on an estimate"}
 
@@ -93,8 +90,7 @@ class Result:
     def verdict_label(self, lang: str) -> str:
         label = _(VERDICT_LABELS[self.verdict], lang)
         if self.verdict != "not_checkable" and self.basis in BASIS_LABELS:
-            return _("{verdict}, {basis}", lang, verdict=label,
-                     basis=_(BASIS_LABELS[self.basis], lang))
+            return _("{verdict}, {basis}", lang, verdict=label, basis=_(BASIS_LABELS[self.basis], lang))
         return label
 
     def missing_text(self, lang: str = "en") -> str | None:
@@ -114,8 +110,7 @@ class Result:
             "basis": self.basis,
             "basis_label": _(BASIS_SENTENCES[self.basis], lang),
             "method": c.check.method,
-            "figure_text": display.figure(c.figure.value, c.figure.unit, c.figure.qualifier,
-                                          lang),
+            "figure_text": display.figure(c.figure.value, c.figure.unit, c.figure.qualifier, lang),
             "value": self.value,
             "value_text": display.amount(self.value, self.unit, lang),
             "icon": display.ICONS[self.verdict],
@@ -142,16 +137,14 @@ class Result:
 
 def check_claim(claim: Claim, con: duckdb.DuckDBPyConnection | None) -> Result:
     tol = width(claim.figure.value, claim.figure.qualifier, claim.figure.step)
-    res = (_check_registry(claim, tol) if claim.check.kind == "registry"
-           else _check_metric(claim, con, tol))
+    res = _check_registry(claim, tol) if claim.check.kind == "registry" else _check_metric(claim, con, tol)
     note = BASIS_NOTES.get(claim.check.basis)
     if note and res.verdict != "not_checkable":
         res.notes.insert(0, Msg(note, {"method": claim.check.method or ""}))
     return res
 
 
-def check_all(con: duckdb.DuckDBPyConnection | None,
-              claims: list[Claim] | None = None) -> list[Result]:
+def check_all(con: duckdb.DuckDBPyConnection | None, claims: list[Claim] | None = None) -> list[Result]:
     return [check_claim(c, con) for c in (claims if claims is not None else load_claims())]
 
 
@@ -168,9 +161,13 @@ def _reading(claim: Claim, lang: str) -> dict[str, Any]:
     f = claim.figure
     r = rule(f.qualifier)
     lo, hi = interval(f.value, f.qualifier, f.step)
-    return {"qualifier": f.qualifier, "rule": _(r.reads_as, lang),
-            "low": None if math.isinf(lo) else lo, "high": None if math.isinf(hi) else hi,
-            "width": width(f.value, f.qualifier, f.step)}
+    return {
+        "qualifier": f.qualifier,
+        "rule": _(r.reads_as, lang),
+        "low": None if math.isinf(lo) else lo,
+        "high": None if math.isinf(hi) else hi,
+        "width": width(f.value, f.qualifier, f.step),
+    }
 
 
 def _check_registry(claim: Claim, tol: float | None) -> Result:
@@ -178,19 +175,30 @@ def _check_registry(claim: Claim, tol: float | None) -> Result:
     try:
         o = obs.observe_registry(target, claim.check.reduce, claim.figure.period)
     except (RegistryError, AttributeError, ValueError) as e:
-        return Result(claim, "not_checkable", tolerance=tol,
-                      missing=Msg("registry fact {target} ({problem})",
-                                  {"target": target, "problem": str(e)}))
-    res = Result(claim, "supported", value=o.value, unit=o.unit, period=claim.figure.period,
-                 source_ids=list(o.source_ids), facts=list(o.facts), tolerance=tol)
+        return Result(
+            claim,
+            "not_checkable",
+            tolerance=tol,
+            missing=Msg("registry fact {target} ({problem})", {"target": target, "problem": str(e)}),
+        )
+    res = Result(
+        claim,
+        "supported",
+        value=o.value,
+        unit=o.unit,
+        period=claim.figure.period,
+        source_ids=list(o.source_ids),
+        facts=list(o.facts),
+        tolerance=tol,
+    )
     # A registry's vintage is the day its citations were read (none when they were not).
-    res.vintage = {sid: max((f["accessed"] for f in o.facts if f["accessed"]), default=None)
-                   for sid in o.source_ids}
+    res.vintage = {sid: max((f["accessed"] for f in o.facts if f["accessed"]), default=None) for sid in o.source_ids}
     if o.facts and all(f["url"] in PAGE_URL.values() for f in o.facts):
-        return _registry_pending(res, Msg("an independent source for {target}",
-                                          {"target": target}),
-                                 Msg("The only citation canus holds for this fact is the page "
-                                     "itself."))
+        return _registry_pending(
+            res,
+            Msg("an independent source for {target}", {"target": target}),
+            Msg("The only citation canus holds for this fact is the page itself."),
+        )
     unconfirmed = [f for f in o.facts if not f["confirmed"]]
     if unconfirmed:
         # An unconfirmed fact is canus's reading, not evidence: it never supports a claim.
@@ -198,25 +206,38 @@ def _check_registry(claim: Claim, tol: float | None) -> Result:
         for f in unconfirmed:
             cw = f.get("confirm_with")
             wanted.setdefault(Bilingual(**cw) if cw else None, f["url"])
-        what = [Msg("{what}", {"what": key}) if key else Msg("a reading of {url}", {"url": url})
-                for key, url in wanted.items()]
-        return _registry_pending(res, Msg("confirmation of registry facts: {what}",
-                                          {"what": what}),
-                                 Msg("Rests on registry facts not yet confirmed against their "
-                                     "sources, so canus does not count them as support."))
+        what = [
+            Msg("{what}", {"what": key}) if key else Msg("a reading of {url}", {"url": url})
+            for key, url in wanted.items()
+        ]
+        return _registry_pending(
+            res,
+            Msg("confirmation of registry facts: {what}", {"what": what}),
+            Msg(
+                "Rests on registry facts not yet confirmed against their "
+                "sources, so canus does not count them as support."
+            ),
+        )
     src_q = o.detail.get("qualifier")
     if src_q in ("at least", "more than") and not _ok(claim, o.value):
         # "Hundreds" does not decide "more than 300" either way.
-        return _registry_pending(res, Msg("a source that gives the count itself"),
-                                 Msg("The source gives only a lower bound ({qualifier} {value}), "
-                                     "which does not decide the page's figure.",
-                                     {"qualifier": Msg(src_q), "value": o.value}))
+        return _registry_pending(
+            res,
+            Msg("a source that gives the count itself"),
+            Msg(
+                "The source gives only a lower bound ({qualifier} {value}), which does not decide the page's figure.",
+                {"qualifier": Msg(src_q), "value": o.value},
+            ),
+        )
     same_bound = src_q == claim.figure.qualifier and o.value == claim.figure.value
     if same_bound:
         res.detail["source_qualifier"] = src_q
-        res.notes.append(Msg("The source states the same bound as the page ({qualifier} "
-                             "{value}), which canus reads as support.",
-                             {"qualifier": Msg(claim.figure.qualifier), "value": o.value}))
+        res.notes.append(
+            Msg(
+                "The source states the same bound as the page ({qualifier} {value}), which canus reads as support.",
+                {"qualifier": Msg(claim.figure.qualifier), "value": o.value},
+            )
+        )
     elif not _ok(claim, o.value):
         res.verdict = "contradicted"
     return res
@@ -231,13 +252,11 @@ def _registry_pending(res: Result, missing: Msg, note: Msg) -> Result:
     return res
 
 
-def _check_metric(claim: Claim, con: duckdb.DuckDBPyConnection | None,
-                  tol: float | None) -> Result:
+def _check_metric(claim: Claim, con: duckdb.DuckDBPyConnection | None, tol: float | None) -> Result:
     target = claim.check.target
     observe = obs.METRICS.get(target)
     if observe is None:
-        return Result(claim, "not_checkable", tolerance=tol,
-                      missing=Msg("unknown metric {target}", {"target": target}))
+        return Result(claim, "not_checkable", tolerance=tol, missing=Msg("unknown metric {target}", {"target": target}))
     try:
         latest = observe(con, None)
     except MissingSource:
@@ -245,8 +264,9 @@ def _check_metric(claim: Claim, con: duckdb.DuckDBPyConnection | None,
     try:
         own = observe(con, claim.figure.period)
     except MissingSource as e:
-        res = Result(claim, "not_checkable", tolerance=tol, missing=e.need,
-                     missing_ids=list(e.source_ids), notes=list(e.notes))
+        res = Result(
+            claim, "not_checkable", tolerance=tol, missing=e.need, missing_ids=list(e.source_ids), notes=list(e.notes)
+        )
         if latest is not None:
             # What the loaded data says about a later period is context even while the
             # claim's own period waits for its table.
@@ -267,8 +287,7 @@ def _check_metric(claim: Claim, con: duckdb.DuckDBPyConnection | None,
         res.latest_value, res.latest_period = latest.value, latest.period
         res.changed_since = not _ok(claim, latest.value, latest.detail)
     if own is None:
-        res.missing = Msg("data for {period} ({needs})",
-                          {"period": claim.figure.period, "needs": Msg(_needs(target))})
+        res.missing = Msg("data for {period} ({needs})", {"period": claim.figure.period, "needs": Msg(_needs(target))})
         res.notes.insert(0, Msg("The loaded data does not cover the claim's period."))
         return res
     res.value, res.period = own.value, own.period
@@ -285,8 +304,7 @@ def _needs(target: str) -> str:
     return obs.NEEDS.get(target, target)
 
 
-def _provenance(con: duckdb.DuckDBPyConnection | None,
-                source_ids: list[str]) -> list[Provenance]:
+def _provenance(con: duckdb.DuckDBPyConnection | None, source_ids: list[str]) -> list[Provenance]:
     if con is None:
         return []
     out: list[Provenance] = []

@@ -36,10 +36,10 @@ class CheckFormat(StrEnum):
 
 LANG = get_settings().lang
 # Module level: Typer resolves these annotations by name (postponed evaluation).
-FormatOpt = Annotated[CheckFormat, typer.Option("--format", help=_(
-    "Output format: table or json.", LANG))]
-StrictOpt = Annotated[bool, typer.Option("--strict", help=_(
-    "Exit with status 1 when a claim is contradicted at its own period.", LANG))]
+FormatOpt = Annotated[CheckFormat, typer.Option("--format", help=_("Output format: table or json.", LANG))]
+StrictOpt = Annotated[
+    bool, typer.Option("--strict", help=_("Exit with status 1 when a claim is contradicted at its own period.", LANG))
+]
 LangOpt = Annotated[str | None, typer.Option("--lang", help=_("Language: en or fr.", LANG))]
 
 
@@ -69,9 +69,17 @@ def run_check(lang: str) -> list[Result]:
 
 def print_table(results: list[Result], lang: str, console: Console) -> None:
     table = Table(title=_("Claims of the page, checked", lang))
-    for head in (_("Claim", lang), _("Verdict", lang), _("Page says", lang), _("canus finds", lang),
-                 _("Period", lang), _("Source", lang), _("Vintage", lang),
-                 _("Supporting values", lang), _("Since then", lang)):
+    for head in (
+        _("Claim", lang),
+        _("Verdict", lang),
+        _("Page says", lang),
+        _("canus finds", lang),
+        _("Period", lang),
+        _("Source", lang),
+        _("Vintage", lang),
+        _("Supporting values", lang),
+        _("Since then", lang),
+    ):
         table.add_column(head)
     for r in results:
         fig = r.claim.figure
@@ -80,26 +88,42 @@ def print_table(results: list[Result], lang: str, console: Console) -> None:
         if r.verdict == "not_checkable" and r.missing:
             found = _("missing: {what}", lang, what=r.missing_text(lang))
         vintage = ", ".join(f"{k}: {v}" for k, v in r.vintage.items() if v) or "—"
-        tol = ("—" if r.tolerance is None
-               else _("{width} of the figure", lang,
-                      width=f"{fmt_number(r.tolerance * 100, lang, 1)} %"))
-        since = ("—" if not r.latest_period else
-                 f"{display.amount(r.latest_value, r.unit, lang)} ({r.latest_period})"
-                 + (" ↻" if r.changed_since else ""))
+        tol = (
+            "—"
+            if r.tolerance is None
+            else _("{width} of the figure", lang, width=f"{fmt_number(r.tolerance * 100, lang, 1)} %")
+        )
+        since = (
+            "—"
+            if not r.latest_period
+            else f"{display.amount(r.latest_value, r.unit, lang)} ({r.latest_period})"
+            + (" ↻" if r.changed_since else "")
+        )
         table.add_row(
             r.claim.id,
             f"[{COLOURS[r.verdict]}]{display.ICONS[r.verdict]} {r.verdict_label(lang)}[/]",
-            said, found, r.period or r.latest_period or "—",
-            ", ".join(r.source_ids) or "—", vintage, tol, since,
+            said,
+            found,
+            r.period or r.latest_period or "—",
+            ", ".join(r.source_ids) or "—",
+            vintage,
+            tol,
+            since,
         )
     emit_table(console, table)
     for r in results:
         for n in r.notes:
             console.print(f"{r.claim.id}: {n.render(lang)}", highlight=False)
     counts = {v: sum(1 for r in results if r.verdict == v) for v in COLOURS}
-    console.print(_("{supported} supported, {contradicted} contradicted, {not_checkable} not yet "
-                    "checkable; {changed} no longer hold with later data.", lang,
-                    changed=sum(r.changed_since for r in results), **counts))
+    console.print(
+        _(
+            "{supported} supported, {contradicted} contradicted, {not_checkable} not yet "
+            "checkable; {changed} no longer hold with later data.",
+            lang,
+            changed=sum(r.changed_since for r in results),
+            **counts,
+        )
+    )
 
 
 def _edition_figure(entry: dict, lang: str) -> str:
@@ -109,23 +133,21 @@ def _edition_figure(entry: dict, lang: str) -> str:
 
 
 def register(app: typer.Typer) -> None:
-    @app.command("check", help=_(
-        "Check every claim of the page against the warehouse and the registries.", LANG))
-    def check(fmt: FormatOpt = CheckFormat.table, strict: StrictOpt = False,
-              lang: LangOpt = None) -> None:
+    @app.command("check", help=_("Check every claim of the page against the warehouse and the registries.", LANG))
+    def check(fmt: FormatOpt = CheckFormat.table, strict: StrictOpt = False, lang: LangOpt = None) -> None:
         from canus.claims.checker import exit_code
 
         lang = _lang(lang)
         results = run_check(lang)
         if fmt is CheckFormat.json:
-            typer.echo(json.dumps([r.as_dict(lang) for r in results], ensure_ascii=False,
-                                  indent=2))
+            typer.echo(json.dumps([r.as_dict(lang) for r in results], ensure_ascii=False, indent=2))
         else:
             print_table(results, lang, Console())
         raise typer.Exit(exit_code(results, strict))
 
-    @app.command("editions", help=_(
-        "Compare the page's two editions: sections, changed figures, agreements cited.", LANG))
+    @app.command(
+        "editions", help=_("Compare the page's two editions: sections, changed figures, agreements cited.", LANG)
+    )
     def editions(fmt: FormatOpt = CheckFormat.table, lang: LangOpt = None) -> None:
         from canus.claims.editions import as_dict as editions_dict
 
@@ -141,20 +163,31 @@ def register(app: typer.Typer) -> None:
         for head in (_("Section", lang), names["earlier"], names["later"], _("Note", lang)):
             sec.add_column(head)
         for s in data["sections"]:
-            sec.add_row(s["label"], yes if "earlier" in s["editions"] else no,
-                        yes if "later" in s["editions"] else no, s["note"] or "")
+            sec.add_row(
+                s["label"],
+                yes if "earlier" in s["editions"] else no,
+                yes if "later" in s["editions"] else no,
+                s["note"] or "",
+            )
         emit_table(console, sec)
         figs = Table(title=_("Figures that changed", lang))
         for head in (_("Change", lang), names["earlier"], names["later"]):
             figs.add_column(head)
         for f in data["figure_changes"]:
-            figs.add_row(f["change"], _edition_figure(f["earlier"], lang) if f["earlier"] else no,
-                         _edition_figure(f["later"], lang) if f["later"] else no)
+            figs.add_row(
+                f["change"],
+                _edition_figure(f["earlier"], lang) if f["earlier"] else no,
+                _edition_figure(f["later"], lang) if f["later"] else no,
+            )
         emit_table(console, figs)
         ags = Table(title=_("Agreements cited", lang))
         for head in (_("Agreement", lang), _("Signed", lang), names["earlier"], names["later"]):
             ags.add_column(head)
         for a in data["agreements"]:
-            ags.add_row(a["label"] + (f" — {a['note']}" if a["note"] else ""), a["signed"] or "—",
-                        yes if a["earlier"] else no, yes if a["later"] else no)
+            ags.add_row(
+                a["label"] + (f" — {a['note']}" if a["note"] else ""),
+                a["signed"] or "—",
+                yes if a["earlier"] else no,
+                yes if a["later"] else no,
+            )
         emit_table(console, ags)

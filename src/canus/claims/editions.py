@@ -77,21 +77,34 @@ def as_dict(lang: str = "en") -> dict[str, Any]:
         if cid is None:
             return None
         c = claims[cid]
-        return {"id": cid, "statement": c.statement.get(lang),
-                "figure": c.figure.model_dump()}
+        return {"id": cid, "statement": c.statement.get(lang), "figure": c.figure.model_dump()}
 
     return {
         "editions": [{"id": e.id, "label": e.label.get(lang)} for e in comp.editions],
-        "sections": [{"id": s.id, "label": s.label.get(lang), "editions": s.editions,
-                      "note": s.note.get(lang) if s.note else None} for s in comp.sections],
-        "figure_changes": [{"id": f.id, "earlier": claim_ref(f.earlier),
-                            "later": claim_ref(f.later), "change": f.change.get(lang)}
-                           for f in comp.figure_changes],
-        "agreements": [{"id": a.agreement, "label": agreements[a.agreement].label.get(lang),
-                        "signed": _iso(getattr(agreements[a.agreement], "signed", None)),
-                        "earlier": a.earlier, "later": a.later,
-                        "note": a.note.get(lang) if a.note else None}
-                       for a in comp.agreements],
+        "sections": [
+            {
+                "id": s.id,
+                "label": s.label.get(lang),
+                "editions": s.editions,
+                "note": s.note.get(lang) if s.note else None,
+            }
+            for s in comp.sections
+        ],
+        "figure_changes": [
+            {"id": f.id, "earlier": claim_ref(f.earlier), "later": claim_ref(f.later), "change": f.change.get(lang)}
+            for f in comp.figure_changes
+        ],
+        "agreements": [
+            {
+                "id": a.agreement,
+                "label": agreements[a.agreement].label.get(lang),
+                "signed": _iso(getattr(agreements[a.agreement], "signed", None)),
+                "earlier": a.earlier,
+                "later": a.later,
+                "note": a.note.get(lang) if a.note else None,
+            }
+            for a in comp.agreements
+        ],
     }
 
 

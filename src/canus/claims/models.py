@@ -90,15 +90,17 @@ def read_claim(path: Path) -> Claim:
         raw = yaml.safe_load(path.read_text(encoding="utf-8"))
         claim = Claim.model_validate(raw)
     except (OSError, yaml.YAMLError) as e:
-        raise ClaimError("Claim file {file}: cannot be read: {problem}", file=path,
-                         problem=str(e)) from e
+        raise ClaimError("Claim file {file}: cannot be read: {problem}", file=path, problem=str(e)) from e
     except ValidationError as e:
         first = e.errors()[0]
-        raise ClaimError("Claim file {file}: field {field}: {problem}", file=path,
-                         field=".".join(str(p) for p in first["loc"]), problem=first["msg"]) from e
+        raise ClaimError(
+            "Claim file {file}: field {field}: {problem}",
+            file=path,
+            field=".".join(str(p) for p in first["loc"]),
+            problem=first["msg"],
+        ) from e
     if claim.id != path.stem:
-        raise ClaimError("Claim file {file}: id {id!r} differs from the file name.",
-                         file=path, id=claim.id)
+        raise ClaimError("Claim file {file}: id {id!r} differs from the file name.", file=path, id=claim.id)
     return claim
 
 

@@ -89,8 +89,7 @@ class Observation:
 class MissingSource(Exception):
     """What a target needs and canus does not have yet (a source, a table or a module)."""
 
-    def __init__(self, what: Msg | str, source_ids: tuple[str, ...] = (),
-                 notes: tuple[Msg, ...] = ()) -> None:
+    def __init__(self, what: Msg | str, source_ids: tuple[str, ...] = (), notes: tuple[Msg, ...] = ()) -> None:
         self.need = what if isinstance(what, Msg) else Msg(what)
         super().__init__(str(self.need))
         self.source_ids = source_ids
@@ -109,8 +108,9 @@ def table_msg(source_id: str, table: str) -> Msg:
     return Msg("{source} (table {table})", {"source": source_id, "table": table})
 
 
-def need_tables(con: duckdb.DuckDBPyConnection | None, tables: tuple[str, ...],
-                 why: str, notes: tuple[Msg, ...] = ()) -> None:
+def need_tables(
+    con: duckdb.DuckDBPyConnection | None, tables: tuple[str, ...], why: str, notes: tuple[Msg, ...] = ()
+) -> None:
     """Raise naming every absent table at once, so one run lists all that is missing."""
     absent = missing_tables(con, tables)
     if not absent:
@@ -121,5 +121,6 @@ def need_tables(con: duckdb.DuckDBPyConnection | None, tables: tuple[str, ...],
     listed = [table_msg(sid, ", ".join(ts)) for sid, ts in by_source.items()]
     if con is None:
         listed.append(Msg("no warehouse yet: run 'canus update'"))
-    raise MissingSource(Msg("{missing}: {why}", {"missing": listed, "why": Msg(why)}),
-                        tuple(missing_sources(con, tables)), notes)
+    raise MissingSource(
+        Msg("{missing}: {why}", {"missing": listed, "why": Msg(why)}), tuple(missing_sources(con, tables)), notes
+    )

@@ -50,7 +50,7 @@ def written_step(figure: float) -> float:
         digits = str(int(v))
         return float(10 ** (len(digits) - len(digits.rstrip("0"))))
     decimals = len(repr(float(v)).split(".")[1].rstrip("0"))
-    return 10.0 ** -decimals
+    return 10.0**-decimals
 
 
 def _eq(v: float, f: float, step: float) -> bool:
@@ -69,25 +69,44 @@ def _nearly(v: float, f: float, step: float) -> bool:
 
 INF = math.inf
 _EXACT = Rule("exact", _eq, lambda f, s: (f, f), "equal to the figure")
-_ABOUT = Rule("about", _about, lambda f, s: (f - s / 2, f + s / 2),
-              "a value the page would write as the same rounded figure")
-_NEARLY = Rule("nearly", _nearly, lambda f, s: (f - s / 2, f),
-               "at or just below the figure, by at most half its last written digit")
+_ABOUT = Rule(
+    "about", _about, lambda f, s: (f - s / 2, f + s / 2), "a value the page would write as the same rounded figure"
+)
+_NEARLY = Rule(
+    "nearly",
+    _nearly,
+    lambda f, s: (f - s / 2, f),
+    "at or just below the figure, by at most half its last written digit",
+)
 _MORE = Rule("more than", lambda v, f, s: v > f, lambda f, s: (f, INF), "strictly above the figure")
 _AT_LEAST = Rule("at least", lambda v, f, s: v >= f, lambda f, s: (f, INF), "at or above the figure")
 _LESS = Rule("less than", lambda v, f, s: v < f, lambda f, s: (-INF, f), "strictly below the figure")
-_AT_MOST = Rule("at most", lambda v, f, s: v <= f, lambda f, s: (-INF, f),
-                "at or below the figure (for ranks: at or nearer the top)")
+_AT_MOST = Rule(
+    "at most",
+    lambda v, f, s: v <= f,
+    lambda f, s: (-INF, f),
+    "at or below the figure (for ranks: at or nearer the top)",
+)
 
 QUALIFIERS: dict[str, Rule] = {
-    "exact": _EXACT, "largest": _EXACT,
-    "about": _ABOUT, "around": _ABOUT, "roughly": _ABOUT, "approximately": _ABOUT,
+    "exact": _EXACT,
+    "largest": _EXACT,
+    "about": _ABOUT,
+    "around": _ABOUT,
+    "roughly": _ABOUT,
+    "approximately": _ABOUT,
     "some": _ABOUT,
-    "nearly": _NEARLY, "close to": _NEARLY, "almost": _NEARLY,
-    "more than": _MORE, "over": _MORE,
+    "nearly": _NEARLY,
+    "close to": _NEARLY,
+    "almost": _NEARLY,
+    "more than": _MORE,
+    "over": _MORE,
     "at least": _AT_LEAST,
-    "less than": _LESS, "under": _LESS,
-    "at most": _AT_MOST, "among the top": _AT_MOST, "one of the largest": _AT_MOST,
+    "less than": _LESS,
+    "under": _LESS,
+    "at most": _AT_MOST,
+    "among the top": _AT_MOST,
+    "one of the largest": _AT_MOST,
 }
 
 
@@ -108,8 +127,9 @@ def interval(figure: float, qualifier: str, step: float | None = None) -> tuple[
     return rule(qualifier).interval(figure, step if step is not None else written_step(figure))
 
 
-def holds_estimate(central: float, low: float, high: float, figure: float, qualifier: str,
-                   step: float | None = None) -> bool:
+def holds_estimate(
+    central: float, low: float, high: float, figure: float, qualifier: str, step: float | None = None
+) -> bool:
     """An estimate supports a claim only when its band meets the claim's supporting values
     *and* its central value supports the claim on its own: a wide band alone proves nothing."""
     lo, hi = interval(figure, qualifier, step)

@@ -137,8 +137,9 @@ ORDER BY ordinal_position
 DISTINCT_MEMBERS = 'SELECT DISTINCT "{column}" FROM {table}'
 
 SERVICES_TOTAL_FILTER = (
-    "AND (lower(\"{category}\") LIKE 'total services%' OR lower(\"{category}\") "
-    "LIKE 'all services%' OR lower(\"{category}\") LIKE 'total, services%')")
+    'AND (lower("{category}") LIKE \'total services%\' OR lower("{category}") '
+    "LIKE 'all services%' OR lower(\"{category}\") LIKE 'total, services%')"
+)
 
 SERVICES_YEARLY = """
 SELECT year(period) AS year,
@@ -254,5 +255,8 @@ GROUP BY year(period) HAVING count(value_base) = 12
 """
 
 #: Every query above, by name: what the documentation and the engine test walk through.
-ALL: dict[str, str] = {name: value for name, value in globals().items()
-                       if name.isupper() and isinstance(value, str) and name not in ("SA_FILTER",)}
+ALL: dict[str, str] = {
+    name: value
+    for name, value in globals().items()
+    if name.isupper() and isinstance(value, str) and name not in ("SA_FILTER",)
+}

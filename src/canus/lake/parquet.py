@@ -44,16 +44,29 @@ INTERNAL = "canus"
 #: Tables that belong to canus itself, not to a source, and what they hold.
 INTERNAL_TABLES = {
     "data_versions": "The data version of each source in the warehouse: content hash of its raw "
-                     "files, as-of date, when it was retrieved and loaded.",
+    "files, as-of date, when it was retrieved and loaded.",
     "warehouse_meta": "Facts about the warehouse build itself (key, value).",
 }
 #: DuckDB type → Frictionless Table Schema field type.
 _FRICTIONLESS = (
-    ("BOOLEAN", "boolean"), ("TIMESTAMP", "datetime"), ("DATE", "date"), ("TIME", "time"),
-    ("DECIMAL", "number"), ("DOUBLE", "number"), ("FLOAT", "number"), ("REAL", "number"),
-    ("HUGEINT", "integer"), ("BIGINT", "integer"), ("INTEGER", "integer"), ("SMALLINT", "integer"),
-    ("TINYINT", "integer"), ("UBIGINT", "integer"), ("UINTEGER", "integer"), ("JSON", "object"),
-    ("VARCHAR", "string"), ("BLOB", "string"),
+    ("BOOLEAN", "boolean"),
+    ("TIMESTAMP", "datetime"),
+    ("DATE", "date"),
+    ("TIME", "time"),
+    ("DECIMAL", "number"),
+    ("DOUBLE", "number"),
+    ("FLOAT", "number"),
+    ("REAL", "number"),
+    ("HUGEINT", "integer"),
+    ("BIGINT", "integer"),
+    ("INTEGER", "integer"),
+    ("SMALLINT", "integer"),
+    ("TINYINT", "integer"),
+    ("UBIGINT", "integer"),
+    ("UINTEGER", "integer"),
+    ("JSON", "object"),
+    ("VARCHAR", "string"),
+    ("BLOB", "string"),
 )
 
 
@@ -96,15 +109,24 @@ def table_sources(con: duckdb.DuckDBPyConnection) -> dict[str, str]:
 
 
 def warehouse_tables(con: duckdb.DuckDBPyConnection) -> list[str]:
-    return [r[0] for r in con.execute(
-        "SELECT table_name FROM information_schema.tables WHERE table_schema = 'main' "
-        "AND table_type = 'BASE TABLE' ORDER BY table_name").fetchall()]
+    return [
+        r[0]
+        for r in con.execute(
+            "SELECT table_name FROM information_schema.tables WHERE table_schema = 'main' "
+            "AND table_type = 'BASE TABLE' ORDER BY table_name"
+        ).fetchall()
+    ]
 
 
 def _columns(con: duckdb.DuckDBPyConnection, table: str) -> list[tuple[str, str]]:
-    return [(r[0], r[1]) for r in con.execute(
-        "SELECT column_name, data_type FROM information_schema.columns "
-        "WHERE table_schema = 'main' AND table_name = ? ORDER BY ordinal_position", [table]).fetchall()]
+    return [
+        (r[0], r[1])
+        for r in con.execute(
+            "SELECT column_name, data_type FROM information_schema.columns "
+            "WHERE table_schema = 'main' AND table_name = ? ORDER BY ordinal_position",
+            [table],
+        ).fetchall()
+    ]
 
 
 def _quote(name: str) -> str:
@@ -115,22 +137,26 @@ def _literal(path: Path) -> str:
     return "'" + str(path).replace("'", "''") + "'"
 
 
-def _source_of(con: duckdb.DuckDBPyConnection, table: str, owners: dict[str, str],
-               columns: list[str]) -> str:
+def _source_of(con: duckdb.DuckDBPyConnection, table: str, owners: dict[str, str], columns: list[str]) -> str:
     if table in owners:
         return owners[table]
     if table in INTERNAL_TABLES:
         return INTERNAL
     if "source_id" in columns:
-        found = [r[0] for r in con.execute(
-            f"SELECT DISTINCT source_id FROM {_quote(table)} WHERE source_id IS NOT NULL LIMIT 2").fetchall()]
+        found = [
+            r[0]
+            for r in con.execute(
+                f"SELECT DISTINCT source_id FROM {_quote(table)} WHERE source_id IS NOT NULL LIMIT 2"
+            ).fetchall()
+        ]
         if len(found) == 1:
             return str(found[0])
     return INTERNAL
 
 
-def export_table(con: duckdb.DuckDBPyConnection, table: str, source_id: str, root: Path,
-                 partition_min_rows: int = PARTITION_MIN_ROWS) -> TableExport:
+def export_table(
+    con: duckdb.DuckDBPyConnection, table: str, source_id: str, root: Path, partition_min_rows: int = PARTITION_MIN_ROWS
+) -> TableExport:
     cols = _columns(con, table)
     names = [c for c, _t in cols]
     rows = int(con.execute(f"SELECT count(*) FROM {_quote(table)}").fetchone()[0])  # type: ignore[index]
@@ -141,7 +167,8 @@ def export_table(con: duckdb.DuckDBPyConnection, table: str, source_id: str, roo
         target = folder / table
         con.execute(
             f"COPY (SELECT *, year({PERIOD}) AS year FROM {_quote(table)} ORDER BY {PERIOD}) "
-            f"TO {_literal(target)} (FORMAT parquet, PARTITION_BY (year), COMPRESSION zstd)")
+            f"TO {_literal(target)} (FORMAT parquet, PARTITION_BY (year), COMPRESSION zstd)"
+        )
         files = tuple(sorted(str(p.relative_to(root)) for p in target.rglob("*.parquet")))
         return TableExport(table, source_id, rows, files, ("year",))
     target = folder / f"{table}.parquet"
@@ -149,8 +176,7 @@ def export_table(con: duckdb.DuckDBPyConnection, table: str, source_id: str, roo
     return TableExport(table, source_id, rows, (str(target.relative_to(root)),), ())
 
 
-def _resource(con: duckdb.DuckDBPyConnection, ex: TableExport,
-              versions: Mapping[str, DataVersion]) -> dict[str, Any]:
+def _resource(con: duckdb.DuckDBPyConnection, ex: TableExport, versions: Mapping[str, DataVersion]) -> dict[str, Any]:
     fields = [{"name": c, "type": frictionless_type(t), "duckdbType": t} for c, t in _columns(con, ex.table)]
     resource: dict[str, Any] = {
         "name": ex.table.lower().replace("_", "-"),
@@ -168,16 +194,16 @@ def _resource(con: duckdb.DuckDBPyConnection, ex: TableExport,
         resource["canus:hive_partitioning"] = True
     if ex.source_id == INTERNAL:
         resource["description"] = INTERNAL_TABLES.get(ex.table, "A table of canus itself.")
-        resource["licenses"] = [{"name": "MIT", "title": "canus (MIT licence)",
-                                 "path": "https://opensource.org/license/mit"}]
+        resource["licenses"] = [
+            {"name": "MIT", "title": "canus (MIT licence)", "path": "https://opensource.org/license/mit"}
+        ]
         return resource
     src = sources.get(ex.source_id)
     title = src.text("title", "en")
     resource["title"] = title
     resource["description"] = src.text("description", "en") or title
     resource["sources"] = [{"title": src.text("publisher", "en") + " — " + title, "path": src.landing_url}]
-    resource["licenses"] = [{"name": src.licence.id, "title": src.licence.name["en"],
-                             "path": src.licence.url}]
+    resource["licenses"] = [{"name": src.licence.id, "title": src.licence.name["en"], "path": src.licence.url}]
     resource["canus:attribution"] = src.licence.attribution
     v = versions.get(ex.source_id)
     resource["canus:data_version"] = {
@@ -189,8 +215,9 @@ def _resource(con: duckdb.DuckDBPyConnection, ex: TableExport,
     return resource
 
 
-def export_parquet(dest: Path, warehouse: Warehouse | None = None,
-                   partition_min_rows: int = PARTITION_MIN_ROWS) -> dict[str, Any]:
+def export_parquet(
+    dest: Path, warehouse: Warehouse | None = None, partition_min_rows: int = PARTITION_MIN_ROWS
+) -> dict[str, Any]:
     """Write the lake to ``dest`` (replaced whole when done); returns the data package."""
     warehouse = warehouse or Warehouse()
     dest = dest.resolve()
@@ -204,21 +231,21 @@ def export_parquet(dest: Path, warehouse: Warehouse | None = None,
             resources = []
             for table in warehouse_tables(con):
                 names = [c for c, _t in _columns(con, table)]
-                ex = export_table(con, table, _source_of(con, table, owners, names), building,
-                                  partition_min_rows)
+                ex = export_table(con, table, _source_of(con, table, owners, names), building, partition_min_rows)
                 resources.append(_resource(con, ex, versions))
         package = {
             "profile": "data-package",
             "name": "canus-lake",
             "title": "canus: official open data on Canada–United States relations, as Parquet",
             "description": "Every table of the canus warehouse, one Parquet resource each, with the "
-                           "source, licence and data version it comes from.",
+            "source, licence and data version it comes from.",
             "created": dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat(),
             "homepage": "https://github.com/canus",
             "resources": resources,
         }
         (building / "datapackage.json").write_text(
-            json.dumps(package, ensure_ascii=False, indent=2, default=str), encoding="utf-8")
+            json.dumps(package, ensure_ascii=False, indent=2, default=str), encoding="utf-8"
+        )
     except BaseException:
         shutil.rmtree(building, ignore_errors=True)
         raise
@@ -226,8 +253,9 @@ def export_parquet(dest: Path, warehouse: Warehouse | None = None,
     if dest.exists():
         if not (dest / "datapackage.json").exists() and any(dest.iterdir()):
             shutil.rmtree(building, ignore_errors=True)
-            raise LakeError("{path} exists and is not a canus lake (no datapackage.json); "
-                            "choose an empty or new folder.", path=dest)
+            raise LakeError(
+                "{path} exists and is not a canus lake (no datapackage.json); choose an empty or new folder.", path=dest
+            )
         dest.rename(old)
     building.rename(dest)
     shutil.rmtree(old, ignore_errors=True)

@@ -31,8 +31,7 @@ if TYPE_CHECKING:
     from pyspark.sql import SparkSession
 
 #: DuckDB's catalogue views the metrics read, and the temporary views that stand in for them.
-CATALOGUE_VIEWS = {"tables": "canus_information_schema_tables",
-                   "columns": "canus_information_schema_columns"}
+CATALOGUE_VIEWS = {"tables": "canus_information_schema_tables", "columns": "canus_information_schema_columns"}
 
 
 class SparkUnavailable(CanusError):
@@ -61,18 +60,21 @@ def session(cores: int = 2, memory: str = "2g", app: str = "canus") -> SparkSess
         raise SparkUnavailable("Spark cannot run here: {reason}.", reason=reason)
     from pyspark.sql import SparkSession
 
-    return (SparkSession.builder.master(f"local[{cores}]").appName(app)
-            .config("spark.driver.memory", memory)
-            .config("spark.sql.shuffle.partitions", str(cores))
-            .config("spark.default.parallelism", str(cores))
-            .config("spark.ui.enabled", "false")
-            .config("spark.ui.showConsoleProgress", "false")
-            .config("spark.sql.session.timeZone", "UTC")
-            .config("spark.sql.ansi.enabled", "false")
-            # Whole-stage code generation compiles Java per query: worth it on big scans, a
-            # second lost on each of the many small catalogue and provenance statements.
-            .config("spark.sql.codegen.wholeStage", "false")
-            .getOrCreate())
+    return (
+        SparkSession.builder.master(f"local[{cores}]")
+        .appName(app)
+        .config("spark.driver.memory", memory)
+        .config("spark.sql.shuffle.partitions", str(cores))
+        .config("spark.default.parallelism", str(cores))
+        .config("spark.ui.enabled", "false")
+        .config("spark.ui.showConsoleProgress", "false")
+        .config("spark.sql.session.timeZone", "UTC")
+        .config("spark.sql.ansi.enabled", "false")
+        # Whole-stage code generation compiles Java per query: worth it on big scans, a
+        # second lost on each of the many small catalogue and provenance statements.
+        .config("spark.sql.codegen.wholeStage", "false")
+        .getOrCreate()
+    )
 
 
 def _literal(value: Any) -> str:
@@ -98,7 +100,7 @@ def bind(sql: str, params: list[Any] | tuple[Any, ...] | None) -> str:
         raise ValueError(f"{len(marks)} placeholders but {len(params)} parameters")
     out, last = [], 0
     for token, value in zip(marks, params, strict=True):
-        out.append(sql[last:token.start])
+        out.append(sql[last : token.start])
         out.append(_literal(value))
         last = token.end + 1
     out.append(sql[last:])
@@ -109,8 +111,11 @@ def to_spark_sql(sql: str, params: list[Any] | tuple[Any, ...] | None = None) ->
     tree = sqlglot.parse_one(bind(sql, params), read="duckdb")
 
     def catalogue(node: exp.Expression) -> exp.Expression:
-        if isinstance(node, exp.Table) and node.db.lower() == "information_schema" \
-                and node.name.lower() in CATALOGUE_VIEWS:
+        if (
+            isinstance(node, exp.Table)
+            and node.db.lower() == "information_schema"
+            and node.name.lower() in CATALOGUE_VIEWS
+        ):
             return exp.to_table(CATALOGUE_VIEWS[node.name.lower()])
         return node
 
@@ -129,7 +134,7 @@ class SparkCursor:
         self._at = 0
 
     def fetchall(self) -> list[tuple[Any, ...]]:
-        rest, self._at = self._rows[self._at:], len(self._rows)
+        rest, self._at = self._rows[self._at :], len(self._rows)
         return rest
 
     def fetchone(self) -> tuple[Any, ...] | None:
@@ -166,11 +171,14 @@ class SparkConnection:
             tables.append(("lake", "main", table, "BASE TABLE"))
             for i, f in enumerate(res["schema"]["fields"], 1):
                 columns.append(("lake", "main", table, f["name"], i, f.get("duckdbType", f["type"])))
-        spark.createDataFrame(tables, "table_catalog string, table_schema string, table_name string, "
-                                      "table_type string").createOrReplaceTempView(CATALOGUE_VIEWS["tables"])
-        spark.createDataFrame(columns, "table_catalog string, table_schema string, table_name string, "
-                                       "column_name string, ordinal_position int, data_type string"
-                              ).createOrReplaceTempView(CATALOGUE_VIEWS["columns"])
+        spark.createDataFrame(
+            tables, "table_catalog string, table_schema string, table_name string, table_type string"
+        ).createOrReplaceTempView(CATALOGUE_VIEWS["tables"])
+        spark.createDataFrame(
+            columns,
+            "table_catalog string, table_schema string, table_name string, "
+            "column_name string, ordinal_position int, data_type string",
+        ).createOrReplaceTempView(CATALOGUE_VIEWS["columns"])
 
     def execute(self, sql: str, params: list[Any] | tuple[Any, ...] | None = None) -> SparkCursor:
         self.last_sql = to_spark_sql(sql, params)

@@ -66,25 +66,28 @@ def provenance(con: duckdb.DuckDBPyConnection, *source_ids: str) -> list[Provena
         v = versions.get(sid)
         # A loaded table is titled as its own metadata says (Statistics Canada renames tables).
         src: Source = sources.as_loaded(sources.get(sid), v.notes if v else None)
-        out.append(Provenance(
-            source_id=sid,
-            title=src.title,
-            publisher=src.publisher,
-            licence_name=src.licence.name,
-            licence_url=src.licence.url,
-            attribution=src.licence.attribution,
-            landing_url=src.landing_url,
-            as_of=v.as_of if v else None,
-            retrieved_at=v.retrieved_at.isoformat() if v and v.retrieved_at else None,
-            sha256=v.sha256 if v else None,
-        ))
+        out.append(
+            Provenance(
+                source_id=sid,
+                title=src.title,
+                publisher=src.publisher,
+                licence_name=src.licence.name,
+                licence_url=src.licence.url,
+                attribution=src.licence.attribution,
+                landing_url=src.landing_url,
+                as_of=v.as_of if v else None,
+                retrieved_at=v.retrieved_at.isoformat() if v and v.retrieved_at else None,
+                sha256=v.sha256 if v else None,
+            )
+        )
     return out
 
 
 def has_tables(con: duckdb.DuckDBPyConnection, *tables: str) -> bool:
-    names = {r[0] for r in con.execute(
-        "SELECT table_name FROM information_schema.tables WHERE table_schema = 'main'"
-    ).fetchall()}
+    names = {
+        r[0]
+        for r in con.execute("SELECT table_name FROM information_schema.tables WHERE table_schema = 'main'").fetchall()
+    }
     return all(t in names for t in tables)
 
 
@@ -113,9 +116,7 @@ class MetricTable:
             "title": self.title_in(lang),
             "definition": self.definition_in(lang),
             "summary": self.summary.get(lang),
-            "columns": [
-                {"name": c.name, "label": _(c.label, lang), "unit": c.unit} for c in self.columns
-            ],
+            "columns": [{"name": c.name, "label": _(c.label, lang), "unit": c.unit} for c in self.columns],
             "rows": [{c.name: plain(r.get(c.name)) for c in self.columns} for r in self.rows],
             "sources": [p.as_dict(lang) for p in self.provenance],
         }
@@ -127,7 +128,6 @@ class MetricTable:
         for r in self.rows:
             w.writerow(["" if r.get(c.name) is None else plain(r.get(c.name)) for c in self.columns])
         return buf.getvalue()
-
 
 
 def format_value(v: Any, unit: str, lang: str) -> str:

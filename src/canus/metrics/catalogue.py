@@ -68,8 +68,10 @@ def source_of_table(table: str) -> str:
 def loaded_tables(con: duckdb.DuckDBPyConnection | None) -> frozenset[str]:
     if con is None:
         return frozenset()
-    return frozenset(r[0] for r in con.execute(
-        "SELECT table_name FROM information_schema.tables WHERE table_schema = 'main'").fetchall())
+    return frozenset(
+        r[0]
+        for r in con.execute("SELECT table_name FROM information_schema.tables WHERE table_schema = 'main'").fetchall()
+    )
 
 
 def _met(need: Need, loaded: frozenset[str]) -> bool:

@@ -18,8 +18,7 @@ from canus.i18n import check_lang
 WHOLE = "whole"
 SHORT_MONTHS = {
     "en": ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"),
-    "fr": ("janv.", "févr.", "mars", "avr.", "mai", "juin", "juil.", "août", "sept.", "oct.",
-           "nov.", "déc."),
+    "fr": ("janv.", "févr.", "mars", "avr.", "mai", "juin", "juil.", "août", "sept.", "oct.", "nov.", "déc."),
 }
 
 
@@ -57,7 +56,7 @@ def is_whole(months: Iterable[int]) -> bool:
 
 
 def months_label(months: Iterable[int], lang: str) -> str:
-    """"Jan–Mar" for a run of months, "Jan, Mar, May" otherwise, in the reader's language."""
+    """ "Jan–Mar" for a run of months, "Jan, Mar, May" otherwise, in the reader's language."""
     lang = check_lang(lang)
     ms = sorted(set(months))
     if not ms:
@@ -77,7 +76,7 @@ def coverage(months: Iterable[int], lang: str = "en") -> str:
 
 
 def period_label(year: int, months: Iterable[int], lang: str) -> str:
-    """"2024" for a whole year, "Jan–Jun 2025" / "janv.–juin 2025" for part of one."""
+    """ "2024" for a whole year, "Jan–Jun 2025" / "janv.–juin 2025" for part of one."""
     ms = list(months)
     if is_whole(ms) or not ms:
         return str(year)
@@ -121,8 +120,7 @@ def partial_periods(rows: Iterable[dict[str, object]], lang: str) -> list[str]:
     for r in rows:
         cov, year = r.get("coverage"), r.get("year")
         if isinstance(cov, str) and cov != WHOLE:
-            out.append(coverage_label(int(year), cov, lang) if isinstance(year, int) else
-                       translate_months(cov, lang))
+            out.append(coverage_label(int(year), cov, lang) if isinstance(year, int) else translate_months(cov, lang))
     return list(dict.fromkeys(out))
 
 

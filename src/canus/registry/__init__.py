@@ -27,8 +27,7 @@ class RegistryError(CanusError):
 def load(name: str, data_dir: Path | None = None) -> Strict:
     """Read and validate one registry file (``missions``, ``agreements`` …)."""
     if name not in SCHEMAS:
-        raise RegistryError("Unknown registry {name!r}. Known: {known}",
-                            name=name, known=", ".join(SCHEMAS))
+        raise RegistryError("Unknown registry {name!r}. Known: {known}", name=name, known=", ".join(SCHEMAS))
     if data_dir is None:
         return _load_packaged(name)
     return _read(name, data_dir)
@@ -44,15 +43,15 @@ def _read(name: str, data_dir: Path) -> Strict:
     try:
         raw = yaml.safe_load(path.read_text(encoding="utf-8"))
     except (OSError, yaml.YAMLError) as e:
-        raise RegistryError("Registry {file}: cannot be read: {problem}",
-                            file=path, problem=str(e)) from e
+        raise RegistryError("Registry {file}: cannot be read: {problem}", file=path, problem=str(e)) from e
     try:
         return SCHEMAS[name].model_validate(raw)
     except ValidationError as e:
         first = e.errors()[0]
         where = ".".join(str(p) for p in first["loc"])
-        raise RegistryError("Registry {file}: field {field}: {problem}",
-                            file=path, field=where, problem=first["msg"]) from e
+        raise RegistryError(
+            "Registry {file}: field {field}: {problem}", file=path, field=where, problem=first["msg"]
+        ) from e
 
 
 def facts(name: str) -> list[Fact]:

@@ -35,10 +35,12 @@ class Mismatch:
 
     def as_dict(self) -> dict[str, str | None]:
         return {
-            "agreement_id": self.agreement_id, "field": self.field,
+            "agreement_id": self.agreement_id,
+            "field": self.field,
             "ours": self.ours.isoformat() if self.ours else None,
             "theirs": self.theirs.isoformat() if self.theirs else None,
-            "reference_title": self.reference_title, "severity": self.severity,
+            "reference_title": self.reference_title,
+            "severity": self.severity,
         }
 
 
@@ -60,7 +62,8 @@ def _read_rows(path: Path) -> list[dict[str, str]]:
         if missing:
             raise LayoutError(
                 "treaty cross-check: {file}: expected columns are missing: {columns}",
-                file=path, columns=", ".join(missing),
+                file=path,
+                columns=", ".join(missing),
             )
         return list(reader)
 
@@ -80,8 +83,7 @@ def _best_row(agreement: Agreement, rows: list[dict[str, str]]) -> dict[str, str
     return min(candidates, key=distance)
 
 
-def _compare(aid: str, field: str, ours: dt.date | None, theirs: dt.date | None,
-             title: str) -> Mismatch | None:
+def _compare(aid: str, field: str, ours: dt.date | None, theirs: dt.date | None, title: str) -> Mismatch | None:
     if ours is None or theirs is None or ours == theirs:
         return None
     severity = "year" if ours.year != theirs.year else "date"
@@ -102,8 +104,10 @@ def crosscheck_environmental(path: Path, agreements: AgreementsFile | None = Non
             out.append(Mismatch(ag.id, "absent", ag.signed, None, None, "absent"))
             continue
         signed = _date(row["Signature"]) or _date(row["Begin"])
-        for m in (_compare(ag.id, "signed", ag.signed, signed, row["Title"]),
-                  _compare(ag.id, "in_force", ag.in_force, _date(row["Force"]), row["Title"])):
+        for m in (
+            _compare(ag.id, "signed", ag.signed, signed, row["Title"]),
+            _compare(ag.id, "in_force", ag.in_force, _date(row["Force"]), row["Title"]),
+        ):
             if m:
                 out.append(m)
     return out

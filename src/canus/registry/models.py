@@ -76,11 +76,24 @@ class DeclaredCount(Fact):
 
 
 class Agreement(Fact):
-    kind: Literal["treaty", "agreement", "annex", "protocol", "declaration", "legislation",
-                  "initiative", "dialogue"]
+    kind: Literal["treaty", "agreement", "annex", "protocol", "declaration", "legislation", "initiative", "dialogue"]
     scope: Literal["bilateral", "trilateral", "multilateral"]
-    theme: list[Literal["trade", "environment", "water", "wildlife", "parks", "security",
-                        "defence", "border", "migration", "energy", "climate", "partnership"]]
+    theme: list[
+        Literal[
+            "trade",
+            "environment",
+            "water",
+            "wildlife",
+            "parks",
+            "security",
+            "defence",
+            "border",
+            "migration",
+            "energy",
+            "climate",
+            "partnership",
+        ]
+    ]
     signed: dt.date | None = None
     in_force: dt.date | None = None
     ended: dt.date | None = None

@@ -90,7 +90,8 @@ def get(source_id: str) -> Source:
                 return src
     raise CanusError(
         "Unknown source {source!r}. Known sources: {known}",
-        source=source_id, known=", ".join(default_ids()),
+        source=source_id,
+        known=", ".join(default_ids()),
     )
 
 

@@ -78,7 +78,8 @@ def load(con: duckdb.DuckDBPyConnection, snaps: dict[str, Snapshot], source: Sou
     if missing or not years:
         raise LayoutError(
             "{source}: {file}: expected columns are missing: {columns}",
-            source=source.id, file=snap.name,
+            source=source.id,
+            file=snap.name,
             columns=", ".join(missing) if missing else "one column per year (e.g. 2005)",
         )
     codes = "MAP {" + ", ".join(f"{sql_str(k)}: {sql_str(v)}" for k, v in POLLUTANT_CODES.items()) + "}"
@@ -140,8 +141,9 @@ def load(con: duckdb.DuckDBPyConnection, snaps: dict[str, Snapshot], source: Sou
 
 def _validate(con: duckdb.DuckDBPyConnection, source: Source, snap: Snapshot) -> None:
     def fail(message: str, **fields: object) -> LayoutError:
-        return LayoutError("{source}: {file}: {problem}", source=source.id, file=snap.name,
-                           problem=CanusError(message, **fields))
+        return LayoutError(
+            "{source}: {file}: {problem}", source=source.id, file=snap.name, problem=CanusError(message, **fields)
+        )
 
     n = con.execute("SELECT count(*) FROM air_stage").fetchone()[0]  # type: ignore[index]
     if n == 0:
@@ -151,8 +153,7 @@ def _validate(con: duckdb.DuckDBPyConnection, source: Source, snap: Snapshot) ->
         WHERE value IS NULL AND lower(cell) NOT IN ('', '-', 'x', 'n/a', 's/o')
     """).fetchone()
     if bad and bad[0]:
-        raise fail("{n} cells are neither numbers nor a known symbol (e.g. {example!r})",
-                   n=bad[0], example=bad[1])
+        raise fail("{n} cells are neither numbers nor a known symbol (e.g. {example!r})", n=bad[0], example=bad[1])
     no_total = con.execute("""
         SELECT string_agg(DISTINCT pollutant_en, ', ') FROM air_stage
         WHERE pollutant_en NOT IN (SELECT pollutant_en FROM air_stage WHERE sector_en = 'Total')
@@ -174,16 +175,14 @@ def _validate(con: duckdb.DuckDBPyConnection, source: Source, snap: Snapshot) ->
         WHERE abs(parts - total) > greatest(1, n * {ROUNDING_PER_SECTOR})
     """).fetchone()
     if off and off[0]:
-        raise fail("{n} totals differ from the sum of their sectors (e.g. {example})",
-                   n=off[0], example=off[1])
+        raise fail("{n} totals differ from the sum of their sectors (e.g. {example})", n=off[0], example=off[1])
 
 
 SOURCE = Source(
     id=SOURCE_ID,
     title={
         "en": "Air pollutant emissions by economic sector, historical and projected",
-        "fr": "Émissions de polluants atmosphériques par secteur économique, historiques et "
-        "projetées",
+        "fr": "Émissions de polluants atmosphériques par secteur économique, historiques et projetées",
     },
     publisher={
         "en": "Environment and Climate Change Canada",
@@ -192,8 +191,7 @@ SOURCE = Source(
     licence=LICENCES["ogl-canada"],
     landing_url="https://open.canada.ca/data/en/dataset/7ba5acf6-ebae-45b6-bb14-84ab56ad2055",
     cadence="yearly",
-    files=(RemoteFile(name=FILE_NAME, url=DEFAULT_URL, kind="csv", required_columns=REQUIRED,
-                      encoding=ENCODING),),
+    files=(RemoteFile(name=FILE_NAME, url=DEFAULT_URL, kind="csv", required_columns=REQUIRED, encoding=ENCODING),),
     tables=("air_emissions",),
     load=load,
     description={

@@ -58,11 +58,20 @@ def load(con: duckdb.DuckDBPyConnection, snaps: dict[str, Snapshot], source: Sou
     if missing:
         raise LayoutError(
             "{source}: {file}: expected columns are missing: {columns}",
-            source=source.id, file=snap.address, columns=", ".join(missing),
+            source=source.id,
+            file=snap.address,
+            columns=", ".join(missing),
         )
     # Codes and dates stay text (leading zeros, three date forms); counts are whole numbers.
-    types = {"Port Code": "VARCHAR", "Port Name": "VARCHAR", "State": "VARCHAR", "Date": "VARCHAR",
-             "Measure": "VARCHAR", "Border": "VARCHAR", "Value": "BIGINT"}
+    types = {
+        "Port Code": "VARCHAR",
+        "Port Name": "VARCHAR",
+        "State": "VARCHAR",
+        "Date": "VARCHAR",
+        "Measure": "VARCHAR",
+        "Border": "VARCHAR",
+        "Value": "BIGINT",
+    }
     if {"Latitude", "Longitude"} <= cols:
         types.update(Latitude="DOUBLE", Longitude="DOUBLE")
         lat, lon = '"Latitude"', '"Longitude"'
@@ -72,7 +81,7 @@ def load(con: duckdb.DuckDBPyConnection, snaps: dict[str, Snapshot], source: Sou
         lat, lon = f"try_cast({point}.lat AS DOUBLE)", f"try_cast({point}.lon AS DOUBLE)"
     else:
         lat = lon = "NULL::DOUBLE"
-    measure = "trim(\"Measure\")"
+    measure = 'trim("Measure")'
     for old, new in MEASURE_ALIASES.items():
         measure = f"replace({measure}, {sql_str(old)}, {sql_str(new)})"
     type_sql = "{" + ", ".join(f"{sql_str(k)}: {sql_str(v)}" for k, v in types.items()) + "}"
@@ -108,7 +117,9 @@ def load(con: duckdb.DuckDBPyConnection, snaps: dict[str, Snapshot], source: Sou
     except duckdb.ConversionException as e:
         raise LayoutError(
             "{source}: {file}: a value is not of the expected type: {problem}",
-            source=source.id, file=snap.address, problem=" ".join(str(e).split())[:400],
+            source=source.id,
+            file=snap.address,
+            problem=" ".join(str(e).split())[:400],
         ) from e
     published, rows, bad_dates, as_of = con.execute("""
         SELECT coalesce(sum(copies), 0), count(*), count(*) FILTER (WHERE period IS NULL),
@@ -117,16 +128,18 @@ def load(con: duckdb.DuckDBPyConnection, snaps: dict[str, Snapshot], source: Sou
     """).fetchone()  # type: ignore[misc]
     if published == 0:
         raise LayoutError(
-            "{source}: {file}: no rows for the US-Canada border", source=source.id,
+            "{source}: {file}: no rows for the US-Canada border",
+            source=source.id,
             file=snap.address,
         )
     if bad_dates:
-        sample = con.execute(
-            "SELECT date_text FROM border_crossings WHERE period IS NULL LIMIT 1"
-        ).fetchone()
+        sample = con.execute("SELECT date_text FROM border_crossings WHERE period IS NULL LIMIT 1").fetchone()
         raise LayoutError(
             "{source}: {file}: {n} rows have a date in no known form (e.g. {example!r})",
-            source=source.id, file=snap.address, n=bad_dates, example=sample[0] if sample else "",
+            source=source.id,
+            file=snap.address,
+            n=bad_dates,
+            example=sample[0] if sample else "",
         )
     con.execute(f"""
         CREATE TABLE ports AS
@@ -161,16 +174,14 @@ SOURCE = Source(
     },
     publisher={
         "en": "US Department of Transportation, Bureau of Transportation Statistics (data from CBP)",
-        "fr": "Département des Transports des États-Unis, Bureau of Transportation Statistics "
-        "(données du CBP)",
+        "fr": "Département des Transports des États-Unis, Bureau of Transportation Statistics (données du CBP)",
     },
     licence=LICENCES["us-public-domain"],
     landing_url="https://data.bts.gov/Research-and-Statistics/Border-Crossing-Entry-Data/keg4-3bc2",
     cadence="monthly",
     # DuckDB reads the whole stream on load and stops at a truncated gzip, so the slower
     # whole-stream check of the fetch layer is not run twice.
-    files=(RemoteFile(name=FILE_NAME, url=DEFAULT_URL, kind="csv", required_columns=REQUIRED,
-                      verify_whole=False),),
+    files=(RemoteFile(name=FILE_NAME, url=DEFAULT_URL, kind="csv", required_columns=REQUIRED, verify_whole=False),),
     tables=("border_crossings", "ports"),
     load=load,
     description={

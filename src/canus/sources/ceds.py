@@ -46,24 +46,42 @@ COUNTRIES = {"can": "CA", "usa": "US"}
 REMOTE = RemoteFile(name=FILE_NAME, url="", kind="csv", required_columns=REQUIRED)
 
 
-def fetch(source: Source, *, settings: Settings | None = None, client: httpx.Client | None = None,
-          progress: Progress | None = None) -> dict[str, Snapshot]:
+def fetch(
+    source: Source,
+    *,
+    settings: Settings | None = None,
+    client: httpx.Client | None = None,
+    progress: Progress | None = None,
+) -> dict[str, Snapshot]:
     settings = settings or get_settings()
     if settings.mirror is not None:
         for folder in MIRROR_FOLDERS:
-            found = next((p for p in (settings.mirror / folder / FILE_NAME,
-                                      settings.mirror / folder / f"{FILE_NAME}.gz") if p.is_file()), None)
+            found = next(
+                (
+                    p
+                    for p in (settings.mirror / folder / FILE_NAME, settings.mirror / folder / f"{FILE_NAME}.gz")
+                    if p.is_file()
+                ),
+                None,
+            )
             if found is not None:
                 return {FILE_NAME: _from_mirror(found, settings)}
-        raise FetchError("{source}: the mirror {mirror} has no {name} in any of {folders}",
-                         source=SOURCE_ID, mirror=settings.mirror, name=FILE_NAME,
-                         folders=", ".join(MIRROR_FOLDERS))
+        raise FetchError(
+            "{source}: the mirror {mirror} has no {name} in any of {folders}",
+            source=SOURCE_ID,
+            mirror=settings.mirror,
+            name=FILE_NAME,
+            folders=", ".join(MIRROR_FOLDERS),
+        )
     url = settings.url_for(SOURCE_ID, "")
     if not url:
         raise FetchError(
             "{source}: this derived file has no fixed public address; set CANUS_MIRROR to a folder "
             "holding {name} (under air-emissions/ or ceds-emissions/) or CANUS_URL_CEDS_EMISSIONS "
-            "to an address serving it", source=SOURCE_ID, name=FILE_NAME)
+            "to an address serving it",
+            source=SOURCE_ID,
+            name=FILE_NAME,
+        )
     rf = RemoteFile(name=FILE_NAME, url=url, kind="csv", required_columns=REQUIRED)
     return {FILE_NAME: fetch_file(source, rf, settings=settings, client=client, progress=progress)}
 
@@ -86,8 +104,16 @@ def _from_mirror(found: Path, settings: Settings) -> Snapshot:
     except FetchError:
         tmp.unlink(missing_ok=True)
         raise
-    snap = Snapshot(source_id=SOURCE_ID, name=name, url=found.resolve().as_uri(), sha256=sha, path=tmp,
-                    size=found.stat().st_size, retrieved_at=_now(), origin="mirror")
+    snap = Snapshot(
+        source_id=SOURCE_ID,
+        name=name,
+        url=found.resolve().as_uri(),
+        sha256=sha,
+        path=tmp,
+        size=found.stat().st_size,
+        retrieved_at=_now(),
+        origin="mirror",
+    )
     return store.add(tmp, snap)
 
 
@@ -96,12 +122,17 @@ def load(con: duckdb.DuckDBPyConnection, snaps: dict[str, Snapshot], source: Sou
     cols = header(snap.path)
     missing = [c for c in REQUIRED if c not in cols]
     if missing:
-        raise LayoutError("{source}: {file}: expected columns are missing: {columns}",
-                          source=source.id, file=snap.name, columns=", ".join(missing))
+        raise LayoutError(
+            "{source}: {file}: expected columns are missing: {columns}",
+            source=source.id,
+            file=snap.name,
+            columns=", ".join(missing),
+        )
 
     def fail(message: str, **fields: object) -> LayoutError:
-        return LayoutError("{source}: {file}: {problem}", source=source.id, file=snap.name,
-                           problem=CanusError(message, **fields))
+        return LayoutError(
+            "{source}: {file}: {problem}", source=source.id, file=snap.name, problem=CanusError(message, **fields)
+        )
 
     con.execute(f"""
         CREATE TEMP TABLE ceds_stage AS
@@ -119,11 +150,13 @@ def load(con: duckdb.DuckDBPyConnection, snaps: dict[str, Snapshot], source: Sou
             FROM ceds_stage WHERE year IS NULL OR (value IS NULL AND value_text <> '')
         """).fetchone()
         if bad and bad[0]:
-            raise fail("{n} rows have a year or value that is not a number (e.g. {example!r})",
-                       n=bad[0], example=bad[1])
+            raise fail(
+                "{n} rows have a year or value that is not a number (e.g. {example!r})", n=bad[0], example=bad[1]
+            )
         known = ", ".join(sql_str(c) for c in COUNTRIES)
-        bad = con.execute(f"SELECT string_agg(DISTINCT country_text, ', ') FROM ceds_stage "
-                          f"WHERE country_text NOT IN ({known})").fetchone()[0]  # type: ignore[index]
+        bad = con.execute(
+            f"SELECT string_agg(DISTINCT country_text, ', ') FROM ceds_stage WHERE country_text NOT IN ({known})"
+        ).fetchone()[0]  # type: ignore[index]
         if bad:
             raise fail("unexpected countries: {countries}", countries=bad)
         # One unit per species: a file mixing Gg S and Tg SO2 for one variable would be misread.
@@ -155,10 +188,14 @@ def load(con: duckdb.DuckDBPyConnection, snaps: dict[str, Snapshot], source: Sou
 
 SOURCE = Source(
     id=SOURCE_ID,
-    title={"en": "CEDS emissions of Canada and the United States, 1851 onward (in Hector units)",
-           "fr": "Émissions CEDS du Canada et des États-Unis depuis 1851 (en unités de Hector)"},
-    publisher={"en": "Community Emissions Data System (Pacific Northwest National Laboratory, JGCRI)",
-               "fr": "Community Emissions Data System (Pacific Northwest National Laboratory, JGCRI)"},
+    title={
+        "en": "CEDS emissions of Canada and the United States, 1851 onward (in Hector units)",
+        "fr": "Émissions CEDS du Canada et des États-Unis depuis 1851 (en unités de Hector)",
+    },
+    publisher={
+        "en": "Community Emissions Data System (Pacific Northwest National Laboratory, JGCRI)",
+        "fr": "Community Emissions Data System (Pacific Northwest National Laboratory, JGCRI)",
+    },
     licence=LICENCES["cc-by-4.0"],
     landing_url="https://github.com/JGCRI/CEDS",
     cadence="yearly",

@@ -68,8 +68,7 @@ SOURCE_ID = "census-trade"
 CANADA = "1220"
 FIRST_YEAR = 2013
 KEY_HELP = {
-    "en": "Get a free key at https://api.census.gov/data/key_signup.html, then set "
-    "CANUS_CENSUS_API_KEY to it.",
+    "en": "Get a free key at https://api.census.gov/data/key_signup.html, then set CANUS_CENSUS_API_KEY to it.",
     "fr": "Obtenez une clé gratuite à https://api.census.gov/data/key_signup.html, puis "
     "donnez-la à la variable CANUS_CENSUS_API_KEY.",
 }
@@ -96,14 +95,10 @@ class Query:
 
 
 QUERIES = (
-    Query("exports", "hs", ("CTY_NAME", "E_COMMODITY", "E_COMMODITY_SDESC", "ALL_VAL_MO"),
-          "E_COMMODITY", "ALL_VAL_MO"),
-    Query("imports", "hs", ("CTY_NAME", "I_COMMODITY", "I_COMMODITY_SDESC", "GEN_VAL_MO"),
-          "I_COMMODITY", "GEN_VAL_MO"),
-    Query("exports", "statehs", ("STATE", "CTY_NAME", "E_COMMODITY", "ALL_VAL_MO"),
-          "E_COMMODITY", "ALL_VAL_MO"),
-    Query("imports", "statehs", ("STATE", "CTY_NAME", "I_COMMODITY", "GEN_VAL_MO"),
-          "I_COMMODITY", "GEN_VAL_MO"),
+    Query("exports", "hs", ("CTY_NAME", "E_COMMODITY", "E_COMMODITY_SDESC", "ALL_VAL_MO"), "E_COMMODITY", "ALL_VAL_MO"),
+    Query("imports", "hs", ("CTY_NAME", "I_COMMODITY", "I_COMMODITY_SDESC", "GEN_VAL_MO"), "I_COMMODITY", "GEN_VAL_MO"),
+    Query("exports", "statehs", ("STATE", "CTY_NAME", "E_COMMODITY", "ALL_VAL_MO"), "E_COMMODITY", "ALL_VAL_MO"),
+    Query("imports", "statehs", ("STATE", "CTY_NAME", "I_COMMODITY", "GEN_VAL_MO"), "I_COMMODITY", "GEN_VAL_MO"),
     # Totals by country (no commodity asked): the layout shown in the Census guide's enduse
     # example, with "TOTAL FOR ALL COUNTRIES" (code "-") and groupings (codes 0xxx) to drop.
     Query("exports", "enduse", ("CTY_CODE", "CTY_NAME", "ALL_VAL_MO"), "", "ALL_VAL_MO", True),
@@ -121,7 +116,8 @@ def years(settings: Settings) -> list[int]:
     if not m:
         raise FetchError(
             "{source}: CANUS_CENSUS_YEARS must look like 2019-2024 or 2024, not {value!r}",
-            source=SOURCE_ID, value=spec,
+            source=SOURCE_ID,
+            value=spec,
         )
     first, last = int(m.group(1)), int(m.group(2) or m.group(1))
     return list(range(max(first, 2010), min(last, this_year) + 1))
@@ -146,7 +142,8 @@ def remote_files(source: Source) -> tuple[RemoteFile, ...]:
     settings = get_settings()
     return tuple(
         RemoteFile(name=q.file_name(y), url=public_url(settings, q, y), kind="json")
-        for y in years(settings) for q in QUERIES
+        for y in years(settings)
+        for q in QUERIES
     )
 
 
@@ -156,40 +153,55 @@ def _strip_tags(text: str) -> str:
 
 def check_body(body: bytes, url: str) -> None:
     """An API answer must be a JSON array of arrays of strings with a header row."""
+
     def fail(problem: str) -> FetchError:
         return FetchError("{source}: {url}: {problem}", source=SOURCE_ID, url=url, problem=problem)
 
     if _looks_like_html(body[:2048]):
-        raise fail("the API sent an HTML page instead of data; this is what it does when the "
-                   "API key is missing or not accepted. " + KEY_HELP["en"])
+        raise fail(
+            "the API sent an HTML page instead of data; this is what it does when the "
+            "API key is missing or not accepted. " + KEY_HELP["en"]
+        )
     try:
         data = json.loads(body)
     except ValueError as e:
         raise fail(f"the response is not valid JSON ({e}): {_strip_tags(body[:200].decode(errors='replace'))}") from e
-    if (not isinstance(data, list) or not data or not all(isinstance(r, list) for r in data)
-            or not all(isinstance(c, str) for c in data[0])):
+    if (
+        not isinstance(data, list)
+        or not data
+        or not all(isinstance(r, list) for r in data)
+        or not all(isinstance(c, str) for c in data[0])
+    ):
         raise fail("the response is not an array of arrays with a header row")
 
 
-def _fetch_one(client: httpx.Client, settings: Settings, q: Query, year: int,
-               store: SnapshotStore) -> Snapshot | None:
+def _fetch_one(client: httpx.Client, settings: Settings, q: Query, year: int, store: SnapshotStore) -> Snapshot | None:
     shown = public_url(settings, q, year)
     url = f"{settings.census_api}/{q.flow}/{q.dataset}"
     resp = request_with_retries(
-        client, "GET", url, settings, SOURCE_ID,
-        params=query_params(q, year, settings.census_api_key), follow_redirects=False,
+        client,
+        "GET",
+        url,
+        settings,
+        SOURCE_ID,
+        params=query_params(q, year, settings.census_api_key),
+        follow_redirects=False,
     )
     if resp.headers.get("X-DataWebAPI-KeyError"):
         raise FetchError(
             "{source}: {url}: the Census API refused the key ({problem}). {help}",
-            source=SOURCE_ID, url=shown, problem=resp.headers["X-DataWebAPI-KeyError"],
+            source=SOURCE_ID,
+            url=shown,
+            problem=resp.headers["X-DataWebAPI-KeyError"],
             help=KEY_HELP["en"],
         )
     if resp.is_redirect:
         raise FetchError(
             "{source}: {url}: the Census API redirected to {location}, which it does when the "
             "key is missing or not accepted. {help}",
-            source=SOURCE_ID, url=shown, location=resp.headers.get("Location", "?"),
+            source=SOURCE_ID,
+            url=shown,
+            location=resp.headers.get("Location", "?"),
             help=KEY_HELP["en"],
         )
     if resp.status_code == 204 or (resp.status_code == 200 and not resp.content.strip()):
@@ -197,14 +209,18 @@ def _fetch_one(client: httpx.Client, settings: Settings, q: Query, year: int,
     if resp.status_code >= 400:
         raise FetchError(
             "{source}: {url}: the server answered HTTP {status}: {problem}",
-            source=SOURCE_ID, url=shown, status=resp.status_code,
+            source=SOURCE_ID,
+            url=shown,
+            status=resp.status_code,
             problem=_strip_tags(resp.text) or "no explanation",
         )
     if "text/html" in resp.headers.get("Content-Type", "").lower():
         raise FetchError(
             "{source}: {url}: the API sent an HTML page instead of data; this is what it does "
             "when the API key is missing or not accepted. {help}",
-            source=SOURCE_ID, url=shown, help=KEY_HELP["en"],
+            source=SOURCE_ID,
+            url=shown,
+            help=KEY_HELP["en"],
         )
     check_body(resp.content, shown)
     fd, tmp_name = tempfile.mkstemp(dir=store.dir, suffix=".json")
@@ -212,14 +228,25 @@ def _fetch_one(client: httpx.Client, settings: Settings, q: Query, year: int,
         f.write(resp.content)
     tmp = Path(tmp_name)
     snap = Snapshot(
-        source_id=SOURCE_ID, name=q.file_name(year), url=shown, sha256=_sha256_file(tmp),
-        path=tmp, size=len(resp.content), retrieved_at=_now(), origin="http",
+        source_id=SOURCE_ID,
+        name=q.file_name(year),
+        url=shown,
+        sha256=_sha256_file(tmp),
+        path=tmp,
+        size=len(resp.content),
+        retrieved_at=_now(),
+        origin="http",
     )
     return store.add(tmp, snap)
 
 
-def fetch(source: Source, *, settings: Settings | None = None, client: httpx.Client | None = None,
-          progress: Progress | None = None) -> dict[str, Snapshot]:
+def fetch(
+    source: Source,
+    *,
+    settings: Settings | None = None,
+    client: httpx.Client | None = None,
+    progress: Progress | None = None,
+) -> dict[str, Snapshot]:
     settings = settings or get_settings()
     out: dict[str, Snapshot] = {}
     wanted = [(q, y) for y in years(settings) for q in QUERIES]
@@ -234,7 +261,8 @@ def fetch(source: Source, *, settings: Settings | None = None, client: httpx.Cli
         if not out:
             raise FetchError(
                 "{source}: the mirror {mirror} has none of the expected files (e.g. {name})",
-                source=SOURCE_ID, mirror=settings.mirror / SOURCE_ID,
+                source=SOURCE_ID,
+                mirror=settings.mirror / SOURCE_ID,
                 name=wanted[0][0].file_name(wanted[0][1]) if wanted else "",
             )
         return out
@@ -255,7 +283,8 @@ def fetch(source: Source, *, settings: Settings | None = None, client: httpx.Cli
     if not out:
         raise FetchError(
             "{source}: the Census API returned no data (HTTP 204) for any of the years {years}",
-            source=SOURCE_ID, years=", ".join(str(y) for y in years(settings)),
+            source=SOURCE_ID,
+            years=", ".join(str(y) for y in years(settings)),
         )
     return out
 
@@ -277,7 +306,10 @@ def _rows(snap: Snapshot, q: Query) -> list[tuple[str, ...]]:
     if missing:
         raise LayoutError(
             "{source}: {file}: expected columns are missing: {columns} (found: {found})",
-            source=SOURCE_ID, file=snap.address, columns=", ".join(missing), found=", ".join(head),
+            source=SOURCE_ID,
+            file=snap.address,
+            columns=", ".join(missing),
+            found=", ".join(head),
         )
     desc_col = q.commodity + "_SDESC"
     out: list[tuple[str, ...]] = []
@@ -285,14 +317,24 @@ def _rows(snap: Snapshot, q: Query) -> list[tuple[str, ...]]:
         if len(r) != len(head):
             raise LayoutError(
                 "{source}: {file}: a row has {n} cells where the header has {m}",
-                source=SOURCE_ID, file=snap.address, n=len(r), m=len(head),
+                source=SOURCE_ID,
+                file=snap.address,
+                n=len(r),
+                m=len(head),
             )
         cells = {h: (r[i] if r[i] is not None else "") for h, i in index.items()}
-        out.append((
-            q.direction, cells["time"], cells.get("STATE", ""), cells.get(q.commodity, ""),
-            cells.get(desc_col, ""), cells.get("CTY_CODE", CANADA), cells.get("CTY_NAME", ""),
-            cells[q.value],
-        ))
+        out.append(
+            (
+                q.direction,
+                cells["time"],
+                cells.get("STATE", ""),
+                cells.get(q.commodity, ""),
+                cells.get(desc_col, ""),
+                cells.get("CTY_CODE", CANADA),
+                cells.get("CTY_NAME", ""),
+                cells[q.value],
+            )
+        )
     return out
 
 
@@ -344,12 +386,15 @@ def load(con: duckdb.DuckDBPyConnection, snaps: dict[str, Snapshot], source: Sou
         """).fetchone()
         if bad:
             raise LayoutError(
-                "{source}: {file}: a row has a time or value in no known form "
-                "(time {time!r}, value {value!r})",
-                source=SOURCE_ID, file=bad[0], time=bad[1], value=bad[2],
+                "{source}: {file}: a row has a time or value in no known form (time {time!r}, value {value!r})",
+                source=SOURCE_ID,
+                file=bad[0],
+                time=bad[1],
+                value=bad[2],
             )
-        dropped = con.execute("SELECT (SELECT count(*) FROM census_stage) - "
-                              "(SELECT count(*) FROM census_clean)").fetchone()[0]  # type: ignore[index]
+        dropped = con.execute(
+            "SELECT (SELECT count(*) FROM census_stage) - (SELECT count(*) FROM census_clean)"
+        ).fetchone()[0]  # type: ignore[index]
         sid = sql_str(source.id)
         con.execute(f"""
             CREATE TABLE census_trade_hs AS
@@ -379,19 +424,19 @@ def load(con: duckdb.DuckDBPyConnection, snaps: dict[str, Snapshot], source: Sou
     finally:
         con.execute("DROP TABLE IF EXISTS census_clean")
         con.execute("DROP TABLE IF EXISTS census_stage")
-    return LoadResult(rows=rows, as_of=as_of,
-                      notes={"total_rows_dropped": str(dropped), "files": str(len(snaps))})
+    return LoadResult(rows=rows, as_of=as_of, notes={"total_rows_dropped": str(dropped), "files": str(len(snaps))})
 
 
 SOURCE = Source(
     id=SOURCE_ID,
     title={
         "en": "US international trade with Canada by HS chapter and state (Census API)",
-        "fr": "Commerce international des États-Unis avec le Canada par chapitre du SH et par "
-        "État (API du Census)",
+        "fr": "Commerce international des États-Unis avec le Canada par chapitre du SH et par État (API du Census)",
     },
-    publisher={"en": "US Census Bureau, Economic Indicators Division",
-               "fr": "Census Bureau des États-Unis, Economic Indicators Division"},
+    publisher={
+        "en": "US Census Bureau, Economic Indicators Division",
+        "fr": "Census Bureau des États-Unis, Economic Indicators Division",
+    },
     licence=LICENCES["us-public-domain"],
     landing_url="https://www.census.gov/data/developers/data-sets/international-trade.html",
     cadence="monthly",

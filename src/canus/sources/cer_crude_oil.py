@@ -53,7 +53,7 @@ _DATE_SQL = """coalesce(
 
 
 def _num(col: str) -> str:
-    return f'try_cast(replace(trim("{col}"), \',\', \'\') AS DOUBLE)'
+    return f"try_cast(replace(trim(\"{col}\"), ',', '') AS DOUBLE)"
 
 
 def load(con: duckdb.DuckDBPyConnection, snaps: dict[str, Snapshot], source: Source) -> LoadResult:
@@ -64,13 +64,18 @@ def load_by_type(con: duckdb.DuckDBPyConnection, snaps: dict[str, Snapshot], sou
     return _load(con, snaps[TYPE_FILE_NAME], source, "Oil Type", TYPE_REQUIRED)
 
 
-def _load(con: duckdb.DuckDBPyConnection, snap: Snapshot, source: Source, category: str,
-          required: tuple[str, ...]) -> LoadResult:
+def _load(
+    con: duckdb.DuckDBPyConnection, snap: Snapshot, source: Source, category: str, required: tuple[str, ...]
+) -> LoadResult:
     cols = set(header(snap.path, encoding=ENCODING))
     missing = [c for c in required if c not in cols]
     if missing:
-        raise LayoutError("{source}: {file}: expected columns are missing: {columns}",
-                          source=source.id, file=snap.name, columns=", ".join(missing))
+        raise LayoutError(
+            "{source}: {file}: expected columns are missing: {columns}",
+            source=source.id,
+            file=snap.name,
+            columns=", ".join(missing),
+        )
     with utf8_copy(snap.path) as text_path:
         con.execute(f"""
             CREATE TEMP TABLE crude_stage AS
@@ -85,8 +90,11 @@ def _load(con: duckdb.DuckDBPyConnection, snap: Snapshot, source: Source, catego
         _validate(con, source, snap)
         by_type = category == "Oil Type"
         table = "cer_crude_exports_by_type" if by_type else "cer_crude_exports"
-        first = ("destination AS oil_type" if by_type
-                 else "destination, starts_with(upper(destination), 'PADD') AS to_united_states")
+        first = (
+            "destination AS oil_type"
+            if by_type
+            else "destination, starts_with(upper(destination), 'PADD') AS to_united_states"
+        )
         con.execute(f"""
             CREATE TABLE {table} AS
             SELECT period, {first},
@@ -99,10 +107,8 @@ def _load(con: duckdb.DuckDBPyConnection, snap: Snapshot, source: Source, catego
             FROM crude_stage WHERE lower(coalesce(destination, '')) <> 'total'
             ORDER BY 1, 2
         """)
-        rows, as_of = con.execute(
-            f"SELECT count(*), strftime(max(period), '%Y-%m') FROM {table}").fetchone()  # type: ignore[misc]
-        confidential = con.execute(
-            f"SELECT count(*) FROM {table} WHERE confidential").fetchone()[0]  # type: ignore[index]
+        rows, as_of = con.execute(f"SELECT count(*), strftime(max(period), '%Y-%m') FROM {table}").fetchone()  # type: ignore[misc]
+        confidential = con.execute(f"SELECT count(*) FROM {table} WHERE confidential").fetchone()[0]  # type: ignore[index]
     finally:
         con.execute("DROP TABLE IF EXISTS crude_stage")
     return LoadResult(rows=rows, as_of=as_of, notes={"confidential_cells": str(confidential)})
@@ -110,8 +116,9 @@ def _load(con: duckdb.DuckDBPyConnection, snap: Snapshot, source: Source, catego
 
 def _validate(con: duckdb.DuckDBPyConnection, source: Source, snap: Snapshot) -> None:
     def fail(message: str, **fields: object) -> LayoutError:
-        return LayoutError("{source}: {file}: {problem}", source=source.id, file=snap.name,
-                           problem=CanusError(message, **fields))
+        return LayoutError(
+            "{source}: {file}: {problem}", source=source.id, file=snap.name, problem=CanusError(message, **fields)
+        )
 
     if not con.execute("SELECT count(*) FROM crude_stage").fetchone()[0]:  # type: ignore[index]
         raise fail("the file has no data rows")
@@ -124,8 +131,11 @@ def _validate(con: duckdb.DuckDBPyConnection, source: Source, snap: Snapshot) ->
            OR (bbl_per_day IS NULL AND lower(bbl_text) NOT IN ('confidential', ''))
     """).fetchone()
     if bad and bad[0]:
-        raise fail("{n} rows have a volume that is neither a number nor Confidential (e.g. {example!r})",
-                   n=bad[0], example=bad[1])
+        raise fail(
+            "{n} rows have a volume that is neither a number nor Confidential (e.g. {example!r})",
+            n=bad[0],
+            example=bad[1],
+        )
     off = con.execute(f"""
         WITH d AS (SELECT period, sum(m3_per_day) AS s, bool_or(m3_per_day IS NULL) AS hidden
                    FROM crude_stage WHERE lower(coalesce(destination, '')) <> 'total' GROUP BY period),
@@ -136,20 +146,22 @@ def _validate(con: duckdb.DuckDBPyConnection, source: Source, snap: Snapshot) ->
         WHERE NOT hidden AND abs(s - total) > {TOLERANCE_M3_PER_DAY}
     """).fetchone()
     if off and off[0]:
-        raise fail("{n} monthly totals do not match the sum of their parts (e.g. {example} m³/d)",
-                   n=off[0], example=off[1])
+        raise fail(
+            "{n} monthly totals do not match the sum of their parts (e.g. {example} m³/d)", n=off[0], example=off[1]
+        )
 
 
 SOURCE = Source(
     id=SOURCE_ID,
-    title={"en": "Crude oil exports by destination (monthly)",
-           "fr": "Exportations de pétrole brut par destination (mensuelles)"},
+    title={
+        "en": "Crude oil exports by destination (monthly)",
+        "fr": "Exportations de pétrole brut par destination (mensuelles)",
+    },
     publisher={"en": "Canada Energy Regulator", "fr": "Régie de l'énergie du Canada"},
     licence=LICENCES["ogl-canada"],
     landing_url="https://open.canada.ca/data/en/dataset/0b7bf4b3-423a-45d0-a92b-e69be0b81ce4",
     cadence="monthly",
-    files=(RemoteFile(name=FILE_NAME, url=DEFAULT_URL, kind="csv", required_columns=REQUIRED,
-                      encoding=ENCODING),),
+    files=(RemoteFile(name=FILE_NAME, url=DEFAULT_URL, kind="csv", required_columns=REQUIRED, encoding=ENCODING),),
     tables=("cer_crude_exports",),
     load=load,
     description={
@@ -171,8 +183,15 @@ TYPE_SOURCE = Source(
     licence=LICENCES["ogl-canada"],
     landing_url="https://open.canada.ca/data/en/dataset/0b7bf4b3-423a-45d0-a92b-e69be0b81ce4",
     cadence="monthly",
-    files=(RemoteFile(name=TYPE_FILE_NAME, url="https://www.cer-rec.gc.ca/open/imports-exports/" + TYPE_FILE_NAME,
-                      kind="csv", required_columns=TYPE_REQUIRED, encoding=ENCODING),),
+    files=(
+        RemoteFile(
+            name=TYPE_FILE_NAME,
+            url="https://www.cer-rec.gc.ca/open/imports-exports/" + TYPE_FILE_NAME,
+            kind="csv",
+            required_columns=TYPE_REQUIRED,
+            encoding=ENCODING,
+        ),
+    ),
     tables=("cer_crude_exports_by_type",),
     load=load_by_type,
     description={

@@ -87,7 +87,7 @@ def utf8_copy(path: Path) -> Iterator[Path]:
 def _num(col: str) -> str:
     # DECIMAL keeps sums exact, so the check against the published totals is not blurred by
     # floating-point error on 40,000 rows.
-    return f'try_cast(replace(trim("{col}"), \',\', \'\') AS DECIMAL(20, 4))'
+    return f"try_cast(replace(trim(\"{col}\"), ',', '') AS DECIMAL(20, 4))"
 
 
 def _stage(con: duckdb.DuckDBPyConnection, path: Path, table: str = "cer_stage", annual: bool = False) -> None:
@@ -133,7 +133,9 @@ def _check_columns(snap: Snapshot, required: tuple[str, ...], source: Source) ->
     if missing:
         raise LayoutError(
             "{source}: {file}: expected columns are missing: {columns}",
-            source=source.id, file=snap.address, columns=", ".join(missing),
+            source=source.id,
+            file=snap.address,
+            columns=", ".join(missing),
         )
 
 
@@ -147,8 +149,10 @@ def load(con: duckdb.DuckDBPyConnection, snaps: dict[str, Snapshot], source: Sou
         with utf8_copy(snap.path) as text_path:
             _stage(con, text_path)
         _validate(con, source, snap)
-        con.execute(f"CREATE TABLE electricity_trade AS {_tidy_sql('cer_stage', source, snap)} "
-                    "ORDER BY period, activity, province, us_state")
+        con.execute(
+            f"CREATE TABLE electricity_trade AS {_tidy_sql('cer_stage', source, snap)} "
+            "ORDER BY period, activity, province, us_state"
+        )
         notes = _monthly_notes(con)
         if annual is not None:
             with utf8_copy(annual.path) as text_path:
@@ -162,9 +166,7 @@ def load(con: duckdb.DuckDBPyConnection, snaps: dict[str, Snapshot], source: Sou
     finally:
         for temp in ("cer_stage", "cer_annual_stage", "cer_annual"):
             con.execute(f"DROP TABLE IF EXISTS {temp}")
-    rows, as_of = con.execute(
-        "SELECT count(*), strftime(max(period), '%Y-%m') FROM electricity_trade"
-    ).fetchone()  # type: ignore[misc]
+    rows, as_of = con.execute("SELECT count(*), strftime(max(period), '%Y-%m') FROM electricity_trade").fetchone()  # type: ignore[misc]
     return LoadResult(rows=rows, as_of=as_of, notes=notes)
 
 
@@ -173,8 +175,11 @@ def _monthly_notes(con: duckdb.DuckDBPyConnection) -> dict[str, str]:
     published, confidential = con.execute(
         "SELECT count(*), count(*) FILTER (WHERE lower(price_text) = 'confidential') FROM cer_stage"
     ).fetchone()  # type: ignore[misc]
-    return {"rows_published": str(published), "total_rows_left_out": str(published - rows),
-            "confidential_prices": str(confidential)}
+    return {
+        "rows_published": str(published),
+        "total_rows_left_out": str(published - rows),
+        "confidential_prices": str(confidential),
+    }
 
 
 def _annual_notes(con: duckdb.DuckDBPyConnection, annual: Snapshot | None) -> dict[str, str]:
@@ -235,32 +240,30 @@ def _build_years(con: duckdb.DuckDBPyConnection, source: Source, snap: Snapshot)
 
 def _validate(con: duckdb.DuckDBPyConnection, source: Source, snap: Snapshot, stage: str = "cer_stage") -> None:
     def fail(message: str, **fields: object) -> LayoutError:
-        return LayoutError("{source}: {file}: {problem}", source=source.id, file=snap.address,
-                           problem=CanusError(message, **fields))
+        return LayoutError(
+            "{source}: {file}: {problem}", source=source.id, file=snap.address, problem=CanusError(message, **fields)
+        )
 
     n = con.execute(f"SELECT count(*) FROM {stage}").fetchone()[0]  # type: ignore[index]
     if n == 0:
         raise fail("the file has no data rows")
-    bad = con.execute(
-        f"SELECT count(*), any_value(period_text) FROM {stage} WHERE period IS NULL"
-    ).fetchone()
+    bad = con.execute(f"SELECT count(*), any_value(period_text) FROM {stage} WHERE period IS NULL").fetchone()
     if bad and bad[0]:
-        raise fail("{n} rows have a Period in no known form (e.g. {example!r})",
-                   n=bad[0], example=bad[1])
+        raise fail("{n} rows have a Period in no known form (e.g. {example!r})", n=bad[0], example=bad[1])
     bad = con.execute(f"""
         SELECT count(*), any_value(activity_text) FROM {stage}
         WHERE activity_text NOT IN ('exports', 'imports')
     """).fetchone()
     if bad and bad[0]:
-        raise fail("{n} rows have an Activity other than Exports or Imports (e.g. {example!r})",
-                   n=bad[0], example=bad[1])
+        raise fail(
+            "{n} rows have an Activity other than Exports or Imports (e.g. {example!r})", n=bad[0], example=bad[1]
+        )
     bad = con.execute(f"""
         SELECT count(*), any_value(coalesce(energy_text, '') || ' / ' || coalesce(value_text, ''))
         FROM {stage} WHERE energy_mwh IS NULL OR value_cad IS NULL
     """).fetchone()
     if bad and bad[0]:
-        raise fail("{n} rows have an energy or value that is not a number (e.g. {example!r})",
-                   n=bad[0], example=bad[1])
+        raise fail("{n} rows have an energy or value that is not a number (e.g. {example!r})", n=bad[0], example=bad[1])
     _check_totals(con, stage, fail)
 
 
@@ -286,12 +289,16 @@ def _check_totals(con: duckdb.DuckDBPyConnection, stage: str, fail: Callable[...
     if off and off[0] and stage == "cer_annual_stage":
         raise fail(
             "{n} yearly totals do not match the sum of their rows (e.g. {example}: {detail} MW.h)",
-            n=off[0], example=off[1][:4] + off[1][7:], detail=off[2],
+            n=off[0],
+            example=off[1][:4] + off[1][7:],
+            detail=off[2],
         )
     if off and off[0]:
         raise fail(
             "{n} monthly totals do not match the sum of their rows (e.g. {example}: {detail} MW.h)",
-            n=off[0], example=off[1], detail=off[2],
+            n=off[0],
+            example=off[1],
+            detail=off[2],
         )
 
 
@@ -300,10 +307,17 @@ def _resolve_files(source: Source) -> tuple[RemoteFile, ...]:
     # as on CER's site.
     monthly = get_settings().url_for(source.id, DEFAULT_URL)
     annual = monthly.rsplit("/", 1)[0] + "/" + ANNUAL_FILE_NAME
-    return (RemoteFile(name=FILE_NAME, url=monthly, kind="csv", required_columns=REQUIRED,
-                       encoding=ENCODING),
-            RemoteFile(name=ANNUAL_FILE_NAME, url=annual, kind="csv",
-                       required_columns=REQUIRED_ANNUAL, encoding=ENCODING, optional=True))
+    return (
+        RemoteFile(name=FILE_NAME, url=monthly, kind="csv", required_columns=REQUIRED, encoding=ENCODING),
+        RemoteFile(
+            name=ANNUAL_FILE_NAME,
+            url=annual,
+            kind="csv",
+            required_columns=REQUIRED_ANNUAL,
+            encoding=ENCODING,
+            optional=True,
+        ),
+    )
 
 
 SOURCE = Source(
@@ -316,10 +330,17 @@ SOURCE = Source(
     licence=LICENCES["ogl-canada"],
     landing_url="https://open.canada.ca/data/en/dataset/5c358f51-bc8c-4565-854d-9d2e35e6b178",
     cadence="monthly",
-    files=(RemoteFile(name=FILE_NAME, url=DEFAULT_URL, kind="csv", required_columns=REQUIRED,
-                      encoding=ENCODING),
-           RemoteFile(name=ANNUAL_FILE_NAME, url=ANNUAL_URL, kind="csv",
-                      required_columns=REQUIRED_ANNUAL, encoding=ENCODING, optional=True)),
+    files=(
+        RemoteFile(name=FILE_NAME, url=DEFAULT_URL, kind="csv", required_columns=REQUIRED, encoding=ENCODING),
+        RemoteFile(
+            name=ANNUAL_FILE_NAME,
+            url=ANNUAL_URL,
+            kind="csv",
+            required_columns=REQUIRED_ANNUAL,
+            encoding=ENCODING,
+            optional=True,
+        ),
+    ),
     tables=("electricity_trade", "electricity_trade_years"),
     load=load,
     resolve_files=_resolve_files,

@@ -31,8 +31,14 @@ SOURCE_ID = "cer-natural-gas-trade"
 FILE_NAME = "natural-gas-exports-and-imports-monthly.csv"
 DEFAULT_URL = "https://www.cer-rec.gc.ca/open/imports-exports/" + FILE_NAME
 REQUIRED = ("Period", "Flow", "Port", "Region", "Volume (MCF)", "Value (CN$)")
-M3_NAMES = ("Volume (10^3 m3)", "Volume (10^3m3)", "Volume (10³m³)", "Volume (10³ m³)",
-            "Volume (Thousand m3)", "Volume (thousand m3)")
+M3_NAMES = (
+    "Volume (10^3 m3)",
+    "Volume (10^3m3)",
+    "Volume (10³m³)",
+    "Volume (10³ m³)",
+    "Volume (Thousand m3)",
+    "Volume (thousand m3)",
+)
 ENCODING = "cp1252"
 
 _DATE_SQL = """coalesce(
@@ -54,8 +60,12 @@ def load(con: duckdb.DuckDBPyConnection, snaps: dict[str, Snapshot], source: Sou
     if m3 is None:
         missing.append(M3_NAMES[0])
     if missing:
-        raise LayoutError("{source}: {file}: expected columns are missing: {columns}",
-                          source=source.id, file=snap.name, columns=", ".join(missing))
+        raise LayoutError(
+            "{source}: {file}: expected columns are missing: {columns}",
+            source=source.id,
+            file=snap.name,
+            columns=", ".join(missing),
+        )
     usd = "Value (US$)" if "Value (US$)" in cols else None
     with utf8_copy(snap.path) as text_path:
         con.execute(f"""
@@ -63,10 +73,10 @@ def load(con: duckdb.DuckDBPyConnection, snaps: dict[str, Snapshot], source: Sou
             SELECT trim("Period") AS period_text, {_DATE_SQL} AS period,
                    lower(trim("Flow")) AS flow_text,
                    nullif(trim("Port"), '') AS port, nullif(trim("Region"), '') AS region,
-                   trim({ident(m3 or '')}) AS m3_text, {_num(m3 or '')} AS volume_thousand_m3,
+                   trim({ident(m3 or "")}) AS m3_text, {_num(m3 or "")} AS volume_thousand_m3,
                    trim("Volume (MCF)") AS mcf_text, {_num("Volume (MCF)")} AS volume_mcf,
                    trim("Value (CN$)") AS cad_text, {_num("Value (CN$)")} AS value_cad,
-                   {_num(usd) if usd else 'NULL::DOUBLE'} AS value_usd
+                   {_num(usd) if usd else "NULL::DOUBLE"} AS value_usd
             FROM read_csv({sql_str(text_path)}, header = true, all_varchar = true)
             WHERE nullif(trim("Period"), '') IS NOT NULL
         """)
@@ -87,8 +97,7 @@ def load(con: duckdb.DuckDBPyConnection, snaps: dict[str, Snapshot], source: Sou
             WHERE lower(coalesce(port, '')) <> 'total' AND lower(coalesce(region, '')) <> 'total'
             ORDER BY period, flow, port, region
         """)
-        rows, as_of = con.execute(
-            "SELECT count(*), strftime(max(period), '%Y-%m') FROM cer_gas_trade").fetchone()  # type: ignore[misc]
+        rows, as_of = con.execute("SELECT count(*), strftime(max(period), '%Y-%m') FROM cer_gas_trade").fetchone()  # type: ignore[misc]
     finally:
         con.execute("DROP TABLE IF EXISTS gas_stage")
     return LoadResult(rows=rows, as_of=as_of, notes={"volume_m3_column": m3 or ""})
@@ -96,8 +105,9 @@ def load(con: duckdb.DuckDBPyConnection, snaps: dict[str, Snapshot], source: Sou
 
 def _validate(con: duckdb.DuckDBPyConnection, source: Source, snap: Snapshot) -> None:
     def fail(message: str, **fields: object) -> LayoutError:
-        return LayoutError("{source}: {file}: {problem}", source=source.id, file=snap.name,
-                           problem=CanusError(message, **fields))
+        return LayoutError(
+            "{source}: {file}: {problem}", source=source.id, file=snap.name, problem=CanusError(message, **fields)
+        )
 
     if not con.execute("SELECT count(*) FROM gas_stage").fetchone()[0]:  # type: ignore[index]
         raise fail("the file has no data rows")
@@ -109,8 +119,7 @@ def _validate(con: duckdb.DuckDBPyConnection, source: Source, snap: Snapshot) ->
         WHERE NOT (starts_with(flow_text, 'export') OR starts_with(flow_text, 'import'))
     """).fetchone()
     if bad and bad[0]:
-        raise fail("{n} rows have a Flow other than Exports or Imports (e.g. {example!r})",
-                   n=bad[0], example=bad[1])
+        raise fail("{n} rows have a Flow other than Exports or Imports (e.g. {example!r})", n=bad[0], example=bad[1])
     bad = con.execute("""
         SELECT count(*), any_value(m3_text || ' / ' || mcf_text || ' / ' || cad_text) FROM gas_stage
         WHERE (volume_thousand_m3 IS NULL AND lower(m3_text) NOT IN ('confidential', ''))
@@ -118,20 +127,24 @@ def _validate(con: duckdb.DuckDBPyConnection, source: Source, snap: Snapshot) ->
            OR (value_cad IS NULL AND lower(cad_text) NOT IN ('confidential', ''))
     """).fetchone()
     if bad and bad[0]:
-        raise fail("{n} rows have a volume or value that is neither a number nor Confidential "
-                   "(e.g. {example!r})", n=bad[0], example=bad[1])
+        raise fail(
+            "{n} rows have a volume or value that is neither a number nor Confidential (e.g. {example!r})",
+            n=bad[0],
+            example=bad[1],
+        )
 
 
 SOURCE = Source(
     id=SOURCE_ID,
-    title={"en": "Natural gas exports and imports (monthly)",
-           "fr": "Exportations et importations de gaz naturel (mensuelles)"},
+    title={
+        "en": "Natural gas exports and imports (monthly)",
+        "fr": "Exportations et importations de gaz naturel (mensuelles)",
+    },
     publisher={"en": "Canada Energy Regulator", "fr": "Régie de l'énergie du Canada"},
     licence=LICENCES["ogl-canada"],
     landing_url="https://www.cer-rec.gc.ca/en/data-analysis/energy-commodities/natural-gas/",
     cadence="monthly",
-    files=(RemoteFile(name=FILE_NAME, url=DEFAULT_URL, kind="csv", required_columns=REQUIRED,
-                      encoding=ENCODING),),
+    files=(RemoteFile(name=FILE_NAME, url=DEFAULT_URL, kind="csv", required_columns=REQUIRED, encoding=ENCODING),),
     tables=("cer_gas_trade",),
     load=load,
     description={

@@ -31,8 +31,10 @@ from canus.sources.text import utf8_text
 
 SOURCE_ID = "eccc-ghg-inventory"
 FILE_NAME = "EN_GHG_Econ_Can_Prov_Terr.csv"
-DEFAULT_URL = ("https://data-donnees.az.ec.gc.ca/api/file?path=%2Fsubstances%2Fmonitor%2F"
-               "canada-s-official-greenhouse-gas-inventory%2FB-Economic-Sector%2F" + FILE_NAME)
+DEFAULT_URL = (
+    "https://data-donnees.az.ec.gc.ca/api/file?path=%2Fsubstances%2Fmonitor%2F"
+    "canada-s-official-greenhouse-gas-inventory%2FB-Economic-Sector%2F" + FILE_NAME
+)
 REQUIRED = ("Year", "Region", "Source", "Sector", "Sub-sector", "Sub-sub-sector", "CO2eq")
 NATIONAL_TOTAL = "National Inventory Total"
 
@@ -42,12 +44,17 @@ def load(con: duckdb.DuckDBPyConnection, snaps: dict[str, Snapshot], source: Sou
     cols = header(snap.path, encoding="latin-1")
     missing = [c for c in REQUIRED if c not in cols]
     if missing:
-        raise LayoutError("{source}: {file}: expected columns are missing: {columns}",
-                          source=source.id, file=snap.name, columns=", ".join(missing))
+        raise LayoutError(
+            "{source}: {file}: expected columns are missing: {columns}",
+            source=source.id,
+            file=snap.name,
+            columns=", ".join(missing),
+        )
 
     def fail(message: str, **fields: object) -> LayoutError:
-        return LayoutError("{source}: {file}: {problem}", source=source.id, file=snap.name,
-                           problem=CanusError(message, **fields))
+        return LayoutError(
+            "{source}: {file}: {problem}", source=source.id, file=snap.name, problem=CanusError(message, **fields)
+        )
 
     unit = '"Unit"' if "Unit" in cols else "'kt'"
     with utf8_text(snap.path) as text_path:
@@ -71,13 +78,13 @@ def load(con: duckdb.DuckDBPyConnection, snaps: dict[str, Snapshot], source: Sou
             WHERE year IS NULL OR (value_kt IS NULL AND lower(cell) NOT IN ('', 'x', '-', 'n/a'))
         """).fetchone()
         if bad and bad[0]:
-            raise fail("{n} rows have a year or CO2eq in no known form (e.g. {example!r})",
-                       n=bad[0], example=bad[1])
+            raise fail("{n} rows have a year or CO2eq in no known form (e.g. {example!r})", n=bad[0], example=bad[1])
         units = con.execute("SELECT string_agg(DISTINCT unit, ', ') FROM nir_stage").fetchone()[0]  # type: ignore[index]
         if units and units.lower() != "kt":
             raise fail("CO2eq is in {units}, not kilotonnes (kt)", units=units)
-        if not con.execute(f"SELECT count(*) FROM nir_stage WHERE region = 'Canada' AND src = {sql_str(NATIONAL_TOTAL)}"
-                           ).fetchone()[0]:  # type: ignore[index]
+        if not con.execute(
+            f"SELECT count(*) FROM nir_stage WHERE region = 'Canada' AND src = {sql_str(NATIONAL_TOTAL)}"
+        ).fetchone()[0]:  # type: ignore[index]
             raise fail("no {total} row for Canada", total=NATIONAL_TOTAL)
         con.execute(f"""
             CREATE TABLE ghg_inventory_canada AS
@@ -101,8 +108,11 @@ def load(con: duckdb.DuckDBPyConnection, snaps: dict[str, Snapshot], source: Sou
             FROM t JOIN s USING (year) WHERE abs(parts - total) > greatest(10, 0.001 * total)
         """).fetchone()
         if off and off[0]:
-            raise fail("{n} national totals differ from the sum of their economic sectors (e.g. {example} kt)",
-                       n=off[0], example=off[1])
+            raise fail(
+                "{n} national totals differ from the sum of their economic sectors (e.g. {example} kt)",
+                n=off[0],
+                example=off[1],
+            )
         rows, as_of = con.execute("SELECT count(*), max(year)::VARCHAR FROM ghg_inventory_canada").fetchone()  # type: ignore[misc]
     finally:
         con.execute("DROP TABLE IF EXISTS nir_stage")
@@ -111,16 +121,16 @@ def load(con: duckdb.DuckDBPyConnection, snaps: dict[str, Snapshot], source: Sou
 
 SOURCE = Source(
     id=SOURCE_ID,
-    title={"en": "Canada's official greenhouse gas inventory, by economic sector",
-           "fr": "Inventaire officiel des gaz à effet de serre du Canada, par secteur économique"},
-    publisher={"en": "Environment and Climate Change Canada",
-               "fr": "Environnement et Changement climatique Canada"},
+    title={
+        "en": "Canada's official greenhouse gas inventory, by economic sector",
+        "fr": "Inventaire officiel des gaz à effet de serre du Canada, par secteur économique",
+    },
+    publisher={"en": "Environment and Climate Change Canada", "fr": "Environnement et Changement climatique Canada"},
     licence=LICENCES["ogl-canada"],
     landing_url="https://data-donnees.az.ec.gc.ca/data/substances/monitor/"
     "canada-s-official-greenhouse-gas-inventory/B-Economic-Sector/",
     cadence="yearly",
-    files=(RemoteFile(name=FILE_NAME, url=DEFAULT_URL, kind="csv", required_columns=REQUIRED,
-                      encoding="latin-1"),),
+    files=(RemoteFile(name=FILE_NAME, url=DEFAULT_URL, kind="csv", required_columns=REQUIRED, encoding="latin-1"),),
     tables=("ghg_inventory_canada",),
     load=load,
     description={

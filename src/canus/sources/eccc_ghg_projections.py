@@ -51,13 +51,17 @@ def load(con: duckdb.DuckDBPyConnection, snaps: dict[str, Snapshot], source: Sou
     missing = [c for c in REQUIRED if c not in cols]
     years = [c for c in cols if c.isdigit() and len(c) == 4]
     if missing or not years:
-        raise LayoutError("{source}: {file}: expected columns are missing: {columns}",
-                          source=source.id, file=snap.name,
-                          columns=", ".join(missing) if missing else "one column per year (e.g. 2005)")
+        raise LayoutError(
+            "{source}: {file}: expected columns are missing: {columns}",
+            source=source.id,
+            file=snap.name,
+            columns=", ".join(missing) if missing else "one column per year (e.g. 2005)",
+        )
 
     def fail(message: str, **fields: object) -> LayoutError:
-        return LayoutError("{source}: {file}: {problem}", source=source.id, file=snap.name,
-                           problem=CanusError(message, **fields))
+        return LayoutError(
+            "{source}: {file}: {problem}", source=source.id, file=snap.name, problem=CanusError(message, **fields)
+        )
 
     with utf8_text(snap.path) as text_path:
         con.execute(f"""
@@ -104,14 +108,19 @@ def load(con: duckdb.DuckDBPyConnection, snaps: dict[str, Snapshot], source: Sou
         rows = con.execute("SELECT count(*) FROM ghg_projections_canada").fetchone()[0]  # type: ignore[index]
     finally:
         con.execute("DROP TABLE IF EXISTS proj_stage")
-    return LoadResult(rows=rows, as_of=str(LAST_INVENTORY_YEAR),
-                      notes={"years": f"{years[0]}–{years[-1]}", "last_inventory_year": str(LAST_INVENTORY_YEAR)})
+    return LoadResult(
+        rows=rows,
+        as_of=str(LAST_INVENTORY_YEAR),
+        notes={"years": f"{years[0]}–{years[-1]}", "last_inventory_year": str(LAST_INVENTORY_YEAR)},
+    )
 
 
 SOURCE = Source(
     id=SOURCE_ID,
-    title={"en": "Greenhouse gas emissions by economic sector, historical and projected",
-           "fr": "Émissions de gaz à effet de serre par secteur économique, historiques et projetées"},
+    title={
+        "en": "Greenhouse gas emissions by economic sector, historical and projected",
+        "fr": "Émissions de gaz à effet de serre par secteur économique, historiques et projetées",
+    },
     publisher={"en": "Environment and Climate Change Canada", "fr": "Environnement et Changement climatique Canada"},
     licence=LICENCES["ogl-canada"],
     landing_url="https://open.canada.ca/data/en/dataset/7ba5acf6-ebae-45b6-bb14-84ab56ad2055",

@@ -63,8 +63,7 @@ PAGE_LENGTH = 5000
 #: A safety stop: an API that keeps announcing more rows than it sends must not loop forever.
 MAX_PAGES = 40
 KEY_HELP = {
-    "en": "Get a free key at https://www.eia.gov/opendata/register.php, then set "
-    "CANUS_EIA_API_KEY to it.",
+    "en": "Get a free key at https://www.eia.gov/opendata/register.php, then set CANUS_EIA_API_KEY to it.",
     "fr": "Obtenez une clé gratuite à https://www.eia.gov/opendata/register.php, puis "
     "donnez-la à la variable CANUS_EIA_API_KEY.",
 }
@@ -84,8 +83,14 @@ class Query:
 
 
 QUERIES = (
-    Query("crude-imports", "petroleum/move/impcus", (("product", "EPC0"), ("process", "IM0")),
-          "crude_oil", "us_imports", ("MBBL",)),
+    Query(
+        "crude-imports",
+        "petroleum/move/impcus",
+        (("product", "EPC0"), ("process", "IM0")),
+        "crude_oil",
+        "us_imports",
+        ("MBBL",),
+    ),
     Query("gas-imports", "natural-gas/move/impc", (), "natural_gas", "us_imports", ("MMCF",)),
     Query("gas-exports", "natural-gas/move/expc", (), "natural_gas", "us_exports", ("MMCF",)),
 )
@@ -99,8 +104,12 @@ def file_name(q: Query, page: int) -> str:
 def query_params(q: Query, offset: int, key: str | None) -> list[tuple[str, str]]:
     params = [("frequency", "annual"), ("data[0]", "value")]
     params += [(f"facets[{k}][]", v) for k, v in q.facets]
-    params += [("sort[0][column]", "period"), ("sort[0][direction]", "asc"),
-               ("offset", str(offset)), ("length", str(PAGE_LENGTH))]
+    params += [
+        ("sort[0][column]", "period"),
+        ("sort[0][direction]", "asc"),
+        ("offset", str(offset)),
+        ("length", str(PAGE_LENGTH)),
+    ]
     if key:
         params.append(("api_key", key))
     return params
@@ -119,6 +128,7 @@ def _strip_tags(text: str) -> str:
 
 def check_body(body: bytes, url: str) -> dict[str, Any]:
     """An answer must be the v2 envelope with a ``response.data`` list; returns it parsed."""
+
     def fail(problem: str) -> FetchError:
         return FetchError("{source}: {url}: {problem}", source=SOURCE_ID, url=url, problem=problem)
 
@@ -151,45 +161,74 @@ def _store(store: SnapshotStore, body: bytes, name: str, shown: str) -> Snapshot
     with os.fdopen(fd, "wb") as f:
         f.write(body)
     tmp = Path(tmp_name)
-    snap = Snapshot(source_id=SOURCE_ID, name=name, url=shown, sha256=_sha256_file(tmp), path=tmp,
-                    size=len(body), retrieved_at=_now(), origin="http")
+    snap = Snapshot(
+        source_id=SOURCE_ID,
+        name=name,
+        url=shown,
+        sha256=_sha256_file(tmp),
+        path=tmp,
+        size=len(body),
+        retrieved_at=_now(),
+        origin="http",
+    )
     return store.add(tmp, snap)
 
 
-def _fetch_query(client: httpx.Client, settings: Settings, q: Query,
-                 store: SnapshotStore) -> list[Snapshot]:
+def _fetch_query(client: httpx.Client, settings: Settings, q: Query, store: SnapshotStore) -> list[Snapshot]:
     out: list[Snapshot] = []
     offset = 0
     for page in range(1, MAX_PAGES + 1):
         shown = public_url(settings, q, offset)
-        resp = request_with_retries(client, "GET", f"{settings.eia_api}/{q.route}/data/", settings,
-                                    SOURCE_ID, params=query_params(q, offset, settings.eia_api_key))
+        resp = request_with_retries(
+            client,
+            "GET",
+            f"{settings.eia_api}/{q.route}/data/",
+            settings,
+            SOURCE_ID,
+            params=query_params(q, offset, settings.eia_api_key),
+        )
         if resp.status_code in (401, 403):
-            raise FetchError("{source}: {url}: the EIA API refused the key (HTTP {status}). {help}",
-                             source=SOURCE_ID, url=shown, status=resp.status_code,
-                             help=KEY_HELP["en"])
+            raise FetchError(
+                "{source}: {url}: the EIA API refused the key (HTTP {status}). {help}",
+                source=SOURCE_ID,
+                url=shown,
+                status=resp.status_code,
+                help=KEY_HELP["en"],
+            )
         if resp.status_code >= 400:
-            raise FetchError("{source}: {url}: the server answered HTTP {status}: {problem}",
-                             source=SOURCE_ID, url=shown, status=resp.status_code,
-                             problem=_strip_tags(resp.text) or "no explanation")
+            raise FetchError(
+                "{source}: {url}: the server answered HTTP {status}: {problem}",
+                source=SOURCE_ID,
+                url=shown,
+                status=resp.status_code,
+                problem=_strip_tags(resp.text) or "no explanation",
+            )
         data = check_body(resp.content, shown)
         out.append(_store(store, resp.content, file_name(q, page), shown))
         got = len(data["response"]["data"])
         offset += got
         if got == 0 or offset >= _total(data):
             return out
-    raise FetchError("{source}: {url}: more than {n} pages; the API's total does not add up",
-                     source=SOURCE_ID, url=public_url(settings, q, 0), n=MAX_PAGES)
+    raise FetchError(
+        "{source}: {url}: more than {n} pages; the API's total does not add up",
+        source=SOURCE_ID,
+        url=public_url(settings, q, 0),
+        n=MAX_PAGES,
+    )
 
 
 def remote_files(source: Source) -> tuple[RemoteFile, ...]:
     settings = get_settings()
-    return tuple(RemoteFile(name=file_name(q, 1), url=public_url(settings, q, 0), kind="json")
-                 for q in QUERIES)
+    return tuple(RemoteFile(name=file_name(q, 1), url=public_url(settings, q, 0), kind="json") for q in QUERIES)
 
 
-def fetch(source: Source, *, settings: Settings | None = None, client: httpx.Client | None = None,
-          progress: Progress | None = None) -> dict[str, Snapshot]:
+def fetch(
+    source: Source,
+    *,
+    settings: Settings | None = None,
+    client: httpx.Client | None = None,
+    progress: Progress | None = None,
+) -> dict[str, Snapshot]:
     settings = settings or get_settings()
     out: dict[str, Snapshot] = {}
     if settings.mirror is not None:
@@ -201,8 +240,12 @@ def fetch(source: Source, *, settings: Settings | None = None, client: httpx.Cli
                 out[rf.name] = fetch_file(source, rf, settings=settings, progress=progress)
                 page += 1
             if page == 1:
-                raise FetchError("{source}: the mirror {mirror} has no {name} (nor {name}.gz)",
-                                 source=SOURCE_ID, mirror=folder, name=file_name(q, 1))
+                raise FetchError(
+                    "{source}: the mirror {mirror} has no {name} (nor {name}.gz)",
+                    source=SOURCE_ID,
+                    mirror=folder,
+                    name=file_name(q, 1),
+                )
         return out
     store = SnapshotStore(settings.raw_dir)
     store.dir.mkdir(parents=True, exist_ok=True)
@@ -240,25 +283,44 @@ def _rows(snap: Snapshot, q: Query) -> list[tuple[Any, ...]]:
     out = []
     for i, r in enumerate(data["response"]["data"]):
         if not isinstance(r, dict):
-            raise LayoutError("{source}: {file}: row {n} is not an object",
-                              source=SOURCE_ID, file=snap.name, n=i + 1)
+            raise LayoutError("{source}: {file}: row {n} is not an object", source=SOURCE_ID, file=snap.name, n=i + 1)
         missing = [k for k in REQUIRED if k not in r]
         if "duoarea" not in r and "area-name" not in r:
             missing.append("duoarea")
         if missing:
             raise LayoutError(
                 "{source}: {file}: expected columns are missing: {columns} (found: {found})",
-                source=SOURCE_ID, file=snap.name, columns=", ".join(missing),
+                source=SOURCE_ID,
+                file=snap.name,
+                columns=", ".join(missing),
                 found=", ".join(sorted(r)),
             )
         process = str(r.get("process-name") or r.get("process") or "")
-        mode = ("lng" if re.search(r"\bLNG\b|liquefied", process, re.IGNORECASE)
-                else "pipeline" if re.search(r"pipeline", process, re.IGNORECASE) else "all")
+        mode = (
+            "lng"
+            if re.search(r"\bLNG\b|liquefied", process, re.IGNORECASE)
+            else "pipeline"
+            if re.search(r"pipeline", process, re.IGNORECASE)
+            else "all"
+        )
         partner, described = _partner(r)
-        out.append((q.name, q.form, q.flow, mode, str(r.get("period", "")),
-                    str(r.get("duoarea") or ""), partner, described, process,
-                    str(r.get("series") or ""), "" if r["value"] is None else str(r["value"]),
-                    str(r.get("units") or "").strip(), snap.sha256))
+        out.append(
+            (
+                q.name,
+                q.form,
+                q.flow,
+                mode,
+                str(r.get("period", "")),
+                str(r.get("duoarea") or ""),
+                partner,
+                described,
+                process,
+                str(r.get("series") or ""),
+                "" if r["value"] is None else str(r["value"]),
+                str(r.get("units") or "").strip(),
+                snap.sha256,
+            )
+        )
     return out
 
 
@@ -282,19 +344,27 @@ def load(con: duckdb.DuckDBPyConnection, snaps: dict[str, Snapshot], source: Sou
                 con.executemany("INSERT INTO eia_stage VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)
         absent = [q.name for q in QUERIES if q.name not in seen]
         if absent:
-            raise LayoutError("{source}: no answer for {queries} among the downloaded files",
-                              source=source.id, queries=", ".join(absent))
+            raise LayoutError(
+                "{source}: no answer for {queries} among the downloaded files",
+                source=source.id,
+                queries=", ".join(absent),
+            )
         keep = " OR ".join(
             f"(query = {sql_str(q.name)} AND upper(units) IN ({', '.join(sql_str(u) for u in q.units)}))"
-            for q in QUERIES)
+            for q in QUERIES
+        )
         bad = con.execute(f"""
             SELECT count(*), any_value(period_text || ': ' || value_text) FROM eia_stage
             WHERE ({keep}) AND (try_cast(left(period_text, 4) AS INTEGER) IS NULL
                    OR (try_cast(value_text AS DOUBLE) IS NULL AND trim(value_text) NOT IN ('', 'NA', '--')))
         """).fetchone()
         if bad and bad[0]:
-            raise LayoutError("{source}: {n} rows have a period or value in no known form (e.g. {example!r})",
-                              source=source.id, n=bad[0], example=bad[1])
+            raise LayoutError(
+                "{source}: {n} rows have a period or value in no known form (e.g. {example!r})",
+                source=source.id,
+                n=bad[0],
+                example=bad[1],
+            )
         con.execute(f"""
             CREATE TABLE eia_energy_trade AS
             SELECT CAST(left(period_text, 4) AS INTEGER) AS year, form, flow, mode,
@@ -316,8 +386,9 @@ def load(con: duckdb.DuckDBPyConnection, snaps: dict[str, Snapshot], source: Sou
             "SELECT count(*), max(year)::VARCHAR, count(*) FILTER (WHERE is_canada) FROM eia_energy_trade"
         ).fetchone()  # type: ignore[misc]
         if rows and not canada:
-            raise LayoutError("{source}: no row names Canada as a partner; the partner codes may have changed",
-                              source=source.id)
+            raise LayoutError(
+                "{source}: no row names Canada as a partner; the partner codes may have changed", source=source.id
+            )
     finally:
         con.execute("DROP TABLE IF EXISTS eia_stage")
     return LoadResult(rows=rows, as_of=as_of, notes={"pages": str(len(snaps))})
@@ -327,11 +398,9 @@ SOURCE = Source(
     id=SOURCE_ID,
     title={
         "en": "US crude oil and natural gas imports and exports by country (EIA API)",
-        "fr": "Importations et exportations américaines de pétrole brut et de gaz naturel par pays "
-        "(API de l'EIA)",
+        "fr": "Importations et exportations américaines de pétrole brut et de gaz naturel par pays (API de l'EIA)",
     },
-    publisher={"en": "US Energy Information Administration",
-               "fr": "Energy Information Administration des États-Unis"},
+    publisher={"en": "US Energy Information Administration", "fr": "Energy Information Administration des États-Unis"},
     licence=LICENCES["us-public-domain"],
     landing_url="https://www.eia.gov/opendata/browser/petroleum/move/impcus",
     cadence="monthly",

@@ -53,15 +53,18 @@ def _kind(label: str) -> str:
 def parse(text: str, where: str) -> list[tuple[int, str, str, float | None, str | None]]:
     """(year, row label, kind, value, symbol) for each sector or total row and year column."""
     rows = list(csv.reader(io.StringIO(text)))
-    head_i = next((i for i, r in enumerate(rows)
-                   if sum(bool(_YEAR.match(c.strip())) for c in r[1:]) >= 3), None)
+    head_i = next((i for i, r in enumerate(rows) if sum(bool(_YEAR.match(c.strip())) for c in r[1:]) >= 3), None)
     if head_i is None:
-        raise LayoutError("{source}: {file}: expected columns are missing: {columns}",
-                          source=SOURCE_ID, file=where, columns="a header row with years (1990, 2005 …)")
+        raise LayoutError(
+            "{source}: {file}: expected columns are missing: {columns}",
+            source=SOURCE_ID,
+            file=where,
+            columns="a header row with years (1990, 2005 …)",
+        )
     head = [c.strip() for c in rows[head_i]]
     years = [(j, int(c)) for j, c in enumerate(head) if j > 0 and _YEAR.match(c)]
     out: list[tuple[int, str, str, float | None, str | None]] = []
-    for r in rows[head_i + 1:]:
+    for r in rows[head_i + 1 :]:
         label = r[0].strip() if r else ""
         cells = [r[j].strip() if j < len(r) else "" for j, _ in years]
         if not label or not any(cells):
@@ -76,9 +79,14 @@ def parse(text: str, where: str) -> list[tuple[int, str, str, float | None, str 
             elif cell.upper() in SYMBOLS:
                 symbol = cell or None
             else:
-                raise LayoutError("{source}: {file}: the cell for {label} in {year} is {cell!r}, "
-                                  "neither a number nor a known symbol",
-                                  source=SOURCE_ID, file=where, label=label, year=year, cell=cell)
+                raise LayoutError(
+                    "{source}: {file}: the cell for {label} in {year} is {cell!r}, neither a number nor a known symbol",
+                    source=SOURCE_ID,
+                    file=where,
+                    label=label,
+                    year=year,
+                    cell=cell,
+                )
             out.append((year, label, _kind(label), value, symbol))
     return out
 
@@ -88,8 +96,9 @@ def load(con: duckdb.DuckDBPyConnection, snaps: dict[str, Snapshot], source: Sou
     rows = parse(decode(snap.path.read_bytes()), snap.name)
 
     def fail(message: str, **fields: object) -> LayoutError:
-        return LayoutError("{source}: {file}: {problem}", source=source.id, file=snap.name,
-                           problem=CanusError(message, **fields))
+        return LayoutError(
+            "{source}: {file}: {problem}", source=source.id, file=snap.name, problem=CanusError(message, **fields)
+        )
 
     if not rows:
         raise fail("the file has no data rows")
@@ -100,8 +109,7 @@ def load(con: duckdb.DuckDBPyConnection, snaps: dict[str, Snapshot], source: Sou
                                        status VARCHAR, source_id VARCHAR DEFAULT {sql_str(source.id)},
                                        snapshot_sha256 VARCHAR DEFAULT {sql_str(snap.sha256)})
     """)
-    con.executemany("INSERT INTO ghg_inventory_us (year, sector, kind, value_mt, status) VALUES (?, ?, ?, ?, ?)",
-                    rows)
+    con.executemany("INSERT INTO ghg_inventory_us (year, sector, kind, value_mt, status) VALUES (?, ?, ?, ?, ?)", rows)
     off = con.execute("""
         WITH s AS (SELECT year, sum(value_mt) AS parts FROM ghg_inventory_us WHERE kind = 'sector' GROUP BY year),
              t AS (SELECT year, min(value_mt) AS total FROM ghg_inventory_us WHERE kind = 'gross_total' GROUP BY year)
@@ -117,10 +125,11 @@ def load(con: duckdb.DuckDBPyConnection, snaps: dict[str, Snapshot], source: Sou
 
 SOURCE = Source(
     id=SOURCE_ID,
-    title={"en": "Inventory of US greenhouse gas emissions, by economic sector",
-           "fr": "Inventaire des émissions de gaz à effet de serre des États-Unis, par secteur économique"},
-    publisher={"en": "US Environmental Protection Agency",
-               "fr": "Environmental Protection Agency des États-Unis"},
+    title={
+        "en": "Inventory of US greenhouse gas emissions, by economic sector",
+        "fr": "Inventaire des émissions de gaz à effet de serre des États-Unis, par secteur économique",
+    },
+    publisher={"en": "US Environmental Protection Agency", "fr": "Environmental Protection Agency des États-Unis"},
     licence=LICENCES["us-public-domain"],
     landing_url=DEFAULT_URL,
     cadence="yearly",

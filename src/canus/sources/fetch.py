@@ -135,8 +135,11 @@ def _looks_like_html(head: bytes) -> bool:
 
 @contextlib.contextmanager
 def _open_text(path: Path, rf: RemoteFile) -> Iterator[io.TextIOWrapper]:
-    raw: IO[bytes] = (gzip.open(path, "rb") if path.name.endswith(".gz")  # type: ignore[assignment]  # noqa: SIM115
-                      else path.open("rb"))
+    raw: IO[bytes] = (
+        gzip.open(path, "rb")
+        if path.name.endswith(".gz")  # type: ignore[assignment]
+        else path.open("rb")
+    )
     try:
         yield io.TextIOWrapper(raw, encoding=rf.encoding, errors="replace", newline="")
     finally:
@@ -167,6 +170,7 @@ def _failer(source_id: str, url: str) -> Fail:
     def fail(problem: str, **fields: object) -> FetchError:
         detail: object = CanusError(problem, **fields) if fields else problem
         return FetchError("{source}: {url}: {problem}", source=source_id, url=url, problem=detail)
+
     return fail
 
 
@@ -212,8 +216,11 @@ def _check_columns(path: Path, rf: RemoteFile, fail: Fail) -> None:
     present = {h.strip() for h in header}
     missing = [c for c in rf.required_columns if c not in present]
     if missing:
-        raise fail("expected columns are missing: {missing} (found: {found})",
-                   missing=", ".join(missing), found=", ".join(h.strip() for h in header[:12]))
+        raise fail(
+            "expected columns are missing: {missing} (found: {found})",
+            missing=", ".join(missing),
+            found=", ".join(h.strip() for h in header[:12]),
+        )
 
 
 def _run_own_check(path: Path, rf: RemoteFile, fail: Fail) -> None:
@@ -314,7 +321,9 @@ def request_with_retries(
         except httpx.TransportError as e:
             raise FetchError(
                 "{source}: {url}: could not connect ({problem})",
-                source=source_id, url=url, problem=str(e) or type(e).__name__,
+                source=source_id,
+                url=url,
+                problem=str(e) or type(e).__name__,
             ) from e
         else:
             if resp.status_code not in RETRY_STATUS:
@@ -324,7 +333,10 @@ def request_with_retries(
         attempt.wait(retry_after)
     raise FetchError(
         "{source}: {url}: gave up after {n} tries (last: {problem})",
-        source=source_id, url=url, n=settings.retries, problem=last,
+        source=source_id,
+        url=url,
+        n=settings.retries,
+        problem=last,
     )
 
 
@@ -376,8 +388,7 @@ def _download(
         for attempt in RetryPolicy.from_settings(settings).attempts(deadline):
             retry_after: str | None = None
             try:
-                return _download_once(client, source_id, rf, url, settings, dest, headers,
-                                      deadline, progress)
+                return _download_once(client, source_id, rf, url, settings, dest, headers, deadline, progress)
             except _Retry as r:
                 last, retry_after = r.problem, r.retry_after
             except httpx.TimeoutException:
@@ -388,17 +399,24 @@ def _download(
             except httpx.TransportError as e:
                 raise FetchError(
                     "{source}: {url}: could not connect ({problem})",
-                    source=source_id, url=url, problem=str(e) or type(e).__name__,
+                    source=source_id,
+                    url=url,
+                    problem=str(e) or type(e).__name__,
                 ) from e
             attempt.wait(retry_after)
     except DeadlineExceeded:
         raise FetchError(
-            "{source}: {url}: the download did not finish within its deadline of {seconds} s "
-            "(CANUS_DOWNLOAD_DEADLINE)", source=source_id, url=url, seconds=f"{round(deadline.limit, 1):g}",
+            "{source}: {url}: the download did not finish within its deadline of {seconds} s (CANUS_DOWNLOAD_DEADLINE)",
+            source=source_id,
+            url=url,
+            seconds=f"{round(deadline.limit, 1):g}",
         ) from None
     raise FetchError(
         "{source}: {url}: gave up after {n} tries (last: {problem})",
-        source=source_id, url=url, n=settings.retries, problem=last,
+        source=source_id,
+        url=url,
+        n=settings.retries,
+        problem=last,
     )
 
 
@@ -425,11 +443,13 @@ def _download_once(
         if resp.status_code in RETRY_STATUS:
             raise _Retry(f"HTTP {resp.status_code}", resp.headers.get("Retry-After"))
         if resp.status_code in (404, 410):
-            raise NotPublished("{source}: {url}: the server answered HTTP {status}",
-                               source=source_id, url=url, status=resp.status_code)
+            raise NotPublished(
+                "{source}: {url}: the server answered HTTP {status}", source=source_id, url=url, status=resp.status_code
+            )
         if resp.status_code >= 400:
-            raise FetchError("{source}: {url}: the server answered HTTP {status}",
-                             source=source_id, url=url, status=resp.status_code)
+            raise FetchError(
+                "{source}: {url}: the server answered HTTP {status}", source=source_id, url=url, status=resp.status_code
+            )
         ctype = resp.headers.get("Content-Type", "").lower()
         if "text/html" in ctype and rf.kind != "json":
             raise fail("the server sent an HTML page instead of the data file")
@@ -440,8 +460,9 @@ def _download_once(
         # No chunk size: httpx would gather a full chunk before handing it over, and a slow
         # drip would then never reach the deadline check between reads.
         chunks = resp.iter_raw() if keep_gzip else resp.iter_bytes()
-        sha, done = _write_stream(chunks, dest, deadline, fail,
-                                  lambda n: progress(source_id, n, total_n) if progress else None)
+        sha, done = _write_stream(
+            chunks, dest, deadline, fail, lambda n: progress(source_id, n, total_n) if progress else None
+        )
         if total_n is not None and done < total_n and (keep_gzip or not resp.headers.get("Content-Encoding")):
             raise fail("the download stopped at {done} of {total} bytes", done=done, total=total_n)
         return sha, {
@@ -451,8 +472,9 @@ def _download_once(
         }
 
 
-def _write_stream(chunks: Iterator[bytes], dest: Path, deadline: Deadline, fail: Fail,
-                  progress: Callable[[int], object]) -> tuple[str, int]:
+def _write_stream(
+    chunks: Iterator[bytes], dest: Path, deadline: Deadline, fail: Fail, progress: Callable[[int], object]
+) -> tuple[str, int]:
     """Write chunks to ``dest`` with their sha256, checking the deadline after each one."""
     h = hashlib.sha256()
     done = 0
@@ -466,9 +488,12 @@ def _write_stream(chunks: Iterator[bytes], dest: Path, deadline: Deadline, fail:
                 deadline.check()
     except OSError as e:
         if e.errno in (errno.ENOSPC, errno.EDQUOT):
-            raise fail("no space left on the disk holding {path} after {done} bytes; free some "
-                       "space there or point CANUS_HOME at a larger disk", path=dest.parent,
-                       done=done) from e
+            raise fail(
+                "no space left on the disk holding {path} after {done} bytes; free some "
+                "space there or point CANUS_HOME at a larger disk",
+                path=dest.parent,
+                done=done,
+            ) from e
         raise
     return h.hexdigest(), done
 
@@ -478,9 +503,12 @@ def _copy(src: Path, dest: Path, fail: Fail) -> None:
         shutil.copyfile(src, dest)
     except OSError as e:
         if e.errno in (errno.ENOSPC, errno.EDQUOT):
-            raise fail("no space left on the disk holding {path} after {done} bytes; free some "
-                       "space there or point CANUS_HOME at a larger disk", path=dest.parent,
-                       done=dest.stat().st_size if dest.exists() else 0) from e
+            raise fail(
+                "no space left on the disk holding {path} after {done} bytes; free some "
+                "space there or point CANUS_HOME at a larger disk",
+                path=dest.parent,
+                done=dest.stat().st_size if dest.exists() else 0,
+            ) from e
         raise
 
 
@@ -524,7 +552,9 @@ def fetch_file(
         if found is None:
             raise FetchError(
                 "{source}: the mirror {mirror} has no {name} (nor {name}.gz)",
-                source=source.id, mirror=settings.mirror / source.id, name=rf.name,
+                source=source.id,
+                mirror=settings.mirror / source.id,
+                name=rf.name,
             )
         sha = _sha256_file(found)
         name = rf.name + (".gz" if found.name.endswith(".gz") and not rf.name.endswith(".gz") else "")
@@ -544,8 +574,14 @@ def fetch_file(
         if progress:
             progress(source.id, found.stat().st_size, found.stat().st_size)
         snap = Snapshot(
-            source_id=source.id, name=name, url=found.resolve().as_uri(), sha256=sha, path=tmp,
-            size=found.stat().st_size, retrieved_at=_now(), origin="mirror",
+            source_id=source.id,
+            name=name,
+            url=found.resolve().as_uri(),
+            sha256=sha,
+            path=tmp,
+            size=found.stat().st_size,
+            retrieved_at=_now(),
+            origin="mirror",
         )
         return store.add(tmp, snap)
 
@@ -568,9 +604,16 @@ def fetch_file(
             tmp = gz_tmp
         check_file(tmp, rf, source.id, url)
         snap = Snapshot(
-            source_id=source.id, name=name, url=url, sha256=digest, path=tmp,
-            size=tmp.stat().st_size, retrieved_at=_now(), origin="http",
-            etag=meta.get("etag"), last_modified=meta.get("last_modified"),
+            source_id=source.id,
+            name=name,
+            url=url,
+            sha256=digest,
+            path=tmp,
+            size=tmp.stat().st_size,
+            retrieved_at=_now(),
+            origin="http",
+            etag=meta.get("etag"),
+            last_modified=meta.get("last_modified"),
         )
         return store.add(tmp, snap)
     except BaseException:
@@ -598,8 +641,9 @@ def fetch_source(
     files = source_files(source)
     if settings.mirror is not None:
         # A mirror may leave out a file the loader does without (a table's French zip).
-        files = tuple(rf for rf in files
-                      if not rf.optional or _mirror_file(settings.mirror, source.id, rf.name) is not None)
+        files = tuple(
+            rf for rf in files if not rf.optional or _mirror_file(settings.mirror, source.id, rf.name) is not None
+        )
     snaps: dict[str, Snapshot] = {}
     for rf in files:
         try:

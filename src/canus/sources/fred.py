@@ -46,27 +46,28 @@ class SeriesInfo:
 #: Series canus knows the meaning of. Other series load too, with unit "unknown".
 KNOWN: dict[str, SeriesInfo] = {
     "EXPCA": SeriesInfo(
-        "U.S. exports of goods by F.A.S. basis to Canada (millions of US dollars, monthly, "
-        "not seasonally adjusted)",
+        "U.S. exports of goods by F.A.S. basis to Canada (millions of US dollars, monthly, not seasonally adjusted)",
         "Exportations américaines de biens vers le Canada, valeur F.A.B. (millions de dollars "
         "américains, mensuel, non désaisonnalisé)",
-        "USD", 6,
+        "USD",
+        6,
         "US Census Bureau, via FRED (Federal Reserve Bank of St. Louis)",
         "Census Bureau des États-Unis, par FRED (Banque fédérale de réserve de St. Louis)",
     ),
     "IMPCA": SeriesInfo(
-        "U.S. imports of goods by customs basis from Canada (millions of US dollars, monthly, "
-        "not seasonally adjusted)",
+        "U.S. imports of goods by customs basis from Canada (millions of US dollars, monthly, not seasonally adjusted)",
         "Importations américaines de biens en provenance du Canada, base douanière (millions de "
         "dollars américains, mensuel, non désaisonnalisé)",
-        "USD", 6,
+        "USD",
+        6,
         "US Census Bureau, via FRED (Federal Reserve Bank of St. Louis)",
         "Census Bureau des États-Unis, par FRED (Banque fédérale de réserve de St. Louis)",
     ),
     "EXCAUS": SeriesInfo(
         "Canadian dollars to one U.S. dollar, monthly average (Federal Reserve H.10)",
         "Dollars canadiens pour un dollar américain, moyenne mensuelle (Réserve fédérale, H.10)",
-        "CAD_per_USD", 0,
+        "CAD_per_USD",
+        0,
         "Board of Governors of the Federal Reserve System, via FRED",
         "Conseil des gouverneurs de la Réserve fédérale, par FRED",
     ),
@@ -90,9 +91,11 @@ def _load(con: duckdb.DuckDBPyConnection, snaps: dict[str, Snapshot], source: So
     date_col = next((c for c in cols if c in DATE_HEADERS), None)
     if date_col is None or series not in cols:
         raise LayoutError(
-            "{source}: {file}: expected a date column ({dates}) and a {series} column, found: "
-            "{found}",
-            source=source.id, file=snap.address, dates=" or ".join(DATE_HEADERS[:2]), series=series,
+            "{source}: {file}: expected a date column ({dates}) and a {series} column, found: {found}",
+            source=source.id,
+            file=snap.address,
+            dates=" or ".join(DATE_HEADERS[:2]),
+            series=series,
             found=", ".join(cols),
         )
     info = KNOWN.get(series)
@@ -114,8 +117,7 @@ def _load(con: duckdb.DuckDBPyConnection, snaps: dict[str, Snapshot], source: So
             FROM fred_stage
         """).fetchone()  # type: ignore[misc]
         if n == 0:
-            raise LayoutError("{source}: {file}: the file has no observations",
-                              source=source.id, file=snap.address)
+            raise LayoutError("{source}: {file}: the file has no observations", source=source.id, file=snap.address)
         if bad_dates or bad_values:
             example = con.execute("""
                 SELECT date_text || ',' || value_text FROM fred_stage
@@ -124,9 +126,10 @@ def _load(con: duckdb.DuckDBPyConnection, snaps: dict[str, Snapshot], source: So
                 LIMIT 1
             """).fetchone()
             raise LayoutError(
-                "{source}: {file}: {n} rows have a date or value in no known form "
-                "(e.g. {example!r})",
-                source=source.id, file=snap.address, n=bad_dates + bad_values,
+                "{source}: {file}: {n} rows have a date or value in no known form (e.g. {example!r})",
+                source=source.id,
+                file=snap.address,
+                n=bad_dates + bad_values,
                 example=example[0] if example else "",
             )
         # "." is FRED's mark for "no observation": NULL, never zero.
@@ -135,7 +138,7 @@ def _load(con: duckdb.DuckDBPyConnection, snaps: dict[str, Snapshot], source: So
             SELECT {sql_str(series)} AS series_id,
                    period,
                    try_cast(nullif(value_text, '.') AS DOUBLE) AS value,
-                   try_cast(nullif(value_text, '.') AS DOUBLE) * {10 ** scale} AS value_base,
+                   try_cast(nullif(value_text, '.') AS DOUBLE) * {10**scale} AS value_base,
                    {sql_str(unit)} AS unit,
                    {scale} AS scale,
                    {sql_str(source.id)} AS source_id,
@@ -150,8 +153,7 @@ def _load(con: duckdb.DuckDBPyConnection, snaps: dict[str, Snapshot], source: So
         """).fetchone()  # type: ignore[misc]
     finally:
         con.execute("DROP TABLE IF EXISTS fred_stage")
-    return LoadResult(rows=rows, as_of=as_of, notes={"missing_observations": str(missing),
-                                                      "date_header": date_col})
+    return LoadResult(rows=rows, as_of=as_of, notes={"missing_observations": str(missing), "date_header": date_col})
 
 
 def make_source(sid: str) -> Source | None:
@@ -160,13 +162,14 @@ def make_source(sid: str) -> Source | None:
         return None
     info = KNOWN.get(series)
     title = (
-        {"en": info.title_en, "fr": info.title_fr} if info
+        {"en": info.title_en, "fr": info.title_fr}
+        if info
         else {"en": f"FRED series {series}", "fr": f"Série FRED {series}"}
     )
     publisher = (
-        {"en": info.publisher_en, "fr": info.publisher_fr} if info
-        else {"en": "Federal Reserve Bank of St. Louis (FRED)",
-              "fr": "Banque fédérale de réserve de St. Louis (FRED)"}
+        {"en": info.publisher_en, "fr": info.publisher_fr}
+        if info
+        else {"en": "Federal Reserve Bank of St. Louis (FRED)", "fr": "Banque fédérale de réserve de St. Louis (FRED)"}
     )
     return Source(
         id=sid,
@@ -175,8 +178,11 @@ def make_source(sid: str) -> Source | None:
         licence=LICENCES["fred-terms"],
         landing_url=f"https://fred.stlouisfed.org/series/{series}",
         cadence="monthly",
-        files=(RemoteFile(name=f"{series}.csv", url=BASE_URL.format(series=series), kind="csv",
-                          required_columns=(series,)),),
+        files=(
+            RemoteFile(
+                name=f"{series}.csv", url=BASE_URL.format(series=series), kind="csv", required_columns=(series,)
+            ),
+        ),
         tables=(table_name(series),),
         load=_load,
         description=title,

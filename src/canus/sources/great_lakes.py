@@ -65,8 +65,7 @@ def check(path: Path) -> None:
     missing = [c for c in REQUIRED if c not in names]
     if missing:
         raise ValueError(
-            "expected columns are missing: " + ", ".join(missing)
-            + " (found: " + ", ".join(names[:10]) + ")"
+            "expected columns are missing: " + ", ".join(missing) + " (found: " + ", ".join(names[:10]) + ")"
         )
 
 
@@ -98,13 +97,14 @@ def load(con: duckdb.DuckDBPyConnection, snaps: dict[str, Snapshot], source: Sou
     try:
         skip, names = header_line(snap.path)
     except ValueError as e:
-        raise LayoutError("{source}: {file}: {problem}", source=source.id, file=snap.name,
-                          problem=str(e)) from e
+        raise LayoutError("{source}: {file}: {problem}", source=source.id, file=snap.name, problem=str(e)) from e
     missing = [c for c in REQUIRED if c not in names]
     if missing:
         raise LayoutError(
             "{source}: {file}: expected columns are missing: {columns}",
-            source=source.id, file=snap.name, columns=", ".join(missing),
+            source=source.id,
+            file=snap.name,
+            columns=", ".join(missing),
         )
     # DuckDB's dialect sniffer trips over the quoted, comma-padded comment block (with CRLF
     # line ends in particular), so the table part alone goes to DuckDB, as plain LF text.
@@ -113,9 +113,11 @@ def load(con: duckdb.DuckDBPyConnection, snaps: dict[str, Snapshot], source: Sou
         table_text.write_text("\n".join(_lines(snap.path)[skip:]) + "\n", encoding="utf-8")
         _stage(con, table_text)
     try:
+
         def fail(message: str, **fields: object) -> LayoutError:
-            return LayoutError("{source}: {file}: {problem}", source=source.id,
-                               file=snap.name, problem=CanusError(message, **fields))
+            return LayoutError(
+                "{source}: {file}: {problem}", source=source.id, file=snap.name, problem=CanusError(message, **fields)
+            )
 
         n = con.execute("SELECT count(*) FROM glhyd_stage").fetchone()[0]  # type: ignore[index]
         if n == 0:
@@ -125,8 +127,7 @@ def load(con: duckdb.DuckDBPyConnection, snaps: dict[str, Snapshot], source: Sou
             WHERE month_no NOT BETWEEN 1 AND 12 OR month_no IS NULL OR year_no IS NULL
         """).fetchone()
         if bad and bad[0]:
-            raise fail("{n} rows have a month or year in no known form (e.g. {example!r})",
-                       n=bad[0], example=bad[1])
+            raise fail("{n} rows have a month or year in no known form (e.g. {example!r})", n=bad[0], example=bad[1])
         bad = con.execute("""
             SELECT count(*), any_value(lake || ': ' || level_text) FROM glhyd_stage
             WHERE level_m IS NULL AND coalesce(level_text, '') <> ''
@@ -140,8 +141,11 @@ def load(con: duckdb.DuckDBPyConnection, snaps: dict[str, Snapshot], source: Sou
         """).fetchone()
         if bad and bad[0]:
             raise fail(
-                "{n} levels are outside {low}–{high} m (e.g. {example!r}); is this the file in "
-                "feet?", n=bad[0], low=low, high=high, example=bad[1],
+                "{n} levels are outside {low}–{high} m (e.g. {example!r}); is this the file in feet?",
+                n=bad[0],
+                low=low,
+                high=high,
+                example=bad[1],
             )
         # A blank cell is a month not yet measured, not a level of zero: it is left out.
         con.execute(f"""
@@ -160,9 +164,7 @@ def load(con: duckdb.DuckDBPyConnection, snaps: dict[str, Snapshot], source: Sou
         """).fetchone()[0]  # type: ignore[index]
         if dupes:
             raise fail("{n} lake-months appear more than once", n=dupes)
-        rows, as_of = con.execute(
-            "SELECT count(*), strftime(max(period), '%Y-%m') FROM great_lakes_levels"
-        ).fetchone()  # type: ignore[misc]
+        rows, as_of = con.execute("SELECT count(*), strftime(max(period), '%Y-%m') FROM great_lakes_levels").fetchone()  # type: ignore[misc]
     finally:
         con.execute("DROP TABLE IF EXISTS glhyd_stage")
     return LoadResult(rows=rows, as_of=as_of, notes={"header_line": str(skip + 1)})

@@ -108,8 +108,7 @@ class RetryPolicy:
 
     @classmethod
     def from_settings(cls, settings: Settings, *, extra_status: frozenset[int] = frozenset()) -> RetryPolicy:
-        return cls(tries=max(1, settings.retries), backoff=settings.backoff,
-                   retry_status=RETRY_STATUS | extra_status)
+        return cls(tries=max(1, settings.retries), backoff=settings.backoff, retry_status=RETRY_STATUS | extra_status)
 
     def attempts(self, deadline: Deadline | None = None) -> Iterator[Attempt]:
         """Yield one :class:`Attempt` per try; call ``attempt.wait(...)`` before the next one."""

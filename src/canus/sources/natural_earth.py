@@ -52,13 +52,15 @@ Ring = list[tuple[float, float]]
 #: CC0 as such, hence a licence of its own rather than the shared "cc0" entry.
 PUBLIC_DOMAIN = Licence(
     id="natural-earth-public-domain",
-    name={"en": "Public domain (Natural Earth terms of use)",
-          "fr": "Domaine public (conditions d'utilisation de Natural Earth)"},
+    name={
+        "en": "Public domain (Natural Earth terms of use)",
+        "fr": "Domaine public (conditions d'utilisation de Natural Earth)",
+    },
     url="https://www.naturalearthdata.com/about/terms-of-use/",
-    attribution={"en": "Made with Natural Earth. Free vector and raster map data @ "
-                 "naturalearthdata.com.",
-                 "fr": "Réalisé avec Natural Earth, données cartographiques libres "
-                 "(naturalearthdata.com)."},
+    attribution={
+        "en": "Made with Natural Earth. Free vector and raster map data @ naturalearthdata.com.",
+        "fr": "Réalisé avec Natural Earth, données cartographiques libres (naturalearthdata.com).",
+    },
 )
 
 
@@ -80,19 +82,19 @@ def read_shp(data: bytes) -> list[Shape | None]:
     shapes: list[Shape | None] = []
     pos = 100
     while pos + 8 <= len(data):
-        _, words = struct.unpack(">ii", data[pos:pos + 8])
+        _, words = struct.unpack(">ii", data[pos : pos + 8])
         start, end = pos + 8, pos + 8 + 2 * words
         if end > len(data):
             raise ValueError(f"record {len(shapes) + 1} runs past the end of the .shp file")
-        kind = struct.unpack("<i", data[start:start + 4])[0]
+        kind = struct.unpack("<i", data[start : start + 4])[0]
         if kind == 0:
             shapes.append(None)
         elif kind in _POLYGON_TYPES:
-            n_parts, n_points = struct.unpack("<ii", data[start + 36:start + 44])
+            n_parts, n_points = struct.unpack("<ii", data[start + 36 : start + 44])
             parts_at = start + 44
-            idx = list(struct.unpack(f"<{n_parts}i", data[parts_at:parts_at + 4 * n_parts]))
+            idx = list(struct.unpack(f"<{n_parts}i", data[parts_at : parts_at + 4 * n_parts]))
             pts_at = parts_at + 4 * n_parts
-            flat = struct.unpack(f"<{2 * n_points}d", data[pts_at:pts_at + 16 * n_points])
+            flat = struct.unpack(f"<{2 * n_points}d", data[pts_at : pts_at + 16 * n_points])
             points = list(zip(flat[0::2], flat[1::2], strict=True))
             bounds = [*idx, n_points]
             shapes.append(Shape([points[a:b] for a, b in itertools.pairwise(bounds)]))
@@ -110,19 +112,19 @@ def read_dbf(data: bytes, encoding: str = "latin-1") -> list[dict[str, str]]:
     fields: list[tuple[str, int]] = []
     pos = 32
     while pos < header_len - 1 and data[pos] != 0x0D:
-        name = data[pos:pos + 11].split(b"\0", 1)[0].decode("ascii", errors="replace")
+        name = data[pos : pos + 11].split(b"\0", 1)[0].decode("ascii", errors="replace")
         fields.append((name, data[pos + 16]))
         pos += 32
     rows = []
     for i in range(n_records):
-        rec = data[header_len + i * record_len: header_len + (i + 1) * record_len]
+        rec = data[header_len + i * record_len : header_len + (i + 1) * record_len]
         if len(rec) < record_len:
             raise ValueError(f"the .dbf file ends inside record {i + 1} of {n_records}")
         if rec[:1] == b"*":  # deleted
             continue
         row, at = {}, 1
         for name, width in fields:
-            row[name] = rec[at:at + width].decode(encoding, errors="replace").strip()
+            row[name] = rec[at : at + width].decode(encoding, errors="replace").strip()
             at += width
         rows.append(row)
     return rows
@@ -180,8 +182,9 @@ def read_countries(path: Path) -> list[tuple[dict[str, str], Shape | None]]:
     if len(shp_bytes) < 100 or struct.unpack(">i", shp_bytes[:4])[0] != 9994:
         raise ValueError("the .shp file does not start with the shapefile code 9994")
     try:
-        reader = shapefile.Reader(shp=io.BytesIO(shp_bytes), dbf=io.BytesIO(dbf_bytes), encoding=encoding,
-                                  encodingErrors="replace")
+        reader = shapefile.Reader(
+            shp=io.BytesIO(shp_bytes), dbf=io.BytesIO(dbf_bytes), encoding=encoding, encodingErrors="replace"
+        )
         if reader.shapeType not in _POLYGON_TYPES:
             raise ValueError(f"the .shp file holds shape type {reader.shapeType}, not polygons")
         names = [f[0] for f in reader.fields[1:]]
@@ -231,8 +234,7 @@ def _dp(points: Ring, tol: float) -> Ring:
         best, where = -1.0, -1
         for i in range(a + 1, b):
             px, py = points[i]
-            d = (abs(dy * px - dx * py + x2 * y1 - y2 * x1) / norm if norm
-                 else math.hypot(px - x1, py - y1))
+            d = abs(dy * px - dx * py + x2 * y1 - y2 * x1) / norm if norm else math.hypot(px - x1, py - y1)
             if d > best:
                 best, where = d, i
         if where > 0 and best > tol:
@@ -288,8 +290,7 @@ def to_geojson(shape: Shape, tol: float = TOLERANCE_DEG) -> dict[str, Any] | Non
             owner.append(hole)
     if not polygons:
         return None
-    return {"type": "MultiPolygon",
-            "coordinates": [[[list(pt) for pt in ring] for ring in poly] for poly in polygons]}
+    return {"type": "MultiPolygon", "coordinates": [[[list(pt) for pt in ring] for ring in poly] for poly in polygons]}
 
 
 # ---------------------------------------------------------------------------- load
@@ -300,30 +301,37 @@ def load(con: duckdb.DuckDBPyConnection, snaps: dict[str, Snapshot], source: Sou
     try:
         countries = read_countries(snap.path)
     except (ValueError, zipfile.BadZipFile, struct.error) as e:
-        raise LayoutError("{source}: {file}: {problem}", source=source.id, file=snap.address,
-                          problem=str(e)) from e
+        raise LayoutError("{source}: {file}: {problem}", source=source.id, file=snap.address, problem=str(e)) from e
     rows = []
     for attrs, shape in countries:
         iso = _field(attrs, "ISO_A3", "ADM0_A3", "SOV_A3").upper()
         if iso not in KEEP:
             continue
         if shape is None:
-            raise LayoutError("{source}: {file}: {country} has no geometry", source=source.id,
-                              file=snap.address, country=iso)
+            raise LayoutError(
+                "{source}: {file}: {country} has no geometry", source=source.id, file=snap.address, country=iso
+            )
         geometry = to_geojson(shape)
         if geometry is None:
-            raise LayoutError("{source}: {file}: {country} has no polygon left after "
-                              "simplification", source=source.id, file=snap.address, country=iso)
+            raise LayoutError(
+                "{source}: {file}: {country} has no polygon left after simplification",
+                source=source.id,
+                file=snap.address,
+                country=iso,
+            )
         name_en = _field(attrs, "NAME_EN", "NAME", "ADMIN") or iso
         name_fr = _field(attrs, "NAME_FR") or FRENCH_NAMES.get(iso, name_en)
         points = sum(len(r) for poly in geometry["coordinates"] for r in poly)
-        rows.append((iso, name_en, name_fr, json.dumps(geometry, separators=(",", ":")), points,
-                     source.id, snap.sha256))
+        rows.append(
+            (iso, name_en, name_fr, json.dumps(geometry, separators=(",", ":")), points, source.id, snap.sha256)
+        )
     missing = [c for c in KEEP if c not in {r[0] for r in rows}]
     if missing:
         raise LayoutError(
-            "{source}: {file}: no country with ISO code {codes} (is the attribute table "
-            "renamed?)", source=source.id, file=snap.address, codes=", ".join(missing),
+            "{source}: {file}: no country with ISO code {codes} (is the attribute table renamed?)",
+            source=source.id,
+            file=snap.address,
+            codes=", ".join(missing),
         )
     con.execute("""
         CREATE TABLE boundaries (
@@ -350,8 +358,7 @@ SOURCE = Source(
         "fr": "Natural Earth (North American Cartographic Information Society)",
     },
     licence=PUBLIC_DOMAIN,
-    landing_url="https://www.naturalearthdata.com/downloads/110m-cultural-vectors/"
-    "110m-admin-0-countries/",
+    landing_url="https://www.naturalearthdata.com/downloads/110m-cultural-vectors/110m-admin-0-countries/",
     cadence="irregular",
     files=(RemoteFile(name=FILE_NAME, url=DEFAULT_URL, kind="zip", check=check),),
     tables=("boundaries",),

@@ -44,31 +44,39 @@ MAX_CHANGED_DAYS = 90
 
 #: The tables canus uses, pid8 → English and French titles (one line each).
 TABLES: dict[str, tuple[str, str]] = {
-    "24100053": ("International travellers entering or returning to Canada, by type of "
-                 "transportation and traveller type",
-                 "Voyageurs internationaux entrant ou revenant au Canada, selon le type de "
-                 "transport et le type de voyageur"),
-    "24100041": ("International travellers entering or returning to Canada, by type of transport",
-                 "Voyageurs internationaux entrant ou revenant au Canada, selon le type de "
-                 "transport"),
-    "24100052": ("Vehicles entering Canada by land, by vehicle type and licence plate",
-                 "Véhicules entrant au Canada par voie terrestre, selon le type de véhicule et "
-                 "la plaque d'immatriculation"),
-    "12100173": ("Canadian international merchandise trade by province and country, and by "
-                 "product sections, customs-based, annual",
-                 "Commerce international de marchandises du Canada selon la province et le pays, "
-                 "et selon les sections de produits, base douanière, annuel"),
-    "12100011": ("International merchandise trade for all countries and by Principal Trading "
-                 "Partners, monthly",
-                 "Commerce international de marchandises pour tous les pays et par principaux "
-                 "partenaires commerciaux, mensuel"),
-    "36100007": ("International transactions in services, by selected countries, annual",
-                 "Transactions internationales de services, selon certains pays, annuel"),
-    "12100005": ("Canada and United States bilateral trade in goods, customs and balance of "
-                 "payments basis, by currency and direction of trade, quarterly",
-                 "Commerce bilatéral de biens entre le Canada et les États-Unis, base douanière "
-                 "et base de la balance des paiements, selon la devise et le sens des échanges, "
-                 "trimestriel"),
+    "24100053": (
+        "International travellers entering or returning to Canada, by type of transportation and traveller type",
+        "Voyageurs internationaux entrant ou revenant au Canada, selon le type de transport et le type de voyageur",
+    ),
+    "24100041": (
+        "International travellers entering or returning to Canada, by type of transport",
+        "Voyageurs internationaux entrant ou revenant au Canada, selon le type de transport",
+    ),
+    "24100052": (
+        "Vehicles entering Canada by land, by vehicle type and licence plate",
+        "Véhicules entrant au Canada par voie terrestre, selon le type de véhicule et la plaque d'immatriculation",
+    ),
+    "12100173": (
+        "Canadian international merchandise trade by province and country, and by "
+        "product sections, customs-based, annual",
+        "Commerce international de marchandises du Canada selon la province et le pays, "
+        "et selon les sections de produits, base douanière, annuel",
+    ),
+    "12100011": (
+        "International merchandise trade for all countries and by Principal Trading Partners, monthly",
+        "Commerce international de marchandises pour tous les pays et par principaux partenaires commerciaux, mensuel",
+    ),
+    "36100007": (
+        "International transactions in services, by selected countries, annual",
+        "Transactions internationales de services, selon certains pays, annuel",
+    ),
+    "12100005": (
+        "Canada and United States bilateral trade in goods, customs and balance of "
+        "payments basis, by currency and direction of trade, quarterly",
+        "Commerce bilatéral de biens entre le Canada et les États-Unis, base douanière "
+        "et base de la balance des paiements, selon la devise et le sens des échanges, "
+        "trimestriel",
+    ),
 }
 DEFAULTS = ["24100053", "24100041", "24100052", "12100173", "12100011", "36100007", "12100005"]
 
@@ -89,6 +97,7 @@ def _check_zip(pid: str, lang: str) -> object:
             check_header(read_header(tz), lang, tz.data_member)
         except LayoutError as e:
             raise ValueError(str(e)) from e
+
     return check
 
 
@@ -96,10 +105,15 @@ def _remote(pid: str, lang: str, url: str) -> RemoteFile:
     # The loader streams the data member out in full (CRC checked as it goes), so the fetch
     # layer does not decompress it a second time. The French zip only gives French names, which
     # the loader does without, so a mirror may leave it out.
-    return RemoteFile(name=zip_name(pid, lang), url=url, kind="zip",
-                      required_columns=(HEADERS[lang]["value"][0],),
-                      check=_check_zip(pid, lang), verify_whole=False,  # type: ignore[arg-type]
-                      optional=lang == "fr")
+    return RemoteFile(
+        name=zip_name(pid, lang),
+        url=url,
+        kind="zip",
+        required_columns=(HEADERS[lang]["value"][0],),
+        check=_check_zip(pid, lang),
+        verify_whole=False,  # type: ignore[arg-type]
+        optional=lang == "fr",
+    )
 
 
 def _static_files(pid: str) -> tuple[RemoteFile, ...]:
@@ -112,10 +126,7 @@ def _resolve_files(source: Source) -> tuple[RemoteFile, ...]:
     settings = get_settings()
     if settings.mirror is not None or csv_base():
         return _static_files(pid)
-    return tuple(
-        _remote(pid, lang, get_full_table_download_csv(pid, lang, settings=settings))
-        for lang in ("en", "fr")
-    )
+    return tuple(_remote(pid, lang, get_full_table_download_csv(pid, lang, settings=settings)) for lang in ("en", "fr"))
 
 
 def _release(source: Source) -> str | None:
@@ -131,26 +142,32 @@ def _check_needs(con: duckdb.DuckDBPyConnection, pid: str, where: str) -> dict[s
     required, optional = check_needs(con, pid)
     if required:
         need, sel = required[0]
-        raise LayoutError("{file}: the table lacks these dimensions or members (dimension / "
-                          "member): {missing}; canus needs them for {why}", file=where,
-                          missing=describe_missing(sel.missing), why=need.why)
+        raise LayoutError(
+            "{file}: the table lacks these dimensions or members (dimension / "
+            "member): {missing}; canus needs them for {why}",
+            file=where,
+            missing=describe_missing(sel.missing),
+            why=need.why,
+        )
     if not optional:
         return {}
     missing = "; ".join(describe_missing(sel.missing) for _, sel in optional)
     why = {lang: "; ".join(need.why.get(lang, need.why["en"]) for need, _ in optional) for lang in ("en", "fr")}
-    warning = CanusError("{file}: the table lacks these dimensions or members (dimension / member): "
-                         "{missing}; what needs them will not come from this vintage ({why})",
-                         file=where, missing=missing, why=why)
-    return {"missing_members": missing, "warning": warning.localized("en"),
-            "warning_fr": warning.localized("fr")}
+    warning = CanusError(
+        "{file}: the table lacks these dimensions or members (dimension / member): "
+        "{missing}; what needs them will not come from this vintage ({why})",
+        file=where,
+        missing=missing,
+        why=why,
+    )
+    return {"missing_members": missing, "warning": warning.localized("en"), "warning_fr": warning.localized("fr")}
 
 
 def load(con: duckdb.DuckDBPyConnection, snaps: dict[str, Snapshot], source: Source) -> LoadResult:
     pid = source.id.removeprefix(PREFIX)
     en_snap = snaps.get(zip_name(pid, "en"))
     if en_snap is None:
-        raise LayoutError("{source}: no {file} among the downloaded files", source=source.id,
-                          file=zip_name(pid, "en"))
+        raise LayoutError("{source}: no {file} among the downloaded files", source=source.id, file=zip_name(pid, "en"))
     where = _where(source, en_snap)
     en_zip = open_zip(en_snap.path, pid, "en", where)
     en_meta = read_metadata(en_zip, where)
@@ -159,12 +176,23 @@ def load(con: duckdb.DuckDBPyConnection, snaps: dict[str, Snapshot], source: Sou
     if fr_snap is not None:
         fr_where = _where(source, fr_snap)
         fr_meta = read_metadata(open_zip(fr_snap.path, pid, "fr", fr_where), fr_where)
-    counts = load_table(con, table=f"statcan_{pid}", data=en_zip, en_meta=en_meta,
-                        fr_meta=fr_meta, source_id=source.id, snapshot_sha256=en_snap.sha256,
-                        work_dir=en_snap.path.parent, where=where)
+    counts = load_table(
+        con,
+        table=f"statcan_{pid}",
+        data=en_zip,
+        en_meta=en_meta,
+        fr_meta=fr_meta,
+        source_id=source.id,
+        snapshot_sha256=en_snap.sha256,
+        work_dir=en_snap.path.parent,
+        where=where,
+    )
     number = table_number(pid)
-    notes = {"title_en": en_meta.title, "rows_published": str(counts["rows"]),
-             "source_title_en": f"Table {number}: {en_meta.title}"}
+    notes = {
+        "title_en": en_meta.title,
+        "rows_published": str(counts["rows"]),
+        "source_title_en": f"Table {number}: {en_meta.title}",
+    }
     if fr_meta is not None:
         notes["title_fr"] = fr_meta.title
         notes["source_title_fr"] = f"Tableau {number} : {fr_meta.title}"

@@ -22,10 +22,14 @@ from canus.sources.statcan import make_source
 
 #: pid8 → (English title, French title).
 TABLES: dict[str, tuple[str, str]] = {
-    "25100029": ("Supply and demand of primary and secondary energy in terajoules, annual",
-                 "Offre et demande d'énergie primaire et secondaire en térajoules, annuelle"),
-    "25100063": ("Supply and disposition of crude oil and equivalent, monthly",
-                 "Approvisionnement et utilisation de pétrole brut et d'équivalent, mensuel"),
+    "25100029": (
+        "Supply and demand of primary and secondary energy in terajoules, annual",
+        "Offre et demande d'énergie primaire et secondaire en térajoules, annuelle",
+    ),
+    "25100063": (
+        "Supply and disposition of crude oil and equivalent, monthly",
+        "Approvisionnement et utilisation de pétrole brut et d'équivalent, mensuel",
+    ),
 }
 
 

@@ -36,12 +36,19 @@ from canus.sources.csvutil import ident
 #: tables; each group is one meaning. Declared, from names seen in real files: 24-10-0041 says
 #: "United States residents", 24-10-0053 "United States of America residents".
 ALIASES: tuple[frozenset[str], ...] = (
-    frozenset({"United States residents entering Canada",
-               "United States of America residents entering Canada"}),
-    frozenset({"Canadian residents returning from the United States",
-               "Canadian residents returning from the United States of America"}),
-    frozenset({"Residents of countries other than United States entering Canada",
-               "Residents of countries other than the United States of America entering Canada"}),
+    frozenset({"United States residents entering Canada", "United States of America residents entering Canada"}),
+    frozenset(
+        {
+            "Canadian residents returning from the United States",
+            "Canadian residents returning from the United States of America",
+        }
+    ),
+    frozenset(
+        {
+            "Residents of countries other than United States entering Canada",
+            "Residents of countries other than the United States of America entering Canada",
+        }
+    ),
     frozenset({"Geography", "Geographie", "GEO"}),
 )
 
@@ -62,18 +69,25 @@ class Need:
 #: 24-10-0053 begins: travellers to and from the United States, and the total.
 NEEDS: dict[str, tuple[Need, ...]] = {
     "24100041": (
-        Need("Geography", ("Canada",),
-             {"en": "national totals", "fr": "totaux nationaux"}),
-        Need("Traveller characteristics",
-             ("United States residents entering Canada",
-              "Canadian residents returning from the United States"),
-             {"en": "travellers coming from the United States, in the people-per-day figures "
-                    "before 24-10-0053 begins",
-              "fr": "voyageurs en provenance des États-Unis, dans les chiffres de personnes par "
-                    "jour antérieurs au tableau 24-10-0053"}),
-        Need("Traveller characteristics", ("Total international travellers",),
-             {"en": "all travellers entering or returning to Canada",
-              "fr": "ensemble des voyageurs entrant ou revenant au Canada"}),
+        Need("Geography", ("Canada",), {"en": "national totals", "fr": "totaux nationaux"}),
+        Need(
+            "Traveller characteristics",
+            ("United States residents entering Canada", "Canadian residents returning from the United States"),
+            {
+                "en": "travellers coming from the United States, in the people-per-day figures "
+                "before 24-10-0053 begins",
+                "fr": "voyageurs en provenance des États-Unis, dans les chiffres de personnes par "
+                "jour antérieurs au tableau 24-10-0053",
+            },
+        ),
+        Need(
+            "Traveller characteristics",
+            ("Total international travellers",),
+            {
+                "en": "all travellers entering or returning to Canada",
+                "fr": "ensemble des voyageurs entrant ou revenant au Canada",
+            },
+        ),
     ),
 }
 
@@ -131,16 +145,20 @@ class Selection:
     def where(self, alias: str = "") -> str:
         """A SQL condition picking the rows of the selected members (by ``COORDINATE`` ids)."""
         col = f"{alias}.coordinate" if alias else "coordinate"
-        parts = [f"try_cast(split_part({col}, '.', {pos}) AS INTEGER) IN ({', '.join(map(str, sorted(ids)))})"
-                 for pos, ids in sorted(self.positions().items())]
+        parts = [
+            f"try_cast(split_part({col}, '.', {pos}) AS INTEGER) IN ({', '.join(map(str, sorted(ids)))})"
+            for pos, ids in sorted(self.positions().items())
+        ]
         return " AND ".join(parts) or "TRUE"
 
     def require(self) -> Selection:
         """Raise a ``LayoutError`` naming every dimension or member not found; else return self."""
         if self.missing:
-            raise LayoutError("{table}: the loaded vintage lacks these dimensions or members "
-                              "(dimension / member): {missing}", table=self.table,
-                              missing=describe_missing(self.missing))
+            raise LayoutError(
+                "{table}: the loaded vintage lacks these dimensions or members (dimension / member): {missing}",
+                table=self.table,
+                missing=describe_missing(self.missing),
+            )
         return self
 
 
@@ -154,14 +172,13 @@ def _members(con: duckdb.DuckDBPyConnection, table: str) -> list[tuple[int, str,
     try:
         return con.execute(f"""
             SELECT dimension_position, dimension_en, column_name, member_id, member_en
-            FROM {ident(table + '_members')} ORDER BY dimension_position, member_id
+            FROM {ident(table + "_members")} ORDER BY dimension_position, member_id
         """).fetchall()
     except duckdb.CatalogException:
         return []
 
 
-def select_members(con: duckdb.DuckDBPyConnection, table: str,
-                   wanted: Mapping[str, Iterable[str]]) -> Selection:
+def select_members(con: duckdb.DuckDBPyConnection, table: str, wanted: Mapping[str, Iterable[str]]) -> Selection:
     """Resolve ``{dimension name: [member names]}`` against ``table``'s loaded metadata.
 
     Each name may also be a declared alias (:data:`ALIASES`). The result lists every member found

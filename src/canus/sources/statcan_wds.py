@@ -106,8 +106,7 @@ def _code_message(code: int) -> str:
 class WdsModel(BaseModel):
     """An object of a WDS answer: camelCase on the wire, snake_case here; unknown keys kept."""
 
-    model_config = ConfigDict(alias_generator=to_camel, populate_by_name=True, extra="allow",
-                              frozen=True)
+    model_config = ConfigDict(alias_generator=to_camel, populate_by_name=True, extra="allow", frozen=True)
 
 
 class Envelope(WdsModel):
@@ -200,8 +199,7 @@ class VectorData(WdsModel):
 
 def _send(client: httpx.Client, method: str, url: str, body: Any, timeout: float) -> httpx.Response:
     if method == "POST":
-        return client.post(url, content=json.dumps(body), headers={"Content-Type": "application/json"},
-                           timeout=timeout)
+        return client.post(url, content=json.dumps(body), headers={"Content-Type": "application/json"}, timeout=timeout)
     return client.get(url, timeout=timeout)
 
 
@@ -209,14 +207,17 @@ def _decode(resp: httpx.Response, source_id: str, url: str) -> list[Envelope]:
     try:
         data = resp.json()
     except ValueError as e:
-        raise FetchError("{source}: {url}: the answer is not JSON (it starts with {head!r})",
-                         source=source_id, url=url, head=resp.text[:60]) from e
+        raise FetchError(
+            "{source}: {url}: the answer is not JSON (it starts with {head!r})",
+            source=source_id,
+            url=url,
+            head=resp.text[:60],
+        ) from e
     items = data if isinstance(data, list) else [data]
     try:
         return [Envelope.model_validate(item) for item in items]
     except ValidationError as e:
-        raise FetchError("{source}: {url}: the answer has no status envelope", source=source_id,
-                         url=url) from e
+        raise FetchError("{source}: {url}: the answer has no status envelope", source=source_id, url=url) from e
 
 
 def _call(
@@ -249,33 +250,52 @@ def _call(
             last, retry_after = outcome
             attempt.wait(retry_after)
     except DeadlineExceeded:
-        raise FetchError("{source}: {url}: no answer within the deadline of {seconds} s "
-                         "(CANUS_DOWNLOAD_DEADLINE)", source=source_id, url=url,
-                         seconds=f"{round(deadline.limit, 1):g}") from None
+        raise FetchError(
+            "{source}: {url}: no answer within the deadline of {seconds} s (CANUS_DOWNLOAD_DEADLINE)",
+            source=source_id,
+            url=url,
+            seconds=f"{round(deadline.limit, 1):g}",
+        ) from None
     finally:
         if own:
             client.close()
-    raise FetchError("{source}: {url}: gave up after {n} tries (last: {problem})",
-                     source=source_id, url=url, n=settings.retries, problem=last)
+    raise FetchError(
+        "{source}: {url}: gave up after {n} tries (last: {problem})",
+        source=source_id,
+        url=url,
+        n=settings.retries,
+        problem=last,
+    )
 
 
-def _try_once(client: httpx.Client, method: str, url: str, body: Any, source_id: str,
-              policy: RetryPolicy, settings: Settings,
-              deadline: Deadline) -> list[Envelope] | tuple[str, str | None]:
+def _try_once(
+    client: httpx.Client,
+    method: str,
+    url: str,
+    body: Any,
+    source_id: str,
+    policy: RetryPolicy,
+    settings: Settings,
+    deadline: Deadline,
+) -> list[Envelope] | tuple[str, str | None]:
     """One request: the envelopes on success, else (what went wrong, Retry-After) to retry."""
     try:
         resp = _send(client, method, url, body, max(0.001, min(settings.timeout, deadline.remaining())))
     except httpx.TimeoutException:
         return f"no answer within {settings.timeout:g} s", None
     except httpx.TransportError as e:
-        raise FetchError("{source}: {url}: could not connect ({problem})",
-                         source=source_id, url=url, problem=str(e) or type(e).__name__) from e
+        raise FetchError(
+            "{source}: {url}: could not connect ({problem})",
+            source=source_id,
+            url=url,
+            problem=str(e) or type(e).__name__,
+        ) from e
     if policy.is_retried(resp.status_code):
-        return (HTTP_MESSAGES.get(resp.status_code, f"HTTP {resp.status_code}"),
-                resp.headers.get("Retry-After"))
+        return (HTTP_MESSAGES.get(resp.status_code, f"HTTP {resp.status_code}"), resp.headers.get("Retry-After"))
     if resp.status_code >= 400:
-        raise FetchError("{source}: {url}: the server answered HTTP {status}",
-                         source=source_id, url=url, status=resp.status_code)
+        raise FetchError(
+            "{source}: {url}: the server answered HTTP {status}", source=source_id, url=url, status=resp.status_code
+        )
     envelopes = _decode(resp, source_id, url)
     code = _busy_code(envelopes)
     if code is not None:
@@ -302,8 +322,12 @@ def _check_envelopes(envelopes: list[Envelope], source_id: str, url: str) -> Non
             problem = env.object
         else:
             problem = "status " + env.status
-        raise FetchError("{source}: {url}: Statistics Canada refused the request ({problem})",
-                         source=source_id, url=url, problem=problem)
+        raise FetchError(
+            "{source}: {url}: Statistics Canada refused the request ({problem})",
+            source=source_id,
+            url=url,
+            problem=problem,
+        )
 
 
 M = TypeVar("M", bound=BaseModel)
@@ -315,24 +339,31 @@ def _typed(model: type[M], obj: Any, source_id: str, url: str) -> M:
     except ValidationError as e:
         first = e.errors()[0]
         where = ".".join(str(p) for p in first["loc"]) or "object"
-        raise FetchError("{source}: {url}: the answer does not have the expected shape "
-                         "({field}: {problem})", source=source_id, url=url, field=where,
-                         problem=first["msg"]) from e
+        raise FetchError(
+            "{source}: {url}: the answer does not have the expected shape ({field}: {problem})",
+            source=source_id,
+            url=url,
+            field=where,
+            problem=first["msg"],
+        ) from e
 
 
-def get_cube_metadata(pid: str, *, settings: Settings | None = None,
-                      client: httpx.Client | None = None) -> CubeMetadata:
+def get_cube_metadata(
+    pid: str, *, settings: Settings | None = None, client: httpx.Client | None = None
+) -> CubeMetadata:
     """``getCubeMetadata`` (POST ``[{"productId": pid}]``): titles, dimensions, members, releaseTime.
 
     https://www.statcan.gc.ca/en/developers/wds/user-guide
     """
-    envelopes = _call("POST", "getCubeMetadata", f"statcan-{pid}", body=[{"productId": int(pid)}],
-                      settings=settings, client=client)
+    envelopes = _call(
+        "POST", "getCubeMetadata", f"statcan-{pid}", body=[{"productId": int(pid)}], settings=settings, client=client
+    )
     return _typed(CubeMetadata, envelopes[0].object, f"statcan-{pid}", f"{wds_base()}/getCubeMetadata")
 
 
-def get_full_table_download_csv(pid: str, lang: str = "en", *, settings: Settings | None = None,
-                                client: httpx.Client | None = None) -> str:
+def get_full_table_download_csv(
+    pid: str, lang: str = "en", *, settings: Settings | None = None, client: httpx.Client | None = None
+) -> str:
     """``getFullTableDownloadCSV/{pid}/{en|fr}``: the address of the table's full zip.
 
     https://www.statcan.gc.ca/en/developers/wds/user-guide
@@ -340,16 +371,20 @@ def get_full_table_download_csv(pid: str, lang: str = "en", *, settings: Setting
     endpoint = f"getFullTableDownloadCSV/{pid}/{lang}"
     url = _call("GET", endpoint, f"statcan-{pid}", settings=settings, client=client)[0].object
     suffix = f"{pid}-{'eng' if lang == 'en' else 'fra'}.zip"
-    if not isinstance(url, str) or not url.startswith(("http://", "https://")) \
-            or not url.endswith(suffix):
-        raise FetchError("{source}: {url}: expected the address of {name}, got {got!r}",
-                         source=f"statcan-{pid}", url=f"{wds_base()}/{endpoint}", name=suffix,
-                         got=url)
+    if not isinstance(url, str) or not url.startswith(("http://", "https://")) or not url.endswith(suffix):
+        raise FetchError(
+            "{source}: {url}: expected the address of {name}, got {got!r}",
+            source=f"statcan-{pid}",
+            url=f"{wds_base()}/{endpoint}",
+            name=suffix,
+            got=url,
+        )
     return url
 
 
-def get_changed_cube_list(day: dt.date, *, settings: Settings | None = None,
-                          client: httpx.Client | None = None) -> list[ChangedCube]:
+def get_changed_cube_list(
+    day: dt.date, *, settings: Settings | None = None, client: httpx.Client | None = None
+) -> list[ChangedCube]:
     """``getChangedCubeList/{YYYY-MM-DD}``: the tables released on ``day``.
 
     https://www.statcan.gc.ca/en/developers/wds/user-guide
@@ -360,7 +395,10 @@ def get_changed_cube_list(day: dt.date, *, settings: Settings | None = None,
 
 
 def get_data_from_vectors_and_latest_n_periods(
-    vectors: list[int | str], latest_n: int, *, settings: Settings | None = None,
+    vectors: list[int | str],
+    latest_n: int,
+    *,
+    settings: Settings | None = None,
     client: httpx.Client | None = None,
 ) -> list[VectorData]:
     """``getDataFromVectorsAndLatestNPeriods``: the last ``latest_n`` points of each vector.
@@ -368,7 +406,8 @@ def get_data_from_vectors_and_latest_n_periods(
     https://www.statcan.gc.ca/en/developers/wds/user-guide
     """
     body = [{"vectorId": int(str(v).lstrip("vV")), "latestN": latest_n} for v in vectors]
-    envelopes = _call("POST", "getDataFromVectorsAndLatestNPeriods", "statcan", body=body,
-                      settings=settings, client=client)
+    envelopes = _call(
+        "POST", "getDataFromVectorsAndLatestNPeriods", "statcan", body=body, settings=settings, client=client
+    )
     url = f"{wds_base()}/getDataFromVectorsAndLatestNPeriods"
     return [_typed(VectorData, env.object, "statcan", url) for env in envelopes]

@@ -32,27 +32,55 @@ from canus.errors import LayoutError
 from canus.sources.csvutil import ident, sql_str
 
 #: The fixed columns after the dimension columns, in published order.
-TAIL = ("uom", "uom_id", "scalar_factor", "scalar_id", "vector", "coordinate", "value",
-        "status", "symbol", "terminated", "decimals")
+TAIL = (
+    "uom",
+    "uom_id",
+    "scalar_factor",
+    "scalar_id",
+    "vector",
+    "coordinate",
+    "value",
+    "status",
+    "symbol",
+    "terminated",
+    "decimals",
+)
 HEAD = ("ref_date", "geo", "dguid")
 
 #: Accepted header names per language (compared without accents and case). The French names
 #: marked in the reference as unverified get the likely variants.
 HEADERS: dict[str, dict[str, tuple[str, ...]]] = {
     "en": {
-        "ref_date": ("REF_DATE",), "geo": ("GEO",), "dguid": ("DGUID",), "uom": ("UOM",),
-        "uom_id": ("UOM_ID",), "scalar_factor": ("SCALAR_FACTOR",), "scalar_id": ("SCALAR_ID",),
-        "vector": ("VECTOR",), "coordinate": ("COORDINATE",), "value": ("VALUE",),
-        "status": ("STATUS",), "symbol": ("SYMBOL",), "terminated": ("TERMINATED",),
+        "ref_date": ("REF_DATE",),
+        "geo": ("GEO",),
+        "dguid": ("DGUID",),
+        "uom": ("UOM",),
+        "uom_id": ("UOM_ID",),
+        "scalar_factor": ("SCALAR_FACTOR",),
+        "scalar_id": ("SCALAR_ID",),
+        "vector": ("VECTOR",),
+        "coordinate": ("COORDINATE",),
+        "value": ("VALUE",),
+        "status": ("STATUS",),
+        "symbol": ("SYMBOL",),
+        "terminated": ("TERMINATED",),
         "decimals": ("DECIMALS",),
     },
     "fr": {
-        "ref_date": ("PÉRIODE DE RÉFÉRENCE",), "geo": ("GÉO",), "dguid": ("DGUID",),
-        "uom": ("UNITÉ DE MESURE",), "uom_id": ("IDENTIFICATEUR D'UNITÉ DE MESURE",),
-        "scalar_factor": ("FACTEUR SCALAIRE",), "scalar_id": ("IDENTIFICATEUR SCALAIRE",),
-        "vector": ("VECTEUR",), "coordinate": ("COORDONNÉES", "COORDONNÉE"),
-        "value": ("VALEUR",), "status": ("STATUT",), "symbol": ("SYMBOLE", "SYMBOLES"),
-        "terminated": ("TERMINÉ", "TERMINE"), "decimals": ("DÉCIMALES", "DECIMALES"),
+        "ref_date": ("PÉRIODE DE RÉFÉRENCE",),
+        "geo": ("GÉO",),
+        "dguid": ("DGUID",),
+        "uom": ("UNITÉ DE MESURE",),
+        "uom_id": ("IDENTIFICATEUR D'UNITÉ DE MESURE",),
+        "scalar_factor": ("FACTEUR SCALAIRE",),
+        "scalar_id": ("IDENTIFICATEUR SCALAIRE",),
+        "vector": ("VECTEUR",),
+        "coordinate": ("COORDONNÉES", "COORDONNÉE"),
+        "value": ("VALEUR",),
+        "status": ("STATUT",),
+        "symbol": ("SYMBOLE", "SYMBOLES"),
+        "terminated": ("TERMINÉ", "TERMINE"),
+        "decimals": ("DÉCIMALES", "DECIMALES"),
     },
 }
 DELIMITER = {"en": ",", "fr": ";"}
@@ -126,11 +154,13 @@ def _read_dimension(meta: Metadata, header: list[str], row: list[str]) -> None:
 
 
 def _read_member(meta: Metadata, header: list[str], row: list[str], where: str) -> None:
-    name_i, id_i, parent_i = (_col(header, _MEMBER_NAME), _col(header, _MEMBER_ID),
-                              _col(header, _PARENT_ID))
+    name_i, id_i, parent_i = (_col(header, _MEMBER_NAME), _col(header, _MEMBER_ID), _col(header, _PARENT_ID))
     if name_i is None or id_i is None or parent_i is None:
-        raise LayoutError("{file}: the member block lacks Member ID or Parent Member ID "
-                          "(found: {columns})", file=where, columns=", ".join(header))
+        raise LayoutError(
+            "{file}: the member block lacks Member ID or Parent Member ID (found: {columns})",
+            file=where,
+            columns=", ".join(header),
+        )
     dim, mid = _int(row[0]), _int(row[id_i]) if id_i < len(row) else None
     if dim is None or mid is None:
         return
@@ -151,8 +181,7 @@ def parse_metadata(text: str, lang: str, where: str) -> Metadata:
     """Read the dimension and member blocks of a ``_MetaData.csv`` (blocks split by blank rows)."""
     meta = Metadata(lang=lang)
     # StatCan writes curly quotes in some titles (17-10-0016); they are text, not CSV quoting.
-    rows = csv.reader(io.StringIO(text.replace("\u201c", '"').replace("\u201d", '"')),
-                      delimiter=DELIMITER[lang])
+    rows = csv.reader(io.StringIO(text.replace("\u201c", '"').replace("\u201d", '"')), delimiter=DELIMITER[lang])
     header: list[str] | None = None
     kind = ""
     for row in rows:
@@ -163,8 +192,7 @@ def parse_metadata(text: str, lang: str, where: str) -> Metadata:
         else:
             _read_row(meta, kind, header, row, where)
     if not meta.dimensions or not meta.members:
-        raise LayoutError("{file}: no dimension or member block was found in the metadata",
-                          file=where)
+        raise LayoutError("{file}: no dimension or member block was found in the metadata", file=where)
     return meta
 
 
@@ -187,15 +215,18 @@ def open_zip(path: Path, pid: str, lang: str, where: str | None = None) -> Table
         with zipfile.ZipFile(path) as z:
             names = z.namelist()
     except (zipfile.BadZipFile, OSError) as e:
-        raise LayoutError("{file}: not a readable zip archive ({problem})", file=where,
-                          problem=str(e)) from e
+        raise LayoutError("{file}: not a readable zip archive ({problem})", file=where, problem=str(e)) from e
     lower = {n.lower().rsplit("/", 1)[-1]: n for n in names}
     data = lower.get(f"{pid}.csv")
     meta = lower.get(f"{pid}_metadata.csv")
     if data is None or meta is None:
-        raise LayoutError("{file}: expected {data} and {meta} inside the zip, found {found}",
-                          file=where, data=f"{pid}.csv", meta=f"{pid}_MetaData.csv",
-                          found=", ".join(names) or "nothing")
+        raise LayoutError(
+            "{file}: expected {data} and {meta} inside the zip, found {found}",
+            file=where,
+            data=f"{pid}.csv",
+            meta=f"{pid}_MetaData.csv",
+            found=", ".join(names) or "nothing",
+        )
     return TableZip(path, pid, lang, data, meta)
 
 
@@ -217,18 +248,27 @@ def check_header(header: list[str], lang: str, where: str) -> None:
     if len(header) < need:
         value_name = HEADERS[lang]["value"][0]
         if value_name not in header:
-            raise LayoutError("{file}: no {column} column (a semi-wide table, which canus does "
-                              "not read yet, or not a full-table file); found: {found}",
-                              file=where, column=value_name, found=", ".join(header[:20]))
-        raise LayoutError("{file}: only {n} columns, a full table has at least {need}",
-                          file=where, n=len(header), need=need)
+            raise LayoutError(
+                "{file}: no {column} column (a semi-wide table, which canus does "
+                "not read yet, or not a full-table file); found: {found}",
+                file=where,
+                column=value_name,
+                found=", ".join(header[:20]),
+            )
+        raise LayoutError(
+            "{file}: only {n} columns, a full table has at least {need}", file=where, n=len(header), need=need
+        )
     names = HEADERS[lang]
     expected = list(HEAD) + list(TAIL)
-    actual = header[: len(HEAD)] + header[len(header) - len(TAIL):]
+    actual = header[: len(HEAD)] + header[len(header) - len(TAIL) :]
     for key, got in zip(expected, actual, strict=True):
         if _fold(got) not in {_fold(n) for n in names[key]}:
-            raise LayoutError("{file}: expected column {expected} where the file has {got!r}",
-                              file=where, expected=names[key][0], got=got)
+            raise LayoutError(
+                "{file}: expected column {expected} where the file has {got!r}",
+                file=where,
+                expected=names[key][0],
+                got=got,
+            )
 
 
 def extract_data(tz: TableZip, directory: Path, where: str | None = None) -> Path:
@@ -240,9 +280,11 @@ def extract_data(tz: TableZip, directory: Path, where: str | None = None) -> Pat
             shutil.copyfileobj(src, out, 8 << 20)
     except (zipfile.BadZipFile, zlib.error, EOFError) as e:
         out_path.unlink(missing_ok=True)
-        raise LayoutError("{file}: the zip archive is damaged ({problem})",
-                          file=f"{where}: {tz.data_member}" if where else tz.data_member,
-                          problem=str(e)) from e
+        raise LayoutError(
+            "{file}: the zip archive is damaged ({problem})",
+            file=f"{where}: {tz.data_member}" if where else tz.data_member,
+            problem=str(e),
+        ) from e
     return out_path
 
 
@@ -255,14 +297,22 @@ def member_rows(en: Metadata, fr: Metadata | None) -> list[tuple[object, ...]]:
     columns = dimension_columns(en)
     rows: list[tuple[object, ...]] = []
     for m in en.members:
-        rows.append((m.dimension, en.dimensions.get(m.dimension),
-                     fr.dimensions.get(m.dimension) if fr else None, columns.get(m.dimension),
-                     m.member_id, m.parent_id, m.name, fr_names.get((m.dimension, m.member_id))))
+        rows.append(
+            (
+                m.dimension,
+                en.dimensions.get(m.dimension),
+                fr.dimensions.get(m.dimension) if fr else None,
+                columns.get(m.dimension),
+                m.member_id,
+                m.parent_id,
+                m.name,
+                fr_names.get((m.dimension, m.member_id)),
+            )
+        )
     return rows
 
 
-_RESERVED = {"ref_date", "period", "geo", "dguid", "value_published", "source_id",
-             "snapshot_sha256", *TAIL}
+_RESERVED = {"ref_date", "period", "geo", "dguid", "value_published", "source_id", "snapshot_sha256", *TAIL}
 
 
 def dimension_columns(en: Metadata) -> dict[int, str]:
@@ -303,22 +353,30 @@ def load_table(
     other_dims = [p for p in sorted(dims) if p != 1]
     n_dim_cols = len(header) - len(HEAD) - len(TAIL)
     if n_dim_cols != len(other_dims):
-        raise LayoutError("{file}: the data has {n} dimension columns but the metadata lists "
-                          "{m} dimensions besides geography", file=where, n=n_dim_cols,
-                          m=len(other_dims))
+        raise LayoutError(
+            "{file}: the data has {n} dimension columns but the metadata lists {m} dimensions besides geography",
+            file=where,
+            n=n_dim_cols,
+            m=len(other_dims),
+        )
     if data.lang == "en":
-        for pos, got in zip(other_dims, header[len(HEAD): len(HEAD) + n_dim_cols], strict=True):
+        for pos, got in zip(other_dims, header[len(HEAD) : len(HEAD) + n_dim_cols], strict=True):
             if _fold(got) != _fold(en_meta.dimensions[pos]):
-                raise LayoutError("{file}: column {got!r} should be the dimension {expected!r}",
-                                  file=where, got=got, expected=en_meta.dimensions[pos])
+                raise LayoutError(
+                    "{file}: column {got!r} should be the dimension {expected!r}",
+                    file=where,
+                    got=got,
+                    expected=en_meta.dimensions[pos],
+                )
 
     con.execute(f"DROP TABLE IF EXISTS {ident(table + '_members')}")
-    con.execute(f"""CREATE TABLE {ident(table + '_members')} (
+    con.execute(f"""CREATE TABLE {ident(table + "_members")} (
         dimension_position INTEGER, dimension_en VARCHAR, dimension_fr VARCHAR,
         column_name VARCHAR, member_id INTEGER, parent_member_id INTEGER,
         member_en VARCHAR, member_fr VARCHAR)""")
-    con.executemany(f"INSERT INTO {ident(table + '_members')} VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                    member_rows(en_meta, fr_meta))
+    con.executemany(
+        f"INSERT INTO {ident(table + '_members')} VALUES (?, ?, ?, ?, ?, ?, ?, ?)", member_rows(en_meta, fr_meta)
+    )
 
     csv_path = extract_data(data, work_dir, where)
     # A cap on DuckDB's buffer pool keeps a load of millions of rows within a few hundred MB
@@ -328,13 +386,13 @@ def load_table(
     # parallel within the cap instead of spilling (half the time, same peak memory).
     previous, bar, order = con.execute(
         "SELECT current_setting('memory_limit'), current_setting('enable_progress_bar'), "
-        "current_setting('preserve_insertion_order')").fetchone() or (None, None, None)
+        "current_setting('preserve_insertion_order')"
+    ).fetchone() or (None, None, None)
     con.execute(f"SET memory_limit = '{LOAD_MEMORY_LIMIT}'")
     con.execute("SET enable_progress_bar = false")
     con.execute("SET preserve_insertion_order = false")
     try:
-        return _load_rows(con, table, data, header, dims, other_dims, csv_path, source_id,
-                          snapshot_sha256, where)
+        return _load_rows(con, table, data, header, dims, other_dims, csv_path, source_id, snapshot_sha256, where)
     finally:
         if previous:
             con.execute(f"SET memory_limit = {sql_str(str(previous))}")
@@ -345,9 +403,18 @@ def load_table(
         csv_path.unlink(missing_ok=True)
 
 
-def _load_rows(con: duckdb.DuckDBPyConnection, table: str, data: TableZip, header: list[str],
-               dims: dict[int, str], other_dims: list[int], csv_path: Path, source_id: str,
-               sha: str, where: str) -> dict[str, object]:
+def _load_rows(
+    con: duckdb.DuckDBPyConnection,
+    table: str,
+    data: TableZip,
+    header: list[str],
+    dims: dict[int, str],
+    other_dims: list[int],
+    csv_path: Path,
+    source_id: str,
+    sha: str,
+    where: str,
+) -> dict[str, object]:
     ncols = len(header)
     cols = {f"c{i}": "VARCHAR" for i in range(ncols)}
     struct = "{" + ", ".join(f"'{k}': '{v}'" for k, v in cols.items()) + "}"
@@ -372,24 +439,24 @@ def _load_rows(con: duckdb.DuckDBPyConnection, table: str, data: TableZip, heade
     sql = f"""
         CREATE TABLE {ident(table)} AS
         SELECT r.c0 AS ref_date,
-               {_period_sql('r.c0')} AS period,
+               {_period_sql("r.c0")} AS period,
                {geo_sql} AS geo,
                nullif(r.c2, '') AS dguid,
                {", ".join(dim_sql) + "," if dim_sql else ""}
-               r.{tail['uom']} AS uom,
-               nullif(r.{tail['uom_id']}, '') AS uom_id,
-               trim(r.{tail['scalar_factor']}) AS scalar_factor,
-               CAST(nullif(trim(r.{tail['scalar_id']}), '') AS INTEGER) AS scalar_id,
-               r.{tail['vector']} AS vector,
-               r.{tail['coordinate']} AS coordinate,
+               r.{tail["uom"]} AS uom,
+               nullif(r.{tail["uom_id"]}, '') AS uom_id,
+               trim(r.{tail["scalar_factor"]}) AS scalar_factor,
+               CAST(nullif(trim(r.{tail["scalar_id"]}), '') AS INTEGER) AS scalar_id,
+               r.{tail["vector"]} AS vector,
+               r.{tail["coordinate"]} AS coordinate,
                r.value_published,
-               round(r.value_published * pow(10, CAST(nullif(trim(r.{tail['scalar_id']}), '') AS INTEGER)),
-                     greatest(coalesce(CAST(nullif(trim(r.{tail['decimals']}), '') AS INTEGER), 0)
-                              - CAST(nullif(trim(r.{tail['scalar_id']}), '') AS INTEGER), 0)) AS value,
-               nullif(trim(r.{tail['status']}), '') AS status,
-               nullif(trim(r.{tail['symbol']}), '') AS symbol,
-               nullif(trim(r.{tail['terminated']}), '') AS terminated,
-               CAST(nullif(trim(r.{tail['decimals']}), '') AS INTEGER) AS decimals,
+               round(r.value_published * pow(10, CAST(nullif(trim(r.{tail["scalar_id"]}), '') AS INTEGER)),
+                     greatest(coalesce(CAST(nullif(trim(r.{tail["decimals"]}), '') AS INTEGER), 0)
+                              - CAST(nullif(trim(r.{tail["scalar_id"]}), '') AS INTEGER), 0)) AS value,
+               nullif(trim(r.{tail["status"]}), '') AS status,
+               nullif(trim(r.{tail["symbol"]}), '') AS symbol,
+               nullif(trim(r.{tail["terminated"]}), '') AS terminated,
+               CAST(nullif(trim(r.{tail["decimals"]}), '') AS INTEGER) AS decimals,
                {sql_str(source_id)} AS source_id,
                {sql_str(sha)} AS snapshot_sha256
         FROM (
@@ -402,8 +469,9 @@ def _load_rows(con: duckdb.DuckDBPyConnection, table: str, data: TableZip, heade
     try:
         con.execute(sql)
     except (duckdb.ConversionException, duckdb.InvalidInputException) as e:
-        raise LayoutError("{file}: a value could not be read ({problem})", file=where,
-                          problem=str(e).splitlines()[0][:300]) from e
+        raise LayoutError(
+            "{file}: a value could not be read ({problem})", file=where, problem=str(e).splitlines()[0][:300]
+        ) from e
     rows, bad_periods, as_of, unmapped = con.execute(f"""
         SELECT count(*), count(*) FILTER (WHERE period IS NULL), max(ref_date),
                count(*) FILTER (WHERE geo IS NULL)
@@ -411,6 +479,7 @@ def _load_rows(con: duckdb.DuckDBPyConnection, table: str, data: TableZip, heade
     if rows == 0:
         raise LayoutError("{file}: the data file has no rows", file=where)
     if unmapped:
-        raise LayoutError("{file}: {n} rows have a COORDINATE whose members are not in the "
-                          "metadata", file=where, n=unmapped)
+        raise LayoutError(
+            "{file}: {n} rows have a COORDINATE whose members are not in the metadata", file=where, n=unmapped
+        )
     return {"rows": rows, "periods_not_dates": bad_periods, "as_of": as_of}

@@ -57,11 +57,21 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         lang = _lang_of(request.url.path)
         message = exc.detail if isinstance(exc.detail, str) else ""
         if request.url.path.startswith("/api/") or request.url.path.endswith(".json"):
-            return JSONResponse({"error": message or _("Not found", lang), "status": exc.status_code},
-                                status_code=exc.status_code, headers=getattr(exc, "headers", None))
+            return JSONResponse(
+                {"error": message or _("Not found", lang), "status": exc.status_code},
+                status_code=exc.status_code,
+                headers=getattr(exc, "headers", None),
+            )
         title = _("Page not found", lang) if exc.status_code == 404 else _("Error", lang)
-        html = render("error.html", lang, title=title, message=message, status=exc.status_code,
-                      page_path=request.url.path, version=None)
+        html = render(
+            "error.html",
+            lang,
+            title=title,
+            message=message,
+            status=exc.status_code,
+            page_path=request.url.path,
+            version=None,
+        )
         return HTMLResponse(html, status_code=exc.status_code, headers=getattr(exc, "headers", None))
 
     return app

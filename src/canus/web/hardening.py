@@ -25,9 +25,11 @@ from canus.settings import Settings
 
 #: Vega compiles chart expressions with ``Function`` (hence 'unsafe-eval'); it and the
 #: server-rendered SVGs set inline styles. Scripts still come only from this site.
-CSP = ("default-src 'self'; script-src 'self' 'unsafe-eval'; style-src 'self' 'unsafe-inline'; "
-       "img-src 'self' data:; connect-src 'self'; font-src 'self'; object-src 'none'; "
-       "base-uri 'self'; form-action 'self'; frame-ancestors {frame}")
+CSP = (
+    "default-src 'self'; script-src 'self' 'unsafe-eval'; style-src 'self' 'unsafe-inline'; "
+    "img-src 'self' data:; connect-src 'self'; font-src 'self'; object-src 'none'; "
+    "base-uri 'self'; form-action 'self'; frame-ancestors {frame}"
+)
 #: Chart pages and their SVG are made to be embedded elsewhere (/en/charts/…, /fr/graphiques/…).
 FRAMEABLE = re.compile(r"^/(?:en|fr)/(?:charts|graphiques)/[^/]+$")
 ERROR_SCHEMA = {
@@ -120,10 +122,13 @@ def _openapi_with_errors(app: FastAPI) -> Any:
                 if not isinstance(op, dict) or "responses" not in op:
                     continue
                 for status, text in COMMON_ERRORS.items():
-                    op["responses"].setdefault(status, {
-                        "description": text,
-                        "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}},
-                    })
+                    op["responses"].setdefault(
+                        status,
+                        {
+                            "description": text,
+                            "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}},
+                        },
+                    )
                 op["responses"].setdefault("304", {"description": "Not modified (the ETag matched)."})
         schema["x-canus-errors"] = True
         app.openapi_schema = schema
@@ -160,8 +165,9 @@ def run_server(host: str, port: int, settings: Settings) -> None:
             super().handle_exit(sig, frame)
 
     # Access log on: one line per request (client, method, path, status).
-    config = uvicorn.Config(app, host=host, port=port, log_level="info", access_log=True, workers=1,
-                            **uvicorn_options(settings))
+    config = uvicorn.Config(
+        app, host=host, port=port, log_level="info", access_log=True, workers=1, **uvicorn_options(settings)
+    )
     Server(config).run()
 
 

@@ -93,19 +93,22 @@ def yearly(con: duckdb.DuckDBPyConnection) -> MetricTable:
         if compared is not None:
             change = periods.change(
                 sum(by_month[m][0] for m in compared) / periods.days_in_months(year, compared),
-                sum(base[m][0] for m in compared) / periods.days_in_months(BASELINE_YEAR, compared))
-        rows.append({
-            "year": year,
-            "months": len(months),
-            "coverage": periods.coverage(months),
-            "people": int(people),
-            "people_per_day": periods.per_day(people, days),
-            "vehicles": int(vehicles),
-            "vehicles_per_day": periods.per_day(vehicles, days),
-            "trucks_per_day": periods.per_day(trucks, days),
-            "change_vs_2019": change,
-            "compared_months": periods.coverage(compared) if compared else None,
-        })
+                sum(base[m][0] for m in compared) / periods.days_in_months(BASELINE_YEAR, compared),
+            )
+        rows.append(
+            {
+                "year": year,
+                "months": len(months),
+                "coverage": periods.coverage(months),
+                "people": int(people),
+                "people_per_day": periods.per_day(people, days),
+                "vehicles": int(vehicles),
+                "vehicles_per_day": periods.per_day(vehicles, days),
+                "trucks_per_day": periods.per_day(trucks, days),
+                "change_vs_2019": change,
+                "compared_months": periods.coverage(compared) if compared else None,
+            }
+        )
     return MetricTable(
         id="border-yearly",
         title="People and vehicles entering the US from Canada per day, by year",
@@ -165,9 +168,14 @@ def latest_complete_year(con: duckdb.DuckDBPyConnection) -> int | None:
 
 
 def _months_of(con: duckdb.DuckDBPyConnection, year: int) -> list[int]:
-    return [int(r[0]) for r in con.execute(
-        "SELECT DISTINCT month(period) FROM border_crossings WHERE year(period) = ? "
-        "AND direction = 'into_us' ORDER BY 1", [year]).fetchall()]
+    return [
+        int(r[0])
+        for r in con.execute(
+            "SELECT DISTINCT month(period) FROM border_crossings WHERE year(period) = ? "
+            "AND direction = 'into_us' ORDER BY 1",
+            [year],
+        ).fetchall()
+    ]
 
 
 PORTS_COLUMNS = [
@@ -204,7 +212,8 @@ def busiest_ports(con: duckdb.DuckDBPyConnection, year: int | None = None, top: 
     months = _months_of(con, year)
     compared = comparable_months(months, _months_of(con, BASELINE_YEAR))
     days = periods.days_in_months(year, months)
-    cur = con.execute(f"""
+    cur = con.execute(
+        f"""
         WITH y AS (
             SELECT port_code,
                    sum(value) FILTER (WHERE measure IN {_in(PEOPLE_MEASURES)}) AS people,
@@ -229,7 +238,9 @@ def busiest_ports(con: duckdb.DuckDBPyConnection, year: int | None = None, top: 
         FROM y JOIN ports p USING (port_code) LEFT JOIN b USING (port_code)
         ORDER BY y.people DESC NULLS LAST, y.port_code
         LIMIT ?
-    """, [year, year, top])
+    """,
+        [year, year, top],
+    )
     cols = [d[0] for d in cur.description]
     rows = [dict(zip(cols, r, strict=True)) for r in cur.fetchall()]
     cdays = periods.days_in_months(year, compared or [])
@@ -239,8 +250,9 @@ def busiest_ports(con: duckdb.DuckDBPyConnection, year: int | None = None, top: 
         r["months"] = len(months)
         r["coverage"] = periods.coverage(months)
         r["people_per_day"] = periods.per_day(r["people"], days)
-        r["change_vs_2019"] = (periods.change(now / cdays, base / bdays)
-                               if compared and now is not None and base is not None else None)
+        r["change_vs_2019"] = (
+            periods.change(now / cdays, base / bdays) if compared and now is not None and base is not None else None
+        )
         r["compared_months"] = periods.coverage(compared) if compared else None
     return MetricTable(
         id="border-ports",

@@ -130,10 +130,12 @@ def _coverage(con: duckdb.DuckDBPyConnection) -> dict[int, tuple[int, int]]:
     return out
 
 
-def _empty(id_: str, title: str, definition: str, columns: list[Column],
-           con: duckdb.DuckDBPyConnection, *ids: str) -> MetricTable:
-    return MetricTable(id=id_, title=title, definition=definition, columns=columns, rows=[],
-                       provenance=provenance(con, *ids))
+def _empty(
+    id_: str, title: str, definition: str, columns: list[Column], con: duckdb.DuckDBPyConnection, *ids: str
+) -> MetricTable:
+    return MetricTable(
+        id=id_, title=title, definition=definition, columns=columns, rows=[], provenance=provenance(con, *ids)
+    )
 
 
 def _yearly_groups(con: duckdb.DuckDBPyConnection) -> dict[int, dict[str, float]] | None:
@@ -170,8 +172,7 @@ def entering_canada(con: duckdb.DuckDBPyConnection) -> MetricTable:
     title = "Travellers entering Canada per day, by year and mode"
     groups = _yearly_groups(con)
     if groups is None:
-        return _empty("travellers-entering-canada", title, ENTERING_DEFINITION, ENTERING_COLUMNS,
-                      con, SOURCE_ID)
+        return _empty("travellers-entering-canada", title, ENTERING_DEFINITION, ENTERING_COLUMNS, con, SOURCE_ID)
     coverage = _coverage(con)
     rows: list[dict[str, Any]] = []
     for year in sorted(groups):
@@ -179,14 +180,23 @@ def entering_canada(con: duckdb.DuckDBPyConnection) -> MetricTable:
         months, days = coverage.get(year, (0, 0))
         if not days:
             continue
-        rows.append({
-            "year": year, "months": months, "travellers": round(g["total"]),
-            "per_day": g["total"] / days,
-            **{f"{m}_per_day": g[f"mode:{m}"] / days for m in MODES},
-        })
-    return MetricTable(id="travellers-entering-canada", title=title,
-                       definition=ENTERING_DEFINITION, columns=ENTERING_COLUMNS, rows=rows,
-                       provenance=provenance(con, SOURCE_ID))
+        rows.append(
+            {
+                "year": year,
+                "months": months,
+                "travellers": round(g["total"]),
+                "per_day": g["total"] / days,
+                **{f"{m}_per_day": g[f"mode:{m}"] / days for m in MODES},
+            }
+        )
+    return MetricTable(
+        id="travellers-entering-canada",
+        title=title,
+        definition=ENTERING_DEFINITION,
+        columns=ENTERING_COLUMNS,
+        rows=rows,
+        provenance=provenance(con, SOURCE_ID),
+    )
 
 
 RESIDENTS_COLUMNS = [
@@ -205,8 +215,7 @@ def us_residents_vs_canadians(con: duckdb.DuckDBPyConnection) -> MetricTable:
     title = "US residents entering Canada and Canadians returning from the US, per day"
     groups = _yearly_groups(con)
     if groups is None:
-        return _empty("travellers-us-vs-canadians", title, RESIDENTS_DEFINITION,
-                      RESIDENTS_COLUMNS, con, SOURCE_ID)
+        return _empty("travellers-us-vs-canadians", title, RESIDENTS_DEFINITION, RESIDENTS_COLUMNS, con, SOURCE_ID)
     coverage = _coverage(con)
     rows = []
     for year in sorted(groups):
@@ -215,15 +224,25 @@ def us_residents_vs_canadians(con: duckdb.DuckDBPyConnection) -> MetricTable:
         if not days:
             continue
         us, ca = g["us_residents"], g["canadians_from_us"]
-        rows.append({
-            "year": year, "months": months,
-            "us_residents_per_day": us / days, "canadians_from_us_per_day": ca / days,
-            "us_share": us / (us + ca) if us + ca else None,
-            "us_residents": round(us), "canadians_from_us": round(ca),
-        })
-    return MetricTable(id="travellers-us-vs-canadians", title=title,
-                       definition=RESIDENTS_DEFINITION, columns=RESIDENTS_COLUMNS, rows=rows,
-                       provenance=provenance(con, SOURCE_ID))
+        rows.append(
+            {
+                "year": year,
+                "months": months,
+                "us_residents_per_day": us / days,
+                "canadians_from_us_per_day": ca / days,
+                "us_share": us / (us + ca) if us + ca else None,
+                "us_residents": round(us),
+                "canadians_from_us": round(ca),
+            }
+        )
+    return MetricTable(
+        id="travellers-us-vs-canadians",
+        title=title,
+        definition=RESIDENTS_DEFINITION,
+        columns=RESIDENTS_COLUMNS,
+        rows=rows,
+        provenance=provenance(con, SOURCE_ID),
+    )
 
 
 #: 24-10-0041 members, by name (lower case), whose travellers came from the United States.
@@ -233,8 +252,17 @@ OLDER_FROM_US = {
     "canadian residents returning from the united states": "canadians_from_us",
 }
 #: Second part of a 24-10-0041 member path → mode ("…, automobile, same day" is by land).
-OLDER_MODES = {"automobile": "land", "bus": "land", "train": "land", "other land": "land",
-               "land": "land", "air": "air", "plane": "air", "boat": "water", "water": "water"}
+OLDER_MODES = {
+    "automobile": "land",
+    "bus": "land",
+    "train": "land",
+    "other land": "land",
+    "land": "land",
+    "air": "air",
+    "plane": "air",
+    "boat": "water",
+    "water": "water",
+}
 
 
 def _older_column(con: duckdb.DuckDBPyConnection) -> str | None:
@@ -254,7 +282,8 @@ def _older_from_us(con: duckdb.DuckDBPyConnection) -> dict[int, dict[str, Any]]:
     col = _older_column(con)
     if col is None:
         return {}
-    rows = con.execute(f"""
+    rows = con.execute(
+        f"""
         WITH leaf AS (
             SELECT lower(trim(m.member_en)) AS name FROM {OLDER_TABLE}_members m
             WHERE m.column_name = ? AND NOT EXISTS (
@@ -265,7 +294,9 @@ def _older_from_us(con: duckdb.DuckDBPyConnection) -> dict[int, dict[str, Any]]:
                sum(t.value), name IN (SELECT name FROM leaf)
         FROM {OLDER_TABLE} t
         WHERE lower(t.geo) = 'canada' AND t.period IS NOT NULL AND t.value IS NOT NULL
-        GROUP BY 1, 3""", [col]).fetchall()
+        GROUP BY 1, 3""",
+        [col],
+    ).fetchall()
     out: dict[int, dict[str, Any]] = {}
     for year, months, name, total, is_leaf in rows:
         g = out.setdefault(int(year), {"months": set(), "mode": defaultdict(float)})
@@ -285,13 +316,10 @@ BOTH_COLUMNS = [
     Column("months_us", "Months of US data", "count"),
     Column("months_canada", "Months of Canadian data", "count"),
     Column("into_us_per_day", "Into the US from Canada by land, per day (BTS)", "per_day"),
-    Column("into_us_air_per_day", "Into the US from Canada by air, per day (not published)",
-           "per_day"),
-    Column("into_canada_per_day", "Into Canada from the US, all modes, per day (Statistics Canada)",
-           "per_day"),
+    Column("into_us_air_per_day", "Into the US from Canada by air, per day (not published)", "per_day"),
+    Column("into_canada_per_day", "Into Canada from the US, all modes, per day (Statistics Canada)", "per_day"),
     Column("us_residents_per_day", "of whom US residents, per day", "per_day"),
-    Column("canadians_from_us_per_day", "of whom Canadians returning from the US, per day",
-           "per_day"),
+    Column("canadians_from_us_per_day", "of whom Canadians returning from the US, per day", "per_day"),
     Column("into_canada_land_per_day", "Into Canada from the US by land, per day", "per_day"),
     Column("into_canada_air_per_day", "Into Canada from the US by air, per day", "per_day"),
     Column("into_canada_water_per_day", "Into Canada from the US by water, per day", "per_day"),
@@ -309,8 +337,12 @@ def _canada_side(con: duckdb.DuckDBPyConnection) -> dict[int, dict[str, Any]]:
         days = sum(calendar.monthrange(year, m)[1] for m in present)
         modes = g["mode"]
         out[year] = {
-            "months": len(present), "days": days, "table": "24-10-0041", "source": OLDER_SOURCE_ID,
-            "us_residents": g["us_residents"], "canadians_from_us": g["canadians_from_us"],
+            "months": len(present),
+            "days": days,
+            "table": "24-10-0041",
+            "source": OLDER_SOURCE_ID,
+            "us_residents": g["us_residents"],
+            "canadians_from_us": g["canadians_from_us"],
             **{f"mode:{m}": (modes[m] if modes else None) for m in MODES},
         }
     groups = _yearly_groups(con) or {}
@@ -320,8 +352,12 @@ def _canada_side(con: duckdb.DuckDBPyConnection) -> dict[int, dict[str, Any]]:
         if not days:
             continue
         out[year] = {  # the newer table wins where both cover a year
-            "months": months, "days": days, "table": "24-10-0053", "source": SOURCE_ID,
-            "us_residents": g["us_residents"], "canadians_from_us": g["canadians_from_us"],
+            "months": months,
+            "days": days,
+            "table": "24-10-0053",
+            "source": SOURCE_ID,
+            "us_residents": g["us_residents"],
+            "canadians_from_us": g["canadians_from_us"],
             **{f"mode:{m}": g[f"us_link:{m}"] for m in MODES},
         }
     return out
@@ -332,8 +368,7 @@ def both_directions(con: duckdb.DuckDBPyConnection) -> MetricTable:
     title = "People crossing the Canada–US border per day, both directions"
     canada = _canada_side(con)
     if not canada or not has_tables(con, "border_crossings", "ports"):
-        return _empty("travellers-both-directions", title, BOTH_DEFINITION, BOTH_COLUMNS, con,
-                      BTS_ID, SOURCE_ID)
+        return _empty("travellers-both-directions", title, BOTH_DEFINITION, BOTH_COLUMNS, con, BTS_ID, SOURCE_ID)
     us_side = {r["year"]: r for r in border_metrics.yearly(con).rows}
     rows = []
     used: set[str] = set()
@@ -341,25 +376,35 @@ def both_directions(con: duckdb.DuckDBPyConnection) -> MetricTable:
         us, ca = us_side[year], canada[year]
         days = ca["days"]
         into_canada = (ca["us_residents"] + ca["canadians_from_us"]) / days
-        per_mode = {m: (ca[f"mode:{m}"] / days if ca[f"mode:{m}"] is not None else None)
-                    for m in MODES}
+        per_mode = {m: (ca[f"mode:{m}"] / days if ca[f"mode:{m}"] is not None else None) for m in MODES}
         used.add(ca["source"])
-        rows.append({
-            "year": year, "months_us": us["months"], "months_canada": ca["months"],
-            "into_us_per_day": us["people_per_day"], "into_us_air_per_day": None,
-            "into_canada_per_day": into_canada,
-            "us_residents_per_day": ca["us_residents"] / days,
-            "canadians_from_us_per_day": ca["canadians_from_us"] / days,
-            **{f"into_canada_{m}_per_day": v for m, v in per_mode.items()},
-            "both_per_day": us["people_per_day"] + into_canada,
-            "both_land_per_day": (us["people_per_day"] + per_mode["land"]
-                                  if per_mode["land"] is not None else None),
-            "canada_table": ca["table"],
-        })
+        rows.append(
+            {
+                "year": year,
+                "months_us": us["months"],
+                "months_canada": ca["months"],
+                "into_us_per_day": us["people_per_day"],
+                "into_us_air_per_day": None,
+                "into_canada_per_day": into_canada,
+                "us_residents_per_day": ca["us_residents"] / days,
+                "canadians_from_us_per_day": ca["canadians_from_us"] / days,
+                **{f"into_canada_{m}_per_day": v for m, v in per_mode.items()},
+                "both_per_day": us["people_per_day"] + into_canada,
+                "both_land_per_day": (
+                    us["people_per_day"] + per_mode["land"] if per_mode["land"] is not None else None
+                ),
+                "canada_table": ca["table"],
+            }
+        )
     sources = [s for s in (SOURCE_ID, OLDER_SOURCE_ID) if s in used] or [SOURCE_ID]
-    return MetricTable(id="travellers-both-directions", title=title, definition=BOTH_DEFINITION,
-                       columns=BOTH_COLUMNS, rows=rows,
-                       provenance=provenance(con, BTS_ID, *sources))
+    return MetricTable(
+        id="travellers-both-directions",
+        title=title,
+        definition=BOTH_DEFINITION,
+        columns=BOTH_COLUMNS,
+        rows=rows,
+        provenance=provenance(con, BTS_ID, *sources),
+    )
 
 
 CROSSWALK = Path(__file__).resolve().parents[2] / "registry" / "data" / "port_crosswalk.csv"
@@ -388,8 +433,7 @@ def facing_ports(con: duckdb.DuckDBPyConnection, year: int | None = None) -> Met
     """Each US port of the crosswalk beside its facing Canadian crossings, for ``year``."""
     title = "Facing ports on the Canada–US border"
     if not has_tables(con, "border_crossings", "ports"):
-        return _empty("travellers-facing-ports", title, FACING_DEFINITION, FACING_COLUMNS, con,
-                      BTS_ID)
+        return _empty("travellers-facing-ports", title, FACING_DEFINITION, FACING_COLUMNS, con, BTS_ID)
     year = year or border_metrics.latest_complete_year(con)
     facing: dict[str, list[str]] = defaultdict(list)
     names: dict[str, str] = {}
@@ -397,7 +441,10 @@ def facing_ports(con: duckdb.DuckDBPyConnection, year: int | None = None) -> Met
         facing[row["bts_port_code"]].append(row["ca_crossing_name"])
         names[row["bts_port_code"]] = row["us_port_name"]
     # Per day over the months the port reported, month by month, so a gap is not a zero.
-    people = dict(con.execute(f"""
+    people = (
+        dict(
+            con.execute(
+                f"""
         WITH monthly AS (
             SELECT port_code, period, sum(value) AS people
             FROM border_crossings
@@ -405,11 +452,30 @@ def facing_ports(con: duckdb.DuckDBPyConnection, year: int | None = None) -> Met
               AND measure IN {border_metrics._in(border_metrics.PEOPLE_MEASURES)}
             GROUP BY port_code, period)
         SELECT port_code, sum(people) / sum(day(last_day(period)))
-        FROM monthly GROUP BY port_code""", [year]).fetchall()) if year else {}
-    rows = [{"us_port_name": names[code], "bts_port_code": code,
-             "ca_crossings": "; ".join(facing[code]), "into_us_per_day": people.get(code),
-             "into_canada_per_day": None} for code in facing]
+        FROM monthly GROUP BY port_code""",
+                [year],
+            ).fetchall()
+        )
+        if year
+        else {}
+    )
+    rows = [
+        {
+            "us_port_name": names[code],
+            "bts_port_code": code,
+            "ca_crossings": "; ".join(facing[code]),
+            "into_us_per_day": people.get(code),
+            "into_canada_per_day": None,
+        }
+        for code in facing
+    ]
     rows.sort(key=lambda r: -float(r["into_us_per_day"] or 0))
-    return MetricTable(id="travellers-facing-ports", title=title, definition=FACING_DEFINITION,
-                       columns=FACING_COLUMNS, rows=rows, provenance=provenance(con, BTS_ID),
-                       summary={"year": str(year) if year else ""})
+    return MetricTable(
+        id="travellers-facing-ports",
+        title=title,
+        definition=FACING_DEFINITION,
+        columns=FACING_COLUMNS,
+        rows=rows,
+        provenance=provenance(con, BTS_ID),
+        summary={"year": str(year) if year else ""},
+    )

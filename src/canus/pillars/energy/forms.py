@@ -62,17 +62,23 @@ METHOD_LIMITS = (
     "and Statistics Canada count exports differently, so their figures differ."
 )
 
-CRUDE_DEFINITION = ("Canada's crude oil exports by destination each year (US refining districts "
-                    "PADD I to V, other countries): cubic metres, barrels and petajoules of energy "
-                    "content, with each destination's share. Confidential months are left out of "
-                    "the sums and flagged.")
-GAS_DEFINITION = ("Natural gas Canada exports and imports each year, by pipeline and as liquefied "
-                    "natural gas (LNG): cubic metres, thousand cubic feet, petajoules of energy "
-                    "content and Canadian dollars.")
-FUEL_DEFINITION = ("Canada's exports and imports of each fuel in the national energy balance (coal, crude "
-                    "oil, natural gas, refined products, electricity …), in petajoules, all partner "
-                    "countries together, from Statistics Canada's supply and demand of primary and "
-                    "secondary energy.")
+CRUDE_DEFINITION = (
+    "Canada's crude oil exports by destination each year (US refining districts "
+    "PADD I to V, other countries): cubic metres, barrels and petajoules of energy "
+    "content, with each destination's share. Confidential months are left out of "
+    "the sums and flagged."
+)
+GAS_DEFINITION = (
+    "Natural gas Canada exports and imports each year, by pipeline and as liquefied "
+    "natural gas (LNG): cubic metres, thousand cubic feet, petajoules of energy "
+    "content and Canadian dollars."
+)
+FUEL_DEFINITION = (
+    "Canada's exports and imports of each fuel in the national energy balance (coal, crude "
+    "oil, natural gas, refined products, electricity …), in petajoules, all partner "
+    "countries together, from Statistics Canada's supply and demand of primary and "
+    "secondary energy."
+)
 
 
 @dataclass(frozen=True)
@@ -87,14 +93,31 @@ class Spec:
 
 
 SPECS: tuple[Spec, ...] = (
-    Spec("energy-flows-by-form", "PJ", "measured", ("cer_crude_exports", "cer_gas_trade", "electricity_trade",
-                                                     "eia_energy_trade"), "energy_flows"),
+    Spec(
+        "energy-flows-by-form",
+        "PJ",
+        "measured",
+        ("cer_crude_exports", "cer_gas_trade", "electricity_trade", "eia_energy_trade"),
+        "energy_flows",
+    ),
     Spec("energy-crude-oil-trade", "m3", "measured", ("cer_crude_exports",), "crude_oil_exports"),
     Spec("energy-natural-gas-trade", "m3", "measured", ("cer_gas_trade",), "natural_gas_trade"),
-    Spec("energy-partner-shares", "percent", "measured", ("eia_energy_trade", "statcan_12100173"), "partner_shares",
-         ("electricity_trade", "census_trade_hs27_partners")),
-    Spec("energy-supplier-rank", "rank", "measured", ("eia_energy_trade", "statcan_12100173"), "supplier_ranks",
-         ("electricity_trade", "census_trade_hs27_partners")),
+    Spec(
+        "energy-partner-shares",
+        "percent",
+        "measured",
+        ("eia_energy_trade", "statcan_12100173"),
+        "partner_shares",
+        ("electricity_trade", "census_trade_hs27_partners"),
+    ),
+    Spec(
+        "energy-supplier-rank",
+        "rank",
+        "measured",
+        ("eia_energy_trade", "statcan_12100173"),
+        "supplier_ranks",
+        ("electricity_trade", "census_trade_hs27_partners"),
+    ),
     Spec("energy-trade-by-fuel", "PJ", "measured", ("statcan_25100029",), "trade_by_fuel"),
 )
 T029 = "statcan-25100029"
@@ -163,15 +186,27 @@ def energy_flows(con: duckdb.DuckDBPyConnection) -> MetricTable:
             FROM eia_energy_trade WHERE is_canada GROUP BY year, form, flow""")
     rows: list[dict[str, Any]] = []
     if parts:
-        names = "year, form, direction, reported_by, months, volume_m3, volume_bbl, energy_mwh, energy_pj, " \
+        names = (
+            "year, form, direction, reported_by, months, volume_m3, volume_bbl, energy_mwh, energy_pj, "
             "value_cad, source_id"
+        )
         union = " UNION ALL ".join(f"SELECT * FROM ({p}) AS t({names})" for p in parts)
         rows = _rows(con.execute(union + " ORDER BY 1, 2, 3, 4"))
     return MetricTable(
-        id="energy-flows-by-form", title="Energy trade between Canada and the United States, by form",
-        definition=FLOWS_DEFINITION, columns=_FLOW_COLUMNS, rows=rows,
-        provenance=_prov(con, {"cer_crude_exports": CER_CRUDE, "cer_gas_trade": CER_GAS,
-                               "electricity_trade": CER_POWER, "eia_energy_trade": EIA}),
+        id="energy-flows-by-form",
+        title="Energy trade between Canada and the United States, by form",
+        definition=FLOWS_DEFINITION,
+        columns=_FLOW_COLUMNS,
+        rows=rows,
+        provenance=_prov(
+            con,
+            {
+                "cer_crude_exports": CER_CRUDE,
+                "cer_gas_trade": CER_GAS,
+                "electricity_trade": CER_POWER,
+                "eia_energy_trade": EIA,
+            },
+        ),
         summary={"method": METHOD_LIMITS},
     )
 
@@ -179,7 +214,8 @@ def energy_flows(con: duckdb.DuckDBPyConnection) -> MetricTable:
 def crude_oil_exports(con: duckdb.DuckDBPyConnection) -> MetricTable:
     rows: list[dict[str, Any]] = []
     if has_tables(con, "cer_crude_exports"):
-        rows = _rows(con.execute(f"""
+        rows = _rows(
+            con.execute(f"""
             WITH y AS (
                 SELECT year(period) AS year, destination, to_united_states,
                        count(DISTINCT month(period)) AS months, sum(volume_m3) AS volume_m3,
@@ -187,37 +223,55 @@ def crude_oil_exports(con: duckdb.DuckDBPyConnection) -> MetricTable:
                 FROM cer_crude_exports GROUP BY ALL)
             SELECT *, volume_m3 {units.SQL_CRUDE_M3_TO_PJ} AS energy_pj,
                    volume_m3 / nullif(sum(volume_m3) OVER (PARTITION BY year), 0) AS share
-            FROM y ORDER BY year, destination"""))
+            FROM y ORDER BY year, destination""")
+        )
     return MetricTable(
-        id="energy-crude-oil-trade", title="Canada's crude oil exports by destination",
+        id="energy-crude-oil-trade",
+        title="Canada's crude oil exports by destination",
         definition=CRUDE_DEFINITION,
-        columns=[Column("year", "Year", "year"), Column("destination", "Destination", "text"),
-                 Column("months", "Months of data", "count"), Column("volume_m3", "Volume (cubic metres)", "m3"),
-                 Column("volume_bbl", "Volume (barrels)", "bbl"), Column("energy_pj", "Energy content (PJ)", "PJ"),
-                 Column("share", "Share of exports", "percent"),
-                 Column("confidential", "Some months confidential", "code")],
-        rows=rows, provenance=_prov(con, {"cer_crude_exports": CER_CRUDE}),
+        columns=[
+            Column("year", "Year", "year"),
+            Column("destination", "Destination", "text"),
+            Column("months", "Months of data", "count"),
+            Column("volume_m3", "Volume (cubic metres)", "m3"),
+            Column("volume_bbl", "Volume (barrels)", "bbl"),
+            Column("energy_pj", "Energy content (PJ)", "PJ"),
+            Column("share", "Share of exports", "percent"),
+            Column("confidential", "Some months confidential", "code"),
+        ],
+        rows=rows,
+        provenance=_prov(con, {"cer_crude_exports": CER_CRUDE}),
     )
 
 
 def natural_gas_trade(con: duckdb.DuckDBPyConnection) -> MetricTable:
     rows: list[dict[str, Any]] = []
     if has_tables(con, "cer_gas_trade"):
-        rows = _rows(con.execute(f"""
+        rows = _rows(
+            con.execute(f"""
             SELECT year(period) AS year, flow, mode, count(DISTINCT month(period)) AS months,
                    sum(volume_thousand_m3) * 1000 AS volume_m3, sum(volume_mcf) AS volume_mcf,
                    sum(volume_thousand_m3) {units.SQL_GAS_THOUSAND_M3_TO_PJ} AS energy_pj,
                    sum(value_cad) AS value_cad, bool_or(confidential) AS confidential
-            FROM cer_gas_trade GROUP BY ALL ORDER BY year, flow, mode"""))
+            FROM cer_gas_trade GROUP BY ALL ORDER BY year, flow, mode""")
+        )
     return MetricTable(
-        id="energy-natural-gas-trade", title="Canada's natural gas exports and imports, pipeline and LNG",
+        id="energy-natural-gas-trade",
+        title="Canada's natural gas exports and imports, pipeline and LNG",
         definition=GAS_DEFINITION,
-        columns=[Column("year", "Year", "year"), Column("flow", "Direction", "code"), Column("mode", "Mode", "code"),
-                 Column("months", "Months of data", "count"), Column("volume_m3", "Volume (cubic metres)", "m3"),
-                 Column("volume_mcf", "Volume (thousand cubic feet)", "Mcf"),
-                 Column("energy_pj", "Energy content (PJ)", "PJ"), Column("value_cad", "Value", "CAD"),
-                 Column("confidential", "Some months confidential", "code")],
-        rows=rows, provenance=_prov(con, {"cer_gas_trade": CER_GAS}),
+        columns=[
+            Column("year", "Year", "year"),
+            Column("flow", "Direction", "code"),
+            Column("mode", "Mode", "code"),
+            Column("months", "Months of data", "count"),
+            Column("volume_m3", "Volume (cubic metres)", "m3"),
+            Column("volume_mcf", "Volume (thousand cubic feet)", "Mcf"),
+            Column("energy_pj", "Energy content (PJ)", "PJ"),
+            Column("value_cad", "Value", "CAD"),
+            Column("confidential", "Some months confidential", "code"),
+        ],
+        rows=rows,
+        provenance=_prov(con, {"cer_gas_trade": CER_GAS}),
     )
 
 
@@ -247,7 +301,9 @@ def _us_side(con: duckdb.DuckDBPyConnection, year: int | None) -> list[dict[str,
                           sum(energy_mwh) {units.SQL_MWH_TO_PJ}, '{CER_POWER}'
                           FROM electricity_trade WHERE activity = 'export' GROUP BY ALL
                           HAVING count(DISTINCT month(period)) = 12"""
-    return _rows(con.execute(f"""
+    return _rows(
+        con.execute(
+            f"""
         WITH per_form AS (
             SELECT year, form, CASE WHEN is_canada THEN 'Canada' ELSE partner END AS partner, is_canada,
                    sum(CASE form WHEN 'crude_oil' THEN value * 1000 {units.SQL_CRUDE_BBL_TO_PJ}
@@ -267,7 +323,10 @@ def _us_side(con: duckdb.DuckDBPyConnection, year: int | None) -> list[dict[str,
                rank() OVER (PARTITION BY year, form ORDER BY amount DESC) AS rank, source_id
         FROM everything WHERE (? IS NULL OR year = ?) AND amount > 0
         ORDER BY year, form, rank, partner
-    """, [year, year]))
+    """,
+            [year, year],
+        )
+    )
 
 
 def _us_value_side(con: duckdb.DuckDBPyConnection, year: int | None) -> list[dict[str, Any]]:
@@ -278,7 +337,9 @@ def _us_value_side(con: duckdb.DuckDBPyConnection, year: int | None) -> list[dic
     """
     if not has_tables(con, "census_trade_hs27_partners"):
         return []
-    return _rows(con.execute(f"""
+    return _rows(
+        con.execute(
+            f"""
         WITH p AS (
             SELECT year(period) AS year, cty_name AS partner, cty_code = '1220' AS is_other,
                    sum(value_usd) AS amount
@@ -290,14 +351,19 @@ def _us_value_side(con: duckdb.DuckDBPyConnection, year: int | None) -> list[dic
                rank() OVER (PARTITION BY year ORDER BY amount DESC) AS rank, '{CENSUS}' AS source_id
         FROM p WHERE (? IS NULL OR year = ?) AND amount > 0
         ORDER BY year, rank, partner
-    """, [year, year]))
+    """,
+            [year, year],
+        )
+    )
 
 
 def _canada_side(con: duckdb.DuckDBPyConnection, year: int | None) -> list[dict[str, Any]]:
     """Canada's imports of energy products by trading partner, in dollars (all forms together)."""
     if not has_tables(con, "statcan_12100173"):
         return []
-    return _rows(con.execute(f"""
+    return _rows(
+        con.execute(
+            f"""
         WITH p AS (
             SELECT year(period) AS year, trading_partner AS partner, sum(value) AS amount
             FROM statcan_12100173
@@ -312,7 +378,10 @@ def _canada_side(con: duckdb.DuckDBPyConnection, year: int | None) -> list[dict[
                rank() OVER (PARTITION BY year ORDER BY amount DESC) AS rank, '{T173}' AS source_id
         FROM p WHERE (? IS NULL OR year = ?) AND amount > 0
         ORDER BY year, rank, partner
-    """, [year, year]))
+    """,
+            [year, year],
+        )
+    )
 
 
 def partner_shares(con: duckdb.DuckDBPyConnection, year: int | None = None) -> MetricTable:
@@ -320,10 +389,20 @@ def partner_shares(con: duckdb.DuckDBPyConnection, year: int | None = None) -> M
     for r in rows:
         r.pop("is_other", None)
     return MetricTable(
-        id="energy-partner-shares", title="Energy imports by partner country: shares and ranks",
-        definition=SHARES_DEFINITION, columns=_SHARE_COLUMNS, rows=rows,
-        provenance=_prov(con, {"eia_energy_trade": EIA, "electricity_trade": CER_POWER, "statcan_12100173": T173,
-                               "census_trade_hs27_partners": CENSUS}),
+        id="energy-partner-shares",
+        title="Energy imports by partner country: shares and ranks",
+        definition=SHARES_DEFINITION,
+        columns=_SHARE_COLUMNS,
+        rows=rows,
+        provenance=_prov(
+            con,
+            {
+                "eia_energy_trade": EIA,
+                "electricity_trade": CER_POWER,
+                "statcan_12100173": T173,
+                "census_trade_hs27_partners": CENSUS,
+            },
+        ),
         summary={"method": METHOD_LIMITS},
     )
 
@@ -338,26 +417,48 @@ def supplier_ranks(con: duckdb.DuckDBPyConnection, year: int | None = None) -> M
         for (y, importer, form, _measure), members in sorted(groups.items()):
             other = next((m for m in members if m["is_other"]), None)
             first = min(members, key=lambda m: (m["rank"], m["partner"]))
-            out.append({
-                "year": y, "importer": importer, "form": form, "measure": members[0]["measure"],
-                "supplier": "canada" if importer == "united_states" else "united_states",
-                "rank": other["rank"] if other else None,
-                "share": other["share"] if other else None,
-                "first_partner": first["partner"], "first_share": first["share"],
-                "partners": len(members), "source_id": members[0]["source_id"],
-            })
+            out.append(
+                {
+                    "year": y,
+                    "importer": importer,
+                    "form": form,
+                    "measure": members[0]["measure"],
+                    "supplier": "canada" if importer == "united_states" else "united_states",
+                    "rank": other["rank"] if other else None,
+                    "share": other["share"] if other else None,
+                    "first_partner": first["partner"],
+                    "first_share": first["share"],
+                    "partners": len(members),
+                    "source_id": members[0]["source_id"],
+                }
+            )
     return MetricTable(
-        id="energy-supplier-rank", title="Each country's rank as the other's foreign energy supplier",
+        id="energy-supplier-rank",
+        title="Each country's rank as the other's foreign energy supplier",
         definition=RANK_DEFINITION,
-        columns=[Column("year", "Year", "year"), Column("importer", "Importing country", "code"),
-                 Column("form", "Form of energy", "code"), Column("measure", "Measure", "code"),
-                 Column("supplier", "Supplier", "code"), Column("rank", "Rank", "rank"),
-                 Column("share", "Share of imports", "percent"), Column("first_partner", "First supplier", "text"),
-                 Column("first_share", "First supplier's share", "percent"),
-                 Column("partners", "Partner countries counted", "count"), Column("source_id", "Source", "code")],
+        columns=[
+            Column("year", "Year", "year"),
+            Column("importer", "Importing country", "code"),
+            Column("form", "Form of energy", "code"),
+            Column("measure", "Measure", "code"),
+            Column("supplier", "Supplier", "code"),
+            Column("rank", "Rank", "rank"),
+            Column("share", "Share of imports", "percent"),
+            Column("first_partner", "First supplier", "text"),
+            Column("first_share", "First supplier's share", "percent"),
+            Column("partners", "Partner countries counted", "count"),
+            Column("source_id", "Source", "code"),
+        ],
         rows=out,
-        provenance=_prov(con, {"eia_energy_trade": EIA, "electricity_trade": CER_POWER, "statcan_12100173": T173,
-                               "census_trade_hs27_partners": CENSUS}),
+        provenance=_prov(
+            con,
+            {
+                "eia_energy_trade": EIA,
+                "electricity_trade": CER_POWER,
+                "statcan_12100173": T173,
+                "census_trade_hs27_partners": CENSUS,
+            },
+        ),
         summary={"method": METHOD_LIMITS},
     )
 
@@ -373,22 +474,31 @@ def trade_by_fuel(con: duckdb.DuckDBPyConnection) -> MetricTable:
     """
     rows: list[dict[str, Any]] = []
     if has_tables(con, "statcan_25100029"):
-        rows = _rows(con.execute("""
+        rows = _rows(
+            con.execute("""
             SELECT year(period) AS year, fuel_type,
                    sum(value) FILTER (WHERE supply_and_demand_characteristics = 'Exports') / 1000 AS exports_pj,
                    sum(value) FILTER (WHERE supply_and_demand_characteristics = 'Imports') / 1000 AS imports_pj
             FROM statcan_25100029
             WHERE geo = 'Canada' AND supply_and_demand_characteristics IN ('Exports', 'Imports')
               AND uom = 'Terajoules'
-            GROUP BY ALL ORDER BY year, fuel_type"""))
+            GROUP BY ALL ORDER BY year, fuel_type""")
+        )
         for r in rows:
-            r["net_exports_pj"] = (None if r["exports_pj"] is None or r["imports_pj"] is None
-                                   else r["exports_pj"] - r["imports_pj"])
+            r["net_exports_pj"] = (
+                None if r["exports_pj"] is None or r["imports_pj"] is None else r["exports_pj"] - r["imports_pj"]
+            )
     return MetricTable(
-        id="energy-trade-by-fuel", title="Canada's energy exports and imports by fuel, all partners",
+        id="energy-trade-by-fuel",
+        title="Canada's energy exports and imports by fuel, all partners",
         definition=FUEL_DEFINITION,
-        columns=[Column("year", "Year", "year"), Column("fuel_type", "Fuel", "text"),
-                 Column("exports_pj", "Exports (PJ)", "PJ"), Column("imports_pj", "Imports (PJ)", "PJ"),
-                 Column("net_exports_pj", "Net exports (PJ)", "PJ")],
-        rows=rows, provenance=_prov(con, {"statcan_25100029": T029}),
+        columns=[
+            Column("year", "Year", "year"),
+            Column("fuel_type", "Fuel", "text"),
+            Column("exports_pj", "Exports (PJ)", "PJ"),
+            Column("imports_pj", "Imports (PJ)", "PJ"),
+            Column("net_exports_pj", "Net exports (PJ)", "PJ"),
+        ],
+        rows=rows,
+        provenance=_prov(con, {"statcan_25100029": T029}),
     )

@@ -8,10 +8,17 @@ from canus.pillars.registry_tables import fact_table, registry
 from canus.registry.models import Infrastructure
 
 INFRA_KINDS = {"oil_pipeline": "Oil pipeline", "gas_pipeline": "Gas pipeline", "power_line": "Power line"}
-STATUS_LABELS = {"operating": "Operating", "under_construction": "Under construction", "approved": "Approved",
-                 "cancelled": "Cancelled", "retired": "Retired"}
-INFRA_DEFINITION = ("Pipelines and international power lines that cross the Canada–US border: owner, design "
-                    "capacity, year in service and status, each with the page it was taken from.")
+STATUS_LABELS = {
+    "operating": "Operating",
+    "under_construction": "Under construction",
+    "approved": "Approved",
+    "cancelled": "Cancelled",
+    "retired": "Retired",
+}
+INFRA_DEFINITION = (
+    "Pipelines and international power lines that cross the Canada–US border: owner, design "
+    "capacity, year in service and status, each with the page it was taken from."
+)
 COLUMNS = ("kind", "owner", "capacity", "in_service", "status", "crossing")
 
 
@@ -30,13 +37,25 @@ def _infrastructure() -> list[Infrastructure]:
 
 def infrastructure_table(lang: str) -> MetricTable:
     return fact_table(
-        "energy-infrastructure", "Cross-border pipelines and power lines", INFRA_DEFINITION,
-        _infrastructure(), lang,
-        [Column("kind", "Kind", "text"), Column("owner", "Owner", "text"),
-         Column("capacity", "Design capacity", "text"), Column("in_service", "In service", "year"),
-         Column("status", "Status", "text"), Column("crossing", "Where it crosses", "text")],
-        lambda i: {"kind": _(INFRA_KINDS[i.kind], lang), "owner": i.owner,
-                   "capacity": _capacity(i, lang),
-                   "in_service": i.in_service, "status": _(STATUS_LABELS[i.status], lang),
-                   "crossing": i.crossing.get(lang)},
+        "energy-infrastructure",
+        "Cross-border pipelines and power lines",
+        INFRA_DEFINITION,
+        _infrastructure(),
+        lang,
+        [
+            Column("kind", "Kind", "text"),
+            Column("owner", "Owner", "text"),
+            Column("capacity", "Design capacity", "text"),
+            Column("in_service", "In service", "year"),
+            Column("status", "Status", "text"),
+            Column("crossing", "Where it crosses", "text"),
+        ],
+        lambda i: {
+            "kind": _(INFRA_KINDS[i.kind], lang),
+            "owner": i.owner,
+            "capacity": _capacity(i, lang),
+            "in_service": i.in_service,
+            "status": _(STATUS_LABELS[i.status], lang),
+            "crossing": i.crossing.get(lang),
+        },
     )

@@ -88,7 +88,8 @@ def annual_trade(con: duckdb.DuckDBPyConnection) -> MetricTable:
     rows: list[dict[str, Any]] = []
     if not _empty(con):
         # A year from the annual file is whole (twelve months) by what it is.
-        rows = _rows(con.execute(f"""
+        rows = _rows(
+            con.execute(f"""
             SELECT year,
                    CASE WHEN any_value(publication) = 'annual' THEN 12
                         ELSE max(months_in_monthly) END AS months,
@@ -99,7 +100,8 @@ def annual_trade(con: duckdb.DuckDBPyConnection) -> MetricTable:
                    coalesce(sum(value_cad) FILTER (WHERE activity = 'import'), 0) AS imports_value_cad
             FROM {_years(con)}
             GROUP BY year ORDER BY year
-        """))
+        """)
+        )
         for r in rows:
             r["net_exports_gwh"] = r["exports_gwh"] - r["imports_gwh"]
             r["net_value_cad"] = r["exports_value_cad"] - r["imports_value_cad"]
@@ -110,8 +112,11 @@ def annual_trade(con: duckdb.DuckDBPyConnection) -> MetricTable:
     summary = {}
     if complete:
         last = complete[-1]
-        summary = {"year": str(last["year"]), "exports_gwh": f"{last['exports_gwh']:.1f}",
-                   "net_exports_gwh": f"{last['net_exports_gwh']:.1f}"}
+        summary = {
+            "year": str(last["year"]),
+            "exports_gwh": f"{last['exports_gwh']:.1f}",
+            "net_exports_gwh": f"{last['net_exports_gwh']:.1f}",
+        }
     annual_years = [r["year"] for r in rows if r["publication"] == "annual"]
     if annual_years:
         summary["annual_file_years"] = f"{min(annual_years)}-{max(annual_years)}"
@@ -154,7 +159,9 @@ def annual_revisions(con: duckdb.DuckDBPyConnection, province: str | None = None
     and direction (for one province when ``province`` is given), in MWh and CAD."""
     rows: list[dict[str, Any]] = []
     if not _empty(con) and has_tables(con, YEARS_TABLE):
-        rows = _rows(con.execute(f"""
+        rows = _rows(
+            con.execute(
+                f"""
             SELECT year, activity,
                    coalesce(sum(monthly_energy_mwh), 0) AS monthly_mwh,
                    coalesce(sum(annual_energy_mwh), 0) AS annual_mwh,
@@ -166,7 +173,10 @@ def annual_revisions(con: duckdb.DuckDBPyConnection, province: str | None = None
             WHERE publication = 'annual' AND months_in_monthly = 12
               AND (CAST(? AS VARCHAR) IS NULL OR province = ?)
             GROUP BY year, activity ORDER BY year, activity
-        """, [province, province]))
+        """,
+                [province, province],
+            )
+        )
         for r in rows:
             r["revision_share"] = r["revision_mwh"] / r["monthly_mwh"] if r["monthly_mwh"] else None
     summary: dict[str, str] = {}
@@ -176,8 +186,11 @@ def annual_revisions(con: duckdb.DuckDBPyConnection, province: str | None = None
         summary["revised_rows"] = str(len(revised))
         if revised:
             big = max(revised, key=lambda r: abs(r["revision_mwh"]))
-            summary.update(largest_year=str(big["year"]), largest_activity=big["activity"],
-                           largest_mwh=f"{big['revision_mwh']:.1f}")
+            summary.update(
+                largest_year=str(big["year"]),
+                largest_activity=big["activity"],
+                largest_mwh=f"{big['revision_mwh']:.1f}",
+            )
     if province:
         summary["province"] = province
     return MetricTable(
@@ -195,7 +208,9 @@ def top_provinces(con: duckdb.DuckDBPyConnection, year: int | None = None, top: 
     year = year or latest_complete_year(con)
     rows: list[dict[str, Any]] = []
     if year is not None and not _empty(con):
-        rows = _rows(con.execute(f"""
+        rows = _rows(
+            con.execute(
+                f"""
             WITH p AS (
                 SELECT province,
                        sum(energy_mwh) FILTER (WHERE activity = 'export') / 1000 AS exports_gwh,
@@ -210,7 +225,10 @@ def top_provinces(con: duckdb.DuckDBPyConnection, year: int | None = None, top: 
                    coalesce(imports_gwh, 0) AS imports_gwh,
                    coalesce(exports_gwh, 0) / nullif(sum(exports_gwh) OVER (), 0) AS share_of_exports
             FROM p ORDER BY rank, province LIMIT ?
-        """, [year, top]))
+        """,
+                [year, top],
+            )
+        )
     return MetricTable(
         id="energy-electricity-provinces",
         title="Provinces exporting electricity to the United States",
@@ -235,7 +253,9 @@ def top_states(con: duckdb.DuckDBPyConnection, year: int | None = None, top: int
     if year is not None and not _empty(con):
         # Rows whose state the CER did not disclose are counted in the totals elsewhere but
         # cannot be ranked, so they are left out here.
-        rows = _rows(con.execute(f"""
+        rows = _rows(
+            con.execute(
+                f"""
             WITH s AS (
                 SELECT us_state, sum(energy_mwh) / 1000 AS exports_gwh,
                        sum(value_cad) AS exports_value_cad
@@ -247,7 +267,10 @@ def top_states(con: duckdb.DuckDBPyConnection, year: int | None = None, top: int
                    exports_value_cad,
                    exports_gwh / nullif(sum(exports_gwh) OVER (), 0) AS share_of_exports
             FROM s ORDER BY rank, us_state LIMIT ?
-        """, [year, top]))
+        """,
+                [year, top],
+            )
+        )
     return MetricTable(
         id="energy-electricity-states",
         title="US destinations of Canadian electricity exports",

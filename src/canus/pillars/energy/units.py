@@ -33,14 +33,16 @@ M3_PER_MCF = Factor(28.316846592, "m3/Mcf", "definition of the foot (0.3048 m), 
 GJ_PER_MWH = Factor(3.6, "GJ/MWh", "SI: 1 W·h = 3,600 J", True)
 #: Energy content of crude oil (light and medium; heavy crude is about 6% higher).
 GJ_PER_M3_CRUDE = Factor(
-    38.51, "GJ/m3",
+    38.51,
+    "GJ/m3",
     "Statistics Canada, Report on Energy Supply and Demand in Canada, energy conversion factors "
     "(crude oil); the Canada Energy Regulator's conversion tables use the same value",
     False,
 )
 #: Energy content of marketable natural gas.
 GJ_PER_THOUSAND_M3_GAS = Factor(
-    38.32, "GJ/10^3 m3",
+    38.32,
+    "GJ/10^3 m3",
     "Statistics Canada, Report on Energy Supply and Demand in Canada, energy conversion factors "
     "(marketable natural gas, 38.32 MJ per cubic metre)",
     False,

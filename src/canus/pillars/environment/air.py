@@ -62,42 +62,61 @@ def kt_nox(tg_n: float | None) -> float | None:
 def so2_nox_both(con: duckdb.DuckDBPyConnection, first_year: int = FIRST_YEAR) -> MetricTable:
     rows: list[dict[str, Any]] = []
     if has_tables(con, "ceds_emissions"):
-        units = dict(con.execute("SELECT species, any_value(unit) FROM ceds_emissions "
-                                 "WHERE species IN ('SO2', 'NOX') GROUP BY species").fetchall())
+        units = dict(
+            con.execute(
+                "SELECT species, any_value(unit) FROM ceds_emissions WHERE species IN ('SO2', 'NOX') GROUP BY species"
+            ).fetchall()
+        )
         for species, unit in units.items():
             if EXPECTED_UNITS.get(species) != unit:
                 # A unit the conversion was not written for must not be converted silently.
                 raise ValueError(f"{SOURCE_ID}: {species} is in {unit!r}, expected {EXPECTED_UNITS[species]!r}")
-        raw = con.execute("""
+        raw = con.execute(
+            """
             SELECT country, year,
                    any_value(value) FILTER (WHERE species = 'SO2') AS so2_gg_s,
                    any_value(value) FILTER (WHERE species = 'NOX') AS nox_tg_n
             FROM ceds_emissions WHERE year >= ? AND species IN ('SO2', 'NOX')
             GROUP BY country, year ORDER BY country, year
-        """, [first_year]).fetchall()
+        """,
+            [first_year],
+        ).fetchall()
         base: dict[str, tuple[float | None, float | None]] = {}
         for country, year, so2, nox in raw:
             so2_kt, nox_kt = kt_so2(so2), kt_nox(nox)
             base.setdefault(country, (so2_kt, nox_kt))
             b_so2, b_nox = base[country]
-            rows.append({
-                "country": country, "year": year, "so2_kt": so2_kt, "nox_kt": nox_kt,
-                "so2_gg_s": so2, "nox_tg_n": nox,
-                "so2_change": so2_kt / b_so2 - 1 if so2_kt is not None and b_so2 else None,
-                "nox_change": nox_kt / b_nox - 1 if nox_kt is not None and b_nox else None,
-                "marker": MARKERS.get(year), "basis": "estimate",
-            })
+            rows.append(
+                {
+                    "country": country,
+                    "year": year,
+                    "so2_kt": so2_kt,
+                    "nox_kt": nox_kt,
+                    "so2_gg_s": so2,
+                    "nox_tg_n": nox,
+                    "so2_change": so2_kt / b_so2 - 1 if so2_kt is not None and b_so2 else None,
+                    "nox_change": nox_kt / b_nox - 1 if nox_kt is not None and b_nox else None,
+                    "marker": MARKERS.get(year),
+                    "basis": "estimate",
+                }
+            )
     return MetricTable(
         id="environment-so2-nox-both",
         title="Sulphur dioxide and nitrogen oxides: Canada and the United States since 1980",
         definition=DEFINITION,
-        columns=[Column("country", "Country", "code"), Column("year", "Year", "year"),
-                 Column("so2_kt", "Sulphur dioxide (kt)", "kt"), Column("nox_kt", "Nitrogen oxides as NO2 (kt)", "kt"),
-                 Column("so2_gg_s", "Sulphur dioxide as published (Gg S)", "Gg S"),
-                 Column("nox_tg_n", "Nitrogen oxides as published (Tg N)", "Tg N"),
-                 Column("so2_change", "Sulphur dioxide, change since 1980", "percent"),
-                 Column("nox_change", "Nitrogen oxides, change since 1980", "percent"),
-                 Column("marker", "Event", "text"), Column("basis", "Basis", "code")],
-        rows=rows, provenance=provenance(con, SOURCE_ID) if rows else [],
+        columns=[
+            Column("country", "Country", "code"),
+            Column("year", "Year", "year"),
+            Column("so2_kt", "Sulphur dioxide (kt)", "kt"),
+            Column("nox_kt", "Nitrogen oxides as NO2 (kt)", "kt"),
+            Column("so2_gg_s", "Sulphur dioxide as published (Gg S)", "Gg S"),
+            Column("nox_tg_n", "Nitrogen oxides as published (Tg N)", "Tg N"),
+            Column("so2_change", "Sulphur dioxide, change since 1980", "percent"),
+            Column("nox_change", "Nitrogen oxides, change since 1980", "percent"),
+            Column("marker", "Event", "text"),
+            Column("basis", "Basis", "code"),
+        ],
+        rows=rows,
+        provenance=provenance(con, SOURCE_ID) if rows else [],
         summary={"markers": ", ".join(str(y) for y in MARKERS)},
     )

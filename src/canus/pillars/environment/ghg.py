@@ -57,10 +57,20 @@ class Spec:
 
 
 SPECS: tuple[Spec, ...] = (
-    Spec("environment-ghg-paths", "Mt CO2e", "estimate",
-         ("ghg_inventory_canada", "ghg_inventory_us", "ghg_projections_canada"), "emissions_paths"),
-    Spec("environment-ghg-by-sector", "Mt CO2e", "estimate", ("ghg_inventory_canada", "ghg_inventory_us"),
-         "emissions_by_sector"),
+    Spec(
+        "environment-ghg-paths",
+        "Mt CO2e",
+        "estimate",
+        ("ghg_inventory_canada", "ghg_inventory_us", "ghg_projections_canada"),
+        "emissions_paths",
+    ),
+    Spec(
+        "environment-ghg-by-sector",
+        "Mt CO2e",
+        "estimate",
+        ("ghg_inventory_canada", "ghg_inventory_us"),
+        "emissions_by_sector",
+    ),
 )
 
 
@@ -70,8 +80,15 @@ def _rows(cur: duckdb.DuckDBPyConnection) -> list[dict[str, Any]]:
 
 
 def _prov(con: duckdb.DuckDBPyConnection) -> list[Provenance]:
-    ids = [sid for t, sid in (("ghg_inventory_canada", CA_SOURCE), ("ghg_inventory_us", US_SOURCE),
-                              ("ghg_projections_canada", PROJ_SOURCE)) if has_tables(con, t)]
+    ids = [
+        sid
+        for t, sid in (
+            ("ghg_inventory_canada", CA_SOURCE),
+            ("ghg_inventory_us", US_SOURCE),
+            ("ghg_projections_canada", PROJ_SOURCE),
+        )
+        if has_tables(con, t)
+    ]
     return provenance(con, *ids)
 
 
@@ -79,16 +96,35 @@ def totals(con: duckdb.DuckDBPyConnection) -> dict[str, tuple[str, list[tuple[in
     """country → (which total, [(year, Mt)]) from the inventories loaded."""
     out: dict[str, tuple[str, list[tuple[int, float]]]] = {}
     if has_tables(con, "ghg_inventory_canada"):
-        out["CA"] = ("national_inventory_total", [(int(y), float(v)) for y, v in con.execute(
-            "SELECT year, value_mt FROM ghg_inventory_canada WHERE region = 'Canada' AND level = 0 "
-            "AND value_mt IS NOT NULL ORDER BY year").fetchall()])
+        out["CA"] = (
+            "national_inventory_total",
+            [
+                (int(y), float(v))
+                for y, v in con.execute(
+                    "SELECT year, value_mt FROM ghg_inventory_canada WHERE region = 'Canada' AND level = 0 "
+                    "AND value_mt IS NOT NULL ORDER BY year"
+                ).fetchall()
+            ],
+        )
     if has_tables(con, "ghg_inventory_us"):
-        kind = "net_total" if con.execute(
-            "SELECT count(*) FROM ghg_inventory_us WHERE kind = 'net_total' AND value_mt IS NOT NULL"
-        ).fetchone()[0] else "gross_total"  # type: ignore[index]
-        out["US"] = (kind, [(int(y), float(v)) for y, v in con.execute(
-            "SELECT year, min(value_mt) FROM ghg_inventory_us WHERE kind = ? AND value_mt IS NOT NULL "
-            "GROUP BY year ORDER BY year", [kind]).fetchall()])
+        kind = (
+            "net_total"
+            if con.execute(
+                "SELECT count(*) FROM ghg_inventory_us WHERE kind = 'net_total' AND value_mt IS NOT NULL"
+            ).fetchone()[0]
+            else "gross_total"
+        )  # type: ignore[index]
+        out["US"] = (
+            kind,
+            [
+                (int(y), float(v))
+                for y, v in con.execute(
+                    "SELECT year, min(value_mt) FROM ghg_inventory_us WHERE kind = ? AND value_mt IS NOT NULL "
+                    "GROUP BY year ORDER BY year",
+                    [kind],
+                ).fetchall()
+            ],
+        )
     return out
 
 
@@ -96,10 +132,16 @@ def projections(con: duckdb.DuckDBPyConnection, after: int) -> list[tuple[int, f
     """Canada's projected totals (all gases, ECCC reference case) for years after ``after``."""
     if not has_tables(con, "ghg_projections_canada"):
         return []
-    return [(int(y), float(v)) for y, v in con.execute("""
+    return [
+        (int(y), float(v))
+        for y, v in con.execute(
+            """
         SELECT year, sum(value_mt) FROM ghg_projections_canada
         WHERE is_total AND basis = 'projection' AND year > ? AND value_mt IS NOT NULL
-        GROUP BY year ORDER BY year""", [after]).fetchall()]
+        GROUP BY year ORDER BY year""",
+            [after],
+        ).fetchall()
+    ]
 
 
 def targets(country: str) -> dict[str, ClimateTarget]:
@@ -121,12 +163,28 @@ def emissions_paths(con: duckdb.DuckDBPyConnection) -> MetricTable:
             continue
         by_year = dict(series)
         for y, v in series:
-            rows.append({"country": country, "year": y, "row_kind": "inventory", "emissions_mt": v,
-                         "line_mt": None, "total": which})
+            rows.append(
+                {
+                    "country": country,
+                    "year": y,
+                    "row_kind": "inventory",
+                    "emissions_mt": v,
+                    "line_mt": None,
+                    "total": which,
+                }
+            )
         if country == "CA":
             for y, v in projections(con, series[-1][0]):
-                rows.append({"country": country, "year": y, "row_kind": "projection", "emissions_mt": v,
-                             "line_mt": None, "total": "eccc_reference_case"})
+                rows.append(
+                    {
+                        "country": country,
+                        "year": y,
+                        "row_kind": "projection",
+                        "emissions_mt": v,
+                        "line_mt": None,
+                        "total": "eccc_reference_case",
+                    }
+                )
         goals = targets(country)
         t2030 = goals.get("2030")
         last_year, last = series[-1]
@@ -139,8 +197,16 @@ def emissions_paths(con: duckdb.DuckDBPyConnection) -> MetricTable:
                 line = last + (mid - last) * (y - last_year) / (2030 - last_year)
             else:
                 line = mid * (NET_ZERO_YEAR - y) / (NET_ZERO_YEAR - 2030)
-            rows.append({"country": country, "year": y, "row_kind": "target_line", "emissions_mt": None,
-                         "line_mt": line, "total": which})
+            rows.append(
+                {
+                    "country": country,
+                    "year": y,
+                    "row_kind": "target_line",
+                    "emissions_mt": None,
+                    "line_mt": line,
+                    "total": which,
+                }
+            )
         needed = (last - mid) / (2030 - last_year) if last_year < 2030 else None
         summary[f"{country}_latest_year"] = str(last_year)
         summary[f"{country}_target_2030_mt"] = f"{mid:.1f}"
@@ -153,12 +219,17 @@ def emissions_paths(con: duckdb.DuckDBPyConnection) -> MetricTable:
         id="environment-ghg-paths",
         title="Greenhouse gas emissions of Canada and the United States against their goals",
         definition=PATH_DEFINITION,
-        columns=[Column("country", "Country", "code"), Column("year", "Year", "year"),
-                 Column("row_kind", "Inventory, projection or target line", "code"),
-                 Column("emissions_mt", "Emissions (Mt CO2 eq.)", "Mt"),
-                 Column("line_mt", "Straight line to the goals (Mt CO2 eq.)", "Mt"),
-                 Column("total", "Which total", "code")],
-        rows=rows, provenance=_prov(con), summary=summary,
+        columns=[
+            Column("country", "Country", "code"),
+            Column("year", "Year", "year"),
+            Column("row_kind", "Inventory, projection or target line", "code"),
+            Column("emissions_mt", "Emissions (Mt CO2 eq.)", "Mt"),
+            Column("line_mt", "Straight line to the goals (Mt CO2 eq.)", "Mt"),
+            Column("total", "Which total", "code"),
+        ],
+        rows=rows,
+        provenance=_prov(con),
+        summary=summary,
     )
 
 
@@ -172,15 +243,24 @@ def emissions_by_sector(con: duckdb.DuckDBPyConnection) -> MetricTable:
                          FROM ghg_inventory_us WHERE kind = 'sector'""")
     rows: list[dict[str, Any]] = []
     if parts:
-        rows = _rows(con.execute(f"""
-            WITH s AS ({' UNION ALL '.join(parts)})
+        rows = _rows(
+            con.execute(f"""
+            WITH s AS ({" UNION ALL ".join(parts)})
             SELECT *, value_mt / nullif(sum(value_mt) OVER (PARTITION BY country, year), 0) AS share
-            FROM s ORDER BY country, year, value_mt DESC NULLS LAST"""))
+            FROM s ORDER BY country, year, value_mt DESC NULLS LAST""")
+        )
     return MetricTable(
-        id="environment-ghg-by-sector", title="Greenhouse gas emissions by economic sector",
+        id="environment-ghg-by-sector",
+        title="Greenhouse gas emissions by economic sector",
         definition=SECTOR_DEFINITION,
-        columns=[Column("country", "Country", "code"), Column("year", "Year", "year"),
-                 Column("sector", "Economic sector", "text"), Column("value_mt", "Emissions (Mt CO2 eq.)", "Mt"),
-                 Column("share", "Share of the country's total", "percent"), Column("source_id", "Source", "code")],
-        rows=rows, provenance=_prov(con),
+        columns=[
+            Column("country", "Country", "code"),
+            Column("year", "Year", "year"),
+            Column("sector", "Economic sector", "text"),
+            Column("value_mt", "Emissions (Mt CO2 eq.)", "Mt"),
+            Column("share", "Share of the country's total", "percent"),
+            Column("source_id", "Source", "code"),
+        ],
+        rows=rows,
+        provenance=_prov(con),
     )

@@ -43,7 +43,8 @@ def _rows(cur: duckdb.DuckDBPyConnection) -> list[dict[str, Any]]:
 def great_lakes_levels(con: duckdb.DuckDBPyConnection) -> MetricTable:
     rows: list[dict[str, Any]] = []
     if has_tables(con, "great_lakes_levels"):
-        rows = _rows(con.execute("""
+        rows = _rows(
+            con.execute("""
             WITH yearly AS (
                 SELECT lake, year(period) AS year, avg(level_m) AS level_m, count(*) AS months
                 FROM great_lakes_levels GROUP BY ALL HAVING count(*) = 12
@@ -57,7 +58,8 @@ def great_lakes_levels(con: duckdb.DuckDBPyConnection) -> MetricTable:
             JOIN (SELECT lake, avg(level_m) AS mean_m, min(year) AS first_year,
                          max(year) AS last_year
                   FROM yearly GROUP BY lake) lt USING (lake)
-        """))
+        """)
+        )
         for r in rows:
             # Only complete years are averaged, so this is "whole" by construction; said anyway.
             r["coverage"] = periods.coverage(range(1, r["months"] + 1))
@@ -87,7 +89,8 @@ def acid_rain_emissions(con: duckdb.DuckDBPyConnection) -> MetricTable:
     """Canada's SO2 (as sulphur oxides) and NOx totals by year, with the change since the first year."""
     rows: list[dict[str, Any]] = []
     if has_tables(con, "air_emissions"):
-        rows = _rows(con.execute("""
+        rows = _rows(
+            con.execute("""
             SELECT year,
                    any_value(value) FILTER (WHERE pollutant = 'SOX') AS sox_kt,
                    any_value(value) FILTER (WHERE pollutant = 'NOX') AS nox_kt,
@@ -95,19 +98,26 @@ def acid_rain_emissions(con: duckdb.DuckDBPyConnection) -> MetricTable:
             FROM air_emissions
             WHERE is_total AND pollutant IN ('SOX', 'NOX')
             GROUP BY year ORDER BY year
-        """))
+        """)
+        )
     first = next((r for r in rows if r["sox_kt"] is not None and r["nox_kt"] is not None), None)
     for r in rows:
-        r["sox_change"] = (r["sox_kt"] / first["sox_kt"] - 1
-                           if first and r["sox_kt"] is not None and first["sox_kt"] else None)
-        r["nox_change"] = (r["nox_kt"] / first["nox_kt"] - 1
-                           if first and r["nox_kt"] is not None and first["nox_kt"] else None)
+        r["sox_change"] = (
+            r["sox_kt"] / first["sox_kt"] - 1 if first and r["sox_kt"] is not None and first["sox_kt"] else None
+        )
+        r["nox_change"] = (
+            r["nox_kt"] / first["nox_kt"] - 1 if first and r["nox_kt"] is not None and first["nox_kt"] else None
+        )
     summary: dict[str, str] = {}
     inventory = [r for r in rows if r["basis"] == "inventory" and r["sox_kt"] is not None]
     if first and inventory:
         last = inventory[-1]
-        summary = {"base_year": str(first["year"]), "latest_inventory_year": str(last["year"]),
-                   "sox_change": f"{last['sox_change']:.3f}", "nox_change": f"{last['nox_change']:.3f}"}
+        summary = {
+            "base_year": str(first["year"]),
+            "latest_inventory_year": str(last["year"]),
+            "sox_change": f"{last['sox_change']:.3f}",
+            "nox_change": f"{last['nox_change']:.3f}",
+        }
     return MetricTable(
         id="environment-acid-rain-emissions",
         title="Canada's emissions of sulphur oxides and nitrogen oxides",
@@ -131,14 +141,20 @@ def boundaries_geojson(con: duckdb.DuckDBPyConnection) -> dict[str, Any] | None:
     if not has_tables(con, "boundaries"):
         return None
     features = [
-        {"type": "Feature", "id": iso,
-         "properties": {"iso_a3": iso, "name_en": en, "name_fr": fr, "source_id": sid},
-         "geometry": json.loads(geojson)}
+        {
+            "type": "Feature",
+            "id": iso,
+            "properties": {"iso_a3": iso, "name_en": en, "name_fr": fr, "source_id": sid},
+            "geometry": json.loads(geojson),
+        }
         for iso, en, fr, geojson, sid in con.execute(
             "SELECT iso_a3, name_en, name_fr, geojson, source_id FROM boundaries ORDER BY iso_a3"
         ).fetchall()
     ]
     if not features:
         return None
-    return {"type": "FeatureCollection", "features": features,
-            "sources": [p.as_dict("en") for p in provenance(con, BOUNDARY_SOURCE)]}
+    return {
+        "type": "FeatureCollection",
+        "features": features,
+        "sources": [p.as_dict("en") for p in provenance(con, BOUNDARY_SOURCE)],
+    }

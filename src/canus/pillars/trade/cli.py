@@ -31,13 +31,18 @@ class Format(StrEnum):
 
 
 def exposure(
-    rates: Annotated[Path, typer.Option("--rates", help=_(
-        "YAML file of tariff rates in percent by NAPCS section and/or HS chapter.", LANG),
-        show_default=False)],
-    year: Annotated[int | None, typer.Option("--year", help=_(
-        "Year of trade to apply the rates to (default: the latest).", LANG))] = None,
-    by: Annotated[By, typer.Option("--by", help=_("Breakdown: province, state or product.",
-                                                  LANG))] = By.product,
+    rates: Annotated[
+        Path,
+        typer.Option(
+            "--rates",
+            help=_("YAML file of tariff rates in percent by NAPCS section and/or HS chapter.", LANG),
+            show_default=False,
+        ),
+    ],
+    year: Annotated[
+        int | None, typer.Option("--year", help=_("Year of trade to apply the rates to (default: the latest).", LANG))
+    ] = None,
+    by: Annotated[By, typer.Option("--by", help=_("Breakdown: province, state or product.", LANG))] = By.product,
     fmt: Annotated[Format, typer.Option("--format", help=_("Output format.", LANG))] = Format.table,
     lang: Annotated[str | None, typer.Option("--lang", help=_("Language: en or fr.", LANG))] = None,
 ) -> None:
@@ -56,8 +61,13 @@ def exposure(
         err.print(f"[red]{e.localized(lang)}[/]")
         raise typer.Exit(1) from None
     if not table.rows:
-        err.print(_("No trade data for this breakdown yet: run 'canus update' for {source}.",
-                    lang, source="census-trade" if by is By.state else "statcan-12100173"))
+        err.print(
+            _(
+                "No trade data for this breakdown yet: run 'canus update' for {source}.",
+                lang,
+                source="census-trade" if by is By.state else "statcan-12100173",
+            )
+        )
         raise typer.Exit(1)
     if fmt is Format.json:
         doc = table.to_json(lang)
@@ -69,8 +79,7 @@ def exposure(
         typer.echo(table.to_csv(), nl=False)
         return
     currency = table.summary["currency"]
-    t = Table(title=_("Tariff exposure, {year}, rates from {file}", lang,
-                      year=table.summary["year"], file=rates.name))
+    t = Table(title=_("Tariff exposure, {year}, rates from {file}", lang, year=table.summary["year"], file=rates.name))
     for c in table.columns[1:]:
         t.add_column(_(c.label, lang), justify="left" if c.unit in ("text", "code") else "right")
     from canus.metrics import format_value
@@ -78,18 +87,25 @@ def exposure(
     for r in table.rows:
         t.add_row(*[format_value(r.get(c.name), c.unit, lang) for c in table.columns[1:]])
     out.print(t)
-    out.print(_("Total: {exposed} exposed, {duty} in duty, out of {value} of trade.", lang,
-                exposed=fmt_amount(float(table.summary["exposed"]), lang, currency),
-                duty=fmt_amount(float(table.summary["duty"]), lang, currency),
-                value=fmt_amount(float(table.summary["value"]), lang, currency)))
+    out.print(
+        _(
+            "Total: {exposed} exposed, {duty} in duty, out of {value} of trade.",
+            lang,
+            exposed=fmt_amount(float(table.summary["exposed"]), lang, currency),
+            duty=fmt_amount(float(table.summary["duty"]), lang, currency),
+            value=fmt_amount(float(table.summary["value"]), lang, currency),
+        )
+    )
     out.print(_("Static calculation: nobody is assumed to change what they buy or sell.", lang))
     for p in table.provenance:
-        out.print(f"{p.title.get(lang, p.title['en'])} · {p.licence_name.get(lang)} · "
-                  f"{_('as of', lang)} {p.as_of or '—'}")
+        out.print(
+            f"{p.title.get(lang, p.title['en'])} · {p.licence_name.get(lang)} · {_('as of', lang)} {p.as_of or '—'}"
+        )
 
 
 def register(app: typer.Typer) -> None:
-    trade = typer.Typer(help=_("Trade between Canada and the United States.", LANG),
-                        no_args_is_help=True, rich_markup_mode=None)
+    trade = typer.Typer(
+        help=_("Trade between Canada and the United States.", LANG), no_args_is_help=True, rich_markup_mode=None
+    )
     trade.command("exposure")(exposure)
     app.add_typer(trade, name="trade")

@@ -66,11 +66,16 @@ def _rate(value: Any, where: str, key: str) -> float:
     try:
         rate = float(text)
     except ValueError:
-        raise RatesError("{where}: the rate for {key} is not a number: {value!r}",
-                         where=where, key=key, value=value) from None
+        raise RatesError(
+            "{where}: the rate for {key} is not a number: {value!r}", where=where, key=key, value=value
+        ) from None
     if not 0 <= rate <= 1000:
-        raise RatesError("{where}: the rate for {key} must be a percentage from 0 to 1000, "
-                         "not {value}", where=where, key=key, value=value)
+        raise RatesError(
+            "{where}: the rate for {key} must be a percentage from 0 to 1000, not {value}",
+            where=where,
+            key=key,
+            value=value,
+        )
     return rate
 
 
@@ -78,28 +83,25 @@ def _keys(mapping: Any, pattern: re.Pattern[str], where: str, what: str) -> dict
     if mapping is None:
         return {}
     if not isinstance(mapping, dict):
-        raise RatesError("{where}: {what} must be a mapping of code to percent",
-                         where=where, what=what)
+        raise RatesError("{where}: {what} must be a mapping of code to percent", where=where, what=what)
     out = {}
     for k, v in mapping.items():
         key = f"{k:02d}" if isinstance(k, int) else str(k).strip().upper()
         if not pattern.match(key):
-            raise RatesError("{where}: {key!r} is not a valid code under {what}",
-                             where=where, key=str(k), what=what)
+            raise RatesError("{where}: {key!r} is not a valid code under {what}", where=where, key=str(k), what=what)
         out[key] = _rate(v, where, key)
     return out
 
 
 def schedule_from_mapping(data: Any, where: str) -> RateSchedule:
     if not isinstance(data, dict):
-        raise RatesError("{where}: expected a mapping with 'sections' and/or 'chapters'",
-                         where=where)
+        raise RatesError("{where}: expected a mapping with 'sections' and/or 'chapters'", where=where)
     direction = str(data.get("direction", "exports"))
     if direction not in DIRECTIONS:
-        raise RatesError("{where}: direction must be exports or imports, not {value!r}",
-                         where=where, value=direction)
+        raise RatesError("{where}: direction must be exports or imports, not {value!r}", where=where, value=direction)
     sched = RateSchedule(
-        name=str(data.get("name", "custom")), direction=direction,
+        name=str(data.get("name", "custom")),
+        direction=direction,
         sections=_keys(data.get("sections"), _SECTION_RE, where, "sections"),
         chapters=_keys(data.get("chapters"), _CHAPTER_RE, where, "chapters"),
         default=_rate(data.get("default", 0), where, "default"),
@@ -113,11 +115,13 @@ def load_rates(path: Path) -> RateSchedule:
     try:
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
     except OSError as e:
-        raise RatesError("{where}: cannot read the rate file ({problem})", where=str(path),
-                         problem=e.strerror or str(e)) from None
+        raise RatesError(
+            "{where}: cannot read the rate file ({problem})", where=str(path), problem=e.strerror or str(e)
+        ) from None
     except yaml.YAMLError as e:
-        raise RatesError("{where}: the rate file is not valid YAML ({problem})", where=str(path),
-                         problem=str(e).splitlines()[0]) from None
+        raise RatesError(
+            "{where}: the rate file is not valid YAML ({problem})", where=str(path), problem=str(e).splitlines()[0]
+        ) from None
     return schedule_from_mapping(data, str(path))
 
 
@@ -130,14 +134,14 @@ def parse_rate_list(spec: str | None, pattern: re.Pattern[str], where: str) -> d
         key, sep, value = part.partition(":")
         key = key.strip().upper()
         if not sep or not pattern.match(key):
-            raise RatesError("{where}: {part!r} is not CODE:PERCENT", where=where,
-                             part=part.strip())
+            raise RatesError("{where}: {part!r} is not CODE:PERCENT", where=where, part=part.strip())
         out[key] = _rate(value, where, key)
     return out
 
 
-def schedule_from_params(sections: str | None, chapters: str | None, default: str | None,
-                         direction: str = "exports") -> RateSchedule:
+def schedule_from_params(
+    sections: str | None, chapters: str | None, default: str | None, direction: str = "exports"
+) -> RateSchedule:
     data: dict[str, Any] = {
         "direction": direction,
         "sections": parse_rate_list(sections, _SECTION_RE, "sections"),
@@ -156,15 +160,14 @@ def _rates_sql(rates: dict[str, float]) -> str:
     return "VALUES " + ", ".join(f"('{k}', {v!r})" for k, v in rates.items())
 
 
-def exposure(con: duckdb.DuckDBPyConnection, schedule: RateSchedule, *, year: int | None = None,
-             by: str = "product") -> MetricTable:
+def exposure(
+    con: duckdb.DuckDBPyConnection, schedule: RateSchedule, *, year: int | None = None, by: str = "product"
+) -> MetricTable:
     if by not in BY:
-        raise RatesError("by must be one of {choices}, not {value!r}", choices=", ".join(BY),
-                         value=by)
+        raise RatesError("by must be one of {choices}, not {value!r}", choices=", ".join(BY), value=by)
     state = by == "state"
     currency = "USD" if state else "CAD"
-    group_label = {"product": "Product section", "province": "Province or territory",
-                   "state": "State"}[by]
+    group_label = {"product": "Product section", "province": "Province or territory", "state": "State"}[by]
     columns = [
         Column("year", "Year", "year"),
         Column("group", group_label, "code" if state else "text"),
@@ -173,17 +176,21 @@ def exposure(con: duckdb.DuckDBPyConnection, schedule: RateSchedule, *, year: in
         Column("duty", "Duty at these rates", currency),
         Column("effective_rate", "Duty as a share of trade", "percent"),
     ]
-    table = MetricTable(id=f"trade-exposure-{by}", title="Tariff exposure", definition=DEFINITION,
-                        columns=columns, rows=[], provenance=[],
-                        summary={"schedule": schedule.name, "direction": schedule.direction,
-                                 "currency": currency})
+    table = MetricTable(
+        id=f"trade-exposure-{by}",
+        title="Tariff exposure",
+        definition=DEFINITION,
+        columns=columns,
+        rows=[],
+        provenance=[],
+        summary={"schedule": schedule.name, "direction": schedule.direction, "currency": currency},
+    )
     if state:
         if not schedule.chapters and not schedule.default:
             raise RatesError("A breakdown by state needs rates by HS chapter ('chapters').")
         if not has_tables(con, "census_trade_state"):
             return table
-        direction = ("us_imports_from_canada" if schedule.direction == "exports"
-                     else "us_exports_to_canada")
+        direction = "us_imports_from_canada" if schedule.direction == "exports" else "us_exports_to_canada"
         base = f"""
             SELECT year(period) AS year, state AS grp, hs2 AS code, sum(value_usd) AS value
             FROM census_trade_state WHERE direction = '{direction}'
@@ -192,8 +199,7 @@ def exposure(con: duckdb.DuckDBPyConnection, schedule: RateSchedule, *, year: in
         src = "census-trade"
     else:
         if not schedule.sections and not schedule.default:
-            raise RatesError("A breakdown by product or province needs rates by NAPCS "
-                             "section ('sections').")
+            raise RatesError("A breakdown by product or province needs rates by NAPCS section ('sections').")
         if not has_tables(con, "statcan_12100173"):
             return table
         trade = "Export" if schedule.direction == "exports" else "Import"
@@ -212,7 +218,8 @@ def exposure(con: duckdb.DuckDBPyConnection, schedule: RateSchedule, *, year: in
     if year is None:
         row = con.execute(f"SELECT max(year) FROM ({base})").fetchone()
         year = int(row[0]) if row and row[0] is not None else None
-    cur = con.execute(f"""
+    cur = con.execute(
+        f"""
         WITH b AS ({base}), r(code, pct) AS ({_rates_sql(rates)}),
         j AS (
             SELECT b.year, b.grp, b.value, coalesce(r.pct, {schedule.default!r}) AS pct
@@ -222,7 +229,9 @@ def exposure(con: duckdb.DuckDBPyConnection, schedule: RateSchedule, *, year: in
                coalesce(sum(value) FILTER (WHERE pct > 0), 0) AS exposed,
                sum(value * pct / 100) AS duty
         FROM j GROUP BY ALL ORDER BY duty DESC, "group"
-    """, [year])
+    """,
+        [year],
+    )
     cols = [d[0] for d in cur.description]
     for values in cur.fetchall():
         out = dict(zip(cols, values, strict=True))

@@ -94,8 +94,7 @@ class TradeObservation:
 
 
 def _empty(metric_id: str, title: str, definition: str, columns: list[Column]) -> MetricTable:
-    return MetricTable(id=metric_id, title=title, definition=definition, columns=columns,
-                       rows=[], provenance=[])
+    return MetricTable(id=metric_id, title=title, definition=definition, columns=columns, rows=[], provenance=[])
 
 
 def _dicts(cur: duckdb.DuckDBPyConnection) -> list[dict[str, Any]]:
@@ -109,8 +108,7 @@ def _in(values: tuple[str, ...]) -> str:
 
 def _sql(template: str, **fields: str) -> str:
     """A definition from canus.lake.definitions with this module's table and member names."""
-    return template.format(t011=T011, t173=T173, t007=T007, us=US, napcs=NAPCS,
-                           unadjusted=_in(UNADJUSTED), **fields)
+    return template.format(t011=T011, t173=T173, t007=T007, us=US, napcs=NAPCS, unadjusted=_in(UNADJUSTED), **fields)
 
 
 # ---------------------------------------------------------------------------- exchange rates
@@ -169,8 +167,14 @@ def goods_monthly(con: duckdb.DuckDBPyConnection) -> MetricTable:
         r["total"] = e + i if e is not None and i is not None else None
         days = periods.days_in_month(r["period"].year, r["period"].month)
         r["per_day"] = r["total"] / days if r["total"] is not None else None
-    return MetricTable(id="trade-goods-monthly", title=title, definition=GOODS_DEF,
-                       columns=_GOODS_COLUMNS_M, rows=rows, provenance=provenance(con, S011))
+    return MetricTable(
+        id="trade-goods-monthly",
+        title=title,
+        definition=GOODS_DEF,
+        columns=_GOODS_COLUMNS_M,
+        rows=rows,
+        provenance=provenance(con, S011),
+    )
 
 
 _GOODS_COLUMNS_Y = [
@@ -192,9 +196,10 @@ def goods_yearly(con: duckdb.DuckDBPyConnection) -> MetricTable:
         monthly = _monthly_011(con)
         by_year: dict[int, dict[str, Any]] = {}
         for m in monthly:
-            y = by_year.setdefault(m["period"].year, {"year": m["period"].year, "months": 0,
-                                                     "exports": 0.0, "imports": 0.0,
-                                                     "month_list": []})
+            y = by_year.setdefault(
+                m["period"].year,
+                {"year": m["period"].year, "months": 0, "exports": 0.0, "imports": 0.0, "month_list": []},
+            )
             y["months"] += 1
             y["month_list"].append(m["period"].month)
             y["exports"] += m["exports"] or 0.0
@@ -215,8 +220,14 @@ def goods_yearly(con: duckdb.DuckDBPyConnection) -> MetricTable:
         months = r.pop("month_list", None) or list(range(1, 13))
         r["coverage"] = periods.coverage(months)
         r["per_day"] = r["total"] / periods.days_in_months(r["year"], months) if both else None
-    return MetricTable(id="trade-goods-yearly", title=title, definition=GOODS_DEF,
-                       columns=_GOODS_COLUMNS_Y, rows=rows, provenance=provenance(con, src))
+    return MetricTable(
+        id="trade-goods-yearly",
+        title=title,
+        definition=GOODS_DEF,
+        columns=_GOODS_COLUMNS_Y,
+        rows=rows,
+        provenance=provenance(con, src),
+    )
 
 
 # ---------------------------------------------------------------------------- services
@@ -231,9 +242,25 @@ SERVICES_DEF = (
 def _services_columns(con: duckdb.DuckDBPyConnection) -> tuple[str, str, str | None] | None:
     """(partner column, direction column, category column or None), found by their members."""
     cols = [r[0] for r in con.execute(D.TABLE_COLUMNS.format(table=T007)).fetchall()]
-    skip = {"ref_date", "period", "dguid", "uom", "uom_id", "scalar_factor", "scalar_id",
-            "vector", "coordinate", "value_published", "value", "status", "symbol",
-            "terminated", "decimals", "source_id", "snapshot_sha256"}
+    skip = {
+        "ref_date",
+        "period",
+        "dguid",
+        "uom",
+        "uom_id",
+        "scalar_factor",
+        "scalar_id",
+        "vector",
+        "coordinate",
+        "value_published",
+        "value",
+        "status",
+        "symbol",
+        "terminated",
+        "decimals",
+        "source_id",
+        "snapshot_sha256",
+    }
     partner = direction = category = None
     for c in cols:
         if c in skip:
@@ -243,8 +270,7 @@ def _services_columns(con: duckdb.DuckDBPyConnection) -> tuple[str, str, str | N
             partner = c
         elif {"Receipts", "Payments"} <= members:
             direction = c
-        elif any(m.lower().startswith(("total services", "all services", "total, services"))
-                 for m in members):
+        elif any(m.lower().startswith(("total services", "all services", "total, services")) for m in members):
             category = c
     return (partner, direction, category) if partner and direction else None
 
@@ -265,13 +291,18 @@ def services_yearly(con: duckdb.DuckDBPyConnection) -> MetricTable:
     cat_filter = ""
     if category:
         cat_filter = D.SERVICES_TOTAL_FILTER.format(category=category)
-    rows = _dicts(con.execute(_sql(D.SERVICES_YEARLY, direction=direction, partner=partner,
-                                   cat_filter=cat_filter)))
+    rows = _dicts(con.execute(_sql(D.SERVICES_YEARLY, direction=direction, partner=partner, cat_filter=cat_filter)))
     for r in rows:
         r["balance"] = (r["exports"] or 0) - (r["imports"] or 0)
         r["total"] = (r["exports"] or 0) + (r["imports"] or 0)
-    return MetricTable(id="trade-services-yearly", title=title, definition=SERVICES_DEF,
-                       columns=columns, rows=rows, provenance=provenance(con, S007))
+    return MetricTable(
+        id="trade-services-yearly",
+        title=title,
+        definition=SERVICES_DEF,
+        columns=columns,
+        rows=rows,
+        provenance=provenance(con, S007),
+    )
 
 
 def _goods_bop_yearly(con: duckdb.DuckDBPyConnection) -> tuple[dict[int, float], str, str]:
@@ -316,15 +347,28 @@ def goods_and_services_yearly(con: duckdb.DuckDBPyConnection) -> MetricTable:
     rows = []
     for y in sorted(set(goods) & set(services)):
         total = goods[y] + services[y]
-        rows.append({"year": y, "goods": goods[y], "services": services[y], "total": total,
-                     "total_usd": total / rates[y] if y in rates else None, "goods_basis": basis})
+        rows.append(
+            {
+                "year": y,
+                "goods": goods[y],
+                "services": services[y],
+                "total": total,
+                "total_usd": total / rates[y] if y in rates else None,
+                "goods_basis": basis,
+            }
+        )
     srcs = [gsrc, S007] + (["fred-EXCAUS"] if rates else [])
-    return MetricTable(id="trade-goods-services-yearly", title=title, definition=definition,
-                       columns=columns, rows=rows, provenance=provenance(con, *srcs))
+    return MetricTable(
+        id="trade-goods-services-yearly",
+        title=title,
+        definition=definition,
+        columns=columns,
+        rows=rows,
+        provenance=provenance(con, *srcs),
+    )
 
 
-def bilateral_total(con: duckdb.DuckDBPyConnection, year: int,
-                    currency: str = "CAD") -> TradeObservation | None:
+def bilateral_total(con: duckdb.DuckDBPyConnection, year: int, currency: str = "CAD") -> TradeObservation | None:
     table = goods_and_services_yearly(con)
     row = next((r for r in table.rows if r["year"] == year), None)
     if row is None:
@@ -333,7 +377,9 @@ def bilateral_total(con: duckdb.DuckDBPyConnection, year: int,
     if value is None:
         return None
     return TradeObservation(
-        value=value, unit=currency, period=str(year),
+        value=value,
+        unit=currency,
+        period=str(year),
         source_ids=tuple(p.source_id for p in table.provenance),
         basis=row["goods_basis"],
         parts={"goods_cad": row["goods"], "services_cad": row["services"]},
@@ -379,8 +425,9 @@ def partner_shares(con: duckdb.DuckDBPyConnection, year: int | None = None) -> M
         low = name.lower()
         return not any(w in low for w in ("other", "european union", "total", "all "))
 
-    ranked = sorted((r for r in parts if rankable(r["partner"])),
-                    key=lambda r: -((r["exports"] or 0) + (r["imports"] or 0)))
+    ranked = sorted(
+        (r for r in parts if rankable(r["partner"])), key=lambda r: -((r["exports"] or 0) + (r["imports"] or 0))
+    )
     for i, r in enumerate(ranked, 1):
         r["rank"] = i
     for r in parts:
@@ -388,12 +435,18 @@ def partner_shares(con: duckdb.DuckDBPyConnection, year: int | None = None) -> M
         r["export_share"] = r["exports"] / total["exports"] if total and total["exports"] else None
         r["import_share"] = r["imports"] / total["imports"] if total and total["imports"] else None
     parts.sort(key=lambda r: (r["rank"] is None, r["rank"] or 0, r["partner"]))
-    return MetricTable(id="trade-partners", title=title, definition=definition, columns=columns,
-                       rows=parts, provenance=provenance(con, S011), summary={"year": str(year)})
+    return MetricTable(
+        id="trade-partners",
+        title=title,
+        definition=definition,
+        columns=columns,
+        rows=parts,
+        provenance=provenance(con, S011),
+        summary={"year": str(year)},
+    )
 
 
-def canada_rank_among_us_partners(con: duckdb.DuckDBPyConnection,
-                                  year: int) -> TradeObservation | None:
+def canada_rank_among_us_partners(con: duckdb.DuckDBPyConnection, year: int) -> TradeObservation | None:
     if not has_tables(con, "census_trade_partners"):
         return None
     rows = con.execute(D.US_PARTNER_RANKS, [year]).fetchall()
@@ -402,10 +455,12 @@ def canada_rank_among_us_partners(con: duckdb.DuckDBPyConnection,
     for rank, (code, _name, _total, _n) in enumerate(rows, 1):
         if code == "1220":
             return TradeObservation(
-                value=float(rank), unit="rank", period=str(year), source_ids=("census-trade",),
+                value=float(rank),
+                unit="rank",
+                period=str(year),
+                source_ids=("census-trade",),
                 basis="US goods exports (total, F.A.S.) + general imports (customs value)",
-                parts={"top": [{"cty_code": c, "name": n, "total_usd": t}
-                               for c, n, t, _ in rows[:5]]},
+                parts={"top": [{"cty_code": c, "name": n, "total_usd": t} for c, n, t, _ in rows[:5]]},
             )
     return None
 
@@ -440,8 +495,15 @@ def composition(con: duckdb.DuckDBPyConnection, year: int | None = None) -> Metr
         return _empty("trade-sections", title, definition, columns)
     year = year or _latest_year_173(con)
     rows = _dicts(con.execute(_sql(D.SECTIONS_173), [year]))
-    return MetricTable(id="trade-sections", title=title, definition=definition, columns=columns,
-                       rows=rows, provenance=provenance(con, S173), summary={"year": str(year)})
+    return MetricTable(
+        id="trade-sections",
+        title=title,
+        definition=definition,
+        columns=columns,
+        rows=rows,
+        provenance=provenance(con, S173),
+        summary={"year": str(year)},
+    )
 
 
 PROVINCES_DEF = (
@@ -466,9 +528,15 @@ def by_province(con: duckdb.DuckDBPyConnection, year: int | None = None) -> Metr
         return _empty("trade-provinces", title, definition, columns)
     year = year or _latest_year_173(con)
     rows = _dicts(con.execute(_sql(D.PROVINCES_173), [year, year]))
-    return MetricTable(id="trade-provinces", title=title, definition=definition,
-                       columns=columns, rows=rows, provenance=provenance(con, S173),
-                       summary={"year": str(year)})
+    return MetricTable(
+        id="trade-provinces",
+        title=title,
+        definition=definition,
+        columns=columns,
+        rows=rows,
+        provenance=provenance(con, S173),
+        summary={"year": str(year)},
+    )
 
 
 STATES_DEF = (
@@ -494,9 +562,15 @@ def by_state(con: duckdb.DuckDBPyConnection, year: int | None = None) -> MetricT
         row = con.execute(D.LATEST_YEAR_STATES).fetchone()
         year = int(row[0]) if row and row[0] is not None else None
     rows = _dicts(con.execute(D.STATES, [year]))
-    return MetricTable(id="trade-states", title=title, definition=definition, columns=columns,
-                       rows=rows, provenance=provenance(con, "census-trade"),
-                       summary={"year": str(year)})
+    return MetricTable(
+        id="trade-states",
+        title=title,
+        definition=definition,
+        columns=columns,
+        rows=rows,
+        provenance=provenance(con, "census-trade"),
+        summary={"year": str(year)},
+    )
 
 
 # ---------------------------------------------------------------------------- mirror view
@@ -545,24 +619,30 @@ def us_goods_yearly(con: duckdb.DuckDBPyConnection) -> MetricTable:
         r["total"] = r["us_exports"] + r["us_imports"]
         rate = rates.get(r["year"])
         r["total_cad"] = to_currency(r["total"], "USD", "CAD", rate) if rate else None
-    return MetricTable(id="trade-us-side", title=title, definition=US_SIDE_DEF, columns=columns,
-                       rows=rows, provenance=provenance(con, "fred-EXPCA", "fred-IMPCA",
-                                                         "fred-EXCAUS"))
+    return MetricTable(
+        id="trade-us-side",
+        title=title,
+        definition=US_SIDE_DEF,
+        columns=columns,
+        rows=rows,
+        provenance=provenance(con, "fred-EXPCA", "fred-IMPCA", "fred-EXCAUS"),
+    )
 
 
 def _conv(v: float | None, unit_from: str, unit_to: str, rate: float) -> float | None:
     return None if v is None else to_currency(v, unit_from, unit_to, rate)
 
 
-def mirror(con: duckdb.DuckDBPyConnection, currency: str = "CAD",
-           frequency: str = "year") -> MetricTable:
+def mirror(con: duckdb.DuckDBPyConnection, currency: str = "CAD", frequency: str = "year") -> MetricTable:
     """The mirror view by month or by year, in ``currency`` (CAD or USD)."""
     title = "Mirror view: each flow as Canada and the United States record it"
     cur = currency
     columns = [
-        Column("period" if frequency == "month" else "year",
-               "Month" if frequency == "month" else "Year",
-               "month" if frequency == "month" else "year"),
+        Column(
+            "period" if frequency == "month" else "year",
+            "Month" if frequency == "month" else "Year",
+            "month" if frequency == "month" else "year",
+        ),
         Column("ca_exports", "Canada's exports to the US (Canadian figure)", cur),
         Column("us_imports", "US imports from Canada (US figure)", cur),
         Column("exports_gap", "Gap, US minus Canadian figure", cur),
@@ -574,8 +654,7 @@ def mirror(con: duckdb.DuckDBPyConnection, currency: str = "CAD",
         Column("cad_per_usd", "Canadian dollars per US dollar", "rate"),
     ]
     mid = f"trade-mirror-{frequency}"
-    if not (has_tables(con, "fred_excaus")
-            and (has_tables(con, "fred_impca") or has_tables(con, "fred_expca"))):
+    if not (has_tables(con, "fred_excaus") and (has_tables(con, "fred_impca") or has_tables(con, "fred_expca"))):
         return _empty(mid, title, MIRROR_DEF, columns)
     if not has_tables(con, T011):
         if frequency == "year" and has_tables(con, T173):
@@ -589,11 +668,16 @@ def mirror(con: duckdb.DuckDBPyConnection, currency: str = "CAD",
         if p not in rates or p not in us:
             continue
         rate = rates[p]
-        months.append({"period": p, "ca_exports": _conv(m["exports"], "CAD", cur, rate),
-                       "us_imports": _conv(us[p].get("us_imports"), "USD", cur, rate),
-                       "ca_imports": _conv(m["imports"], "CAD", cur, rate),
-                       "us_exports": _conv(us[p].get("us_exports"), "USD", cur, rate),
-                       "cad_per_usd": rate})
+        months.append(
+            {
+                "period": p,
+                "ca_exports": _conv(m["exports"], "CAD", cur, rate),
+                "us_imports": _conv(us[p].get("us_imports"), "USD", cur, rate),
+                "ca_imports": _conv(m["imports"], "CAD", cur, rate),
+                "us_exports": _conv(us[p].get("us_exports"), "USD", cur, rate),
+                "cad_per_usd": rate,
+            }
+        )
     if frequency == "year":
         by_year: dict[int, list[dict[str, Any]]] = {}
         for m in months:
@@ -611,23 +695,30 @@ def mirror(con: duckdb.DuckDBPyConnection, currency: str = "CAD",
     else:
         rows = months
     _gaps(rows)
-    srcs = [S011, "fred-EXCAUS"] + [s for s, t in (("fred-IMPCA", "fred_impca"),
-                                                   ("fred-EXPCA", "fred_expca"))
-                                    if has_tables(con, t)]
-    return MetricTable(id=mid, title=title, definition=MIRROR_DEF, columns=columns, rows=rows,
-                       provenance=provenance(con, *srcs), summary=dict(MIRROR_CAUSES))
+    srcs = [S011, "fred-EXCAUS"] + [
+        s for s, t in (("fred-IMPCA", "fred_impca"), ("fred-EXPCA", "fred_expca")) if has_tables(con, t)
+    ]
+    return MetricTable(
+        id=mid,
+        title=title,
+        definition=MIRROR_DEF,
+        columns=columns,
+        rows=rows,
+        provenance=provenance(con, *srcs),
+        summary=dict(MIRROR_CAUSES),
+    )
 
 
 def _gaps(rows: list[dict[str, Any]]) -> None:
     for r in rows:
-        for a, b, g in (("ca_exports", "us_imports", "exports_gap"),
-                        ("ca_imports", "us_exports", "imports_gap")):
+        for a, b, g in (("ca_exports", "us_imports", "exports_gap"), ("ca_imports", "us_exports", "imports_gap")):
             r[g] = r[b] - r[a] if r[a] is not None and r[b] is not None else None
             r[g + "_pct"] = r[g] / r[a] if r[g] is not None and r[a] else None
 
 
-def _mirror_annual(con: duckdb.DuckDBPyConnection, cur: str, mid: str, title: str,
-                   columns: list[Column]) -> MetricTable:
+def _mirror_annual(
+    con: duckdb.DuckDBPyConnection, cur: str, mid: str, title: str, columns: list[Column]
+) -> MetricTable:
     """Without the monthly table: annual 12-10-0173 against 12 months of FRED, at the annual
     average rate (coarser than month-by-month conversion; said in the definition)."""
     rates = annual_rates(con)
@@ -640,18 +731,30 @@ def _mirror_annual(con: duckdb.DuckDBPyConnection, cur: str, mid: str, title: st
     rows: list[dict[str, Any]] = []
     for y in sorted(set(ca) & set(us) & set(rates)):
         rate = rates[y]
-        rows.append({"year": y, "cad_per_usd": rate,
-                     "ca_exports": _conv(ca[y][0], "CAD", cur, rate),
-                     "ca_imports": _conv(ca[y][1], "CAD", cur, rate),
-                     "us_imports": _conv(us[y].get("us_imports"), "USD", cur, rate),
-                     "us_exports": _conv(us[y].get("us_exports"), "USD", cur, rate)})
+        rows.append(
+            {
+                "year": y,
+                "cad_per_usd": rate,
+                "ca_exports": _conv(ca[y][0], "CAD", cur, rate),
+                "ca_imports": _conv(ca[y][1], "CAD", cur, rate),
+                "us_imports": _conv(us[y].get("us_imports"), "USD", cur, rate),
+                "us_exports": _conv(us[y].get("us_exports"), "USD", cur, rate),
+            }
+        )
     _gaps(rows)
-    srcs = [S173, "fred-EXCAUS"] + [s for s, t in (("fred-IMPCA", "fred_impca"),
-                                                   ("fred-EXPCA", "fred_expca"))
-                                    if has_tables(con, t)]
+    srcs = [S173, "fred-EXCAUS"] + [
+        s for s, t in (("fred-IMPCA", "fred_impca"), ("fred-EXPCA", "fred_expca")) if has_tables(con, t)
+    ]
     definition = MIRROR_DEF + " " + MIRROR_ANNUAL_NOTE
-    return MetricTable(id=mid, title=title, definition=definition, columns=columns, rows=rows,
-                       provenance=provenance(con, *srcs), summary=dict(MIRROR_CAUSES))
+    return MetricTable(
+        id=mid,
+        title=title,
+        definition=definition,
+        columns=columns,
+        rows=rows,
+        provenance=provenance(con, *srcs),
+        summary=dict(MIRROR_CAUSES),
+    )
 
 
 MIRROR_ANNUAL_NOTE = (

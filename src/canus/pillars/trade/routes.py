@@ -32,7 +32,6 @@ from canus.web.state import AppState
 router = APIRouter()
 
 
-
 def _state(request: Request) -> AppState:
     return request.app.state.canus
 
@@ -43,26 +42,24 @@ def _schedule(params: dict[str, str]) -> RateSchedule:
         if params.get("direction") in DIRECTIONS:
             sched.direction = params["direction"]
         return sched
-    return schedule_from_params(params.get("sections"), params.get("chapters"),
-                                params.get("default"), params.get("direction") or "exports")
+    return schedule_from_params(
+        params.get("sections"), params.get("chapters"), params.get("default"), params.get("direction") or "exports"
+    )
 
 
 def _compute(request: Request, lang: str) -> MetricTable:
     params = dict(request.query_params)
     by = params.get("by") or "product"
     if by not in BY:
-        raise HTTPException(400, _("by must be one of {choices}, not {value!r}", lang,
-                                   choices=", ".join(BY), value=by))
+        raise HTTPException(400, _("by must be one of {choices}, not {value!r}", lang, choices=", ".join(BY), value=by))
     year_text = params.get("year") or ""
     if year_text and not year_text.isdigit():
-        raise HTTPException(400, _("year must be a year such as 2023, not {value!r}", lang,
-                                   value=year_text))
+        raise HTTPException(400, _("year must be a year such as 2023, not {value!r}", lang, value=year_text))
     con = _state(request).cursor()
     if con is None:
         raise HTTPException(503, _("No data published yet.", lang))
     try:
-        return exposure(con, _schedule(params), year=int(year_text) if year_text else None,
-                        by=by)
+        return exposure(con, _schedule(params), year=int(year_text) if year_text else None, by=by)
     except RatesError as e:
         raise HTTPException(400, e.localized(lang)) from None
 
@@ -70,12 +67,10 @@ def _compute(request: Request, lang: str) -> MetricTable:
 def _exposure_json(table: MetricTable, lang: str) -> dict[str, Any]:
     doc = table.to_json(lang)
     doc["year"] = int(table.summary["year"]) if table.summary.get("year", "None") != "None" else None
-    doc["totals"] = {k: float(table.summary[k]) for k in ("value", "exposed", "duty")
-                     if k in table.summary}
+    doc["totals"] = {k: float(table.summary[k]) for k in ("value", "exposed", "duty") if k in table.summary}
     doc["direction"] = table.summary["direction"]
     doc["currency"] = table.summary["currency"]
-    doc["limits"] = _("Static calculation: nobody is assumed to change what they buy or sell.",
-                      lang)
+    doc["limits"] = _("Static calculation: nobody is assumed to change what they buy or sell.", lang)
     return doc
 
 
@@ -89,8 +84,7 @@ def api_exposure(request: Request, lang: str = "en") -> Response:
 @router.get("/api/trade/exposure.csv")
 def api_exposure_csv(request: Request) -> Response:
     table = _compute(request, "en")
-    return cached_response(request, _state(request), "csv", table.to_csv,
-                           filename="trade-exposure.csv")
+    return cached_response(request, _state(request), "csv", table.to_csv, filename="trade-exposure.csv")
 
 
 def _exposure_page(request: Request, lang: str) -> Response:
@@ -103,14 +97,21 @@ def _exposure_page(request: Request, lang: str) -> Response:
         except HTTPException as e:
             error = str(e.detail)
     query = str(request.url.query)
-    html = render("trade/exposure.html", lang, title=_("Tariff exposure calculator", lang),
-                  table=table, error=error, params=params, by_choices=BY,
-                  page_path=request.url.path, version=state.version(),
-                  api_json=f"/api/trade/exposure?{query}&lang={lang}" if table else None,
-                  api_csv=f"/api/trade/exposure.csv?{query}" if table else None,
-                  totals=table.summary if table else {})
-    return Response(html, media_type="text/html; charset=utf-8",
-                    status_code=400 if error else 200)
+    html = render(
+        "trade/exposure.html",
+        lang,
+        title=_("Tariff exposure calculator", lang),
+        table=table,
+        error=error,
+        params=params,
+        by_choices=BY,
+        page_path=request.url.path,
+        version=state.version(),
+        api_json=f"/api/trade/exposure?{query}&lang={lang}" if table else None,
+        api_csv=f"/api/trade/exposure.csv?{query}" if table else None,
+        totals=table.summary if table else {},
+    )
+    return Response(html, media_type="text/html; charset=utf-8", status_code=400 if error else 200)
 
 
 @router.get("/en/trade/exposure", include_in_schema=False)

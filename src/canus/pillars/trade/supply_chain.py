@@ -40,8 +40,7 @@ DEFINITION = (
     "measurement."
 )
 METHOD = {
-    "en": "Estimate by product section, not a measurement: see the method page for the mapping "
-    "and its limits.",
+    "en": "Estimate by product section, not a measurement: see the method page for the mapping and its limits.",
     "fr": "Estimation par section de produits, pas une mesure : la page de méthode donne la "
     "correspondance utilisée et ses limites.",
 }
@@ -70,15 +69,22 @@ def estimate(con: duckdb.DuckDBPyConnection, year: int | None = None) -> MetricT
         Column("central", "Inputs and capital goods, central estimate", "percent"),
         Column("high", "Inputs and capital goods, high bound", "percent"),
     ]
-    table = MetricTable(id="trade-supply-chain", title="Supply-chain integration estimate",
-                        definition=DEFINITION, columns=columns, rows=[], provenance=[],
-                        summary=dict(METHOD))
+    table = MetricTable(
+        id="trade-supply-chain",
+        title="Supply-chain integration estimate",
+        definition=DEFINITION,
+        columns=columns,
+        rows=[],
+        provenance=[],
+        summary=dict(METHOD),
+    )
     if not has_tables(con, "statcan_12100173"):
         return table
     m = mapping()
     values = ", ".join(f"('{code}', '{use}')" for code, use in m.items())
     where = "AND year(period) = ?" if year else ""
-    cur = con.execute(f"""
+    cur = con.execute(
+        f"""
         WITH s AS (
             SELECT year(period) AS year,
                    regexp_extract(north_american_product_classification_system_napcs,
@@ -92,7 +98,9 @@ def estimate(con: duckdb.DuckDBPyConnection, year: int | None = None) -> MetricT
         SELECT s.year, coalesce(m.end_use, 'unmapped') AS end_use, sum(s.exports)
         FROM s LEFT JOIN m USING (code)
         GROUP BY ALL ORDER BY 1
-    """, [year] if year else [])
+    """,
+        [year] if year else [],
+    )
     by_year: dict[int, dict[str, float]] = {}
     for y, use, v in cur.fetchall():
         by_year.setdefault(int(y), {})[use] = float(v or 0)
@@ -104,12 +112,18 @@ def estimate(con: duckdb.DuckDBPyConnection, year: int | None = None) -> MetricT
             continue
         share = {k: uses.get(k, 0.0) / classified for k in END_USES}
         inputs = share["intermediate"] + share["capital"]
-        table.rows.append({
-            "year": y, "exports": sum(uses.values()),
-            "intermediate_share": share["intermediate"], "capital_share": share["capital"],
-            "consumer_share": share["consumer"], "mixed_share": share["mixed"],
-            "low": inputs, "central": inputs + share["mixed"] / 2,
-            "high": inputs + share["mixed"],
-        })
+        table.rows.append(
+            {
+                "year": y,
+                "exports": sum(uses.values()),
+                "intermediate_share": share["intermediate"],
+                "capital_share": share["capital"],
+                "consumer_share": share["consumer"],
+                "mixed_share": share["mixed"],
+                "low": inputs,
+                "central": inputs + share["mixed"] / 2,
+                "high": inputs + share["mixed"],
+            }
+        )
     table.provenance = provenance(con, "statcan-12100173")
     return table

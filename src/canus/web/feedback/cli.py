@@ -38,13 +38,14 @@ def terminal_safe(text: str, keep_newlines: bool = True) -> str:
 def _json_safe(value: Any) -> str:
     """JSON keeps the data as sent; characters a terminal would act on are written as \\uXXXX."""
     text = json.dumps(value, ensure_ascii=False, indent=1)
-    return "".join(f"\\u{ord(ch):04x}" if unicodedata.category(ch) in ("Cc", "Cf", "Zl", "Zp")
-                   and ch not in "\n " else ch for ch in text)
+    return "".join(
+        f"\\u{ord(ch):04x}" if unicodedata.category(ch) in ("Cc", "Cf", "Zl", "Zp") and ch not in "\n " else ch
+        for ch in text
+    )
 
 
 def register(app: typer.Typer) -> None:
-    feedback = typer.Typer(help=_("Problem reports sent from the portal's pages.", LANG),
-                           no_args_is_help=True)
+    feedback = typer.Typer(help=_("Problem reports sent from the portal's pages.", LANG), no_args_is_help=True)
 
     @feedback.command("list")
     def list_reports(
@@ -62,14 +63,16 @@ def register(app: typer.Typer) -> None:
             Console().print(_("No reports yet.", lang))
             return
         table = Table(title=_("Problem reports", lang))
-        for head in ("#", _("Received (UTC)", lang), _("Page", lang), _("Problem", lang),
-                     _("Details", lang)):
+        for head in ("#", _("Received (UTC)", lang), _("Page", lang), _("Problem", lang), _("Details", lang)):
             table.add_column(head, overflow="fold")
         for r in reports:
-            table.add_row(str(r.id), terminal_safe(r.received_at),
-                          terminal_safe(f"{r.page} ({r.lang})", keep_newlines=False),
-                          "; ".join(_(KINDS[k], lang) if k in KINDS else terminal_safe(k) for k in r.kinds),
-                          terminal_safe(r.details))
+            table.add_row(
+                str(r.id),
+                terminal_safe(r.received_at),
+                terminal_safe(f"{r.page} ({r.lang})", keep_newlines=False),
+                "; ".join(_(KINDS[k], lang) if k in KINDS else terminal_safe(k) for k in r.kinds),
+                terminal_safe(r.details),
+            )
         # Rich markup in a report would be interpreted: print the table with markup off.
         Console(markup=False, highlight=False).print(table)
 

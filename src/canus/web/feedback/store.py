@@ -177,8 +177,17 @@ class FeedbackStore:
 
     # -- reports --------------------------------------------------------------------------
 
-    def add(self, *, lang: str, page: str, kinds: list[str], details: str, client_address: str,
-            data_version: str | None = None, now: dt.datetime | None = None) -> int:
+    def add(
+        self,
+        *,
+        lang: str,
+        page: str,
+        kinds: list[str],
+        details: str,
+        client_address: str,
+        data_version: str | None = None,
+        now: dt.datetime | None = None,
+    ) -> int:
         """Store a report after checking it; raises :class:`FeedbackError` naming the rule broken."""
         kinds = [k for k in dict.fromkeys(kinds) if k]
         unknown = [k for k in kinds if k not in KINDS]
@@ -188,8 +197,7 @@ class FeedbackStore:
         if not kinds and not details:
             raise FeedbackError("Please tick at least one box or describe the problem.", "empty")
         if len(details) > MAX_DETAILS:
-            raise FeedbackError("The description is too long: at most {n} characters.", "too_long",
-                                n=MAX_DETAILS)
+            raise FeedbackError("The description is too long: at most {n} characters.", "too_long", n=MAX_DETAILS)
         if len(page) > MAX_PAGE or not page.startswith("/") or page.startswith("//"):
             raise FeedbackError("The page address is not one of this site's pages.", "invalid")
         now = now or _now()
@@ -199,31 +207,48 @@ class FeedbackStore:
         except (OSError, sqlite3.Error) as e:
             full = getattr(e, "errno", None) == errno.ENOSPC or "full" in str(e).lower()
             # The operator learns the path and the need from the log; the reader a plain refusal.
-            log.error("feedback report not stored in %s: %s", self.path,
-                      "the disk is full, free some space" if full else f"{e} (check the permissions)")
+            log.error(
+                "feedback report not stored in %s: %s",
+                self.path,
+                "the disk is full, free some space" if full else f"{e} (check the permissions)",
+            )
             if full:
-                raise FeedbackUnavailable("Reports cannot be stored right now: the server's disk "
-                                          "is full. Please try again later.") from None
-            raise FeedbackUnavailable("Reports are closed for now: this server cannot store "
-                                      "them.") from None
+                raise FeedbackUnavailable(
+                    "Reports cannot be stored right now: the server's disk is full. Please try again later."
+                ) from None
+            raise FeedbackUnavailable("Reports are closed for now: this server cannot store them.") from None
 
-    def _insert(self, now: dt.datetime, lang: str, page: str, kinds: list[str], details: str,
-                client: str, data_version: str | None) -> int:
+    def _insert(
+        self,
+        now: dt.datetime,
+        lang: str,
+        page: str,
+        kinds: list[str],
+        details: str,
+        client: str,
+        data_version: str | None,
+    ) -> int:
         with self.connect() as con:
             con.execute("BEGIN IMMEDIATE")
             try:
                 recent, today = con.execute(
                     "SELECT count(*) FILTER (WHERE received_at > ?), count(*) FROM reports "
                     "WHERE client = ? AND received_at > ?",
-                    ((now - dt.timedelta(seconds=WINDOW_SECONDS)).isoformat(), client,
-                     (now - dt.timedelta(days=1)).isoformat()),
+                    (
+                        (now - dt.timedelta(seconds=WINDOW_SECONDS)).isoformat(),
+                        client,
+                        (now - dt.timedelta(days=1)).isoformat(),
+                    ),
                 ).fetchone()
                 if recent:
-                    raise FeedbackError("You sent a report less than a minute ago. Please wait a "
-                                        "moment before sending another.", "rate_limited")
+                    raise FeedbackError(
+                        "You sent a report less than a minute ago. Please wait a moment before sending another.",
+                        "rate_limited",
+                    )
                 if today >= DAILY_MAX:
-                    raise FeedbackError("You have sent many reports today. Thank you; please try "
-                                        "again tomorrow.", "rate_limited")
+                    raise FeedbackError(
+                        "You have sent many reports today. Thank you; please try again tomorrow.", "rate_limited"
+                    )
                 cur = con.execute(
                     "INSERT INTO reports (received_at, lang, page, kinds, details, client, "
                     "data_version) VALUES (?, ?, ?, ?, ?, ?, ?)",
@@ -245,13 +270,17 @@ class FeedbackStore:
             with self.connect_readonly() as con:
                 rows = con.execute(
                     "SELECT id, received_at, lang, page, kinds, details, data_version FROM reports "
-                    "ORDER BY id DESC LIMIT ?", (limit,)).fetchall()
+                    "ORDER BY id DESC LIMIT ?",
+                    (limit,),
+                ).fetchall()
         except sqlite3.OperationalError as e:
             if "no such table" in str(e):
                 return []
             raise
-        return [Report(i, at, lang, page, [k for k in kinds.split(",") if k], details, ver)
-                for i, at, lang, page, kinds, details, ver in rows]
+        return [
+            Report(i, at, lang, page, [k for k in kinds.split(",") if k], details, ver)
+            for i, at, lang, page, kinds, details, ver in rows
+        ]
 
 
 def admin_token_ok(given: str | None, settings: Settings | None = None) -> bool:

@@ -95,8 +95,10 @@ def _table_json(table: MetricTable, lang: str) -> dict[str, Any]:
     doc = table.to_json(lang)
     text = {c.name for c in table.columns if c.unit == "text"}
     if lang != "en" and text:
-        doc["rows"] = [{k: terminology.name(v, lang) if k in text and isinstance(v, str) else v
-                        for k, v in row.items()} for row in doc["rows"]]
+        doc["rows"] = [
+            {k: terminology.name(v, lang) if k in text and isinstance(v, str) else v for k, v in row.items()}
+            for row in doc["rows"]
+        ]
     doc["rows_as_shown"] = shown_rows(table, lang)
     return doc
 

@@ -17,11 +17,17 @@ def build(con: duckdb.DuckDBPyConnection | None, lang: str, pillars: Mapping[str
         section_id="overview",
         title=_("Canada–United States relations, measured", lang),
         intro=[
-            _("This page follows the Government of Canada's description of the relationship "
-              "between Canada and the United States, section by section, and puts each of its "
-              "figures next to the latest official data of both countries.", lang),
-            _("Every figure names its source, its licence and the period it covers. Where a "
-              "figure cannot be checked yet, the page says which source is missing.", lang),
+            _(
+                "This page follows the Government of Canada's description of the relationship "
+                "between Canada and the United States, section by section, and puts each of its "
+                "figures next to the latest official data of both countries.",
+                lang,
+            ),
+            _(
+                "Every figure names its source, its licence and the period it covers. Where a "
+                "figure cannot be checked yet, the page says which source is missing.",
+                lang,
+            ),
         ],
     )
     cards = []
@@ -34,11 +40,13 @@ def build(con: duckdb.DuckDBPyConnection | None, lang: str, pillars: Mapping[str
         figure = sub.sourced_figures(lang)[0] if sub and sub.figures else None
         if figure is not None:
             page.figures.append(figure)
-        cards.append({
-            "section": sec,
-            "figure": figure,
-            "has_data": bool(sub and (sub.figures or sub.charts or sub.tables)),
-        })
+        cards.append(
+            {
+                "section": sec,
+                "figure": figure,
+                "has_data": bool(sub and (sub.figures or sub.charts or sub.tables)),
+            }
+        )
     page.extra["cards"] = cards
     page.extra["claims"] = _claim_counts(con)
     return page
@@ -50,4 +58,3 @@ def _claim_counts(con: duckdb.DuckDBPyConnection | None) -> dict[str, int]:
     from canus.claims.register import coverage
 
     return {**tally(check_all(con)), **coverage()}
-

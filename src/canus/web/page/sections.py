@@ -27,25 +27,19 @@ class Section:
 
 SECTIONS: tuple[Section, ...] = (
     Section("overview", {"en": "", "fr": ""}, "Overview"),
-    Section("diplomacy", {"en": "diplomatic-network", "fr": "reseau-diplomatique"},
-            "Diplomatic network"),
+    Section("diplomacy", {"en": "diplomatic-network", "fr": "reseau-diplomatique"}, "Diplomatic network"),
     Section("border", {"en": "border", "fr": "frontiere"}, "Border"),
-    Section("security", {"en": "security-defence", "fr": "securite-defense"},
-            "Security and defence"),
+    Section("security", {"en": "security-defence", "fr": "securite-defense"}, "Security and defence"),
     Section("trade", {"en": "trade", "fr": "commerce"}, "Trade"),
     Section("environment", {"en": "environment", "fr": "environnement"}, "Shared environment"),
     Section("energy", {"en": "energy", "fr": "energie"}, "Energy"),
-    Section("societies", {"en": "inclusive-societies", "fr": "societes-inclusives"},
-            "Fair and just societies"),
-    Section("partnerships", {"en": "partnerships", "fr": "partenariats"},
-            "Partnerships and organizations"),
+    Section("societies", {"en": "inclusive-societies", "fr": "societes-inclusives"}, "Fair and just societies"),
+    Section("partnerships", {"en": "partnerships", "fr": "partenariats"}, "Partnerships and organizations"),
     Section("claims", {"en": "claims", "fr": "affirmations"}, "Claims checked", in_nav=False),
-    Section("editions", {"en": "editions", "fr": "editions"}, "The two editions compared",
-            in_nav=False),
+    Section("editions", {"en": "editions", "fr": "editions"}, "The two editions compared", in_nav=False),
     Section("sources", {"en": "sources", "fr": "sources"}, "Sources", in_nav=False),
     Section("charts", {"en": "charts", "fr": "graphiques"}, "Charts", in_nav=False),
-    Section("feedback", {"en": "report-problem", "fr": "signaler-probleme"},
-            "Report a problem", in_nav=False),
+    Section("feedback", {"en": "report-problem", "fr": "signaler-probleme"}, "Report a problem", in_nav=False),
 )
 BY_ID = {s.id: s for s in SECTIONS}
 _BY_SLUG = {(lang, s.slug[lang]): s for s in SECTIONS for lang in LANGS}

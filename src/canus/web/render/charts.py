@@ -21,29 +21,67 @@ from canus.metrics import MetricTable
 #: d3-format locales: en-CA and fr-CA (space as thousands separator, decimal comma).
 FORMAT_LOCALES: dict[str, dict[str, Any]] = {
     "en": {"decimal": ".", "thousands": ",", "grouping": [3], "currency": ["$", ""]},
-    "fr": {"decimal": ",", "thousands": "\u00a0", "grouping": [3], "currency": ["", "\u00a0$"],
-           "percent": "\u00a0%"},
+    "fr": {"decimal": ",", "thousands": "\u00a0", "grouping": [3], "currency": ["", "\u00a0$"], "percent": "\u00a0%"},
 }
 TIME_LOCALES: dict[str, dict[str, Any]] = {
     "en": {
-        "dateTime": "%a %b %e %X %Y", "date": "%Y-%m-%d", "time": "%H:%M:%S",
+        "dateTime": "%a %b %e %X %Y",
+        "date": "%Y-%m-%d",
+        "time": "%H:%M:%S",
         "periods": ["a.m.", "p.m."],
         "days": ["Sunday", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday"],
         "shortDays": ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"],
-        "months": ["January", "February", "March", "April", "May", "June", "July", "August",
-                   "September", "October", "November", "December"],
-        "shortMonths": ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct",
-                        "Nov", "Dec"],
+        "months": [
+            "January",
+            "February",
+            "March",
+            "April",
+            "May",
+            "June",
+            "July",
+            "August",
+            "September",
+            "October",
+            "November",
+            "December",
+        ],
+        "shortMonths": ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"],
     },
     "fr": {
-        "dateTime": "%A %e %B %Y à %X", "date": "%Y-%m-%d", "time": "%H:%M:%S",
+        "dateTime": "%A %e %B %Y à %X",
+        "date": "%Y-%m-%d",
+        "time": "%H:%M:%S",
         "periods": ["", ""],
         "days": ["dimanche", "lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi"],
         "shortDays": ["dim.", "lun.", "mar.", "mer.", "jeu.", "ven.", "sam."],
-        "months": ["janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août",
-                   "septembre", "octobre", "novembre", "décembre"],
-        "shortMonths": ["janv.", "févr.", "mars", "avr.", "mai", "juin", "juil.", "août",
-                        "sept.", "oct.", "nov.", "déc."],
+        "months": [
+            "janvier",
+            "février",
+            "mars",
+            "avril",
+            "mai",
+            "juin",
+            "juillet",
+            "août",
+            "septembre",
+            "octobre",
+            "novembre",
+            "décembre",
+        ],
+        "shortMonths": [
+            "janv.",
+            "févr.",
+            "mars",
+            "avr.",
+            "mai",
+            "juin",
+            "juil.",
+            "août",
+            "sept.",
+            "oct.",
+            "nov.",
+            "déc.",
+        ],
     },
 }
 PALETTE = ["#26374a", "#af3c43", "#2b8cc4", "#6f6f6f"]  # Canada.ca blues and red, high contrast
@@ -71,14 +109,16 @@ _lock = threading.Lock()
 def vega_spec(chart: Chart, lang: str) -> dict[str, Any]:
     obj = chart.spec(chart.table, lang)
     spec: dict[str, Any] = obj.to_dict()
-    spec.setdefault("config", {}).update({
-        "font": "DejaVu Sans, Noto Sans, Helvetica, Arial, sans-serif",
-        "axis": {"labelFontSize": 12, "titleFontSize": 12, "labelColor": "#333", "titleColor": "#333"},
-        # No label limit: a cut legend ("Exportations américaine…") hides what a line is.
-        "legend": {"labelFontSize": 12, "titleFontSize": 12, "labelLimit": 0},
-        "view": {"stroke": None},
-        "background": "white",
-    })
+    spec.setdefault("config", {}).update(
+        {
+            "font": "DejaVu Sans, Noto Sans, Helvetica, Arial, sans-serif",
+            "axis": {"labelFontSize": 12, "titleFontSize": 12, "labelColor": "#333", "titleColor": "#333"},
+            # No label limit: a cut legend ("Exportations américaine…") hides what a line is.
+            "legend": {"labelFontSize": 12, "titleFontSize": 12, "labelLimit": 0},
+            "view": {"stroke": None},
+            "background": "white",
+        }
+    )
     return spec
 
 
@@ -156,8 +196,7 @@ def svg_download(chart: Chart, lang: str, version: str, source: str, date: str) 
 
 
 def _escape(text: str) -> str:
-    return (text.replace("&", "&amp;").replace('"', "&quot;").replace("<", "&lt;")
-            .replace(">", "&gt;"))
+    return text.replace("&", "&amp;").replace('"', "&quot;").replace("<", "&lt;").replace(">", "&gt;")
 
 
 MONEY_UNITS = {
@@ -181,8 +220,13 @@ def money_scale(values: list[float], currency: str, lang: str) -> tuple[float, s
 
 
 def line_chart(
-    x: str, y: list[str], x_type: str = "ordinal", y_format: str = ",.0f",
-    money: str | None = None, coverage: str | None = None, basis: str | None = None,
+    x: str,
+    y: list[str],
+    x_type: str = "ordinal",
+    y_format: str = ",.0f",
+    money: str | None = None,
+    coverage: str | None = None,
+    basis: str | None = None,
     observed: str = "Observed",
 ) -> Callable[[MetricTable, str], alt.TopLevelMixin]:
     """Lines for one or more columns of a table, labelled in the page's language.
@@ -198,27 +242,45 @@ def line_chart(
         labels = {c.name: _(c.label, lang) for c in table.columns}
         scale, unit_title = 1.0, None
         if money:
-            scale, unit_title = money_scale(
-                [r[c] for r in table.rows for c in y if r.get(c) is not None], money, lang)
+            scale, unit_title = money_scale([r[c] for r in table.rows for c in y if r.get(c) is not None], money, lang)
         rows: list[dict[str, Any]] = [
-            {"x": r[x] if not hasattr(r[x], "isoformat") else r[x].isoformat(),
-             "series": labels[col], "value": r[col] / scale,
-             **period_fields(r, coverage, basis, lang, observed)}
-            for r in table.rows for col in y if r.get(col) is not None
+            {
+                "x": r[x] if not hasattr(r[x], "isoformat") else r[x].isoformat(),
+                "series": labels[col],
+                "value": r[col] / scale,
+                **period_fields(r, coverage, basis, lang, observed),
+            }
+            for r in table.rows
+            for col in y
+            if r.get(col) is not None
         ]
         if basis:
             rows = bridge_projections(rows, lang, observed)
         rows += _year_gaps(rows, x_type)
-        enc_x = alt.X("x", type="temporal" if x_type == "temporal" else "ordinal",
-                      title=labels.get(x, x), axis=alt.Axis(labelAngle=0 if x_type == "temporal" else -45))
+        enc_x = alt.X(
+            "x",
+            type="temporal" if x_type == "temporal" else "ordinal",
+            title=labels.get(x, x),
+            axis=alt.Axis(labelAngle=0 if x_type == "temporal" else -45),
+        )
         # invalid=None: a missing year breaks the line instead of being bridged by a straight one.
-        base = alt.Chart(alt.Data(values=rows)).mark_line(point=len(rows) < 60, invalid=None).encode(
-            x=enc_x,
-            y=alt.Y("value:Q", title=unit_title or (labels[y[0]] if len(y) == 1 else None),
-                    axis=alt.Axis(format=",.0f" if money else y_format)),
-            color=alt.Color("series:N", title=None,
-                            scale=alt.Scale(range=PALETTE),
-                            legend=alt.Legend(orient="top") if len(y) > 1 else None),
+        base = (
+            alt.Chart(alt.Data(values=rows))
+            .mark_line(point=len(rows) < 60, invalid=None)
+            .encode(
+                x=enc_x,
+                y=alt.Y(
+                    "value:Q",
+                    title=unit_title or (labels[y[0]] if len(y) == 1 else None),
+                    axis=alt.Axis(format=",.0f" if money else y_format),
+                ),
+                color=alt.Color(
+                    "series:N",
+                    title=None,
+                    scale=alt.Scale(range=PALETTE),
+                    legend=alt.Legend(orient="top") if len(y) > 1 else None,
+                ),
+            )
         )
         if basis:
             base = base.encode(strokeDash=projection_dash(lang, observed))
@@ -236,13 +298,18 @@ def _year_gaps(rows: list[dict[str, Any]], x_type: str) -> list[dict[str, Any]]:
     out = []
     for series in {r["series"] for r in rows}:
         years = sorted({r["x"] for r in rows if r["series"] == series})
-        out += [{"x": yr, "series": series, "value": None}
-                for yr in range(years[0], years[-1] + 1) if yr not in set(years)]
+        out += [
+            {"x": yr, "series": series, "value": None} for yr in range(years[0], years[-1] + 1) if yr not in set(years)
+        ]
     return out
 
 
 def bar_chart(
-    label: str, value: str, y_format: str = ",.0f", top: int = 15, money: str | None = None,
+    label: str,
+    value: str,
+    y_format: str = ",.0f",
+    top: int = 15,
+    money: str | None = None,
 ) -> Callable[[MetricTable, str], alt.TopLevelMixin]:
     def build(table: MetricTable, lang: str) -> alt.TopLevelMixin:
         labels = {c.name: _(c.label, lang) for c in table.columns}
@@ -252,10 +319,15 @@ def bar_chart(
             scale, unit = money_scale([r[value] for r in shown], money, lang)
             title = f"{labels[value]} ({unit})"
         rows = [{"label": terminology.name(str(r[label]), lang), "value": r[value] / scale} for r in shown]
-        return alt.Chart(alt.Data(values=rows)).mark_bar(color=PALETTE[0]).encode(
-            y=alt.Y("label:N", sort="-x", title=None),
-            x=alt.X("value:Q", title=title, axis=alt.Axis(format=",.0f" if money else y_format)),
-        ).properties(width=560, height=max(120, 22 * len(rows)))
+        return (
+            alt.Chart(alt.Data(values=rows))
+            .mark_bar(color=PALETTE[0])
+            .encode(
+                y=alt.Y("label:N", sort="-x", title=None),
+                x=alt.X("value:Q", title=title, axis=alt.Axis(format=",.0f" if money else y_format)),
+            )
+            .properties(width=560, height=max(120, 22 * len(rows)))
+        )
 
     return build
 
@@ -267,8 +339,9 @@ OBSERVED_LABEL = "Observed"
 PROJECTION_LABEL = "Projection"
 
 
-def period_fields(row: dict[str, Any], coverage: str | None, basis: str | None,
-                  lang: str, observed: str = OBSERVED_LABEL) -> dict[str, Any]:
+def period_fields(
+    row: dict[str, Any], coverage: str | None, basis: str | None, lang: str, observed: str = OBSERVED_LABEL
+) -> dict[str, Any]:
     """The chart row's ``partial`` label (months of a part period) and ``kind`` (observed or projected)."""
     from canus.metrics import periods
 
@@ -281,8 +354,7 @@ def period_fields(row: dict[str, Any], coverage: str | None, basis: str | None,
     return out
 
 
-def bridge_projections(rows: list[dict[str, Any]], lang: str,
-                       observed: str = OBSERVED_LABEL) -> list[dict[str, Any]]:
+def bridge_projections(rows: list[dict[str, Any]], lang: str, observed: str = OBSERVED_LABEL) -> list[dict[str, Any]]:
     """Repeat each series' last observed point as the first projected one, so the dashed
     segment starts where the solid line ends."""
     proj, obs = _(PROJECTION_LABEL, lang), _(observed, lang)
@@ -297,9 +369,18 @@ def bridge_projections(rows: list[dict[str, Any]], lang: str,
 
 def projection_dash(lang: str, observed: str = OBSERVED_LABEL) -> alt.StrokeDash:
     obs, proj = _(observed, lang), _(PROJECTION_LABEL, lang)
-    return alt.StrokeDash("kind:N", title=None, scale=alt.Scale(domain=[obs, proj], range=[[1, 0], [6, 4]]),
-                          legend=alt.Legend(orient="top", symbolType="stroke", symbolStrokeColor="#333",
-                                            symbolStrokeWidth=2, symbolFillColor="transparent"))
+    return alt.StrokeDash(
+        "kind:N",
+        title=None,
+        scale=alt.Scale(domain=[obs, proj], range=[[1, 0], [6, 4]]),
+        legend=alt.Legend(
+            orient="top",
+            symbolType="stroke",
+            symbolStrokeColor="#333",
+            symbolStrokeWidth=2,
+            symbolFillColor="transparent",
+        ),
+    )
 
 
 def with_period_marks(base: alt.Chart, rows: list[dict[str, Any]]) -> alt.LayerChart | alt.FacetChart:
@@ -307,8 +388,12 @@ def with_period_marks(base: alt.Chart, rows: list[dict[str, Any]]) -> alt.LayerC
     layers: list[alt.Chart] = [base]
     if any(r.get("partial") for r in rows):
         partial = base.transform_filter("isValid(datum.partial) && datum.partial !== ''")
-        layers.append(partial.mark_point(shape="diamond", size=140, filled=False, strokeWidth=2)
-                      .encode(strokeDash=alt.value([1, 0])))
-        layers.append(partial.mark_text(dy=-14, fontSize=11, color="#333")
-                      .encode(text="partial:N", strokeDash=alt.value([1, 0])))
+        layers.append(
+            partial.mark_point(shape="diamond", size=140, filled=False, strokeWidth=2).encode(
+                strokeDash=alt.value([1, 0])
+            )
+        )
+        layers.append(
+            partial.mark_text(dy=-14, fontSize=11, color="#333").encode(text="partial:N", strokeDash=alt.value([1, 0]))
+        )
     return alt.layer(*layers)

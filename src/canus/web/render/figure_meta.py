@@ -24,9 +24,13 @@ def page_source(page: PageModel, lang: str) -> tuple[str, str, str]:
     for p in page.provenance:
         publisher = p.publisher.get(lang, p.publisher["en"])
         url, _same = terminology.url_in(p.landing_url, lang)
-        date = (_("data to {period}", lang, period=fmt_as_of(p.as_of, lang)) if p.as_of
-                else _("retrieved {date}", lang, date=fmt_date(p.retrieved_at, lang)) if p.retrieved_at
-                else "")
+        date = (
+            _("data to {period}", lang, period=fmt_as_of(p.as_of, lang))
+            if p.as_of
+            else _("retrieved {date}", lang, date=fmt_date(p.retrieved_at, lang))
+            if p.retrieved_at
+            else ""
+        )
         return publisher, url, date
     return registry_source(page.all_tables, lang)
 

@@ -57,8 +57,7 @@ def with_toc(html: str, heading: str) -> Markup:
     if not entries:
         return Markup(body)
     items = "".join(f'<li><a href="#{i}">{t}</a></li>' for i, t in entries)
-    nav = (f'<nav class="toc" aria-labelledby="toc-h"><h2 id="toc-h">{heading}</h2>'
-           f"<ul>{items}</ul></nav>")
+    nav = f'<nav class="toc" aria-labelledby="toc-h"><h2 id="toc-h">{heading}</h2><ul>{items}</ul></nav>'
     at = body.find("</h1>")
     at = at + len("</h1>") if at >= 0 else 0
     return Markup(body[:at] + nav + body[at:])

@@ -27,17 +27,40 @@ class MapItem:
 
 
 def make_map(
-    con: duckdb.DuckDBPyConnection | None, lang: str, *, map_id: str, title: str, summary: str,
-    points: list[Point], value_label: str = "", wide: bool = False,
+    con: duckdb.DuckDBPyConnection | None,
+    lang: str,
+    *,
+    map_id: str,
+    title: str,
+    summary: str,
+    points: list[Point],
+    value_label: str = "",
+    wide: bool = False,
     legend: list[tuple[str, str]] | None = None,
 ) -> MapItem:
     geojson = boundaries_geojson(con) if con is not None else None
     extent: Extent = NORTH_AMERICA if wide else BORDER_REGION
-    svg = render_map(map_id=map_id, title=title, description=summary, geojson=geojson,
-                     points=points, extent=extent, width=720, height=420 if wide else 300, lang=lang)
-    return MapItem(id=map_id, title=title, summary=summary, svg=svg, points=points,
-                   value_label=value_label, legend=legend or [],
-                   missing_outline=None if geojson else NATURAL_EARTH)
+    svg = render_map(
+        map_id=map_id,
+        title=title,
+        description=summary,
+        geojson=geojson,
+        points=points,
+        extent=extent,
+        width=720,
+        height=420 if wide else 300,
+        lang=lang,
+    )
+    return MapItem(
+        id=map_id,
+        title=title,
+        summary=summary,
+        svg=svg,
+        points=points,
+        value_label=value_label,
+        legend=legend or [],
+        missing_outline=None if geojson else NATURAL_EARTH,
+    )
 
 
 def outline_note(lang: str) -> str:

@@ -32,8 +32,9 @@ class LambertConic:
 
     def __post_init__(self) -> None:
         p1, p2, p0 = (math.radians(v) for v in (self.lat1, self.lat2, self.lat0))
-        n = (math.log(math.cos(p1) / math.cos(p2))
-             / math.log(math.tan(math.pi / 4 + p2 / 2) / math.tan(math.pi / 4 + p1 / 2)))
+        n = math.log(math.cos(p1) / math.cos(p2)) / math.log(
+            math.tan(math.pi / 4 + p2 / 2) / math.tan(math.pi / 4 + p1 / 2)
+        )
         f = math.cos(p1) * math.tan(math.pi / 4 + p1 / 2) ** n / n
         object.__setattr__(self, "_n", n)
         object.__setattr__(self, "_f", f)
@@ -73,10 +74,8 @@ class Frame:
     def __post_init__(self) -> None:
         e = self.extent
         # Sample the extent's edges: on a conic, parallels curve, so corners are not enough.
-        pts = [self.projection(lon, lat)
-               for lon in _steps(e.west, e.east, 24) for lat in (e.south, e.north)]
-        pts += [self.projection(lon, lat)
-                for lat in _steps(e.south, e.north, 12) for lon in (e.west, e.east)]
+        pts = [self.projection(lon, lat) for lon in _steps(e.west, e.east, 24) for lat in (e.south, e.north)]
+        pts += [self.projection(lon, lat) for lat in _steps(e.south, e.north, 12) for lon in (e.west, e.east)]
         xs, ys = [p[0] for p in pts], [p[1] for p in pts]
         self._x0, self._y0 = min(xs), min(ys)
         self._scale = min(self.width / (max(xs) - self._x0), self.height / (max(ys) - self._y0))
@@ -166,9 +165,15 @@ def outline_paths(geojson: dict[str, Any] | None, frame: Frame) -> list[tuple[st
             continue
         d = _path(rings, frame, close=not lines)
         if d:
-            cls = ("boundary" if lines else
-                   f"land focus {iso.lower()}" if iso in FOCUS else "land focus" if not iso
-                   else "land other")
+            cls = (
+                "boundary"
+                if lines
+                else f"land focus {iso.lower()}"
+                if iso in FOCUS
+                else "land focus"
+                if not iso
+                else "land other"
+            )
             out.append((cls, d))
     return out
 
@@ -184,8 +189,10 @@ def _boundary(outlines: list[tuple[str, str]], map_id: str) -> list[str]:
     if not can or not usa:
         return []
     clip = f"{map_id}-usa-clip"
-    return [f'<clipPath id="{clip}"><path d="{usa}"/></clipPath>',
-            f'<path class="boundary" clip-path="url(#{clip})" d="{can}"/>']
+    return [
+        f'<clipPath id="{clip}"><path d="{usa}"/></clipPath>',
+        f'<path class="boundary" clip-path="url(#{clip})" d="{can}"/>',
+    ]
 
 
 def render_map(
@@ -226,12 +233,15 @@ def render_map(
             rank += 1
             if rank <= labelled:
                 # The rank, as numbered in the list beside the map; drawn last, above every circle.
-                labels.append(f'<text class="rank" x="{x + r + 2:.1f}" y="{y + 4:.1f}" aria-hidden="true">'
-                              f"{rank}</text>")
-        shape = (f'<circle class="pt {p.kind}" cx="{x:.1f}" cy="{y:.1f}" r="{r:.1f}">'
-                 if p.kind == "port" else
-                 f'<rect class="pt {p.kind}" x="{x - 4.5:.1f}" y="{y - 4.5:.1f}" width="9" '
-                 f'height="9" transform="rotate(45 {x:.1f} {y:.1f})">')
+                labels.append(
+                    f'<text class="rank" x="{x + r + 2:.1f}" y="{y + 4:.1f}" aria-hidden="true">{rank}</text>'
+                )
+        shape = (
+            f'<circle class="pt {p.kind}" cx="{x:.1f}" cy="{y:.1f}" r="{r:.1f}">'
+            if p.kind == "port"
+            else f'<rect class="pt {p.kind}" x="{x - 4.5:.1f}" y="{y - 4.5:.1f}" width="9" '
+            f'height="9" transform="rotate(45 {x:.1f} {y:.1f})">'
+        )
         end = "</circle>" if p.kind == "port" else "</rect>"
         body.append(f"{shape}<title>{escape(label)}</title>{end}")
     body += labels
@@ -240,5 +250,6 @@ def render_map(
         f'<svg xmlns="http://www.w3.org/2000/svg" class="map" id={quoteattr(map_id + "-svg")} '
         f'viewBox="0 0 {width} {height}" role="img" aria-labelledby="{tid} {did}">'
         f'<title id="{tid}">{escape(title)}</title><desc id="{did}">{escape(description)}</desc>'
-        + "".join(body) + "</svg>"
+        + "".join(body)
+        + "</svg>"
     )

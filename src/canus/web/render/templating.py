@@ -21,10 +21,12 @@ PILLAR_TEMPLATES = {"trade": Path(__file__).parents[2] / "pillars" / "trade" / "
 @cache
 def environment(lang: str) -> Environment:
     env = Environment(
-        loader=ChoiceLoader([
-            FileSystemLoader(TEMPLATES),
-            PrefixLoader({name: FileSystemLoader(path) for name, path in PILLAR_TEMPLATES.items()}),
-        ]),
+        loader=ChoiceLoader(
+            [
+                FileSystemLoader(TEMPLATES),
+                PrefixLoader({name: FileSystemLoader(path) for name, path in PILLAR_TEMPLATES.items()}),
+            ]
+        ),
         autoescape=select_autoescape(["html", "xml", "svg"]),
         trim_blocks=True,
         lstrip_blocks=True,

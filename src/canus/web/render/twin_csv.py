@@ -40,8 +40,17 @@ def shown(v: Any, unit: str) -> Any:
 
 def shown_rows(table: MetricTable, lang: str) -> list[dict[str, Any]]:
     """The table's rows as the page shows them: rounded numbers, names in ``lang``."""
-    return [{c.name: (name(r.get(c.name), lang) if c.unit == "text" and isinstance(r.get(c.name), str)
-                      else shown(r.get(c.name), c.unit)) for c in table.columns} for r in table.rows]
+    return [
+        {
+            c.name: (
+                name(r.get(c.name), lang)
+                if c.unit == "text" and isinstance(r.get(c.name), str)
+                else shown(r.get(c.name), c.unit)
+            )
+            for c in table.columns
+        }
+        for r in table.rows
+    ]
 
 
 def page_csv(tables: list[MetricTable], lang: str) -> str:
@@ -60,8 +69,17 @@ def page_csv(tables: list[MetricTable], lang: str) -> str:
     w.writerow(["source_id", "publisher", "title", "licence", "as_of", "retrieved_at", "address"])
     for p in seen.values():
         d = p.as_dict(lang)
-        w.writerow([p.source_id, d["publisher"], d["title"], d["licence"], d["as_of"] or "",
-                    d["retrieved_at"] or "", url_in(p.landing_url, lang)[0]])
+        w.writerow(
+            [
+                p.source_id,
+                d["publisher"],
+                d["title"],
+                d["licence"],
+                d["as_of"] or "",
+                d["retrieved_at"] or "",
+                url_in(p.landing_url, lang)[0],
+            ]
+        )
     for t in tables:
         cited = {(r.get("publisher"), r.get("source_url")) for r in t.rows if r.get("publisher")}
         for pub, url in sorted(cited, key=lambda x: str(x)):

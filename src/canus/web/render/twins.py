@@ -48,8 +48,7 @@ def cached_response(
         return data, '"' + hashlib.sha256(data).hexdigest()[:24] + '"'
 
     body, etag = state.cached(key, build)
-    headers = {"ETag": etag, "Cache-Control": f"public, max-age={max_age}",
-               "Vary": "Accept-Language"}
+    headers = {"ETag": etag, "Cache-Control": f"public, max-age={max_age}", "Vary": "Accept-Language"}
     if filename:
         headers["Content-Disposition"] = f'inline; filename="{filename}"'
     if kind in ("json", "csv"):

@@ -37,8 +37,7 @@ def _lang(lang: str) -> str:
 def version(request: Request) -> dict[str, Any]:
     state = _state(request)
     v = state.version()
-    return {"data_version": v.data_version, "built_at": v.built_at,
-            "warming": state.warming.is_set()}
+    return {"data_version": v.data_version, "built_at": v.built_at, "warming": state.warming.is_set()}
 
 
 @router.get("/sources")
@@ -51,22 +50,24 @@ def list_sources(request: Request, lang: str = "en") -> Response:
         out = []
         for src in sources.listed(versions):
             v = versions.get(src.id)
-            out.append({
-                "id": src.id,
-                "title": src.text("title", lang),
-                "publisher": src.text("publisher", lang),
-                "licence": src.licence.name[lang],
-                "licence_url": src.licence.url,
-                "landing_url": src.landing_url,
-                "description": src.text("description", lang),
-                "rows": v.rows if v else None,
-                "as_of": v.as_of if v else None,
-                "release": _iso(v.release) if v else None,
-                "retrieved_at": _iso(v.retrieved_at) if v else None,
-                "sha256": v.sha256 if v else None,
-                "files": [dataclasses.asdict(f) for f in v.files] if v else [],
-                "history": f"/api/sources/{src.id}/history",
-            })
+            out.append(
+                {
+                    "id": src.id,
+                    "title": src.text("title", lang),
+                    "publisher": src.text("publisher", lang),
+                    "licence": src.licence.name[lang],
+                    "licence_url": src.licence.url,
+                    "landing_url": src.landing_url,
+                    "description": src.text("description", lang),
+                    "rows": v.rows if v else None,
+                    "as_of": v.as_of if v else None,
+                    "release": _iso(v.release) if v else None,
+                    "retrieved_at": _iso(v.retrieved_at) if v else None,
+                    "sha256": v.sha256 if v else None,
+                    "files": [dataclasses.asdict(f) for f in v.files] if v else [],
+                    "history": f"/api/sources/{src.id}/history",
+                }
+            )
         return out
 
     return cached_response(request, state, "json", make)
@@ -88,8 +89,9 @@ def _spec_json(spec: MetricSpec, lang: str, con: Any) -> dict[str, Any]:
         "needs": [n if isinstance(n, str) else list(n) for n in spec.needs],
         "columns": list(spec.columns),
         "available": missing == [] if con is not None else False,
-        "missing_sources": missing if missing is not None else
-        [catalogue.source_of_table(t) for t in catalogue.missing_tables(None, spec)],
+        "missing_sources": missing
+        if missing is not None
+        else [catalogue.source_of_table(t) for t in catalogue.missing_tables(None, spec)],
         "url": f"/api/metrics/{spec.id}",
     }
 
@@ -99,13 +101,17 @@ def list_metrics(request: Request, lang: str = "en") -> Response:
     lang = _lang(lang)
     state = _state(request)
     con = state.cursor()
-    return cached_response(request, state, "json",
-                           lambda: [_spec_json(m, lang, con) for m in catalogue.CATALOGUE])
+    return cached_response(request, state, "json", lambda: [_spec_json(m, lang, con) for m in catalogue.CATALOGUE])
 
 
-@router.get("/metrics/{name}", summary="One metric's rows with its definition, basis, unit and sources",
-            responses={404: {"description": "Unknown metric"},
-                       503: {"description": "The tables this metric needs are not loaded yet"}})
+@router.get(
+    "/metrics/{name}",
+    summary="One metric's rows with its definition, basis, unit and sources",
+    responses={
+        404: {"description": "Unknown metric"},
+        503: {"description": "The tables this metric needs are not loaded yet"},
+    },
+)
 def metric(request: Request, name: str, lang: str = "en") -> Response:
     lang = _lang(lang)
     metric_id, kind = split_ext(name)
@@ -117,29 +123,57 @@ def metric(request: Request, name: str, lang: str = "en") -> Response:
     missing = catalogue.missing_sources(con, spec)
     if con is None or missing:
         return JSONResponse(
-            {"error": _("No data yet for {metric}: it waits for {sources}. Run 'canus update'.", lang,
-                        metric=metric_id, sources=", ".join(missing)),
-             "status": 503, "metric": metric_id, "missing_sources": missing},
-            status_code=503, headers={"Retry-After": "3600"})
-    table = state.cached(("metric", metric_id, lang if spec.basis == "registry" else ""),
-                         lambda: spec.fn(con, lang))
+            {
+                "error": _(
+                    "No data yet for {metric}: it waits for {sources}. Run 'canus update'.",
+                    lang,
+                    metric=metric_id,
+                    sources=", ".join(missing),
+                ),
+                "status": 503,
+                "metric": metric_id,
+                "missing_sources": missing,
+            },
+            status_code=503,
+            headers={"Retry-After": "3600"},
+        )
+    table = state.cached(("metric", metric_id, lang if spec.basis == "registry" else ""), lambda: spec.fn(con, lang))
     if table is None:
-        return JSONResponse({"error": _("This metric has no data yet.", lang), "status": 503,
-                             "metric": metric_id, "missing_sources": []}, status_code=503)
+        return JSONResponse(
+            {
+                "error": _("This metric has no data yet.", lang),
+                "status": 503,
+                "metric": metric_id,
+                "missing_sources": [],
+            },
+            status_code=503,
+        )
     if kind == "csv":
         return cached_response(request, state, "csv", table.to_csv, filename=f"{metric_id}.csv")
-    return cached_response(request, state, "json", lambda: {
-        **table.to_json(lang), "unit": spec.unit, "basis": spec.basis,
-        "needs": [n if isinstance(n, str) else list(n) for n in spec.needs]})
+    return cached_response(
+        request,
+        state,
+        "json",
+        lambda: {
+            **table.to_json(lang),
+            "unit": spec.unit,
+            "basis": spec.basis,
+            "needs": [n if isinstance(n, str) else list(n) for n in spec.needs],
+        },
+    )
 
 
-@router.get("/query", summary="Read-only SQL on the warehouse, bounded in time, memory and rows",
-            responses={
-    400: {"description": "Empty, refused or failed SQL, or the time limit was reached."},
-    503: {"description": "No warehouse yet, or every query worker is busy (see Retry-After)."},
-})
-async def query(request: Request, sql: str = Query(..., max_length=10_000),
-                limit: int = Query(1000, ge=1, le=10_000)) -> dict[str, Any]:
+@router.get(
+    "/query",
+    summary="Read-only SQL on the warehouse, bounded in time, memory and rows",
+    responses={
+        400: {"description": "Empty, refused or failed SQL, or the time limit was reached."},
+        503: {"description": "No warehouse yet, or every query worker is busy (see Retry-After)."},
+    },
+)
+async def query(
+    request: Request, sql: str = Query(..., max_length=10_000), limit: int = Query(1000, ge=1, le=10_000)
+) -> dict[str, Any]:
     """Read-only SQL (no writes, files, network or extensions), bounded in time, memory and rows.
 
     At most ``limit`` rows come back; ``truncated`` says whether there were more.
@@ -179,8 +213,11 @@ async def query(request: Request, sql: str = Query(..., max_length=10_000),
     return {"columns": result.columns, "rows": result.rows, "truncated": result.truncated}
 
 
-@router.get("/sources/{source_id}/{name}", summary="Every published version of a source and what each changed",
-            responses={404: {"description": "Unknown source"}, 503: {"description": "No data published yet"}})
+@router.get(
+    "/sources/{source_id}/{name}",
+    summary="Every published version of a source and what each changed",
+    responses={404: {"description": "Unknown source"}, 503: {"description": "No data published yet"}},
+)
 def source_history(request: Request, source_id: str, name: str) -> Response:
     """Every published version of a source, newest first, with what each added, removed and revised."""
     from canus.history import CSV_COLUMNS, csv_row, history_records
@@ -200,6 +237,7 @@ def source_history(request: Request, source_id: str, name: str) -> Response:
         return history_records(con, source_id)
 
     if name.endswith(".csv"):
+
         def as_csv() -> str:
             buf = io.StringIO()
             w = csv.writer(buf, lineterminator="\n")

@@ -19,10 +19,26 @@ from canus.web.state import AppState
 
 router = APIRouter()
 SLUG = {"en": "claims", "fr": "affirmations"}
-CSV_COLUMNS = ("id", "editions", "verdict", "figure_value", "figure_unit", "figure_period",
-               "qualifier", "value", "period", "latest_value", "latest_period", "changed_since",
-               "basis", "source_ids",
-               "vintage", "tolerance", "missing_source", "statement")
+CSV_COLUMNS = (
+    "id",
+    "editions",
+    "verdict",
+    "figure_value",
+    "figure_unit",
+    "figure_period",
+    "qualifier",
+    "value",
+    "period",
+    "latest_value",
+    "latest_period",
+    "changed_since",
+    "basis",
+    "source_ids",
+    "vintage",
+    "tolerance",
+    "missing_source",
+    "statement",
+)
 
 
 def results(state: AppState) -> list[Result]:
@@ -42,9 +58,14 @@ def badge(r: Result, lang: str) -> dict[str, str]:
     """What ``templates/claims/_badge.html`` shows for one claim."""
     from canus.claims.display import ICONS
 
-    return {"id": r.claim.id, "verdict": r.verdict, "label": r.verdict_label(lang),
-            "icon": ICONS[r.verdict], "url": claim_url(r.claim.id, lang),
-            "statement": r.claim.statement.get(lang)}
+    return {
+        "id": r.claim.id,
+        "verdict": r.verdict,
+        "label": r.verdict_label(lang),
+        "icon": ICONS[r.verdict],
+        "url": claim_url(r.claim.id, lang),
+        "statement": r.claim.statement.get(lang),
+    }
 
 
 def badges(state: AppState, lang: str) -> dict[str, dict[str, str]]:
@@ -61,17 +82,29 @@ def section_claims(state: AppState, section_id: str, lang: str) -> list[dict[str
         if portal_section(r.claim.section) != section_id:
             continue
         d = r.as_dict(lang)
-        out.append({
-            "id": d["id"], "statement": d["statement"], "editions": d["editions"],
-            "verdict": d["verdict"], "verdict_label": d["verdict_label"], "basis": d["basis"],
-            "basis_label": d["basis_label"], "figure_text": d["figure_text"],
-            "figure_period": d["figure"]["period"], "value": d["value"],
-            "value_text": d["value_text"], "period": d["period"],
-            "latest_value": d["latest_value"], "latest_value_text": d["latest_value_text"],
-            "latest_period": d["latest_period"], "changed_since": d["changed_since"],
-            "missing_source": d["missing_source"], "url": claim_url(r.claim.id, lang),
-            "badge": badge(r, lang),
-        })
+        out.append(
+            {
+                "id": d["id"],
+                "statement": d["statement"],
+                "editions": d["editions"],
+                "verdict": d["verdict"],
+                "verdict_label": d["verdict_label"],
+                "basis": d["basis"],
+                "basis_label": d["basis_label"],
+                "figure_text": d["figure_text"],
+                "figure_period": d["figure"]["period"],
+                "value": d["value"],
+                "value_text": d["value_text"],
+                "period": d["period"],
+                "latest_value": d["latest_value"],
+                "latest_value_text": d["latest_value_text"],
+                "latest_period": d["latest_period"],
+                "changed_since": d["changed_since"],
+                "missing_source": d["missing_source"],
+                "url": claim_url(r.claim.id, lang),
+                "badge": badge(r, lang),
+            }
+        )
     return out
 
 
@@ -96,12 +129,28 @@ def api_claims_csv(request: Request, lang: str = "en") -> Response:
     for r in _results(request):
         d = r.as_dict(lang)
         fig = d["figure"]
-        w.writerow([d["id"], ";".join(d["editions"]), d["verdict"], fig["value"], fig["unit"],
-                    fig["period"], fig["qualifier"], _blank(d["value"]), _blank(d["period"]),
-                    _blank(d["latest_value"]), _blank(d["latest_period"]),
-                    str(d["changed_since"]).lower(), d["basis"], ";".join(d["source_ids"]),
-                    ";".join(f"{k}={v}" for k, v in d["vintage"].items() if v),
-                    _blank(d["tolerance"]), _blank(d["missing_source"]), d["statement"]])
+        w.writerow(
+            [
+                d["id"],
+                ";".join(d["editions"]),
+                d["verdict"],
+                fig["value"],
+                fig["unit"],
+                fig["period"],
+                fig["qualifier"],
+                _blank(d["value"]),
+                _blank(d["period"]),
+                _blank(d["latest_value"]),
+                _blank(d["latest_period"]),
+                str(d["changed_since"]).lower(),
+                d["basis"],
+                ";".join(d["source_ids"]),
+                ";".join(f"{k}={v}" for k, v in d["vintage"].items() if v),
+                _blank(d["tolerance"]),
+                _blank(d["missing_source"]),
+                d["statement"],
+            ]
+        )
     return Response(buf.getvalue(), media_type="text/csv; charset=utf-8")
 
 
@@ -116,8 +165,9 @@ def _blank(v: Any) -> Any:
 
 def _page(request: Request, lang: str, template: str, **ctx: Any) -> HTMLResponse:
     state = request.app.state.canus
-    return HTMLResponse(render(template, lang, page_path=request.url.path,
-                               version=state.version(), slug=SLUG[lang], **ctx))
+    return HTMLResponse(
+        render(template, lang, page_path=request.url.path, version=state.version(), slug=SLUG[lang], **ctx)
+    )
 
 
 for _lg, _slug in SLUG.items():
@@ -126,25 +176,35 @@ for _lg, _slug in SLUG.items():
         @router.get(f"/{lg}/{slug}", response_class=HTMLResponse, name=f"claims-index-{lg}")
         def index(request: Request) -> HTMLResponse:
             results = _results(request)
-            return _page(request, lg, "claims/index.html", results=results,
-                         title=_title(lg), rows=[r.as_dict(lg) for r in results],
-                         badges={r.claim.id: badge(r, lg) for r in results})
+            return _page(
+                request,
+                lg,
+                "claims/index.html",
+                results=results,
+                title=_title(lg),
+                rows=[r.as_dict(lg) for r in results],
+                badges={r.claim.id: badge(r, lg) for r in results},
+            )
 
-        @router.get(f"/{lg}/{slug}/editions", response_class=HTMLResponse,
-                    name=f"claims-editions-{lg}")
+        @router.get(f"/{lg}/{slug}/editions", response_class=HTMLResponse, name=f"claims-editions-{lg}")
         def editions(request: Request) -> HTMLResponse:
-            return _page(request, lg, "claims/editions.html", data=editions_dict(lg),
-                         title=_editions_title(lg))
+            return _page(request, lg, "claims/editions.html", data=editions_dict(lg), title=_editions_title(lg))
 
-        @router.get(f"/{lg}/{slug}/{{claim_id}}", response_class=HTMLResponse,
-                    name=f"claims-one-{lg}")
+        @router.get(f"/{lg}/{slug}/{{claim_id}}", response_class=HTMLResponse, name=f"claims-one-{lg}")
         def one(request: Request, claim_id: str) -> HTMLResponse:
             if claim_id not in {c.id for c in load_claims()}:
                 raise HTTPException(404)
             r = next(x for x in _results(request) if x.claim.id == claim_id)
             d = r.as_dict(lg)
-            return _page(request, lg, "claims/claim.html", claim=d, title=d["statement"],
-                         badge=badge(r, lg), method_section=_method_section(r, lg))
+            return _page(
+                request,
+                lg,
+                "claims/claim.html",
+                claim=d,
+                title=d["statement"],
+                badge=badge(r, lg),
+                method_section=_method_section(r, lg),
+            )
 
     _make(_lg, _slug)
 

@@ -66,8 +66,11 @@ class CsrfTokens:
         self.store_of = store_of
 
     async def __call__(self, scope: dict, receive: Any, send: Any) -> None:
-        if scope["type"] != "http" or scope["method"] not in ("GET", "HEAD") or not (
-                scope["path"].startswith(("/en/", "/fr/"))):
+        if (
+            scope["type"] != "http"
+            or scope["method"] not in ("GET", "HEAD")
+            or not (scope["path"].startswith(("/en/", "/fr/")))
+        ):
             await self.app(scope, receive, send)
             return
         store: FeedbackStore = self.store_of()
@@ -91,9 +94,12 @@ class CsrfTokens:
                         headers = [(k, v) for k, v in headers if k != b"cache-control"]
                         headers.append((b"cache-control", b"private, max-age=60"))
                     if fresh:
-                        headers.append((b"set-cookie", (
-                            f"{COOKIE}={token}; Path=/; Max-Age=2592000; SameSite=Strict; "
-                            "HttpOnly").encode()))
+                        headers.append(
+                            (
+                                b"set-cookie",
+                                (f"{COOKIE}={token}; Path=/; Max-Age=2592000; SameSite=Strict; HttpOnly").encode(),
+                            )
+                        )
                 message = {**message, "headers": headers}
             elif message["type"] == "http.response.body" and state["html"]:
                 body = message.get("body", b"")
@@ -128,8 +134,16 @@ def _form_path(lang: str) -> str:
 
 def _page(request: Request, lang: str, *, status: int = 200, **ctx: Any) -> HTMLResponse:
     state = request.app.state.canus
-    html = render("feedback.html", lang, page_path=request.url.path, version=state.version(),
-                  kinds=KINDS, max_details=MAX_DETAILS, title=_("Report a problem", lang), **ctx)
+    html = render(
+        "feedback.html",
+        lang,
+        page_path=request.url.path,
+        version=state.version(),
+        kinds=KINDS,
+        max_details=MAX_DETAILS,
+        title=_("Report a problem", lang),
+        **ctx,
+    )
     return HTMLResponse(html, status_code=status)
 
 
@@ -146,14 +160,15 @@ def _safe_page(value: str | None) -> str:
     return v
 
 
-
 def feedback_page(request: Request, lang: str) -> Response:
     lang = _check_lang(lang)
     if request.url.path != _form_path(lang):
         raise HTTPException(404, _("Page not found", lang))
     page = _safe_page(request.query_params.get("page"))
-    return _page(request, lang, sent=request.query_params.get("sent") == "1", about=page,
-                 closed=not _store(request).writable())
+    return _page(
+        request, lang, sent=request.query_params.get("sent") == "1", about=page, closed=not _store(request).writable()
+    )
+
 
 async def feedback_post(request: Request, lang: str) -> Response:
     lang = _check_lang(lang)
@@ -161,9 +176,12 @@ async def feedback_post(request: Request, lang: str) -> Response:
         raise HTTPException(404, _("Page not found", lang))
     size = request.headers.get("content-length")
     if size is None or not size.isdigit() or int(size) > MAX_BODY:
-        return _page(request, lang, status=413, error=_(
-            "The report is too large: please keep it under {n} characters.", lang,
-            n=MAX_DETAILS))
+        return _page(
+            request,
+            lang,
+            status=413,
+            error=_("The report is too large: please keep it under {n} characters.", lang, n=MAX_DETAILS),
+        )
     form = await request.form(max_files=0, max_fields=30, max_part_size=MAX_BODY)
     page = _safe_page(str(form.get("page") or ""))
     token = str(form.get("csrf") or "")
@@ -172,38 +190,56 @@ async def feedback_post(request: Request, lang: str) -> Response:
         # A field hidden from people: only robots fill it. Thank them and store nothing.
         return RedirectResponse(f"{_form_path(lang)}?sent=1", status_code=303)
     if not (store.token_valid(token) and token == _cookie(request.scope.get("headers", []))):
-        return _page(request, lang, status=403, about=page, error=_(
-            "This form has expired or did not come from this site. Please send it again "
-            "from this page.", lang))
+        return _page(
+            request,
+            lang,
+            status=403,
+            about=page,
+            error=_("This form has expired or did not come from this site. Please send it again from this page.", lang),
+        )
     kinds = [str(k) for k in form.getlist("kind")]
     details = str(form.get("details") or "")
     try:
-        store.add(lang=lang, page=page or "/", kinds=kinds, details=details,
-                  client_address=request.client.host if request.client else "unknown",
-                  data_version=request.app.state.canus.version().data_version)
+        store.add(
+            lang=lang,
+            page=page or "/",
+            kinds=kinds,
+            details=details,
+            client_address=request.client.host if request.client else "unknown",
+            data_version=request.app.state.canus.version().data_version,
+        )
     except FeedbackUnavailable as e:
-        resp = _page(request, lang, status=503, about=page, error=e.localized(lang),
-                     details=details[:MAX_DETAILS], chosen=kinds)
+        resp = _page(
+            request, lang, status=503, about=page, error=e.localized(lang), details=details[:MAX_DETAILS], chosen=kinds
+        )
         resp.headers["Retry-After"] = "3600"
         return resp
     except FeedbackError as e:
         status = 429 if e.reason == "rate_limited" else 400
         headers = {"Retry-After": "60"} if status == 429 else None
-        resp = _page(request, lang, status=status, about=page, error=e.localized(lang),
-                     details=details[:MAX_DETAILS], chosen=kinds)
+        resp = _page(
+            request,
+            lang,
+            status=status,
+            about=page,
+            error=e.localized(lang),
+            details=details[:MAX_DETAILS],
+            chosen=kinds,
+        )
         if headers:
             resp.headers.update(headers)
         return resp
     target = f"{_form_path(lang)}?sent=1" + (f"&page={quote(page, safe='/')}" if page else "")
     return RedirectResponse(target, status_code=303)
 
+
 def admin_get(request: Request, lang: str) -> Response:
     return _admin(request, _check_lang(lang), _bearer(request))
+
 
 async def admin_post(request: Request, lang: str) -> Response:
     form = await request.form(max_files=0, max_fields=5, max_part_size=1024)
     return _admin(request, _check_lang(lang), str(form.get("token") or "") or _bearer(request))
-
 
 
 # One set of routes per language slug (/en/report-problem, /fr/signaler-probleme).
@@ -211,8 +247,7 @@ for _slug in sorted({s for s in sections.BY_ID["feedback"].slug.values()}):
     router.add_api_route(f"/{{lang}}/{_slug}", feedback_page, methods=["GET"], include_in_schema=False)
     router.add_api_route(f"/{{lang}}/{_slug}", feedback_post, methods=["POST"], include_in_schema=False)
     router.add_api_route(f"/{{lang}}/{_slug}/admin", admin_get, methods=["GET"], include_in_schema=False)
-    router.add_api_route(f"/{{lang}}/{_slug}/admin", admin_post, methods=["POST"],
-                         include_in_schema=False)
+    router.add_api_route(f"/{{lang}}/{_slug}/admin", admin_post, methods=["POST"], include_in_schema=False)
 
 
 def _bearer(request: Request) -> str | None:
@@ -247,19 +282,27 @@ def _admin(request: Request, lang: str, token: str | None) -> Response:
     settings = request.app.state.canus.settings
     state = request.app.state.canus
     if not settings.admin_token:
-        raise HTTPException(404, _("The feedback admin page is closed: no CANUS_ADMIN_TOKEN is "
-                                   "set.", lang))
+        raise HTTPException(404, _("The feedback admin page is closed: no CANUS_ADMIN_TOKEN is set.", lang))
     client = request.client.host if request.client else "unknown"
     if token is not None and _admin_throttled(client):
-        raise HTTPException(429, _("Too many wrong tokens: try again in a minute.", lang),
-                            headers={"Retry-After": str(int(ADMIN_WINDOW)), "Cache-Control": "no-store"})
+        raise HTTPException(
+            429,
+            _("Too many wrong tokens: try again in a minute.", lang),
+            headers={"Retry-After": str(int(ADMIN_WINDOW)), "Cache-Control": "no-store"},
+        )
     ok = admin_token_ok(token, settings)
     if token is not None and not ok:
         _admin_throttled(client, failed=True)
-    html = render("feedback_admin.html", lang, page_path=request.url.path, version=state.version(),
-                  title=_("Problem reports", lang), kinds=KINDS,
-                  reports=_store(request).list() if ok else None,
-                  refused=token is not None and not ok)
+    html = render(
+        "feedback_admin.html",
+        lang,
+        page_path=request.url.path,
+        version=state.version(),
+        title=_("Problem reports", lang),
+        kinds=KINDS,
+        reports=_store(request).list() if ok else None,
+        refused=token is not None and not ok,
+    )
     resp = HTMLResponse(html, status_code=200 if ok or token is None else 403)
     resp.headers["Cache-Control"] = "no-store"
     resp.headers["X-Robots-Tag"] = "noindex"

@@ -20,6 +20,7 @@ from canus.web.state import AppState
 
 router = APIRouter()
 
+
 def _state(request: Request) -> AppState:
     return request.app.state.canus
 
@@ -80,9 +81,13 @@ def warm_sections(state: AppState) -> None:
 def _page_html(state: AppState, page: PageModel, lang: str, path: str) -> str:
     version = state.version()
     charts = [
-        {"chart": c, "svg": render_svg(c, lang, version.data_version),
-         "svg_narrow": render_svg(c, lang, version.data_version, narrow=True),
-         "summary": c.summary(c.table, lang), "alt": c.alt_text(c.table, lang)}
+        {
+            "chart": c,
+            "svg": render_svg(c, lang, version.data_version),
+            "svg_narrow": render_svg(c, lang, version.data_version, narrow=True),
+            "summary": c.summary(c.table, lang),
+            "alt": c.alt_text(c.table, lang),
+        }
         for c in page.charts
     ]
     claim_badges = None
@@ -90,9 +95,15 @@ def _page_html(state: AppState, page: PageModel, lang: str, path: str) -> str:
         from canus.web.routes.claims import badges
 
         claim_badges = badges(state, lang)
-    return render(f"{page.section_id}.html" if _has_template(page.section_id) else "section.html",
-                  lang, page=page, charts=charts, page_path=path, version=version,
-                  claim_badges=claim_badges)
+    return render(
+        f"{page.section_id}.html" if _has_template(page.section_id) else "section.html",
+        lang,
+        page=page,
+        charts=charts,
+        page_path=path,
+        version=version,
+        claim_badges=claim_badges,
+    )
 
 
 def _has_template(section_id: str) -> bool:
@@ -112,8 +123,7 @@ def _section_response(request: Request, lang: str, section_id: str, kind: str) -
         if not tables:
             raise HTTPException(404, _("This page has no data yet.", lang))
         return cached_response(request, state, "csv", lambda: page_csv(tables, lang), filename=f"{name}.csv")
-    return cached_response(request, state, "html",
-                           lambda: _page_html(state, page, lang, request.url.path))
+    return cached_response(request, state, "html", lambda: _page_html(state, page, lang, request.url.path))
 
 
 @router.get("/{lang}/", include_in_schema=False)
@@ -129,8 +139,12 @@ def sources_page(request: Request, lang: str) -> Response:
     rows = []
     for src in sources.all_default():
         rows.append({"source": src, "version": versions.get(src.id)})
-    return cached_response(request, state, "html", lambda: render(
-        "sources.html", lang, rows=rows, page_path=request.url.path, version=state.version()))
+    return cached_response(
+        request,
+        state,
+        "html",
+        lambda: render("sources.html", lang, rows=rows, page_path=request.url.path, version=state.version()),
+    )
 
 
 @router.get("/{lang}/{charts}/{name}", include_in_schema=False)
@@ -153,22 +167,47 @@ def chart_page(request: Request, lang: str, charts: str, name: str) -> Response:
     version = state.version()
     if kind == "svg":
         caption = table_caption(chart.table, lang)
-        return cached_response(request, state, "svg", lambda: svg_download(
-            chart, lang, version.data_version, *caption), filename=f"{chart_id}.svg")
+        return cached_response(
+            request,
+            state,
+            "svg",
+            lambda: svg_download(chart, lang, version.data_version, *caption),
+            filename=f"{chart_id}.svg",
+        )
     if kind == "csv":
         return cached_response(request, state, "csv", chart.table.to_csv, filename=f"{chart_id}.csv")
     if kind == "json":
-        return cached_response(request, state, "json", lambda: {
-            **chart.table.to_json(lang), "chart": chart_id,
-            "summary": chart.summary(chart.table, lang), "alt": chart.alt_text(chart.table, lang)})
+        return cached_response(
+            request,
+            state,
+            "json",
+            lambda: {
+                **chart.table.to_json(lang),
+                "chart": chart_id,
+                "summary": chart.summary(chart.table, lang),
+                "alt": chart.alt_text(chart.table, lang),
+            },
+        )
     if kind == "vl":
         return cached_response(request, state, "json", lambda: vega_spec(chart, lang))
-    return cached_response(request, state, "html", lambda: render(
-        "chart.html", lang, chart=chart, svg=render_svg(chart, lang, version.data_version),
-        svg_narrow=render_svg(chart, lang, version.data_version, narrow=True),
-        summary=chart.summary(chart.table, lang), alt=chart.alt_text(chart.table, lang),
-        page_path=request.url.path, version=version, embed=request.query_params.get("embed") == "1",
-        site=str(request.base_url).rstrip("/")))
+    return cached_response(
+        request,
+        state,
+        "html",
+        lambda: render(
+            "chart.html",
+            lang,
+            chart=chart,
+            svg=render_svg(chart, lang, version.data_version),
+            svg_narrow=render_svg(chart, lang, version.data_version, narrow=True),
+            summary=chart.summary(chart.table, lang),
+            alt=chart.alt_text(chart.table, lang),
+            page_path=request.url.path,
+            version=version,
+            embed=request.query_params.get("embed") == "1",
+            site=str(request.base_url).rstrip("/"),
+        ),
+    )
 
 
 @router.get("/{lang}/{name}", include_in_schema=False)
