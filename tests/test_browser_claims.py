@@ -26,7 +26,7 @@ CASES = [(s, lang) for lang in ("en", "fr") for s in WITH_CLAIMS]
 
 @pytest.mark.parametrize(("section_id", "lang"), CASES, ids=[f"{lang}-{s}" for s, lang in CASES])
 def test_section_claims_in_browser(
-    server: str,
+    server: str,  # noqa: F811
     page: tuple[object, object],  # noqa: F811
     section_id: str,
     lang: str,

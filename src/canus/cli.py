@@ -51,8 +51,10 @@ def _top_lang(ctx: typer.Context, param: typer.CallbackParam, value: str | None)
         os.environ["CANUS_LANG"] = str(value)
     elif os.environ.get("CANUS_LANG") not in (None, "", "en", "fr"):
         raise typer.BadParameter(
-            _("CANUS_LANG must be en or fr, not {value!r}.", LANG, value=os.environ["CANUS_LANG"]), ctx=ctx, param=param
-        )  # type: ignore[arg-type]
+            _("CANUS_LANG must be en or fr, not {value!r}.", LANG, value=os.environ["CANUS_LANG"]),
+            ctx=ctx,
+            param=param,  # type: ignore[arg-type]
+        )
     return value
 
 

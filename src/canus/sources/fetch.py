@@ -135,9 +135,10 @@ def _looks_like_html(head: bytes) -> bool:
 
 @contextlib.contextmanager
 def _open_text(path: Path, rf: RemoteFile) -> Iterator[io.TextIOWrapper]:
+    # One handle either way, closed below; gzip's is typed as a file of bytes too.
     raw: IO[bytes] = (
-        gzip.open(path, "rb")
-        if path.name.endswith(".gz")  # type: ignore[assignment]
+        gzip.open(path, "rb")  # type: ignore[assignment]  # noqa: SIM115
+        if path.name.endswith(".gz")
         else path.open("rb")
     )
     try:

@@ -110,8 +110,8 @@ def _remote(pid: str, lang: str, url: str) -> RemoteFile:
         url=url,
         kind="zip",
         required_columns=(HEADERS[lang]["value"][0],),
-        check=_check_zip(pid, lang),
-        verify_whole=False,  # type: ignore[arg-type]
+        check=_check_zip(pid, lang),  # type: ignore[arg-type]
+        verify_whole=False,
         optional=lang == "fr",
     )
 

@@ -398,7 +398,7 @@ def infrastructure_map(con: duckdb.DuckDBPyConnection | None, lang: str) -> MapI
         Point(
             i.id,
             i.label.get(lang),
-            i.lon,
+            i.lon,  # type: ignore[arg-type]
             i.lat,  # type: ignore[arg-type]
             value_text=_(INFRA_KINDS[i.kind], lang),
             kind=f"energy-{i.kind.replace('_', '-')}",

@@ -111,9 +111,9 @@ def totals(con: duckdb.DuckDBPyConnection) -> dict[str, tuple[str, list[tuple[in
             "net_total"
             if con.execute(
                 "SELECT count(*) FROM ghg_inventory_us WHERE kind = 'net_total' AND value_mt IS NOT NULL"
-            ).fetchone()[0]
+            ).fetchone()[0]  # type: ignore[index]
             else "gross_total"
-        )  # type: ignore[index]
+        )
         out["US"] = (
             kind,
             [
