@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import multiprocessing
 import os
 import posixpath
 import re
@@ -157,8 +158,13 @@ def seeds() -> list[str]:
 
 _CLIENT: Any = None
 #: Where the site will be published; pages that print their own absolute address (the chart
-#: embed code) print this one. Set before the worker processes are forked.
+#: embed code) print this one. Given to each worker process when it starts.
 _BASE_URL = "http://localhost:8000"
+
+
+def _init_worker(base_url: str) -> None:
+    global _BASE_URL, _CLIENT
+    _BASE_URL, _CLIENT = base_url, None
 
 
 def _client() -> Any:
@@ -356,7 +362,18 @@ def export_site(
     fetched: dict[str, Fetched] = {}
     reused: set[str] = set()
     frontier = list(dict.fromkeys(seeds()))
-    pool = ProcessPoolExecutor(max_workers=jobs) if jobs > 1 else None
+    # Spawned, not forked: a fork copies a parent whose DuckDB and warm-up threads may hold
+    # locks, and the child can wait on them for ever. Workers get the address in their init.
+    pool = (
+        ProcessPoolExecutor(
+            max_workers=jobs,
+            mp_context=multiprocessing.get_context("spawn"),
+            initializer=_init_worker,
+            initargs=(_BASE_URL,),
+        )
+        if jobs > 1
+        else None
+    )
     try:
         while frontier:
             todo = []
