@@ -10,6 +10,7 @@ from typing import Any
 import altair as alt
 import duckdb
 
+from canus import terminology
 from canus.i18n import _, fmt_month, fmt_number, fmt_percent
 from canus.metrics import MetricTable
 from canus.metrics.catalogue import available
@@ -271,7 +272,7 @@ def lakes_chart(con: duckdb.DuckDBPyConnection) -> Chart | None:
     def spec(t: MetricTable, lang: str) -> alt.TopLevelMixin:
         rows = [
             {
-                "lake": r["lake"],
+                "lake": terminology.name(r["lake"], lang),
                 "month": fmt_month(r["month"], lang),
                 "low": r["month_low_m"] - r["month_mean_m"],
                 "high": r["month_high_m"] - r["month_mean_m"],
@@ -346,7 +347,7 @@ def add_sections(page: PageModel, con: duckdb.DuckDBPyConnection | None, lang: s
                         label=_(
                             "{lake} in {month}, against the long-term mean for the month",
                             lang,
-                            lake=r["lake"],
+                            lake=terminology.name(r["lake"], lang),
                             month=fmt_month(r["month"], lang),
                         ),
                         value=fmt_number(r["difference_m"], lang, 2) + " m",
