@@ -227,7 +227,7 @@ class QueryPool:
         with self._lock:
             return len(self._running)
 
-    def _work(self, index: int) -> None:
+    def _work(self, index: int) -> None:  # noqa: C901 (known offender, see CHANGELOG)
         con: duckdb.DuckDBPyConnection | None = None
         key: tuple[int, int] | None = None
         while True:
