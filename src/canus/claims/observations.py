@@ -39,10 +39,6 @@ from canus.pillars.energy import supplier_claim
 from canus.pillars.trade import metrics as trade_metrics
 from canus.registry.models import DeclaredCount, Fact, Mission
 
-# The names observers use, kept here so each observer module reads them from one place.
-_table_msg = table_msg
-_need_tables = need_tables
-
 
 def _year(period: str | None) -> int | None:
     return int(period[:4]) if period else None
@@ -89,8 +85,8 @@ INTO_US_NEEDS = "bts-border-crossings: people entering the US at land ports on t
 
 
 def _people_into_us(con: duckdb.DuckDBPyConnection | None, period: str | None) -> Observation | None:
-    _need_tables(con, ("border_crossings",), INTO_US_NEEDS)
-    assert con is not None  # _need_tables names every table when there is no warehouse
+    need_tables(con, ("border_crossings",), INTO_US_NEEDS)
+    assert con is not None  # need_tables names every table when there is no warehouse
     got = border.people_per_day(con, _year(period))
     if got is None:
         return None
@@ -108,10 +104,10 @@ def _canadian_tables(con: duckdb.DuckDBPyConnection | None, period: str | None) 
 
 def _people_both_ways(con: duckdb.DuckDBPyConnection | None, period: str | None) -> Observation | None:
     canadian = _canadian_tables(con, period)
-    _need_tables(
+    need_tables(
         con, (*canadian, *BTS_TABLES), OLDER_WHY if canadian == OLD_TABLES else TRAVELLERS_WHY, _bts_alone(con, period)
     )
-    assert con is not None  # _need_tables names every table when there is no warehouse
+    assert con is not None  # need_tables names every table when there is no warehouse
     table = travellers.both_directions(con)
     # Only years complete on both sides: a part year would understate the daily average.
     rows = [r for r in table.rows if r.get("months_us") == 12 and r.get("months_canada") == 12]
@@ -119,7 +115,7 @@ def _people_both_ways(con: duckdb.DuckDBPyConnection | None, period: str | None)
         rows = [r for r in rows if r["year"] == _year(period)]
     if not rows and period:
         # A year before 24-10-0053 begins needs the older table: name it rather than stay mute.
-        _need_tables(con, OLD_TABLES, OLDER_WHY, _bts_alone(con, period))
+        need_tables(con, OLD_TABLES, OLDER_WHY, _bts_alone(con, period))
     if not rows:
         return None
     r = max(rows, key=lambda x: x["year"])
@@ -203,12 +199,12 @@ def _bilateral(currency: str) -> Observer:
         if len(missing_tables(con, GOODS_TABLES)) == len(GOODS_TABLES):
             a, b = GOODS_TABLES
             missing.append(
-                Msg("{a} or {b} (goods)", {"a": _table_msg(source_of(a), a), "b": _table_msg(source_of(b), b)})
+                Msg("{a} or {b} (goods)", {"a": table_msg(source_of(a), a), "b": table_msg(source_of(b), b)})
             )
             ids += missing_sources(con, GOODS_TABLES)
         extra = ("statcan_36100007",) + (("fred_excaus",) if currency == "USD" else ())
         for t in missing_tables(con, extra):
-            missing.append(_table_msg(source_of(t), t))
+            missing.append(table_msg(source_of(t), t))
         ids += missing_sources(con, extra)
         if con is None:
             missing.append(Msg("no warehouse yet: run 'canus update'"))
@@ -246,8 +242,8 @@ def _bilateral(currency: str) -> Observer:
 
 
 def _rank(con: duckdb.DuckDBPyConnection | None, period: str | None) -> Observation | None:
-    _need_tables(con, ("census_trade_partners",), RANK_WHY)
-    assert con is not None  # _need_tables names every table when there is no warehouse
+    need_tables(con, ("census_trade_partners",), RANK_WHY)
+    assert con is not None  # need_tables names every table when there is no warehouse
     if period:
         years = [_year(period)]
     else:
@@ -288,8 +284,8 @@ SUPPLY_RANGE = (
 
 
 def _supply_chain(con: duckdb.DuckDBPyConnection | None, period: str | None) -> Observation | None:
-    _need_tables(con, ("statcan_12100173",), SUPPLY_NEEDS)
-    assert con is not None  # _need_tables names every table when there is no warehouse
+    need_tables(con, ("statcan_12100173",), SUPPLY_NEEDS)
+    assert con is not None  # need_tables names every table when there is no warehouse
     rows = trade_metrics.supply_chain(con, _year(period)).rows
     if period:
         rows = [r for r in rows if r["year"] == _year(period)]
