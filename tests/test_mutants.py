@@ -96,6 +96,55 @@ MUTANTS = [
         '"SELECT 1",',
         ("tests/test_query_settings_locked.py::test_set_and_reset_are_refused",),
     ),
+    Mutant(
+        "nearly-accepts-far-below",
+        "claims/qualifiers.py",
+        "return -0.5 - EPS <= d <= EPS",
+        "return -1.5 - EPS <= d <= EPS",
+        ("tests/test_claims_qualifiers.py::test_just_inside_and_just_outside",),
+    ),
+    Mutant(
+        "february-always-28-days",
+        "metrics/periods.py",
+        "return calendar.monthrange(year, month)[1]",
+        "return 28 if month == 2 else calendar.monthrange(year, month)[1]",
+        ("tests/test_periods.py",),
+    ),
+    Mutant(
+        "statcan-scalar-factor-ignored",
+        "sources/statcan_zip.py",
+        """round(r.value_published * pow(10, CAST(nullif(trim(r.{tail["scalar_id"]}), '') AS INTEGER)),""",
+        "round(r.value_published * pow(10, 0),",
+        ("tests/test_statcan_zip.py",),
+    ),
+    Mutant(
+        "sandbox-external-access-left-on",
+        "query.py",
+        '"SET enable_external_access = false",',
+        '"SELECT 1",',
+        ("tests/test_query_sandbox.py",),
+    ),
+    Mutant(
+        "french-numbers-in-english-format",
+        "i18n.py",
+        "return format_decimal(value, format=pattern, locale=LOCALES[lang])",
+        'return format_decimal(value, format=pattern, locale="en_CA")',
+        ("tests/test_i18n_formats.py",),
+    ),
+    Mutant(
+        "bts-old-measure-name-not-renamed",
+        "sources/bts_border_crossings.py",
+        '"Truck Containers Full": "Truck Containers Loaded",',
+        '"Truck Containers Full": "Truck Containers Full",',
+        ("tests/test_bts_reader.py",),
+    ),
+    Mutant(
+        "publish-when-every-load-failed",
+        "warehouse.py",
+        "if not any(o.ok for o in outcomes):",
+        "if False and not any(o.ok for o in outcomes):",
+        ("tests/test_update_keeps_sources.py", "tests/test_warehouse_swap.py"),
+    ),
 ]
 
 

@@ -53,3 +53,24 @@ def test_a_failed_second_update_keeps_the_first(mirror: Path) -> None:
     assert sha256_of(published) == before
     assert {"border_crossings", "ports"} <= _tables()
     assert "boundaries" not in _tables()
+
+
+def test_an_update_whose_every_load_fails_publishes_nothing(mirror: Path) -> None:
+    """The file a load reads passes the download checks (right header) but its values do not
+    load: the build fails inside the warehouse, and the published file must be the same file
+    (same inode, bytes and time), not a re-published copy of the old content."""
+    [first] = update(["bts-border-crossings"])
+    assert first.status == "updated", first.error
+    published = get_settings().warehouse_path
+    before, stat = sha256_of(published), published.stat()
+    bts = mirror / "bts-border-crossings" / "Border_Crossing_Entry_Data.csv"
+    header = bts.read_text().splitlines()[0]
+    bts.write_text(
+        header + "\nBlaine,WA,3004,US-Canada Border,Jan 2030,Trucks,not a number,49.0,-122.7,POINT (-122.7 49.0)\n"
+    )
+    [second] = update(["bts-border-crossings"])
+    assert second.status == "failed"
+    assert "bts-border-crossings" in str(second.error)
+    after = published.stat()
+    assert (after.st_ino, after.st_mtime_ns) == (stat.st_ino, stat.st_mtime_ns)
+    assert sha256_of(published) == before
