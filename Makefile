@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 SHARED ?= ../shared/data
 
-.PHONY: run test bench lint install install-test install-mutation system-deps test-node mutation clean
+.PHONY: run test bench soak lint install install-test install-mutation system-deps test-node mutation clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -56,6 +56,13 @@ test: install-test system-deps test-node
 mutation: install-mutation
 	$(BIN)/mutmut run --max-children $(PYTEST_WORKERS) $(MUTANTS)
 	$(BIN)/mutmut results
+
+# Twenty runs in a row of the test files that start the page-cache warm-up (the abort of issue 16).
+SOAK_RUNS ?= 20
+SOAK_FILES ?= tests/test_web_portal.py tests/test_spine_web.py tests/test_claims_sections.py \
+  tests/test_web_cache.py tests/test_energy_environment_pages.py tests/test_trade_web.py
+soak: install-test
+	$(BIN)/python scripts/soak.py --runs $(SOAK_RUNS) $(SOAK_FILES)
 
 lint: install-test
 	$(BIN)/ruff check src tests bench
