@@ -11,7 +11,9 @@ import pytest
 
 from canus.claims.qualifiers import holds_estimate
 from canus.metrics.catalogue import UnknownMetric, get
+from canus.publish_gate import compare_vintages
 from canus.sources.statcan_members import MemberMatch, Selection
+from canus.warehouse import is_disk_full
 from canus.web.feedback.store import FeedbackError, FeedbackStore
 
 
@@ -49,6 +51,8 @@ def test_unknown_metric_names_the_metric() -> None:
     with pytest.raises(UnknownMetric) as e:
         get("no-such-metric")
     assert "'no-such-metric'" in e.value.localized("en") and "/api/metrics" in e.value.localized("en")
+    # The French text proves the message is the catalogue's, not any string naming the metric.
+    assert e.value.localized("fr") == "Mesure inconnue 'no-such-metric' ; voir /api/metrics"
 
 
 def test_reports_are_stamped_in_utc_to_the_second_by_the_real_clock() -> None:
@@ -69,3 +73,43 @@ def test_a_claim_waiting_for_data_names_what_it_needs(tmp_path: Path) -> None:
     r = verdict(tmp_path, {2019: 1000})
     assert r.verdict == "not_checkable"
     assert "people entering the US at land ports" in (r.missing_text() or "")
+
+
+def test_release_times_compare_across_zones_and_a_naive_time_is_utc() -> None:
+    # 08:30Z is later than 10:00+02:00 (08:00Z); a publisher's time without a zone is read as UTC.
+    assert compare_vintages(None, None, "2024-05-01T08:30:00Z", "2024-05-01T10:00:00+02:00") == 1
+    assert compare_vintages(None, None, "2024-05-01T10:00:00+02:00", "2024-05-01T08:30:00Z") == -1
+    assert compare_vintages(None, None, "2024-05-01T09:00:00", "2024-05-01T08:30:00Z") == 1
+    assert compare_vintages(None, None, "2024-05-01T08:00:00", "2024-05-01T08:30:00+00:00") == -1
+    assert compare_vintages(None, None, "not a time", "2024-05-01T08:30:00Z") == 0
+
+
+def test_a_full_disk_is_recognised_by_errno_and_by_duckdbs_text_only() -> None:
+    import errno
+
+    assert is_disk_full(OSError(errno.ENOSPC, "No space left on device"))
+    assert is_disk_full(OSError(errno.EDQUOT, "Disk quota exceeded"))
+    assert not is_disk_full(OSError(errno.EACCES, "Permission denied"))
+    assert not is_disk_full(ValueError("bad value"))
+    assert is_disk_full(duckdb.IOException('Could not write file "x": No space left on device'))
+    assert not is_disk_full(duckdb.IOException('Cannot open file "x": Permission denied'))
+
+
+def test_a_missing_dimension_and_a_missing_member_are_named_exactly_in_both_languages() -> None:
+    from canus.errors import LayoutError
+
+    sel = Selection(
+        "24-10-0053-01",
+        (),
+        (("Traveller type", ""), ("Traveller characteristics", "United States residents entering Canada")),
+    )
+    with pytest.raises(LayoutError) as e:
+        sel.require()
+    named = '"Traveller type"; "Traveller characteristics" / "United States residents entering Canada"'
+    assert e.value.localized("en") == (
+        f"24-10-0053-01: the loaded vintage lacks these dimensions or members (dimension / member): {named}"
+    )
+    assert e.value.localized("fr") == (
+        f"24-10-0053-01 : la version chargée n'a pas ces dimensions ou membres (dimension / membre) : {named}"
+    )
+    assert Selection("24-10-0053-01", (), ()).require().table == "24-10-0053-01"

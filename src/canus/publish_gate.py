@@ -234,7 +234,7 @@ def _release_time(release: str | None) -> dt.datetime | None:
     if not release:
         return None
     try:
-        when = dt.datetime.fromisoformat(release.strip().replace("Z", "+00:00"))
+        when = dt.datetime.fromisoformat(release.strip())  # 3.11 reads a trailing "Z" itself
     except ValueError:
         return None
     return when if when.tzinfo else when.replace(tzinfo=dt.UTC)
