@@ -224,4 +224,5 @@ def test_chart_answers_with_its_twins_in_both_languages(api: Loopback, tmp_path:
     fr = client.get("/fr/energie")
     assert fr.status_code == 200 and "Commerce américain de charbon et d" in fr.text
     api_doc = client.get("/api/metrics/energy-coal-uranium-trade").json()
-    assert api_doc["sources"][0]["licence"] and api_doc["sources"][0]["as_of"]
+    # Provenance: the latest month of the source (the energy answers run to December 2023).
+    assert api_doc["sources"][0]["licence"] and api_doc["sources"][0]["as_of"] == "2023-12"

@@ -495,7 +495,8 @@ def load(con: duckdb.DuckDBPyConnection, snaps: dict[str, Snapshot], source: Sou
         rows, as_of = con.execute("""
             SELECT (SELECT count(*) FROM census_trade_hs) + (SELECT count(*) FROM census_trade_state)
                    + (SELECT count(*) FROM census_energy_partners),
-                   strftime(max(period), '%Y-%m') FROM census_trade_hs
+                   strftime(greatest((SELECT max(period) FROM census_trade_hs),
+                                     (SELECT max(period) FROM census_energy_partners)), '%Y-%m')
         """).fetchone()  # type: ignore[misc]
     finally:
         con.execute("DROP TABLE IF EXISTS census_clean")
