@@ -226,3 +226,27 @@ def test_chart_answers_with_its_twins_in_both_languages(api: Loopback, tmp_path:
     api_doc = client.get("/api/metrics/energy-coal-uranium-trade").json()
     # Provenance: the latest month of the source (the energy answers run to December 2023).
     assert api_doc["sources"][0]["licence"] and api_doc["sources"][0]["as_of"] == "2023-12"
+
+
+def test_shares_and_ranks_with_the_census_instead_of_eia(api: Loopback) -> None:
+    from canus.metrics.catalogue import available, missing_sources
+    from canus.pillars.energy import page_forms
+    from canus.web.render.charts import vega_spec
+
+    con = _loaded(api)
+    # Neither US table: the preferred one (EIA) is named; the Census alone meets the US need.
+    assert missing_sources(duckdb.connect(), metric_spec("energy-supplier-rank")) == [
+        "eia-energy-trade",
+        "statcan-12100173",
+    ]
+    assert missing_sources(con, metric_spec("energy-supplier-rank")) == ["statcan-12100173"]
+    _canada_side(con, {"United States": 20e9, "Norway": 2e9})
+    assert available(con, "energy-supplier-rank") and available(con, "energy-partner-shares")
+    chart = page_forms.shares_chart(con)
+    assert chart is not None
+    facets = {v["importer"] for v in vega_spec(chart, "fr")["data"]["values"]}
+    # Shares by value in US and in Canadian dollars: each in its own panel, said in the label.
+    assert facets == {
+        "Importations des États-Unis, 2023, selon la valeur en dollars américains",
+        "Importations du Canada, 2023, selon la valeur en dollars canadiens",
+    }

@@ -9,6 +9,8 @@ from canus.pillars.energy import infrastructure as infra
 from canus.pillars.energy import metrics as m
 
 ELECTRICITY = ("electricity_trade",)
+#: The US side of partner shares and ranks: EIA by energy content, or else the Census by value.
+US_IMPORTS_BY_PARTNER = ("eia_energy_trade", "census_energy_partners")
 
 METRICS: tuple[MetricSpec, ...] = (
     MetricSpec(
@@ -118,7 +120,7 @@ METRICS: tuple[MetricSpec, ...] = (
         definition=f.SHARES_DEFINITION,
         unit="percent",
         basis="measured",
-        needs=("eia_energy_trade", "statcan_12100173"),
+        needs=(US_IMPORTS_BY_PARTNER, "statcan_12100173"),
         columns=("year", "importer", "form", "measure", "partner", "amount", "share", "rank", "source_id"),
         fn=plain(f.partner_shares),
     ),
@@ -129,7 +131,7 @@ METRICS: tuple[MetricSpec, ...] = (
         definition=f.RANK_DEFINITION,
         unit="rank",
         basis="measured",
-        needs=("eia_energy_trade", "statcan_12100173"),
+        needs=(US_IMPORTS_BY_PARTNER, "statcan_12100173"),
         columns=(
             "year",
             "importer",
