@@ -250,3 +250,12 @@ def test_shares_and_ranks_with_the_census_instead_of_eia(api: Loopback) -> None:
         "Importations des États-Unis, 2023, selon la valeur en dollars américains",
         "Importations du Canada, 2023, selon la valeur en dollars canadiens",
     }
+
+
+def test_claim_without_either_us_table_names_both_ways_to_get_it() -> None:
+    con = duckdb.connect()
+    _canada_side(con, {"United States": 20e9})
+    with pytest.raises(supplier_claim.MissingSource) as e:
+        supplier_claim.observe(con, "2023")
+    assert e.value.source_ids == ("eia-energy-trade",)
+    assert "census-trade" in e.value.what and "CANUS_CENSUS_API_KEY" in e.value.what

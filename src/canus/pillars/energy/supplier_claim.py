@@ -37,7 +37,8 @@ NEEDS = (
 )
 WHY = (
     "the US side needs eia-energy-trade, which 'canus update' skips until CANUS_EIA_API_KEY is "
-    "set; Canada's side needs statcan-12100173"
+    "set, or else census-trade (by value), skipped until CANUS_CENSUS_API_KEY is set; Canada's "
+    "side needs statcan-12100173"
 )
 TABLES = {"eia_energy_trade": forms.EIA, "statcan_12100173": forms.T173}
 #: Either table gives the US side (EIA preferred: energy content); Canada's has one source.
