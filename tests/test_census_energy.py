@@ -2,7 +2,7 @@
 uranium metric, supplier ranks where Canada is and is not first, the claim, and the energy page.
 
 The warehouse is loaded through the real pipeline from a loopback server answering with the
-fixtures in the Census API's JSON layout (tests/fixtures/trade/census/*-hs-energy-*-2023.json).
+fixtures in the Census API's JSON layout (tests/fixtures/trade/census/*-hs-energy-<code>-2023.json).
 """
 
 from __future__ import annotations
@@ -24,7 +24,7 @@ from canus.web.render.charts import render_svg
 from tests.loopback import Loopback, Reply
 from tests.test_census_trade import BASE, CENSUS, JSON_TYPE, KEY, _queue_good_answers
 
-HS2_IMPORTS = "imports-hs-energy-hs2-2023.json"
+HS2_IMPORTS = "imports-hs-energy-27-2023.json"
 
 
 @pytest.fixture

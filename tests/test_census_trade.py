@@ -81,8 +81,8 @@ def test_loads_both_directions_and_drops_totals(api: Loopback) -> None:
     assert KEY not in files
     raw = get_settings().raw_dir / "manifest.jsonl"
     assert KEY not in raw.read_text()
-    # One request per query and year: 6 for Canada and the partner totals, 6 for energy.
-    assert len(api.requests) == 24
+    # One request per query and year: 6 for Canada and the partner totals, 10 for energy.
+    assert len(api.requests) == 32
     assert "CTY_CODE=1220" in api.requests[0][1] and "COMM_LVL=HS2" in api.requests[0][1]
 
 
@@ -234,10 +234,10 @@ def test_energy_by_partner_every_form_countries_only(api: Loopback) -> None:
     assert "-" not in codes and "0020" not in codes
     assert japan == (None, None, 30e6)
     assert canada_coal == ("CANADA", 12 * 20e6, 12 * 150_000.0, 12)
-    energy = [p for _, p, _, _ in api.requests if "COMM_LVL=HS4" in p and "2701" in p]
-    # One request for both HS4 codes, the predicate repeated; every country (no CTY_CODE).
+    energy = [p for _, p, _, _ in api.requests if "COMMODITY=2701" in p]
+    # One request per commodity (no repeated predicate), at its HS level, for every country.
     assert len(energy) == 4  # exports and imports, 2023 and 2024
-    assert all("I_COMMODITY=2701&I_COMMODITY=2612" in p or "E_COMMODITY=2701&E_COMMODITY=2612" in p for p in energy)
+    assert all("COMM_LVL=HS4" in p and "2612" not in p and p.count("COMMODITY=") == 1 for p in energy)
     assert not any("CTY_CODE=" in p for p in energy)
     assert any("GEN_QY1_MO" in p for p in energy) and any("QTY_1_MO" in p for p in energy)
 
@@ -246,7 +246,7 @@ def test_energy_renamed_quantity_column_fails_naming_the_file(api: Loopback) -> 
     _queue_good_answers(api)
     assert update(["census-trade"])[0].status == "updated"
     before = get_settings().warehouse_path.read_bytes()
-    name = "imports-hs-energy-hs4-2023.json"
+    name = "imports-hs-energy-2701-2023.json"
     body = (CENSUS / name).read_bytes().replace(b"GEN_QY1_MO", b"GEN_QY1_YR")
     _queue_good_answers(api, {name: Reply(200, body, JSON_TYPE)})
     [r] = update(["census-trade"])
@@ -258,7 +258,7 @@ def test_energy_renamed_quantity_column_fails_naming_the_file(api: Loopback) -> 
 
 def test_energy_html_instead_of_data_is_a_key_problem(api: Loopback) -> None:
     html = Reply(200, (CENSUS / "missing-key.html").read_bytes(), {"Content-Type": "text/html"})
-    _queue_good_answers(api, {"imports-hs-energy-hs6-2023.json": html})
+    _queue_good_answers(api, {"imports-hs-energy-284410-2023.json": html})
     [r] = update(["census-trade"])
     assert r.status == "failed"
     msg = str(r.error)
@@ -269,7 +269,7 @@ def test_energy_html_instead_of_data_is_a_key_problem(api: Loopback) -> None:
 
 
 def test_energy_commodity_not_asked_for_is_refused(api: Loopback) -> None:
-    name = "exports-hs-energy-hs2-2023.json"
+    name = "exports-hs-energy-27-2023.json"
     body = (CENSUS / name).read_bytes().replace(b'"27"', b'"28"')
     _queue_good_answers(api, {name: Reply(200, body, JSON_TYPE)})
     [r] = update(["census-trade"])

@@ -28,12 +28,12 @@ What the API does that a generic download would get wrong, and how it is handled
 - ``exports/enduse`` and ``imports/enduse`` without a commodity: totals for every country,
   for Canada's rank among US partners.
 - ``exports/hs`` and ``imports/hs`` for **every partner country**, energy commodities only (the
-  energy pillar's ranks, issue 13), one request per HS level and flow: chapter 27 (mineral fuels,
-  every energy form, ``COMM_LVL=HS2``), heading 2701 (coal) and 2612 (uranium and thorium ores,
-  ``HS4``), subheadings 284410 (natural uranium) and 284420 (enriched uranium, ``HS6``). The
-  codes of one level are asked by repeating the commodity predicate (``I_COMMODITY=2701&
-  I_COMMODITY=2612``), which the API reads as "any of" (the way published clients such as
-  ustrade build their URLs; not checked live here). Value as above, and the first quantity
+  energy pillar's ranks, issue 13), one request per commodity and flow: chapter 27 (mineral
+  fuels, every energy form, ``COMM_LVL=HS2``), heading 2701 (coal) and 2612 (uranium and thorium
+  ores, ``HS4``), subheadings 284410 (natural uranium) and 284420 (enriched uranium, ``HS6``).
+  One code per request: repeating a predicate to ask several codes at once is what some
+  published clients do, but it is not documented by the Census and was not checked live here,
+  and a refused request would fail the whole source. Value as above, and the first quantity
   (``GEN_QY1_MO`` for imports, ``QTY_1_MO`` for exports — the names differ) with its unit
   (``UNIT_QY1``) for coal and uranium; a unit of ``-`` or none leaves the quantity missing,
   never zero. Chapter 27 asks no quantity: its products have no common unit.
@@ -112,8 +112,8 @@ class Query:
 
     @property
     def kind(self) -> str:
-        """The file-name part after the flow: ``hs``, ``enduse`` … or ``hs-energy-hs4``."""
-        return f"{self.dataset}-energy-{self.comm_lvl.lower()}" if self.codes else self.dataset
+        """The file-name part after the flow: ``hs``, ``enduse`` … or ``hs-energy-2701``."""
+        return f"{self.dataset}-energy-{'-'.join(self.codes)}" if self.codes else self.dataset
 
     def file_name(self, year: int) -> str:
         return f"{self.flow}-{self.kind}-{year}.json"
@@ -121,19 +121,19 @@ class Query:
 
 #: Energy commodity → form; chapter 27 is every energy form, coal is inside it, uranium is not.
 ENERGY_FORMS = {"27": "all_energy", "2701": "coal", "2612": "uranium", "284410": "uranium", "284420": "uranium"}
-_ENERGY_LEVELS = (("HS2", ("27",)), ("HS4", ("2701", "2612")), ("HS6", ("284410", "284420")))
 
 
 def _energy_queries() -> tuple[Query, ...]:
     out: list[Query] = []
-    for level, codes in _ENERGY_LEVELS:
+    for code in ENERGY_FORMS:
+        level = f"HS{len(code)}"
         with_qty = level != "HS2"
         for flow, commodity, value, qty in (
             ("exports", "E_COMMODITY", "ALL_VAL_MO", "QTY_1_MO"),
             ("imports", "I_COMMODITY", "GEN_VAL_MO", "GEN_QY1_MO"),
         ):
             get = ("CTY_CODE", "CTY_NAME", commodity, value) + ((qty, "UNIT_QY1") if with_qty else ())
-            out.append(Query(flow, "hs", get, commodity, value, True, codes, level, qty if with_qty else ""))
+            out.append(Query(flow, "hs", get, commodity, value, True, (code,), level, qty if with_qty else ""))
     return tuple(out)
 
 
@@ -148,7 +148,7 @@ QUERIES = (
     Query("imports", "enduse", ("CTY_CODE", "CTY_NAME", "GEN_VAL_MO"), "", "GEN_VAL_MO", True),
     *_energy_queries(),
 )
-_FILE_RE = re.compile(r"^(exports|imports)-(hs|statehs|enduse|hs-energy-hs[246])-(\d{4})\.json$")
+_FILE_RE = re.compile(r"^(exports|imports)-(hs|statehs|enduse|hs-energy-\d{2,6})-(\d{4})\.json$")
 
 
 def years(settings: Settings) -> list[int]:
@@ -168,7 +168,7 @@ def years(settings: Settings) -> list[int]:
 
 
 def query_params(q: Query, year: int, key: str | None) -> list[tuple[str, str]]:
-    """Pairs, not a dict: an energy query repeats its commodity predicate once per code."""
+    """Pairs, in the order the API echoes predicates back as columns."""
     params = [("get", ",".join(q.get))]
     if not q.all_countries:
         params += [("CTY_CODE", CANADA), ("COMM_LVL", "HS2")]
