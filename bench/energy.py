@@ -1,8 +1,9 @@
 """Cold update of the energy and environment sources against a bare DuckDB read of the same files.
 
 Real files from the shared mirror where it has them (CEDS under ``air-emissions/``, the Great
-Lakes levels); the others (CER crude oil and natural gas, ECCC and EPA inventories) from the
-project's fixtures, laid out as a mirror. Both sides end with the same rows in a DuckDB file.
+Lakes levels); the others (CER crude oil and natural gas, ECCC and EPA inventories, the Census
+API's answers for 2023 with energy by partner country) from the project's fixtures, laid out as
+a mirror. Both sides end with the same rows in a DuckDB file.
 """
 
 from __future__ import annotations
@@ -56,10 +57,17 @@ FILES = {
         FIXTURES / "environment" / "economic_sector_GHG_emissions_GES_secteur_economique.csv",
     ),
 }
+#: The Census API's answers for one year (US trade with Canada, partner totals and energy by
+#: partner: HS 27, coal, uranium), from the fixtures laid out as a mirror; the shared mirror has none.
+CENSUS = ("census-trade", sorted((FIXTURES / "trade" / "census").glob("*-2023.json")))
 BARE = """
 import duckdb, sys
 con = duckdb.connect(sys.argv[1])
 for i, path in enumerate(sys.argv[2:]):
+    if path.endswith(".json"):  # the Census API's array of arrays, one list per row
+        con.execute(f"CREATE OR REPLACE TABLE t{i} AS SELECT * FROM read_json(?, format = 'array', "
+                    "records = 'false')", [path])
+        continue
     con.execute(f"CREATE OR REPLACE TABLE t{i} AS SELECT * FROM read_csv(?, all_varchar = true, "
                 "null_padding = true, strict_mode = false, ignore_errors = true)", [path])
 con.close()
@@ -77,6 +85,13 @@ def _mirror(shared: Path, work: Path) -> tuple[Path, list[str], list[Path]]:
         shutil.copyfile(src, dest)
         used.append(f"{sid}={'mirror' if src == real else 'fixture'}")
         paths.append(dest)
+    sid, files = CENSUS
+    for fixture in files:
+        dest = mirror / sid / fixture.name
+        dest.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(fixture, dest)
+        paths.append(dest)
+    used.append(f"{sid}=fixture ({len(files)} files)")
     return mirror, used, paths
 
 
@@ -85,7 +100,15 @@ def run(shared: Path, runs: int = 5) -> list[Measure]:
     mirror, used, paths = _mirror(shared, work)
     home = work / "home"
     canus = str(Path(sys.executable).with_name("canus"))
-    env = {**os.environ, "CANUS_HOME": str(home), "CANUS_MIRROR": str(mirror)}
+    # The Census source runs only with a key; from a mirror the key is never sent anywhere.
+    env = {
+        **os.environ,
+        "CANUS_HOME": str(home),
+        "CANUS_MIRROR": str(mirror),
+        "CANUS_CENSUS_YEARS": "2023",
+        "CANUS_CENSUS_API_KEY": "bench-mirror-no-request",
+    }
+    ids = [*FILES, CENSUS[0]]
     note = ", ".join(used)
 
     def fresh_home() -> None:
@@ -98,15 +121,15 @@ def run(shared: Path, runs: int = 5) -> list[Measure]:
 
     results = [
         measure(
-            f"canus update of the {len(FILES)} energy/environment sources, cold",
-            [canus, "update", *FILES],
+            f"canus update of the {len(ids)} energy/environment sources, cold",
+            [canus, "update", *ids],
             runs=runs,
             env=env,
             before_each=fresh_home,
             note=note,
         ),
         measure(
-            f"bare DuckDB read_csv of the same {len(FILES)} files into a DuckDB file",
+            f"bare DuckDB read_csv/read_json of the same {len(paths)} files into a DuckDB file",
             [sys.executable, "-c", BARE, str(out_db), *map(str, paths)],
             runs=runs,
             before_each=fresh_db,

@@ -404,11 +404,11 @@ def test_mirror_layout_reads_pages(tmp_path: Path, monkeypatch: pytest.MonkeyPat
     assert r.rows == 4 + 2 + 1 and r.as_of == "2022"
 
 
-def test_census_hs27_value_rank_when_the_proposed_table_is_loaded(eia_api: Loopback) -> None:
+def test_census_hs27_value_rank_when_the_census_table_is_loaded(eia_api: Loopback) -> None:
     con = _warehouse_with(eia_api, 1_400_000)
     _t173(con, {"United States": 20e9, "Norway": 2e9})
-    con.execute("""CREATE TABLE census_trade_hs27_partners (direction VARCHAR, period DATE, cty_code VARCHAR,
-                   cty_name VARCHAR, value_usd DOUBLE)""")
+    con.execute("""CREATE TABLE census_energy_partners (direction VARCHAR, period DATE, form VARCHAR,
+                   cty_code VARCHAR, cty_name VARCHAR, value_usd DOUBLE)""")
     for month in range(1, 13):
         for code, name, v in (
             ("1220", "CANADA", 10e9),
@@ -418,7 +418,7 @@ def test_census_hs27_value_rank_when_the_proposed_table_is_loaded(eia_api: Loopb
             ("-", "TOTAL FOR ALL COUNTRIES", 90e9),
         ):
             con.execute(
-                "INSERT INTO census_trade_hs27_partners VALUES ('us_imports', ?, ?, ?, ?)",
+                "INSERT INTO census_energy_partners VALUES ('us_imports', ?, 'all_energy', ?, ?, ?)",
                 [f"2022-{month:02d}-01", code, name, v],
             )
     rows = [r for r in forms.supplier_ranks(con).rows if r["measure"] == "value_usd"]

@@ -61,6 +61,12 @@ SPECS: dict[str, TableSpec] = {
         measures=("value_usd",),
         non_negative=("value_usd",),
     ),
+    "census_energy_partners": TableSpec(
+        key=("direction", "period", "commodity", "cty_code"),
+        compared=("value_usd", "quantity", "quantity_unit", "cty_name"),
+        measures=("value_usd", "quantity"),
+        non_negative=("value_usd", "quantity"),
+    ),
     "electricity_trade": TableSpec(
         key=("period", "activity", "province", "us_state"),
         compared=("energy_mwh", "value_cad", "price_cad_per_mwh"),

@@ -27,11 +27,24 @@ What the API does that a generic download would get wrong, and how it is handled
 
 - ``exports/enduse`` and ``imports/enduse`` without a commodity: totals for every country,
   for Canada's rank among US partners.
+- ``exports/hs`` and ``imports/hs`` for **every partner country**, energy commodities only (the
+  energy pillar's ranks, issue 13), one request per commodity and flow: chapter 27 (mineral
+  fuels, every energy form, ``COMM_LVL=HS2``), heading 2701 (coal) and 2612 (uranium and thorium
+  ores, ``HS4``), subheadings 284410 (natural uranium) and 284420 (enriched uranium, ``HS6``).
+  One code per request: repeating a predicate to ask several codes at once is what some
+  published clients do, but it is not documented by the Census and was not checked live here,
+  and a refused request would fail the whole source. Value as above, and the first quantity
+  (``GEN_QY1_MO`` for imports, ``QTY_1_MO`` for exports — the names differ) with its unit
+  (``UNIT_QY1``) for coal and uranium; a unit of ``-`` or none leaves the quantity missing,
+  never zero. Chapter 27 asks no quantity: its products have no common unit.
 
 Tables: ``census_trade_hs`` (direction, period, hs2, description, value_usd),
 ``census_trade_state`` (direction, period, state, hs2, value_usd) and
 ``census_trade_partners`` (direction, period, cty_code, cty_name, value_usd);
-``direction`` is ``us_exports_to_canada`` or ``us_imports_from_canada``.
+``direction`` is ``us_exports_to_canada`` or ``us_imports_from_canada``. And
+``census_energy_partners`` (direction ``us_imports`` or ``us_exports``, period, commodity,
+form ``all_energy`` / ``coal`` / ``uranium``, cty_code, cty_name, value_usd, quantity,
+quantity_unit), countries only: totals (``-``) and groupings (``0xxx``) are dropped.
 """
 
 from __future__ import annotations
@@ -85,13 +98,43 @@ class Query:
     value: str
     #: All countries (for ranks) instead of Canada by HS chapter.
     all_countries: bool = False
+    #: Energy queries: the HS codes asked (all countries) at one commodity level.
+    codes: tuple[str, ...] = ()
+    comm_lvl: str = ""
+    #: The first-quantity variable, when the codes have a unit worth reading.
+    quantity: str = ""
 
     @property
     def direction(self) -> str:
+        if self.codes:
+            return "us_exports" if self.flow == "exports" else "us_imports"
         return "us_exports_to_canada" if self.flow == "exports" else "us_imports_from_canada"
 
+    @property
+    def kind(self) -> str:
+        """The file-name part after the flow: ``hs``, ``enduse`` … or ``hs-energy-2701``."""
+        return f"{self.dataset}-energy-{'-'.join(self.codes)}" if self.codes else self.dataset
+
     def file_name(self, year: int) -> str:
-        return f"{self.flow}-{self.dataset}-{year}.json"
+        return f"{self.flow}-{self.kind}-{year}.json"
+
+
+#: Energy commodity → form; chapter 27 is every energy form, coal is inside it, uranium is not.
+ENERGY_FORMS = {"27": "all_energy", "2701": "coal", "2612": "uranium", "284410": "uranium", "284420": "uranium"}
+
+
+def _energy_queries() -> tuple[Query, ...]:
+    out: list[Query] = []
+    for code in ENERGY_FORMS:
+        level = f"HS{len(code)}"
+        with_qty = level != "HS2"
+        for flow, commodity, value, qty in (
+            ("exports", "E_COMMODITY", "ALL_VAL_MO", "QTY_1_MO"),
+            ("imports", "I_COMMODITY", "GEN_VAL_MO", "GEN_QY1_MO"),
+        ):
+            get = ("CTY_CODE", "CTY_NAME", commodity, value) + ((qty, "UNIT_QY1") if with_qty else ())
+            out.append(Query(flow, "hs", get, commodity, value, True, (code,), level, qty if with_qty else ""))
+    return tuple(out)
 
 
 QUERIES = (
@@ -103,8 +146,9 @@ QUERIES = (
     # example, with "TOTAL FOR ALL COUNTRIES" (code "-") and groupings (codes 0xxx) to drop.
     Query("exports", "enduse", ("CTY_CODE", "CTY_NAME", "ALL_VAL_MO"), "", "ALL_VAL_MO", True),
     Query("imports", "enduse", ("CTY_CODE", "CTY_NAME", "GEN_VAL_MO"), "", "GEN_VAL_MO", True),
+    *_energy_queries(),
 )
-_FILE_RE = re.compile(r"^(exports|imports)-(hs|statehs|enduse)-(\d{4})\.json$")
+_FILE_RE = re.compile(r"^(exports|imports)-(hs|statehs|enduse|hs-energy-\d{2,6})-(\d{4})\.json$")
 
 
 def years(settings: Settings) -> list[int]:
@@ -123,13 +167,16 @@ def years(settings: Settings) -> list[int]:
     return list(range(max(first, 2010), min(last, this_year) + 1))
 
 
-def query_params(q: Query, year: int, key: str | None) -> dict[str, str]:
-    params = {"get": ",".join(q.get)}
+def query_params(q: Query, year: int, key: str | None) -> list[tuple[str, str]]:
+    """Pairs, in the order the API echoes predicates back as columns."""
+    params = [("get", ",".join(q.get))]
     if not q.all_countries:
-        params |= {"CTY_CODE": CANADA, "COMM_LVL": "HS2"}
-    params["time"] = f"from {year}-01 to {year}-12"
+        params += [("CTY_CODE", CANADA), ("COMM_LVL", "HS2")]
+    if q.codes:
+        params += [("COMM_LVL", q.comm_lvl), *((q.commodity, c) for c in q.codes)]
+    params.append(("time", f"from {year}-01 to {year}-12"))
     if key:
-        params["key"] = key
+        params.append(("key", key))
     return params
 
 
@@ -293,7 +340,7 @@ def fetch(
 
 
 def _rows(snap: Snapshot, q: Query) -> list[tuple[str, ...]]:
-    """(direction, time, state, hs2, description, value) for each data row of one answer."""
+    """(direction, time, state, hs2, description, cty_code, cty_name, value, quantity, unit) per data row."""
     data = json.loads(snap.path.read_bytes())
     head = [str(h).strip() for h in data[0]]
     index: dict[str, int] = {}
@@ -302,6 +349,7 @@ def _rows(snap: Snapshot, q: Query) -> list[tuple[str, ...]]:
     needed = [c for c in (q.commodity, q.value, "time") if c]
     needed += ["STATE"] if q.dataset == "statehs" else []
     needed += ["CTY_CODE"] if q.all_countries else []
+    needed += [q.quantity, "UNIT_QY1"] if q.quantity else []
     missing = [c for c in needed if c not in index]
     if missing:
         raise LayoutError(
@@ -333,18 +381,20 @@ def _rows(snap: Snapshot, q: Query) -> list[tuple[str, ...]]:
                 cells.get("CTY_CODE", CANADA),
                 cells.get("CTY_NAME", ""),
                 cells[q.value],
+                cells.get(q.quantity, "") if q.quantity else "",
+                cells.get("UNIT_QY1", "") if q.quantity else "",
             )
         )
     return out
 
 
 def load(con: duckdb.DuckDBPyConnection, snaps: dict[str, Snapshot], source: Source) -> LoadResult:
-    by_query = {(q.flow, q.dataset): q for q in QUERIES}
+    by_query = {(q.flow, q.kind): q for q in QUERIES}
     con.execute("""
         CREATE TEMP TABLE census_stage (
             file VARCHAR, dataset VARCHAR, sha VARCHAR, direction VARCHAR, time VARCHAR,
             state VARCHAR, hs2 VARCHAR, description VARCHAR, cty_code VARCHAR, cty_name VARCHAR,
-            value_text VARCHAR)
+            value_text VARCHAR, qty_text VARCHAR, unit VARCHAR)
     """)
     try:
         for name, snap in sorted(snaps.items()):
@@ -355,8 +405,8 @@ def load(con: duckdb.DuckDBPyConnection, snaps: dict[str, Snapshot], source: Sou
             rows = _rows(snap, q)
             if rows:
                 con.executemany(
-                    "INSERT INTO census_stage VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                    [(name, q.dataset, snap.sha256, *r) for r in rows],
+                    "INSERT INTO census_stage VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    [(name, q.kind, snap.sha256, *r) for r in rows],
                 )
         # Totals ("TOTAL FOR ALL COUNTRIES / STATES / COMMODITIES", code "-") and country
         # groupings would be counted twice if kept.
@@ -365,7 +415,7 @@ def load(con: duckdb.DuckDBPyConnection, snaps: dict[str, Snapshot], source: Sou
             SELECT *, try_strptime(time, '%Y-%m')::DATE AS period,
                    try_cast(nullif(trim(value_text), '') AS DOUBLE) AS value_usd
             FROM census_stage
-            WHERE dataset <> 'enduse' AND trim(cty_code) = '1220'
+            WHERE dataset IN ('hs', 'statehs') AND trim(cty_code) = '1220'
               AND trim(hs2) NOT IN ('-', '')
               AND trim(state) <> '-'
               AND NOT starts_with(upper(trim(description)), 'TOTAL FOR ALL')
@@ -377,12 +427,16 @@ def load(con: duckdb.DuckDBPyConnection, snaps: dict[str, Snapshot], source: Sou
             SELECT *, try_strptime(time, '%Y-%m')::DATE,
                    try_cast(nullif(trim(value_text), '') AS DOUBLE)
             FROM census_stage
-            WHERE dataset = 'enduse' AND regexp_full_match(trim(cty_code), '[1-9][0-9]{3}')
+            WHERE (dataset = 'enduse' OR starts_with(dataset, 'hs-energy-'))
+              AND regexp_full_match(trim(cty_code), '[1-9][0-9]{3}')
+              AND trim(hs2) <> '-'
               AND NOT starts_with(upper(trim(cty_name)), 'TOTAL FOR ALL')
         """)
         bad = con.execute("""
-            SELECT file, time, value_text FROM census_clean
-            WHERE period IS NULL OR (value_usd IS NULL AND trim(value_text) <> '') LIMIT 1
+            SELECT file, time, coalesce(nullif(trim(value_text), ''), qty_text) FROM census_clean
+            WHERE period IS NULL OR (value_usd IS NULL AND trim(value_text) <> '')
+               OR (try_cast(nullif(trim(qty_text), '') AS DOUBLE) IS NULL AND trim(qty_text) <> '')
+            LIMIT 1
         """).fetchone()
         if bad:
             raise LayoutError(
@@ -417,9 +471,32 @@ def load(con: duckdb.DuckDBPyConnection, snaps: dict[str, Snapshot], source: Sou
             FROM census_clean WHERE dataset = 'enduse'
             ORDER BY direction, period, cty_code
         """)
+        forms = " ".join(f"WHEN '{code}' THEN '{form}'" for code, form in ENERGY_FORMS.items())
+        # A quantity counts only with a unit: "-" is the API's "no unit" (the quantity cell then
+        # holds 0, which is not a measured zero).
+        con.execute(f"""
+            CREATE TABLE census_energy_partners AS
+            SELECT direction, period, trim(hs2) AS commodity, CASE trim(hs2) {forms} END AS form,
+                   trim(cty_code) AS cty_code, trim(cty_name) AS cty_name, value_usd,
+                   CASE WHEN trim(unit) NOT IN ('', '-') THEN try_cast(nullif(trim(qty_text), '') AS DOUBLE)
+                   END AS quantity,
+                   CASE WHEN trim(unit) NOT IN ('', '-') THEN trim(unit) END AS quantity_unit,
+                   {sid} AS source_id, sha AS snapshot_sha256
+            FROM census_clean WHERE starts_with(dataset, 'hs-energy-')
+            ORDER BY direction, period, commodity, cty_code
+        """)
+        unknown = con.execute("SELECT commodity FROM census_energy_partners WHERE form IS NULL LIMIT 1").fetchone()
+        if unknown:
+            raise LayoutError(
+                "{source}: the energy answer holds commodity {code!r}, which was not asked for",
+                source=SOURCE_ID,
+                code=unknown[0],
+            )
         rows, as_of = con.execute("""
-            SELECT (SELECT count(*) FROM census_trade_hs) + (SELECT count(*) FROM census_trade_state),
-                   strftime(max(period), '%Y-%m') FROM census_trade_hs
+            SELECT (SELECT count(*) FROM census_trade_hs) + (SELECT count(*) FROM census_trade_state)
+                   + (SELECT count(*) FROM census_energy_partners),
+                   strftime(greatest((SELECT max(period) FROM census_trade_hs),
+                                     (SELECT max(period) FROM census_energy_partners)), '%Y-%m')
         """).fetchone()  # type: ignore[misc]
     finally:
         con.execute("DROP TABLE IF EXISTS census_clean")
@@ -441,14 +518,17 @@ SOURCE = Source(
     landing_url="https://www.census.gov/data/developers/data-sets/international-trade.html",
     cadence="monthly",
     files=(),
-    tables=("census_trade_hs", "census_trade_state", "census_trade_partners"),
+    tables=("census_trade_hs", "census_trade_state", "census_trade_partners", "census_energy_partners"),
     load=load,
     description={
         "en": "US exports to Canada (total exports, F.A.S. value) and US general imports from "
-        "Canada (customs value), in US dollars, by HS chapter and month, and by US state.",
+        "Canada (customs value), in US dollars, by HS chapter and month, and by US state; and US "
+        "energy trade (HS chapter 27, coal, uranium) with every partner country, in value and quantity.",
         "fr": "Exportations américaines vers le Canada (exportations totales, valeur F.A.B.) et "
         "importations générales américaines en provenance du Canada (valeur en douane), en "
-        "dollars américains, par chapitre du SH et par mois, et par État.",
+        "dollars américains, par chapitre du SH et par mois, et par État; et commerce américain "
+        "de l'énergie (chapitre 27 du SH, charbon, uranium) avec chaque pays partenaire, en valeur "
+        "et en quantité.",
     },
     requires="census_api_key",
     requires_help=KEY_HELP,

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 from canus.metrics.spec import MetricSpec, plain, registry_table
+from canus.pillars.energy import coal_uranium as cu
 from canus.pillars.energy import forms as f
 from canus.pillars.energy import infrastructure as infra
 from canus.pillars.energy import metrics as m
 
 ELECTRICITY = ("electricity_trade",)
+#: The US side of partner shares and ranks: EIA by energy content, or else the Census by value.
+US_IMPORTS_BY_PARTNER = ("eia_energy_trade", "census_energy_partners")
 
 METRICS: tuple[MetricSpec, ...] = (
     MetricSpec(
@@ -117,7 +120,7 @@ METRICS: tuple[MetricSpec, ...] = (
         definition=f.SHARES_DEFINITION,
         unit="percent",
         basis="measured",
-        needs=("eia_energy_trade", "statcan_12100173"),
+        needs=(US_IMPORTS_BY_PARTNER, "statcan_12100173"),
         columns=("year", "importer", "form", "measure", "partner", "amount", "share", "rank", "source_id"),
         fn=plain(f.partner_shares),
     ),
@@ -128,7 +131,7 @@ METRICS: tuple[MetricSpec, ...] = (
         definition=f.RANK_DEFINITION,
         unit="rank",
         basis="measured",
-        needs=("eia_energy_trade", "statcan_12100173"),
+        needs=(US_IMPORTS_BY_PARTNER, "statcan_12100173"),
         columns=(
             "year",
             "importer",
@@ -154,6 +157,19 @@ METRICS: tuple[MetricSpec, ...] = (
         needs=("statcan_25100029",),
         columns=("year", "fuel_type", "exports_pj", "imports_pj", "net_exports_pj"),
         fn=plain(f.trade_by_fuel),
+    ),
+    MetricSpec(
+        id="energy-coal-uranium-trade",
+        pillar="energy",
+        title="US coal and uranium trade by partner country: Canada's share and rank",
+        definition=cu.DEFINITION,
+        unit="USD",
+        # Values, quantities and ranks are measured; the one column in petajoules (coal) is an
+        # estimate, and says so in its label and the method.
+        basis="measured",
+        needs=(cu.TABLE,),
+        columns=tuple(c.name for c in cu.COLUMNS),
+        fn=plain(cu.coal_uranium_trade),
     ),
     MetricSpec(
         id="energy-infrastructure",

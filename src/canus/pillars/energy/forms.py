@@ -9,8 +9,9 @@ Tables read (each optional: a metric lists what it has and says what is missing)
   exports by partner country, as the US reports them;
 - ``statcan_12100173`` (``statcan-12100173``): Canada's imports of "Energy products" by trading
   partner, in dollars (every form together, including refined products, coal and uranium);
-- ``census_trade_hs27_partners`` (proposed for ``census-trade``: US imports of HS chapter 27 by
-  partner country, columns ``direction, period, cty_code, cty_name, value_usd``), used when present.
+- ``census_energy_partners`` (``census-trade``): US imports and exports of HS chapter 27, coal
+  (2701) and uranium (2612, 284410, 284420) by partner country, in US dollars, used when present
+  for the ranks by value: all energy (chapter 27 and uranium), coal and uranium.
 
 Method and limits (shown with the figures): volumes are as reported; energy content in
 petajoules is converted with the factors of :mod:`canus.pillars.energy.units` (an estimate);
@@ -61,6 +62,15 @@ METHOD_LIMITS = (
     "refined products, coal or uranium; Canada's total is the value of all energy products. CER "
     "and Statistics Canada count exports differently, so their figures differ."
 )
+CENSUS_METHOD = (
+    "Ranks by value (US Census Bureau, US general imports by country of origin, customs value in US "
+    "dollars, whole years only): all energy is HS chapter 27 (mineral fuels: crude oil, refined "
+    "products, natural gas, coal, electricity) plus uranium (HS 2612, uranium and thorium ores, and "
+    "HS 2844.10 and 2844.20, natural and enriched uranium), counted with energy because it is reactor "
+    "fuel; coal is HS 2701. Value ranks weigh a dollar of coal like a dollar of uranium, so they can "
+    "differ from ranks by energy content. Uranium has no energy content here: what a kilogram yields "
+    "depends on its enrichment, the reactor and the burn-up."
+)
 
 CRUDE_DEFINITION = (
     "Canada's crude oil exports by destination each year (US refining districts "
@@ -108,7 +118,7 @@ SPECS: tuple[Spec, ...] = (
         "measured",
         ("eia_energy_trade", "statcan_12100173"),
         "partner_shares",
-        ("electricity_trade", "census_trade_hs27_partners"),
+        ("electricity_trade", "census_energy_partners"),
     ),
     Spec(
         "energy-supplier-rank",
@@ -116,7 +126,7 @@ SPECS: tuple[Spec, ...] = (
         "measured",
         ("eia_energy_trade", "statcan_12100173"),
         "supplier_ranks",
-        ("electricity_trade", "census_trade_hs27_partners"),
+        ("electricity_trade", "census_energy_partners"),
     ),
     Spec("energy-trade-by-fuel", "PJ", "measured", ("statcan_25100029",), "trade_by_fuel"),
 )
@@ -330,27 +340,35 @@ def _us_side(con: duckdb.DuckDBPyConnection, year: int | None) -> list[dict[str,
 
 
 def _us_value_side(con: duckdb.DuckDBPyConnection, year: int | None) -> list[dict[str, Any]]:
-    """US imports of HS chapter 27 (mineral fuels, all forms) by partner, in US dollars, complete years.
+    """US imports by partner in US dollars (Census), whole years: all energy, coal and uranium.
 
-    Reads ``census_trade_hs27_partners`` when ``census-trade`` provides it (proposed table); the
-    Census counts every energy form, refined products and coal included, by value.
+    All energy is chapter 27 plus uranium (outside chapter 27); coal (2701) is inside chapter 27,
+    so it is never added to it again. A year counts when the imports data covers its twelve months.
     """
-    if not has_tables(con, "census_trade_hs27_partners"):
+    if not has_tables(con, "census_energy_partners"):
         return []
     return _rows(
         con.execute(
             f"""
-        WITH p AS (
-            SELECT year(period) AS year, cty_name AS partner, cty_code = '1220' AS is_other,
-                   sum(value_usd) AS amount
-            FROM census_trade_hs27_partners
+        WITH imports AS (
+            SELECT year(period) AS year, period, form, cty_code, cty_name, value_usd
+            FROM census_energy_partners
             WHERE direction = 'us_imports' AND regexp_full_match(cty_code, '[1-9][0-9]{{3}}')
-            GROUP BY ALL HAVING count(DISTINCT month(period)) = 12)
-        SELECT year, 'united_states' AS importer, 'all_energy' AS form, 'value_usd' AS measure, partner,
-               is_other, amount, amount / nullif(sum(amount) OVER (PARTITION BY year), 0) AS share,
-               rank() OVER (PARTITION BY year ORDER BY amount DESC) AS rank, '{CENSUS}' AS source_id
+        ), tagged AS (
+            SELECT year, period, form, cty_code, cty_name, value_usd FROM imports WHERE form IN ('coal', 'uranium')
+            UNION ALL
+            SELECT year, period, 'all_energy', cty_code, cty_name, value_usd
+            FROM imports WHERE form IN ('all_energy', 'uranium')
+        ), whole AS (
+            SELECT year FROM imports GROUP BY year HAVING count(DISTINCT month(period)) = 12
+        ), p AS (
+            SELECT year, form, max(cty_name) AS partner, cty_code = '1220' AS is_other, sum(value_usd) AS amount
+            FROM tagged JOIN whole USING (year) GROUP BY year, form, cty_code)
+        SELECT year, 'united_states' AS importer, form, 'value_usd' AS measure, partner,
+               is_other, amount, amount / nullif(sum(amount) OVER (PARTITION BY year, form), 0) AS share,
+               rank() OVER (PARTITION BY year, form ORDER BY amount DESC) AS rank, '{CENSUS}' AS source_id
         FROM p WHERE (? IS NULL OR year = ?) AND amount > 0
-        ORDER BY year, rank, partner
+        ORDER BY year, form, rank, partner
     """,
             [year, year],
         )
@@ -400,7 +418,7 @@ def partner_shares(con: duckdb.DuckDBPyConnection, year: int | None = None) -> M
                 "eia_energy_trade": EIA,
                 "electricity_trade": CER_POWER,
                 "statcan_12100173": T173,
-                "census_trade_hs27_partners": CENSUS,
+                "census_energy_partners": CENSUS,
             },
         ),
         summary={"method": METHOD_LIMITS},
@@ -456,7 +474,7 @@ def supplier_ranks(con: duckdb.DuckDBPyConnection, year: int | None = None) -> M
                 "eia_energy_trade": EIA,
                 "electricity_trade": CER_POWER,
                 "statcan_12100173": T173,
-                "census_trade_hs27_partners": CENSUS,
+                "census_energy_partners": CENSUS,
             },
         ),
         summary={"method": METHOD_LIMITS},

@@ -10,7 +10,7 @@ from canus.i18n import _, fmt_amount, fmt_number, fmt_percent
 from canus.metrics import MetricTable, periods
 from canus.metrics.catalogue import available
 from canus.pillars.energy import metrics as m
-from canus.pillars.energy import page_forms
+from canus.pillars.energy import page_census, page_forms
 from canus.web.page.model import KeyFigure, PageModel
 from canus.web.render.charts import Chart, bar_chart, line_chart
 
@@ -82,7 +82,12 @@ def provinces_chart(con: duckdb.DuckDBPyConnection) -> Chart | None:
     )
 
 
-CHARTS = {"energy-electricity-trade": trade_chart, "energy-electricity-provinces": provinces_chart, **page_forms.CHARTS}
+CHARTS = {
+    "energy-electricity-trade": trade_chart,
+    "energy-electricity-provinces": provinces_chart,
+    **page_forms.CHARTS,
+    **page_census.CHARTS,
+}
 
 
 def revisions_note(table: MetricTable, lang: str) -> str:
@@ -137,6 +142,7 @@ def build(con: duckdb.DuckDBPyConnection | None, lang: str) -> PageModel:
     if con is not None and _has_data(con):
         _electricity(page, con, lang)
     page_forms.add_sections(page, con, lang)
+    page_census.add_section(page, con, lang)
     return page
 
 

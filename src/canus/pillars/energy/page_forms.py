@@ -31,6 +31,12 @@ FORM_LABELS = {
 DIRECTION_LABELS = {"canada_to_us": "Canada to the United States", "us_to_canada": "United States to Canada"}
 REPORTER_LABELS = {"canada": "As Canada reports", "us": "As the United States reports"}
 IMPORTER_LABELS = {"united_states": "United States imports", "canada": "Canada's imports"}
+#: A facet per measure: shares by energy content and by value are never drawn in one panel.
+MEASURE_LABELS = {
+    "energy_pj": "by energy content",
+    "value_usd": "by value in US dollars",
+    "value_cad": "by value in Canadian dollars",
+}
 GAS_LABELS = {
     ("export", "pipeline"): "Exports by pipeline",
     ("export", "lng"): "Exports as LNG",
@@ -256,7 +262,8 @@ def shares_chart(con: duckdb.DuckDBPyConnection) -> Chart | None:
     def spec(t: MetricTable, lang: str) -> alt.TopLevelMixin:
         rows = [
             {
-                "importer": f"{_label(IMPORTER_LABELS, r['importer'], lang)}, {r['year']}",
+                "importer": f"{_label(IMPORTER_LABELS, r['importer'], lang)}, {r['year']}, "
+                f"{_label(MEASURE_LABELS, r['measure'], lang)}",
                 "partner": str(r["partner"]).title() if str(r["partner"]).isupper() else r["partner"],
                 "share": r["share"],
                 "rank": r["rank"],

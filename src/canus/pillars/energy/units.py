@@ -7,7 +7,11 @@ a figure in petajoules is an estimate of energy content, never a measurement —
 rows that carry one say so (basis ``estimate``).
 
 Hand check (the tests do the same on fixture values): 10,000 m³ a day of crude oil over a
-31-day month is 310,000 m³ × 38.51 GJ/m³ = 11,938,100 GJ = 11.9381 PJ.
+31-day month is 310,000 m³ × 38.51 GJ/m³ = 11,938,100 GJ = 11.9381 PJ. And 150,000 t of coal a
+month for a year is 1,800,000 t × 25.8 GJ/t = 46,440,000 GJ = 46.44 PJ.
+
+Uranium has no energy content here: what a kilogram yields depends on its enrichment, the
+reactor and the burn-up, none of which a trade record says.
 """
 
 from __future__ import annotations
@@ -47,6 +51,19 @@ GJ_PER_THOUSAND_M3_GAS = Factor(
     "(marketable natural gas, 38.32 MJ per cubic metre)",
     False,
 )
+#: Energy content of coal: the IPCC default net calorific value of "other bituminous coal" (the
+#: thermal coal that dominates HS heading 2701). Coking coal is 28.2, anthracite 26.7,
+#: sub-bituminous 18.9 and lignite 11.9 GJ/t in the same table: a trade figure does not say
+#: which coal it is, so petajoules of coal are an estimate (basis ``estimate``).
+GJ_PER_TONNE_COAL = Factor(
+    25.8,
+    "GJ/t",
+    "IPCC, 2006 IPCC Guidelines for National Greenhouse Gas Inventories, vol. 2 (Energy), ch. 1, "
+    "table 1.2: default net calorific value of other bituminous coal, 25.8 TJ/Gg",
+    False,
+)
+#: Kilograms in a metric ton: a definition (the Census unit codes ``T`` and ``KG``).
+KG_PER_TONNE = 1000.0
 GJ_PER_PJ = 1_000_000.0
 
 
@@ -79,6 +96,21 @@ def mwh_to_pj(mwh: float | None) -> float | None:
     return None if mwh is None else mwh * GJ_PER_MWH.value / GJ_PER_PJ
 
 
+#: Census quantity units (``UNIT_QY1``) that are masses, in tonnes per unit.
+TONNES_PER_UNIT = {"T": 1.0, "KG": 1 / KG_PER_TONNE}
+
+
+def coal_tonnes_to_pj(tonnes: float | None) -> float | None:
+    """Coal's energy content, an estimate (one average factor for every kind of coal)."""
+    return None if tonnes is None else tonnes * GJ_PER_TONNE_COAL.value / GJ_PER_PJ
+
+
+def to_tonnes(quantity: float | None, unit: str | None) -> float | None:
+    """A Census quantity in tonnes when its unit is a mass, else None (never a guess)."""
+    per = TONNES_PER_UNIT.get((unit or "").strip().upper())
+    return None if quantity is None or per is None else quantity * per
+
+
 #: Every factor, for the method text and the API.
 FACTORS: dict[str, Factor] = {
     "m3_per_barrel": M3_PER_BARREL,
@@ -86,6 +118,7 @@ FACTORS: dict[str, Factor] = {
     "gj_per_mwh": GJ_PER_MWH,
     "gj_per_m3_crude_oil": GJ_PER_M3_CRUDE,
     "gj_per_thousand_m3_natural_gas": GJ_PER_THOUSAND_M3_GAS,
+    "gj_per_tonne_coal": GJ_PER_TONNE_COAL,
 }
 
 #: SQL expressions for the same conversions, so DuckDB does the arithmetic on whole columns.
@@ -94,3 +127,4 @@ SQL_CRUDE_BBL_TO_PJ = f"* {M3_PER_BARREL.value} * {GJ_PER_M3_CRUDE.value} / {GJ_
 SQL_GAS_THOUSAND_M3_TO_PJ = f"* {GJ_PER_THOUSAND_M3_GAS.value} / {GJ_PER_PJ}"
 SQL_GAS_MMCF_TO_PJ = f"* {M3_PER_MCF.value} * {GJ_PER_THOUSAND_M3_GAS.value} / {GJ_PER_PJ}"
 SQL_MWH_TO_PJ = f"* {GJ_PER_MWH.value} / {GJ_PER_PJ}"
+SQL_COAL_TONNES_TO_PJ = f"* {GJ_PER_TONNE_COAL.value} / {GJ_PER_PJ}"
