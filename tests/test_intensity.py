@@ -190,6 +190,14 @@ def test_page_twins_and_chart_downloads_in_both_languages(loaded: None) -> None:
         [claim] = [c for c in twin["claims"] if c["id"] == "net-zero-2050"]
         assert any(context in line for line in claim["context"])
         assert "statcan-36100222" in {s["source_id"] for s in twin["sources"]}
+    # The claim's own page: the context under its heading, its sources with licence and as-of.
+    for path, heading in (
+        ("/en/claims/net-zero-2050", "Context, not part of the verdict"),
+        ("/fr/affirmations/net-zero-2050", "Contexte, hors du verdict"),
+    ):
+        page = client.get(path)
+        assert page.status_code == 200 and heading in page.text
+        assert "eccc-ghg-inventory" in page.text and "epa-ghg-inventory" in page.text
 
 
 # ---------------------------------------------------------------------------- the net-zero claim
