@@ -268,3 +268,13 @@ def test_canus_check_prints_the_context(loaded: None) -> None:
         out = CliRunner().invoke(app, ["check", "--lang", lang])
         assert out.exit_code == 0, out.output
         assert needle in " ".join(out.output.split()), out.output[-2000:]
+
+
+def test_empty_without_tables_and_the_spec_names_its_function() -> None:
+    con = duckdb.connect()
+    table = intensity.intensity(con)
+    assert table.rows == [] and table.provenance == [] and table.summary == {}
+    for s in intensity.SPECS:
+        assert getattr(intensity, s.function)(con).id == s.id
+        assert s.tables == catalogue.get(s.id).needs
+    assert trend.emissions_trend(con).detail == {}
