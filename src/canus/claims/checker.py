@@ -26,7 +26,7 @@ from canus import terminology
 from canus.claims import display
 from canus.claims import observations as obs
 from canus.claims.models import PAGE_URL, Claim, load_claims
-from canus.claims.observation import Bilingual, MissingSource, Msg
+from canus.claims.observation import Bilingual, Context, MissingSource, Msg
 from canus.claims.qualifiers import holds, holds_estimate, interval, rule, width
 from canus.i18n import _
 from canus.metrics import Provenance, provenance
@@ -81,6 +81,9 @@ class Result:
     detail: dict[str, Any] = field(default_factory=dict)
     #: Title, publisher, licence and as-of of each warehouse source used.
     provenance: list[Provenance] = field(default_factory=list)
+    #: Shown beside the verdict, never weighed in it (``Claim.context``): sentences, the figures
+    #: behind them, their sources and what they still wait for.
+    context: Context = field(default_factory=Context)
 
     @property
     def basis(self) -> str:
@@ -131,6 +134,10 @@ class Result:
             "detail": self.detail,
             "definitions": c.definitions.get(lang),
             "page": c.page[lang],  # type: ignore[index]
+            "context": [m.render(lang) for m in self.context.messages],
+            "context_detail": self.context.detail,
+            "context_sources": [p.as_dict(lang) for p in self.context.provenance],
+            "context_missing_ids": list(self.context.missing_ids),
         }
 
 
@@ -140,6 +147,9 @@ def check_claim(claim: Claim, con: duckdb.DuckDBPyConnection | None) -> Result:
     note = BASIS_NOTES.get(claim.check.basis)
     if note and res.verdict != "not_checkable":
         res.notes.insert(0, Msg(note, {"method": claim.check.method or ""}))
+    if claim.context:
+        # Computed after the verdict and kept apart from it: context never changes a verdict.
+        res.context = obs.CONTEXTS[claim.context](con)
     return res
 
 

@@ -114,6 +114,8 @@ def print_table(results: list[Result], lang: str, console: Console) -> None:
     for r in results:
         for n in r.notes:
             console.print(f"{r.claim.id}: {n.render(lang)}", highlight=False)
+        for m in r.context.messages:
+            console.print(f"{r.claim.id}: {_('Context:', lang)} {m.render(lang)}", highlight=False)
     counts = {v: sum(1 for r in results if r.verdict == v) for v in COLOURS}
     console.print(
         _(

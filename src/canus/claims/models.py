@@ -77,6 +77,9 @@ class Claim(Strict):
     check: Check
     definitions: Text
     page: dict[Literal["en", "fr"], str] = Field(default_factory=lambda: dict(PAGE_URL))
+    #: What is shown beside the verdict and never weighs in it: a name of
+    #: :data:`canus.claims.observations.CONTEXTS` (e.g. each country's emissions trend).
+    context: str | None = None
 
     @model_validator(mode="after")
     def _page_is_the_page(self) -> Claim:

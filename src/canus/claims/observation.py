@@ -14,6 +14,7 @@ import duckdb
 
 from canus.claims.needs import missing_sources, missing_tables, source_of
 from canus.i18n import _, fmt_amount, fmt_number, fmt_percent
+from canus.metrics import Provenance
 
 
 @dataclass(frozen=True)
@@ -84,6 +85,18 @@ class Observation:
     detail: dict[str, Any] = field(default_factory=dict)
     #: Caveats that go with this value on every surface (estimate range, partial coverage …).
     notes: tuple[Msg, ...] = ()
+
+
+@dataclass(frozen=True)
+class Context:
+    """What a claim's page shows beside its verdict and never weighs in it (``Claim.context``):
+    sentences, the figures behind them, and the sources they rest on."""
+
+    messages: tuple[Msg, ...] = ()
+    detail: dict[str, Any] = field(default_factory=dict)
+    provenance: tuple[Provenance, ...] = ()
+    #: Sources the context still waits for.
+    missing_ids: tuple[str, ...] = ()
 
 
 class MissingSource(Exception):

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Callable
 from typing import Any
 
 import duckdb
@@ -25,6 +26,7 @@ from canus import registry
 from canus.claims.needs import missing_sources, missing_tables, source_of
 from canus.claims.observation import (
     Amount,
+    Context,
     MissingSource,
     Msg,
     Observation,
@@ -36,6 +38,7 @@ from canus.claims.observation import (
 from canus.pillars.border import metrics as border
 from canus.pillars.border import travellers
 from canus.pillars.energy import supplier_claim
+from canus.pillars.environment import trend as emissions_trend
 from canus.pillars.trade import metrics as trade_metrics
 from canus.registry.models import DeclaredCount, Fact, Mission
 
@@ -340,6 +343,11 @@ OBSERVERS: dict[str, tuple[Observer, str]] = {
 }
 METRICS: dict[str, Observer] = {k: v[0] for k, v in OBSERVERS.items()}
 NEEDS: dict[str, str] = {k: v[1] for k, v in OBSERVERS.items()}
+
+#: Every context a claim may name (``Claim.context``): shown beside the verdict, never part of it.
+CONTEXTS: dict[str, Callable[[duckdb.DuckDBPyConnection | None], Context]] = {
+    "environment.emissions_trend": emissions_trend.emissions_trend,
+}
 
 
 # ------------------------------------------------------------------------- registry

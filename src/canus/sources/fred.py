@@ -1,6 +1,6 @@
 """FRED series through the keyless ``fredgraph.csv`` export, as sources ``fred-<SERIES>``.
 
-Refresh: ``canus update fred-EXPCA fred-IMPCA fred-EXCAUS`` downloads
+Refresh: ``canus update fred-EXPCA fred-IMPCA fred-EXCAUS fred-B230RC0A052NBEA fred-GDPCA`` downloads
 ``https://fred.stlouisfed.org/graph/fredgraph.csv?id=<SERIES>`` (no key needed). With
 ``CANUS_MIRROR`` the file is ``<mirror>/fred-<SERIES>/<SERIES>.csv``.
 
@@ -28,7 +28,7 @@ from canus.sources.csvutil import header, ident, sql_str
 PREFIX = "fred-"
 BASE_URL = "https://fred.stlouisfed.org/graph/fredgraph.csv?id={series}"
 DATE_HEADERS = ("observation_date", "DATE", "Date")
-DEFAULTS = ("EXPCA", "IMPCA", "EXCAUS")
+DEFAULTS = ("EXPCA", "IMPCA", "EXCAUS", "B230RC0A052NBEA", "GDPCA")
 
 
 @dataclass(frozen=True)
@@ -41,6 +41,8 @@ class SeriesInfo:
     scale: int
     publisher_en: str
     publisher_fr: str
+    #: How often the series has a new observation (all monthly but the national-accounts ones).
+    cadence: str = "monthly"
 
 
 #: Series canus knows the meaning of. Other series load too, with unit "unknown".
@@ -70,6 +72,28 @@ KNOWN: dict[str, SeriesInfo] = {
         0,
         "Board of Governors of the Federal Reserve System, via FRED",
         "Conseil des gouverneurs de la Réserve fédérale, par FRED",
+    ),
+    # The US denominators of the emissions intensity (environment-ghg-intensity). Population is
+    # BEA's annual mid-period population (NIPA table 2.1), not the monthly POPTHM: one value a
+    # year, centred on the year, from the same national accounts as GDPCA, so per person and per
+    # dollar rest on one system of accounts and no month has to be picked.
+    "B230RC0A052NBEA": SeriesInfo(
+        "Population of the United States, mid-period (thousands, annual; BEA national accounts)",
+        "Population des États-Unis, milieu de période (milliers, annuel; comptes nationaux du BEA)",
+        "persons",
+        3,
+        "US Bureau of Economic Analysis, via FRED (Federal Reserve Bank of St. Louis)",
+        "Bureau of Economic Analysis des États-Unis, par FRED (Banque fédérale de réserve de St. Louis)",
+        "annual",
+    ),
+    "GDPCA": SeriesInfo(
+        "Real gross domestic product of the United States (billions of chained 2017 US dollars, annual)",
+        "Produit intérieur brut réel des États-Unis (milliards de dollars américains enchaînés de 2017, annuel)",
+        "USD_chained_2017",
+        9,
+        "US Bureau of Economic Analysis, via FRED (Federal Reserve Bank of St. Louis)",
+        "Bureau of Economic Analysis des États-Unis, par FRED (Banque fédérale de réserve de St. Louis)",
+        "annual",
     ),
 }
 
@@ -101,6 +125,8 @@ def _load(con: duckdb.DuckDBPyConnection, snaps: dict[str, Snapshot], source: So
     info = KNOWN.get(series)
     unit = info.unit if info else "unknown"
     scale = info.scale if info else 0
+    # An annual observation is dated January 1 but covers the year: its as-of is the year.
+    as_of_format = "%Y" if info and info.cadence == "annual" else "%Y-%m"
     con.execute(f"""
         CREATE TEMP TABLE fred_stage AS
         SELECT trim({ident(date_col)}) AS date_text,
@@ -147,7 +173,7 @@ def _load(con: duckdb.DuckDBPyConnection, snaps: dict[str, Snapshot], source: So
             ORDER BY period
         """)
         rows, as_of, missing = con.execute(f"""
-            SELECT count(*), strftime(max(period) FILTER (WHERE value IS NOT NULL), '%Y-%m'),
+            SELECT count(*), strftime(max(period) FILTER (WHERE value IS NOT NULL), {sql_str(as_of_format)}),
                    count(*) FILTER (WHERE value IS NULL)
             FROM {table_name(series)}
         """).fetchone()  # type: ignore[misc]
@@ -177,7 +203,7 @@ def make_source(sid: str) -> Source | None:
         publisher=publisher,
         licence=LICENCES["fred-terms"],
         landing_url=f"https://fred.stlouisfed.org/series/{series}",
-        cadence="monthly",
+        cadence=info.cadence if info else "monthly",
         files=(
             RemoteFile(
                 name=f"{series}.csv", url=BASE_URL.format(series=series), kind="csv", required_columns=(series,)

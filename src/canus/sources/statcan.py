@@ -77,8 +77,16 @@ TABLES: dict[str, tuple[str, str]] = {
         "et base de la balance des paiements, selon la devise et le sens des échanges, "
         "trimestriel",
     ),
+    # Canada's denominators of the emissions intensity (environment-ghg-intensity): population on
+    # July 1 (the quarterly table's third-quarter estimate, the year's middle; it has one dimension,
+    # so it needs no age or gender members, unlike the annual 17-10-0005-01) and real GDP.
+    "17100009": ("Population estimates, quarterly", "Estimations de la population, trimestrielles"),
+    "36100222": (
+        "Gross domestic product, expenditure-based, provincial and territorial, annual",
+        "Produit intérieur brut, en termes de dépenses, provinciaux et territoriaux, annuel",
+    ),
 }
-DEFAULTS = ["24100053", "24100041", "24100052", "12100173", "12100011", "36100007", "12100005"]
+DEFAULTS = ["24100053", "24100041", "24100052", "12100173", "12100011", "36100007", "12100005", "17100009", "36100222"]
 
 
 def table_number(pid: str) -> str:

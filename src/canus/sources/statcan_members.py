@@ -66,8 +66,50 @@ class Need:
 
 
 #: What canus reads from each table, by pid8. 24-10-0041 is the fallback for years before
-#: 24-10-0053 begins: travellers to and from the United States, and the total.
+#: 24-10-0053 begins: travellers to and from the United States, and the total. 17-10-0009 and
+#: 36-10-0222 give the emissions intensity its denominators; without them the figure has no
+#: meaning, so a vintage that lacks them is refused (the published one stays).
 NEEDS: dict[str, tuple[Need, ...]] = {
+    "17100009": (
+        Need(
+            "Geography",
+            ("Canada",),
+            {
+                "en": "Canada's population, in emissions per person",
+                "fr": "la population du Canada, dans les émissions par personne",
+            },
+            required=True,
+        ),
+    ),
+    "36100222": (
+        Need(
+            "Geography",
+            ("Canada",),
+            {
+                "en": "Canada's GDP, in emissions per dollar of GDP",
+                "fr": "le PIB du Canada, dans les émissions par dollar de PIB",
+            },
+            required=True,
+        ),
+        Need(
+            "Prices",
+            ("Chained (2017) dollars",),
+            {
+                "en": "real GDP, in emissions per dollar of GDP",
+                "fr": "le PIB réel, dans les émissions par dollar de PIB",
+            },
+            required=True,
+        ),
+        Need(
+            "Estimates",
+            ("Gross domestic product at market prices",),
+            {
+                "en": "GDP itself, in emissions per dollar of GDP",
+                "fr": "le PIB lui-même, dans les émissions par dollar de PIB",
+            },
+            required=True,
+        ),
+    ),
     "24100041": (
         Need("Geography", ("Canada",), {"en": "national totals", "fr": "totaux nationaux"}),
         Need(

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from canus.metrics.spec import MetricSpec, plain, registry_table
-from canus.pillars.environment import air, ghg, lakes, targets
+from canus.pillars.environment import air, ghg, intensity, lakes, targets
 from canus.pillars.environment import metrics as m
 
 METRICS: tuple[MetricSpec, ...] = (
@@ -106,6 +106,18 @@ METRICS: tuple[MetricSpec, ...] = (
         needs=("ghg_inventory_canada", "ghg_inventory_us"),
         columns=("country", "year", "sector", "value_mt", "share", "source_id"),
         fn=plain(ghg.emissions_by_sector),
+    ),
+    MetricSpec(
+        id="environment-ghg-intensity",
+        pillar="environment",
+        title="Emissions per person and per dollar of GDP, Canada and the United States",
+        definition=intensity.DEFINITION,
+        unit="t CO2e per person; t CO2e per million of real GDP (chained 2017 CAD or USD); index 2005 = 100",
+        # Inventories, population and GDP are all the publishers' estimates.
+        basis="estimate",
+        needs=intensity.NEEDS,
+        columns=intensity.COLUMNS,
+        fn=plain(intensity.intensity),
     ),
     MetricSpec(
         id="environment-climate-targets",

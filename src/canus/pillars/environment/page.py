@@ -9,7 +9,7 @@ from canus.i18n import _, fmt_number, fmt_percent
 from canus.metrics import MetricTable
 from canus.metrics.catalogue import available
 from canus.pillars.environment import metrics as env
-from canus.pillars.environment import page_extra
+from canus.pillars.environment import page_extra, page_intensity
 from canus.pillars.registry_tables import agreements_table
 from canus.web.page.model import KeyFigure, PageModel
 from canus.web.render.charts import Chart, line_chart
@@ -86,4 +86,5 @@ def build(con: duckdb.DuckDBPyConnection | None, lang: str) -> PageModel:
         page.charts.append(air)
     page.tables.append(agreements_table(lang))
     page_extra.add_sections(page, con, lang)  # both countries: GHG, SO2/NOx, lakes' month, targets
+    page_intensity.add_sections(page, con, lang)  # both countries: emissions per person and per GDP
     return page

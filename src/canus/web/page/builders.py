@@ -16,6 +16,7 @@ from canus.pillars.border import page as border
 from canus.pillars.energy import page as energy
 from canus.pillars.environment import page as environment
 from canus.pillars.environment import page_extra as environment_extra
+from canus.pillars.environment import page_intensity as environment_intensity
 from canus.pillars.trade import page as trade
 from canus.web.page import overview
 from canus.web.page.model import Builder, ChartBuilder, PageModel
@@ -55,5 +56,6 @@ CHART_BUILDERS: dict[str, ChartBuilder] = {
     **trade.CHARTS,
     **environment.CHARTS,
     **environment_extra.CHARTS,
+    **environment_intensity.CHARTS,
     **energy.CHARTS,
 }

@@ -101,6 +101,7 @@ def section_claims(state: AppState, section_id: str, lang: str) -> list[dict[str
                 "latest_period": d["latest_period"],
                 "changed_since": d["changed_since"],
                 "missing_source": d["missing_source"],
+                "context": d["context"],
                 "url": claim_url(r.claim.id, lang),
                 "badge": badge(r, lang),
             }
