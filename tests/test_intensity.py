@@ -224,12 +224,14 @@ def test_net_zero_context_by_hand(loaded: None) -> None:
     assert (us["recent_start_year"], us["recent_change_mt_per_year"]) == (2020, pytest.approx((5485 - 5167) / 2))
     en = [m.render("en") for m in ctx.messages]
     assert en[0] == (
-        "Canada: 708 Mt CO2 eq. in 2022 (national inventory total, without land use), -3% since 2005. "
+        "Canada: 708 Mt CO2 eq. in 2022 (national inventory total, without land use), \u22123% since 2005. "
         "Reaching zero by 2050 takes an average cut of 25 Mt a year from 2022; from 2021 to 2022 "
-        "emissions changed by 38 Mt a year on average."
+        "emissions rose by 38 Mt a year on average."
     )
     fr = [m.render("fr") for m in ctx.messages]
     assert fr[1].startswith("États-Unis : 5") and "depuis 2005" in fr[1] and "de 2020 à 2022" in fr[1]
+    # The US rose from 2020 to 2022 in the fixture: said in words, never as an unsigned "change".
+    assert "les émissions ont augmenté en moyenne de 159 Mt par an" in fr[1] and "\u221218\u00a0%" in fr[1]
     assert {p.source_id for p in ctx.provenance} == {"eccc-ghg-inventory", "epa-ghg-inventory"}
 
 

@@ -13,15 +13,17 @@ from typing import Any
 import duckdb
 
 from canus.claims.needs import missing_sources, missing_tables, source_of
-from canus.i18n import _, fmt_amount, fmt_number, fmt_percent
+from canus.i18n import _, fmt_amount, fmt_number, fmt_percent, fmt_signed_percent
 from canus.metrics import Provenance
 
 
 @dataclass(frozen=True)
 class Percent:
-    """A share (0.8) shown as a percentage in the reader's language."""
+    """A share (0.8) shown as a percentage in the reader's language; ``signed`` for a change
+    (a true minus sign, as every other change canus shows)."""
 
     value: float
+    signed: bool = False
 
 
 @dataclass(frozen=True)
@@ -59,7 +61,7 @@ class Msg:
             elif isinstance(v, list):
                 vals[k] = ", ".join(x.render(lang) if isinstance(x, Msg) else str(x) for x in v)
             elif isinstance(v, Percent):
-                vals[k] = fmt_percent(v.value, lang, 0)
+                vals[k] = (fmt_signed_percent if v.signed else fmt_percent)(v.value, lang, 0)
             elif isinstance(v, Bilingual):
                 vals[k] = v.fr if lang == "fr" else v.en
             elif isinstance(v, Amount):

@@ -507,8 +507,10 @@ def load(con: duckdb.DuckDBPyConnection, snaps: dict[str, Snapshot], source: Sou
 SOURCE = Source(
     id=SOURCE_ID,
     title={
-        "en": "US international trade with Canada by HS chapter and state (Census API)",
-        "fr": "Commerce international des États-Unis avec le Canada par chapitre du SH et par État (API du Census)",
+        "en": "US international trade with Canada by HS chapter and state, and energy trade with every "
+        "partner country (Census API)",
+        "fr": "Commerce international des États-Unis avec le Canada par chapitre du SH et par État, et commerce "
+        "de l'énergie avec chaque pays partenaire (API du Census)",
     },
     publisher={
         "en": "US Census Bureau, Economic Indicators Division",

@@ -7,6 +7,7 @@ from __future__ import annotations
 import altair as alt
 import duckdb
 
+from canus import countries
 from canus.i18n import _, fmt_percent
 from canus.metrics import MetricTable
 from canus.metrics.catalogue import available
@@ -40,7 +41,14 @@ def _summary(t: MetricTable, lang: str) -> str:
             continue
         form = _(FORM_NAMES[r["form"]], lang)
         if r["canada_rank"] is None:
-            parts.append(_("{form}: none from Canada; first: {first}", lang, form=form, first=r["first_partner"]))
+            parts.append(
+                _(
+                    "{form}: none from Canada; first: {first}",
+                    lang,
+                    form=form,
+                    first=countries.display(r["first_partner"], lang),
+                )
+            )
         else:
             parts.append(
                 _(
@@ -50,7 +58,7 @@ def _summary(t: MetricTable, lang: str) -> str:
                     share=fmt_percent(r["canada_share"], lang, 0),
                     rank=r["canada_rank"],
                     partners=r["partners"],
-                    first=r["first_partner"],
+                    first=countries.display(r["first_partner"], lang),
                 )
             )
     if not parts:

@@ -12,6 +12,7 @@ from typing import Any
 import altair as alt
 import duckdb
 
+from canus import countries
 from canus.i18n import _, fmt_number, fmt_percent
 from canus.metrics import MetricTable
 from canus.metrics.catalogue import available
@@ -264,7 +265,7 @@ def shares_chart(con: duckdb.DuckDBPyConnection) -> Chart | None:
             {
                 "importer": f"{_label(IMPORTER_LABELS, r['importer'], lang)}, {r['year']}, "
                 f"{_label(MEASURE_LABELS, r['measure'], lang)}",
-                "partner": str(r["partner"]).title() if str(r["partner"]).isupper() else r["partner"],
+                "partner": countries.display(str(r["partner"]), lang),
                 "share": r["share"],
                 "rank": r["rank"],
             }

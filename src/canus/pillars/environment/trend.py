@@ -33,10 +33,21 @@ TOTAL_LABELS = {
     "net_total": "net total, land sector included",
     "gross_total": "gross total, without the land sector",
 }
-SENTENCE = (
+#: The recent pace in words, so that a rise never reads as a cut (numbers carry no sign here).
+SENTENCE_ROSE = (
     "{country}: {emissions} Mt CO2 eq. in {year} ({total}), {change} since {base}. Reaching zero by "
     "2050 takes an average cut of {needed} Mt a year from {year}; from {start} to {year} emissions "
-    "changed by {recent} Mt a year on average."
+    "rose by {recent} Mt a year on average."
+)
+SENTENCE_FELL = (
+    "{country}: {emissions} Mt CO2 eq. in {year} ({total}), {change} since {base}. Reaching zero by "
+    "2050 takes an average cut of {needed} Mt a year from {year}; from {start} to {year} emissions "
+    "fell by {recent} Mt a year on average."
+)
+SENTENCE_FLAT = (
+    "{country}: {emissions} Mt CO2 eq. in {year} ({total}), {change} since {base}. Reaching zero by "
+    "2050 takes an average cut of {needed} Mt a year from {year}; emissions were the same in {start} "
+    "and {year}."
 )
 NO_RECENT = (
     "{country}: {emissions} Mt CO2 eq. in {year} ({total}), {change} since {base}. Reaching zero by "
@@ -79,12 +90,12 @@ def _sentence(code: str, which: str, t: dict[str, Any]) -> Msg:
     }
     if t["change_since_base"] is None:
         return Msg(NO_BASE, fields)
-    fields["change"] = Percent(t["change_since_base"])
+    fields["change"] = Percent(t["change_since_base"], signed=True)
     if t["recent_start_year"] is None:
         return Msg(NO_RECENT, fields)
-    return Msg(
-        SENTENCE, {**fields, "start": str(t["recent_start_year"]), "recent": float(t["recent_change_mt_per_year"])}
-    )
+    pace = float(t["recent_change_mt_per_year"])
+    sentence = SENTENCE_ROSE if pace > 0 else SENTENCE_FELL if pace < 0 else SENTENCE_FLAT
+    return Msg(sentence, {**fields, "start": str(t["recent_start_year"]), "recent": abs(pace)})
 
 
 def emissions_trend(con: duckdb.DuckDBPyConnection | None) -> Context:
