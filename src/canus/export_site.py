@@ -296,7 +296,7 @@ def _versions() -> dict[str, str]:
     from canus.warehouse import Warehouse
 
     w = Warehouse()
-    return {sid: str(v.get("sha256")) for sid, v in w.versions().items()} if w.exists() else {}
+    return {sid: v.sha256 for sid, v in w.versions().items()} if w.exists() else {}
 
 
 def _code_version() -> str:
