@@ -628,11 +628,37 @@ def _conv(v: float | None, unit_from: str, unit_to: str, rate: float) -> float |
     return None if v is None else to_currency(v, unit_from, unit_to, rate)
 
 
-def mirror(con: duckdb.DuckDBPyConnection, currency: str = "CAD", frequency: str = "year") -> MetricTable:  # noqa: C901 (known offender, see CHANGELOG)
+def mirror(con: duckdb.DuckDBPyConnection, currency: str = "CAD", frequency: str = "year") -> MetricTable:
     """The mirror view by month or by year, in ``currency`` (CAD or USD)."""
     title = "Mirror view: each flow as Canada and the United States record it"
     cur = currency
-    columns = [
+    columns = _mirror_columns(frequency, cur)
+    mid = f"trade-mirror-{frequency}"
+    if not (has_tables(con, "fred_excaus") and (has_tables(con, "fred_impca") or has_tables(con, "fred_expca"))):
+        return _empty(mid, title, MIRROR_DEF, columns)
+    if not has_tables(con, T011):
+        if frequency == "year" and has_tables(con, T173):
+            return _mirror_annual(con, cur, mid, title, columns)
+        return _empty(mid, title, MIRROR_DEF, columns)
+    months = _mirror_months(con, cur)
+    rows = _mirror_whole_years(months) if frequency == "year" else months
+    _gaps(rows)
+    srcs = [S011, "fred-EXCAUS"] + [
+        s for s, t in (("fred-IMPCA", "fred_impca"), ("fred-EXPCA", "fred_expca")) if has_tables(con, t)
+    ]
+    return MetricTable(
+        id=mid,
+        title=title,
+        definition=MIRROR_DEF,
+        columns=columns,
+        rows=rows,
+        provenance=provenance(con, *srcs),
+        summary=dict(MIRROR_CAUSES),
+    )
+
+
+def _mirror_columns(frequency: str, cur: str) -> list[Column]:
+    return [
         Column(
             "period" if frequency == "month" else "year",
             "Month" if frequency == "month" else "Year",
@@ -648,13 +674,10 @@ def mirror(con: duckdb.DuckDBPyConnection, currency: str = "CAD", frequency: str
         Column("imports_gap_pct", "Gap as a share of the Canadian figure", "percent"),
         Column("cad_per_usd", "Canadian dollars per US dollar", "rate"),
     ]
-    mid = f"trade-mirror-{frequency}"
-    if not (has_tables(con, "fred_excaus") and (has_tables(con, "fred_impca") or has_tables(con, "fred_expca"))):
-        return _empty(mid, title, MIRROR_DEF, columns)
-    if not has_tables(con, T011):
-        if frequency == "year" and has_tables(con, T173):
-            return _mirror_annual(con, cur, mid, title, columns)
-        return _empty(mid, title, MIRROR_DEF, columns)
+
+
+def _mirror_months(con: duckdb.DuckDBPyConnection, cur: str) -> list[dict[str, Any]]:
+    """Each month both countries and the exchange rate cover, converted at that month's rate."""
     rates = {p: v for p, v in con.execute(D.RATES_MONTHLY).fetchall()}
     us = _us_monthly(con)
     months = []
@@ -673,35 +696,25 @@ def mirror(con: duckdb.DuckDBPyConnection, currency: str = "CAD", frequency: str
                 "cad_per_usd": rate,
             }
         )
-    if frequency == "year":
-        by_year: dict[int, list[dict[str, Any]]] = {}
-        for m in months:
-            by_year.setdefault(m["period"].year, []).append(m)
-        rows = []
-        for y, ms in sorted(by_year.items()):
-            if len(ms) < 12:
-                continue  # a part year would compare unlike totals
-            row: dict[str, Any] = {"year": y}
-            for k in ("ca_exports", "us_imports", "ca_imports", "us_exports"):
-                vals = [m[k] for m in ms]
-                row[k] = None if any(v is None for v in vals) else sum(vals)
-            row["cad_per_usd"] = sum(m["cad_per_usd"] for m in ms) / len(ms)
-            rows.append(row)
-    else:
-        rows = months
-    _gaps(rows)
-    srcs = [S011, "fred-EXCAUS"] + [
-        s for s, t in (("fred-IMPCA", "fred_impca"), ("fred-EXPCA", "fred_expca")) if has_tables(con, t)
-    ]
-    return MetricTable(
-        id=mid,
-        title=title,
-        definition=MIRROR_DEF,
-        columns=columns,
-        rows=rows,
-        provenance=provenance(con, *srcs),
-        summary=dict(MIRROR_CAUSES),
-    )
+    return months
+
+
+def _mirror_whole_years(months: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Yearly sums of the months, for the years with all twelve (the rate: their average)."""
+    by_year: dict[int, list[dict[str, Any]]] = {}
+    for m in months:
+        by_year.setdefault(m["period"].year, []).append(m)
+    rows = []
+    for y, ms in sorted(by_year.items()):
+        if len(ms) < 12:
+            continue  # a part year would compare unlike totals
+        row: dict[str, Any] = {"year": y}
+        for k in ("ca_exports", "us_imports", "ca_imports", "us_exports"):
+            vals = [m[k] for m in ms]
+            row[k] = None if any(v is None for v in vals) else sum(vals)
+        row["cad_per_usd"] = sum(m["cad_per_usd"] for m in ms) / len(ms)
+        rows.append(row)
+    return rows
 
 
 def _gaps(rows: list[dict[str, Any]]) -> None:
