@@ -283,6 +283,10 @@ class QueryPool:
     def _execute(self, index: int, job: Job, con: duckdb.DuckDBPyConnection) -> QueryResult:
         """Run the job, registered with its deadline so the watchdog can interrupt it."""
         with self._lock:
+            if self._closing.is_set():
+                # Stopped while this worker was opening the warehouse: the stop has already
+                # interrupted what was running, so this query would run on unseen.
+                raise QueryBusy("The server is shutting down; try again in a moment.")
             job.deadline = time.monotonic() + self.timeout
             self._running[index] = (job, con)
         try:
