@@ -6,7 +6,7 @@ from __future__ import annotations
 import csv
 import hashlib
 import io
-from pathlib import Path
+from collections.abc import Iterator
 
 import pytest
 from fastapi.testclient import TestClient
@@ -14,19 +14,24 @@ from fastapi.testclient import TestClient
 from canus import sources
 from canus.metrics import catalogue
 from canus.pipeline import update
+from canus.settings import get_settings
 from canus.web.app import create_app
 from tests.web_helpers import write_bts_mirror
 
 
-@pytest.fixture
-def client(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> TestClient:
-    mirror = tmp_path / "mirror"
+@pytest.fixture(scope="module")
+def client(tmp_path_factory: pytest.TempPathFactory) -> Iterator[TestClient]:
+    """One warehouse for the module (every test only reads it); the app keeps its settings."""
+    tmp = tmp_path_factory.mktemp("api-listings")
+    mirror = tmp / "mirror"
     csv_path = write_bts_mirror(mirror)
-    monkeypatch.setenv("CANUS_MIRROR", str(mirror))
-    assert [r.status for r in update(["bts-border-crossings"])] == ["updated"]
-    c = TestClient(create_app())
-    c.bts_sha = hashlib.sha256(csv_path.read_bytes()).hexdigest()  # type: ignore[attr-defined]
-    return c
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("CANUS_HOME", str(tmp / "home"))
+        mp.setenv("CANUS_MIRROR", str(mirror))
+        assert [r.status for r in update(["bts-border-crossings"])] == ["updated"]
+        c = TestClient(create_app(get_settings()))
+        c.bts_sha = hashlib.sha256(csv_path.read_bytes()).hexdigest()  # type: ignore[attr-defined]
+        yield c
 
 
 @pytest.mark.parametrize("lang", ["en", "fr"])

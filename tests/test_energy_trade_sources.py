@@ -70,6 +70,7 @@ def test_crude_download_loads_destinations_without_totals(loopback: Loopback, ce
         (CRUDE_GOOD.replace(b'"Volume (m3/d)"', b'"Volume (m3/day)"', 1), "Volume (m3/d)"),
         (CRUDE_GOOD.replace(b'"PADD II","400000"', b'"PADD II","399000"', 1), "do not match"),
         (CRUDE_GOOD.replace(b'"2022-02-01"', b'"Feb 2022"', 1), "Period"),
+        (CRUDE_GOOD.replace(b'"62898.1"', b'"n/a"', 1), "neither a number nor Confidential (e.g. '10000 / n/a')"),
     ],
 )
 def test_crude_bad_download_fails_and_keeps_warehouse(
@@ -109,6 +110,7 @@ def test_gas_download_splits_pipeline_and_lng(loopback: Loopback, cer_urls: None
         (GAS_GOOD.replace(b'"Volume (10^3 m3)"', b'"Volume (m3)"', 1), "Volume (10^3 m3)"),
         (GAS_GOOD.replace(b'"Exports","Sumas"', b'"Transit","Sumas"', 1), "Flow"),
         (GAS_GOOD.replace(b'"1000000"', b'"one million"', 1), "neither a number"),
+        (GAS_GOOD.replace(b'"2022-01-01"', b'"January 2022"', 1), "Period in no known form"),
     ],
 )
 def test_gas_bad_download_fails_and_keeps_warehouse(

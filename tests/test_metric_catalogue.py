@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ast
 import re
+from collections.abc import Iterator
 from pathlib import Path
 
 import duckdb
@@ -14,6 +15,7 @@ from canus import sources
 from canus.metrics import catalogue
 from canus.metrics.spec import MetricSpec
 from canus.pillars import PILLARS
+from canus.settings import get_settings
 from tests.test_trade_metrics import build_trade_warehouse
 from tests.web_helpers import build_warehouse
 
@@ -123,12 +125,16 @@ def test_trade_metrics_match_their_specs() -> None:
     assert checked >= 8
 
 
-@pytest.fixture
-def site(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> TestClient:
-    build_warehouse(tmp_path, monkeypatch)
+@pytest.fixture(scope="module")
+def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[TestClient]:
+    """One warehouse for both languages (the tests only read it); the app keeps its settings."""
     from canus.web.app import create_app
 
-    return TestClient(create_app())
+    tmp = tmp_path_factory.mktemp("metric-catalogue")
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("CANUS_HOME", str(tmp / "home"))
+        build_warehouse(tmp, mp)
+        yield TestClient(create_app(get_settings()))
 
 
 @pytest.mark.parametrize("lang", ["en", "fr"])

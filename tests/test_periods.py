@@ -213,6 +213,57 @@ def test_leap_year_per_day_is_one_number_everywhere(tmp_path: Path, monkeypatch:
     ).items()
 
 
+def _facing_cell(html: str, port_code: str) -> str:
+    """The per-day cell of ``port_code``'s row in the page's facing-ports table."""
+    [row] = [r for r in re.findall(r"<tr>.*?</tr>", html, re.S) if f'col-bts_port_code">{port_code}<' in r]
+    m = re.search(r'col-into_us_per_day">([^<]*)<', row)
+    assert m, row
+    return m.group(1)
+
+
+def test_facing_ports_per_day_is_one_number_everywhere(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from fastapi.testclient import TestClient
+    from typer.testing import CliRunner
+
+    from canus.cli import app
+    from canus.web.app import create_app
+    from tests.web_helpers import build_warehouse
+
+    build_warehouse(tmp_path, monkeypatch, ("bts-border-crossings",))
+    # Detroit, 2024 (whole, leap): 3,600,000 people over 366 days = 9,836.07, rounded once by
+    # periods.per_day, the same number as the busiest-ports table (365 days would give 9,863).
+    want = 9_836
+    client = TestClient(create_app())
+    assert _facing_cell(client.get("/en/border").text, "3801") == "9,836"
+    assert _facing_cell(client.get("/fr/frontiere").text, "3801") == "9\u00a0836"
+    api_json = client.get("/api/metrics/travellers-facing-ports.json").json()
+    detroit = next(r for r in api_json["rows"] if r["bts_port_code"] == "3801")
+    assert detroit["into_us_per_day"] == want and isinstance(detroit["into_us_per_day"], int)
+    api_csv = list(csv.DictReader(io.StringIO(client.get("/api/metrics/travellers-facing-ports.csv").text)))
+    assert next(r for r in api_csv if r["bts_port_code"] == "3801")["into_us_per_day"] == str(want)
+    for fmt in ("csv", "json"):
+        result = CliRunner().invoke(app, ["metrics", "travellers-facing-ports", "--format", fmt])
+        assert result.exit_code == 0, result.output
+        cli_rows = (
+            list(csv.DictReader(io.StringIO(result.stdout))) if fmt == "csv" else json.loads(result.stdout)["rows"]
+        )
+        assert str(next(r for r in cli_rows if r["bts_port_code"] == "3801")["into_us_per_day"]) == str(want)
+    ports = client.get("/api/metrics/border-ports.json").json()["rows"]
+    assert next(r for r in ports if r["port_code"] == "3801")["people_per_day"] == want
+
+
+def test_facing_ports_part_of_a_leap_year(ends_march_2024: duckdb.DuckDBPyConnection) -> None:
+    from canus.pillars.border import metrics as m
+    from canus.pillars.border import travellers as tr
+
+    # Buffalo, Jan–Mar 2024: 1,440,000 people over 91 days (a leap February) = 15,824.18.
+    facing = tr.facing_ports(ends_march_2024, 2024)
+    buffalo = next(r for r in facing.rows if r["bts_port_code"] == "0901")
+    assert buffalo["into_us_per_day"] == 15_824
+    ports = m.busiest_ports(ends_march_2024, 2024)
+    assert next(r for r in ports.rows if r["port_code"] == "0901")["people_per_day"] == 15_824
+
+
 def test_cli_metrics_names_part_periods_and_sources(ends_march_2019: duckdb.DuckDBPyConnection) -> None:
     from typer.testing import CliRunner
 

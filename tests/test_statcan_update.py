@@ -75,7 +75,7 @@ def test_update_then_release_unchanged_downloads_nothing(service: Loopback, zips
     assert first.status == "updated", first.error
     assert first.rows == 6 and first.as_of == "2015"
     versions = Warehouse().versions()
-    assert versions[SID]["release"] == "2025-06-20T08:30"
+    assert versions[SID].release == "2025-06-20T08:30"
     with Warehouse().read() as con:
         assert con.execute(
             f"SELECT value FROM statcan_{PID} WHERE vector = 'v900001' AND ref_date = '2014'"

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import dataclasses
 import re
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
 
+from canus.settings import Settings, get_settings
 from canus.web.page import sections
 from tests.web_helpers import build_warehouse
 
@@ -15,8 +18,30 @@ NAV = [s for s in sections.SECTIONS if s.in_nav]
 WEB = Path(__file__).resolve().parents[1] / "src" / "canus" / "web"
 
 
+@pytest.fixture(scope="module")
+def settings(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Settings]:
+    """One warehouse for the module's tests that only read it (built once: it is the slow part).
+
+    The app is given these settings, so the per-test CANUS_HOME of conftest does not move it."""
+    tmp = tmp_path_factory.mktemp("web-portal")
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("CANUS_HOME", str(tmp / "home"))
+        mp.setenv("CANUS_ADMIN_TOKEN", "admin-secret")
+        build_warehouse(tmp, mp)
+        yield get_settings()
+
+
+@pytest.fixture(scope="module")
+def client(settings: Settings) -> TestClient:
+    """The portal on the shared warehouse; tests that store something build their own."""
+    from canus.web.app import create_app
+
+    return TestClient(create_app(settings))
+
+
 @pytest.fixture
-def client(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> TestClient:
+def own_client(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> TestClient:
+    """The portal on a warehouse of the test's own, for a test that stores reports."""
     build_warehouse(tmp_path, monkeypatch)
     monkeypatch.setenv("CANUS_ADMIN_TOKEN", "admin-secret")
     from canus.web.app import create_app
@@ -147,7 +172,8 @@ def test_etag_follows_the_data_version(client: TestClient) -> None:
     assert r.headers["cache-control"].startswith("private")  # the page holds a reader's token
 
 
-def test_report_form_thanks_refuses_a_second_report_and_escapes_on_admin(client: TestClient) -> None:
+def test_report_form_thanks_refuses_a_second_report_and_escapes_on_admin(own_client: TestClient) -> None:
+    client = own_client
     html = client.get("/en/border").text
     token = re.search(r'name="csrf" value="([0-9a-f]{40})"', html).group(1)
     payload = '<script>document.title="pwned"</script><img src=x onerror=alert(1)>'
@@ -184,11 +210,10 @@ def test_report_form_limits_size(client: TestClient) -> None:
     assert long.status_code == 400 and "trop longue" in long.text
 
 
-def test_admin_page_is_closed_without_a_token(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    build_warehouse(tmp_path, monkeypatch)
+def test_admin_page_is_closed_without_a_token(settings: Settings) -> None:
     from canus.web.app import create_app
 
-    r = TestClient(create_app()).get("/fr/signaler-probleme/admin")
+    r = TestClient(create_app(dataclasses.replace(settings, admin_token=None))).get("/fr/signaler-probleme/admin")
     assert r.status_code == 404 and "CANUS_ADMIN_TOKEN" in r.text
 
 

@@ -11,7 +11,7 @@ import sys
 import time
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.console import Console
@@ -30,6 +30,13 @@ from canus.cli_output import FailedAwareDownloadColumn, print_table
 from canus.errors import CanusError, QueryError
 from canus.i18n import LANGS, _, fmt_number
 from canus.settings import get_settings
+
+if TYPE_CHECKING:
+    import duckdb
+
+    from canus.metrics import MetricTable
+    from canus.pipeline import UpdateResult
+    from canus.settings import Settings
 
 # Help texts are fixed when commands are declared: read ``--lang`` from the command line first.
 LANG = argv_lang() or env_lang() or get_settings().lang
@@ -94,7 +101,7 @@ LangOpt = Annotated[Lang | None, typer.Option("--lang", help=_("Language: en or 
 
 
 @app.command(help=_("Download sources, check them and publish a new warehouse.", LANG))
-def update(  # noqa: C901 (known offender, see CHANGELOG)
+def update(
     source_ids: Annotated[
         list[str] | None, typer.Argument(help=_("Sources to update (default: all).", LANG), show_default=False)
     ] = None,
@@ -125,8 +132,6 @@ def update(  # noqa: C901 (known offender, see CHANGELOG)
     lang: LangOpt = None,
 ) -> None:
     """Download sources, check them and publish a new warehouse."""
-    from canus.pipeline import update as run_update
-
     lang = _lang(lang)
     settings = get_settings()
     ids = list(source_ids or [])
@@ -142,8 +147,34 @@ def update(  # noqa: C901 (known offender, see CHANGELOG)
     (console if fmt is Format.table else err).print(
         _("Updating from {where} into {home}", lang, where=where, home=settings.home)
     )
-    tasks: dict[str, TaskID] = {}
     started = time.perf_counter()
+    results = _update_with_progress(
+        ids, settings, lang, force=force, allow_older=set(allow_older or ()), accept_change=set(accept_change or ())
+    )
+    failed = [r for r in results if r.status == "failed"]
+    if fmt is not Format.table:
+        _write_update_results(results, fmt, lang)
+        raise typer.Exit(1 if failed else 0)
+    _print_update_summary(results, lang)
+    console.print(_("Done in {seconds} s.", lang, seconds=fmt_number(time.perf_counter() - started, lang, 1)))
+    if failed:
+        err.print(
+            _(
+                "Could not update: {ids}. The published data is unchanged for them.",
+                lang,
+                ids=", ".join(r.source_id for r in failed),
+            )
+        )
+        raise typer.Exit(1)
+
+
+def _update_with_progress(
+    ids: list[str], settings: Settings, lang: str, *, force: bool, allow_older: set[str], accept_change: set[str]
+) -> list[UpdateResult]:
+    """Run the pipeline with a progress row per source on stderr (a terminal only)."""
+    from canus.pipeline import update as run_update
+
+    tasks: dict[str, TaskID] = {}
     with Progress(
         TextColumn("{task.description}"),
         BarColumn(),
@@ -172,33 +203,37 @@ def update(  # noqa: C901 (known offender, see CHANGELOG)
                 return
             bar.update(tasks[sid], description=f"{sid} · {label}")
 
-        results = run_update(
+        return run_update(
             ids or None,
             settings=settings,
             progress=on_bytes,
             on_event=on_event,
             force=force,
-            allow_older=set(allow_older or ()),
-            accept_change=set(accept_change or ()),
+            allow_older=allow_older,
+            accept_change=accept_change,
         )
 
-    failed = [r for r in results if r.status == "failed"]
-    if fmt is not Format.table:
-        rows = [
-            {
-                "source": r.source_id,
-                "result": r.status,
-                "rows": r.rows,
-                "as_of": r.as_of,
-                "details": r.error.localized(lang) if r.error else (_(r.reason, lang) if r.reason else ""),
-            }
-            for r in results
-        ]
-        if fmt is Format.json:
-            typer.echo(json.dumps(rows, ensure_ascii=False, indent=2))
-        else:
-            _write_csv(["source", "result", "rows", "as_of", "details"], [list(r.values()) for r in rows])
-        raise typer.Exit(1 if failed else 0)
+
+def _write_update_results(results: list[UpdateResult], fmt: Format, lang: str) -> None:
+    """The update's results as data on stdout (JSON or CSV), one row per source."""
+    rows = [
+        {
+            "source": r.source_id,
+            "result": r.status,
+            "rows": r.rows,
+            "as_of": r.as_of,
+            "details": r.error.localized(lang) if r.error else (_(r.reason, lang) if r.reason else ""),
+        }
+        for r in results
+    ]
+    if fmt is Format.json:
+        typer.echo(json.dumps(rows, ensure_ascii=False, indent=2))
+    else:
+        _write_csv(["source", "result", "rows", "as_of", "details"], [list(r.values()) for r in rows])
+
+
+def _print_update_summary(results: list[UpdateResult], lang: str) -> None:
+    """The update summary table, then each problem's message in full beneath it."""
     table = Table(title=_("Update summary", lang))
     # Source ids are what a reader copies into the next command: never cut.
     table.add_column(_("Source", lang), no_wrap=True, min_width=max((len(r.source_id) for r in results), default=6))
@@ -234,17 +269,6 @@ def update(  # noqa: C901 (known offender, see CHANGELOG)
     for i, (colour, message) in enumerate(problems, 1):
         console.print(f"[{colour}]({i})[/] ", end="")
         console.print(message, markup=False, soft_wrap=True)
-    console.print(_("Done in {seconds} s.", lang, seconds=fmt_number(time.perf_counter() - started, lang, 1)))
-    failed = [r for r in results if r.status == "failed"]
-    if failed:
-        err.print(
-            _(
-                "Could not update: {ids}. The published data is unchanged for them.",
-                lang,
-                ids=", ".join(r.source_id for r in failed),
-            )
-        )
-        raise typer.Exit(1)
 
 
 @app.command("sources", help=_("List sources with publisher, licence, last update, rows and as-of period.", LANG))
@@ -321,7 +345,7 @@ def _changes(r: Any, lang: str) -> str:
     )
 
 
-def _show_history(source_id: str, fmt: Format, lang: str) -> None:  # noqa: C901 (known offender, see CHANGELOG)
+def _show_history(source_id: str, fmt: Format, lang: str) -> None:
     from canus.history import CSV_COLUMNS, csv_row, history_records
     from canus.warehouse import Warehouse
 
@@ -355,13 +379,6 @@ def _show_history(source_id: str, fmt: Format, lang: str) -> None:  # noqa: C901
         return fmt_number(value, lang) if value is not None else "—"
 
     for r in records:
-        flags = []
-        if r["allowed_older"]:
-            flags.append(_("older vintage allowed", lang))
-        if r["accepted_checks"]:
-            flags.append(_("change accepted: {checks}", lang, checks=", ".join(r["accepted_checks"])))
-        if not r["previous_sha256"]:
-            flags.append(_("first version", lang))
         changes = " / ".join(n(r[k]) for k in ("added", "removed", "revised")) if r["previous_sha256"] else "—"
         table.add_row(
             (r["loaded_at"] or "")[:16].replace("T", " "),
@@ -369,9 +386,21 @@ def _show_history(source_id: str, fmt: Format, lang: str) -> None:  # noqa: C901
             n(r["rows"]),
             changes,
             r["sha256"][:8],
-            "; ".join(flags),
+            "; ".join(_history_flags(r, lang)),
         )
     console.print(table)
+
+
+def _history_flags(record: dict[str, Any], lang: str) -> list[str]:
+    """What an operator allowed for a published version, and whether it was the first."""
+    flags = []
+    if record["allowed_older"]:
+        flags.append(_("older vintage allowed", lang))
+    if record["accepted_checks"]:
+        flags.append(_("change accepted: {checks}", lang, checks=", ".join(record["accepted_checks"])))
+    if not record["previous_sha256"]:
+        flags.append(_("first version", lang))
+    return flags
 
 
 def _write_csv(header: list[str], rows: list[list[Any]]) -> None:
@@ -520,7 +549,7 @@ def serve(
 @app.command(
     "metrics", help=_("Print a catalogue metric with its period coverage and provenance (no id: list them).", LANG)
 )
-def metrics_command(  # noqa: C901 (known offender, see CHANGELOG)
+def metrics_command(
     metric_id: Annotated[
         str | None,
         typer.Argument(help=_("Metric id, as in /api/metrics (default: list every metric).", LANG), show_default=False),
@@ -529,51 +558,68 @@ def metrics_command(  # noqa: C901 (known offender, see CHANGELOG)
     lang: LangOpt = None,
 ) -> None:
     """Print a catalogue metric: the same rows as its API table, its coverage and its sources."""
-    from canus.metrics import catalogue as cat
-    from canus.metrics import format_value, periods
     from canus.warehouse import Warehouse
 
     lang = _lang(lang)
     try:
         with Warehouse().read() as con:
             if metric_id is None:
-                listing = [
-                    {
-                        "id": m.id,
-                        "pillar": m.pillar,
-                        "unit": m.unit,
-                        "basis": m.basis,
-                        "available": not cat.missing_tables(con, m),
-                        "title": _(m.title, lang),
-                    }
-                    for m in cat.CATALOGUE
-                ]
-                if fmt is Format.json:
-                    typer.echo(json.dumps(listing, ensure_ascii=False, indent=2))
-                elif fmt is Format.csv:
-                    _write_csv(list(listing[0]), [list(r.values()) for r in listing])
-                else:
-                    t = Table()
-                    for h in listing[0]:
-                        t.add_column(h, overflow="fold")
-                    for r in listing:
-                        t.add_row(*[str(v) for v in r.values()])
-                    console.print(t)
+                _print_metric_listing(con, fmt, lang)
                 return
-            spec = cat.get(metric_id)
-            missing = cat.missing_sources(con, spec)
-            if missing:
-                err.print(
-                    _("Metric {metric} needs data not loaded yet: {ids}.", lang, metric=spec.id, ids=", ".join(missing))
-                )
-                raise typer.Exit(1)
-            table = spec.fn(con, lang)
+            table = _metric_table(con, metric_id, lang)
     except CanusError as e:
         err.print(f"[red]{e.localized(lang)}[/]")
         raise typer.Exit(1) from None
     if table is None:
         err.print(_("Metric {metric} has no rows.", lang, metric=metric_id))
         raise typer.Exit(1)
+    _print_metric(table, fmt, lang)
+
+
+def _print_metric_listing(con: duckdb.DuckDBPyConnection, fmt: Format, lang: str) -> None:
+    """Every catalogue metric with whether the warehouse can answer it."""
+    from canus.metrics import catalogue as cat
+
+    listing = [
+        {
+            "id": m.id,
+            "pillar": m.pillar,
+            "unit": m.unit,
+            "basis": m.basis,
+            "available": not cat.missing_tables(con, m),
+            "title": _(m.title, lang),
+        }
+        for m in cat.CATALOGUE
+    ]
+    if fmt is Format.json:
+        typer.echo(json.dumps(listing, ensure_ascii=False, indent=2))
+    elif fmt is Format.csv:
+        _write_csv(list(listing[0]), [list(r.values()) for r in listing])
+    else:
+        t = Table()
+        for h in listing[0]:
+            t.add_column(h, overflow="fold")
+        for r in listing:
+            t.add_row(*[str(v) for v in r.values()])
+        console.print(t)
+
+
+def _metric_table(con: duckdb.DuckDBPyConnection, metric_id: str, lang: str) -> MetricTable | None:
+    """The metric's table, or exit 1 naming the sources it still waits for."""
+    from canus.metrics import catalogue as cat
+
+    spec = cat.get(metric_id)
+    missing = cat.missing_sources(con, spec)
+    if missing:
+        err.print(_("Metric {metric} needs data not loaded yet: {ids}.", lang, metric=spec.id, ids=", ".join(missing)))
+        raise typer.Exit(1)
+    return spec.fn(con, lang)
+
+
+def _print_metric(table: MetricTable, fmt: Format, lang: str) -> None:
+    """The metric's rows (CSV and JSON exactly as the API gives them), coverage and sources."""
+    from canus.metrics import format_value, periods
+
     part = periods.partial_periods(table.rows, lang)
     coverage = (
         _("Part periods: {periods}.", lang, periods=", ".join(part))

@@ -90,8 +90,37 @@ def translate_output(text: str, lang: str) -> str:
     return text
 
 
-def translate_click(lang: str) -> None:  # noqa: C901 (known offender, see CHANGELOG)
+def translate_click(lang: str) -> None:
     """Route Click's and Typer's own messages through the catalogue for ``lang``."""
+    _translate_typer_output(lang)
+    _translate_click_modules(lang)
+
+
+def _translate_typer_output(lang: str) -> None:
+    """Typer's vendored Click writes help and errors itself: translate what it writes (once)."""
+    try:
+        from typer._click import exceptions as tc_exceptions
+        from typer._click import formatting as tc_formatting
+    except ImportError:
+        return
+    if lang == "en" or getattr(tc_formatting.HelpFormatter, "_canus_lang", None):
+        return
+    getvalue = tc_formatting.HelpFormatter.getvalue
+    echo = tc_exceptions.echo
+
+    def translated_getvalue(self: object) -> str:
+        return translate_output(getvalue(self), lang)  # type: ignore[arg-type]  # self is the formatter
+
+    def translated_echo(message: object = None, *args: Any, **kwargs: Any) -> None:
+        echo(translate_output(message, lang) if isinstance(message, str) else message, *args, **kwargs)
+
+    tc_formatting.HelpFormatter.getvalue = translated_getvalue  # type: ignore[method-assign]
+    tc_formatting.HelpFormatter._canus_lang = lang  # type: ignore[attr-defined]
+    tc_exceptions.echo = translated_echo
+
+
+def _translate_click_modules(lang: str) -> None:
+    """Click's modules look their messages up through their own ``_`` and ``ngettext``."""
     import importlib
 
     def _(message: str) -> str:
@@ -101,25 +130,6 @@ def translate_click(lang: str) -> None:  # noqa: C901 (known offender, see CHANG
         one = n in (0, 1) if lang == "fr" else n == 1
         return _(singular if one else plural)
 
-    try:
-        from typer._click import exceptions as tc_exceptions
-        from typer._click import formatting as tc_formatting
-    except ImportError:
-        pass
-    else:
-        if lang != "en" and not getattr(tc_formatting.HelpFormatter, "_canus_lang", None):
-            getvalue = tc_formatting.HelpFormatter.getvalue
-            echo = tc_exceptions.echo
-
-            def translated_getvalue(self: object) -> str:
-                return translate_output(getvalue(self), lang)  # type: ignore[arg-type]  # self is the formatter
-
-            def translated_echo(message: object = None, *args: Any, **kwargs: Any) -> None:
-                echo(translate_output(message, lang) if isinstance(message, str) else message, *args, **kwargs)
-
-            tc_formatting.HelpFormatter.getvalue = translated_getvalue  # type: ignore[method-assign]
-            tc_formatting.HelpFormatter._canus_lang = lang  # type: ignore[attr-defined]
-            tc_exceptions.echo = translated_echo
     for name in _CLICK_MODULES:
         try:
             module = importlib.import_module(name)

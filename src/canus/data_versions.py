@@ -71,16 +71,6 @@ class DataVersion:
     release: str | None = None
     notes: dict[str, str] = field(default_factory=dict)
 
-    # A transitional mapping view, for callers not yet moved to attributes
-    # (sources/statcan.py reads ``versions[sid]["loaded_at"]``).
-    def __getitem__(self, key: str) -> object:
-        if key not in _FIELD_NAMES:
-            raise KeyError(key)
-        return getattr(self, key)
-
-    def get(self, key: str, default: object = None) -> object:
-        return getattr(self, key) if key in _FIELD_NAMES else default
-
     def to_json(self) -> dict[str, Any]:
         out = asdict(self)
         out["files"] = [asdict(f) for f in self.files]
@@ -102,9 +92,6 @@ class DataVersion:
             release=doc.get("release"),
             notes=_notes(doc.get("notes")),
         )
-
-
-_FIELD_NAMES = frozenset(f.name for f in fields(DataVersion))
 
 
 @dataclass(frozen=True)

@@ -296,7 +296,7 @@ def _versions() -> dict[str, str]:
     from canus.warehouse import Warehouse
 
     w = Warehouse()
-    return {sid: str(v.get("sha256")) for sid, v in w.versions().items()} if w.exists() else {}
+    return {sid: v.sha256 for sid, v in w.versions().items()} if w.exists() else {}
 
 
 def _code_version() -> str:
@@ -318,7 +318,30 @@ def _key(deps: Iterable[str], versions: dict[str, str]) -> str:
 # -------------------------------------------------------------------- the export
 
 
-def export_site(  # noqa: C901 (known offender, see CHANGELOG)
+#: Statuses the export writes as a redirecting page.
+_REDIRECTS = (301, 302, 303, 307, 308)
+#: Content types whose links the crawl follows.
+_LINKING = ("text/html", "text/css", "text/javascript", "application/javascript")
+
+
+@dataclass
+class _Previous:
+    """The last export into the folder: its manifest, and what of it still holds for this build."""
+
+    manifest: dict[str, Any]
+    pages: dict[str, dict[str, Any]]
+    missing: dict[str, str]
+
+
+@dataclass
+class _Crawl:
+    """Every address reached, and those read back from an earlier export instead of rendered."""
+
+    fetched: dict[str, Fetched]
+    reused: set[str]
+
+
+def export_site(
     dest: Path,
     *,
     form_endpoint: str | None = None,
@@ -333,34 +356,61 @@ def export_site(  # noqa: C901 (known offender, see CHANGELOG)
     _BASE_URL, _CLIENT = (base_url or _BASE_URL).rstrip("/"), None
     dest.mkdir(parents=True, exist_ok=True)
     report = ExportReport()
-    manifest_path = dest / MANIFEST
+    versions, code = _versions(), _code_version()
+    previous = _previous(dest, code, form_endpoint, full)
+    crawl = _crawl(dest, previous, versions, jobs or min(os.cpu_count() or 1, 4))
+    pages = _write_pages(dest, crawl, previous, versions, form_endpoint, report)
+    _remove_stale(dest, previous, pages, report)
+    _write_root(dest, pages)
+    all_key = _key([], versions)
+    (dest / MANIFEST).write_text(
+        json.dumps(
+            {
+                "code": code,
+                "form_endpoint": form_endpoint,
+                "base_url": _BASE_URL,
+                "versions": versions,
+                "pages": pages,
+                "missing": {p: all_key for p in report.skipped},
+            },
+            ensure_ascii=False,
+            indent=1,
+        ),
+        encoding="utf-8",
+    )
+    report.pages = len(pages)
+    report.bytes = sum((dest / r["file"]).stat().st_size for r in pages.values())
+    report.seconds = time.perf_counter() - start
+    return report
+
+
+def _previous(dest: Path, code: str, form_endpoint: str | None, full: bool) -> _Previous:
+    """The folder's manifest; its pages count only when built the same way (code, form, address)."""
     try:
-        old = json.loads(manifest_path.read_text(encoding="utf-8"))
+        old = json.loads((dest / MANIFEST).read_text(encoding="utf-8"))
     except (OSError, ValueError):
         old = {}
-    versions, code = _versions(), _code_version()
     same_build = (
         not full
         and old.get("code") == code
         and old.get("form_endpoint") == form_endpoint
         and old.get("base_url") == _BASE_URL
     )
-    old_pages: dict[str, dict[str, Any]] = old.get("pages", {}) if same_build else {}
-    jobs = jobs or min(os.cpu_count() or 1, 4)
+    return _Previous(old, old.get("pages", {}) if same_build else {}, old.get("missing", {}) if same_build else {})
 
-    old_missing: dict[str, str] = old.get("missing", {}) if same_build else {}
-    all_key = _key([], versions)
 
-    def fresh(path: str) -> bool:
-        if old_missing.get(path) == all_key:
-            return True
-        rec = old_pages.get(path)
-        return rec is not None and rec["key"] == _key(rec["deps"], versions) and (dest / rec["file"]).exists()
+def _is_fresh(path: str, dest: Path, previous: _Previous, versions: dict[str, str]) -> bool:
+    """The earlier export of ``path`` (or its 404) still holds for the data published now."""
+    if previous.missing.get(path) == _key([], versions):
+        return True
+    rec = previous.pages.get(path)
+    return rec is not None and rec["key"] == _key(rec["deps"], versions) and (dest / rec["file"]).exists()
 
-    # Crawl level by level. A fresh page is read back from disk (to follow its links) instead
-    # of being rendered; the rest are rendered by the pool.
-    fetched: dict[str, Fetched] = {}
-    reused: set[str] = set()
+
+def _crawl(dest: Path, previous: _Previous, versions: dict[str, str], jobs: int) -> _Crawl:
+    """Crawl level by level. A fresh page is read back from disk (to follow its links) instead
+    of being rendered; the rest are rendered by the pool."""
+    crawl = _Crawl({}, set())
     frontier = list(dict.fromkeys(seeds()))
     # Spawned, not forked: a fork copies a parent whose DuckDB and warm-up threads may hold
     # locks, and the child can wait on them for ever. Workers get the address in their init.
@@ -376,90 +426,82 @@ def export_site(  # noqa: C901 (known offender, see CHANGELOG)
     )
     try:
         while frontier:
-            todo = []
-            for p in frontier:
-                if p in fetched:
-                    continue
-                if fresh(p) and p in old_missing:
-                    fetched[p] = Fetched(p, 404, "", b"")
-                elif fresh(p):
-                    rec = old_pages[p]
-                    fetched[p] = Fetched(p, 200, rec["content_type"], b"")
-                    reused.add(p)
-                else:
-                    todo.append(p)
+            todo = _take_fresh(frontier, crawl, dest, previous, versions)
             if pool and len(todo) > jobs:
                 chunks = [todo[i::jobs] for i in range(jobs)]
-                for part in pool.map(_fetch_many, chunks):
-                    for f in part:
-                        fetched[f.path] = f
+                done = [f for part in pool.map(_fetch_many, chunks) for f in part]
             else:
-                for f in _fetch_many(todo):
-                    fetched[f.path] = f
-            nxt: list[str] = []
-            for p in frontier:
-                f = fetched[p]
-                if p in reused:
-                    nxt += old_pages[p].get("links", [])
-                elif f.status in (301, 302, 303, 307, 308):
-                    nxt += [t for t in [f.body.decode()] if is_static_address(t)]
-                elif f.status == 200 and _kind(f.content_type) in (
-                    "text/html",
-                    "text/css",
-                    "text/javascript",
-                    "application/javascript",
-                ):
-                    nxt += links_in(f.body.decode("utf-8", "replace"))
-            frontier = [p for p in dict.fromkeys(nxt) if p not in fetched]
+                done = _fetch_many(todo)
+            for f in done:
+                crawl.fetched[f.path] = f
+            nxt = [link for p in frontier for link in _links_to_follow(p, crawl, previous)]
+            frontier = [p for p in dict.fromkeys(nxt) if p not in crawl.fetched]
     finally:
         if pool:
             pool.shutdown()
+    return crawl
 
-    redirects = {p: f.body.decode() for p, f in fetched.items() if f.status in (301, 302, 303, 307, 308)}
-    ok = {p: f for p, f in fetched.items() if f.status == 200 or p in redirects}
-    report.skipped = sorted(p for p in fetched if p not in ok)
-    files = {p: (old_pages[p]["file"] if p in reused else file_for(p, f.content_type)) for p, f in ok.items()}
+
+def _take_fresh(
+    frontier: list[str], crawl: _Crawl, dest: Path, previous: _Previous, versions: dict[str, str]
+) -> list[str]:
+    """Record the frontier's fresh addresses from the earlier export; return those to render."""
+    todo = []
+    for p in frontier:
+        if p in crawl.fetched:
+            continue
+        if _is_fresh(p, dest, previous, versions) and p in previous.missing:
+            crawl.fetched[p] = Fetched(p, 404, "", b"")
+        elif _is_fresh(p, dest, previous, versions):
+            crawl.fetched[p] = Fetched(p, 200, previous.pages[p]["content_type"], b"")
+            crawl.reused.add(p)
+        else:
+            todo.append(p)
+    return todo
+
+
+def _links_to_follow(path: str, crawl: _Crawl, previous: _Previous) -> list[str]:
+    f = crawl.fetched[path]
+    if path in crawl.reused:
+        return list(previous.pages[path].get("links", []))
+    if f.status in _REDIRECTS:
+        return [t for t in [f.body.decode()] if is_static_address(t)]
+    if f.status == 200 and _kind(f.content_type) in _LINKING:
+        return links_in(f.body.decode("utf-8", "replace"))
+    return []
+
+
+def _write_pages(
+    dest: Path,
+    crawl: _Crawl,
+    previous: _Previous,
+    versions: dict[str, str],
+    form_endpoint: str | None,
+    report: ExportReport,
+) -> dict[str, dict[str, Any]]:
+    """Write every page reached (kept ones stay as they are); the manifest entry of each."""
+    redirects = {p: f.body.decode() for p, f in crawl.fetched.items() if f.status in _REDIRECTS}
+    ok = {p: f for p, f in crawl.fetched.items() if f.status == 200 or p in redirects}
+    report.skipped = sorted(p for p in crawl.fetched if p not in ok)
+    files = {
+        p: (previous.pages[p]["file"] if p in crawl.reused else file_for(p, f.content_type)) for p, f in ok.items()
+    }
     landings = _source_landings()
+    deps_of = {
+        p: _depends(f.body, landings)
+        for p, f in ok.items()
+        if p not in crawl.reused and _kind(f.content_type) == "text/html"
+    }
     pages: dict[str, dict[str, Any]] = {}
-    deps_of: dict[str, list[str]] = {}
-    for p, f in ok.items():
-        if p not in reused and _kind(f.content_type) == "text/html":
-            deps_of[p] = _depends(f.body, landings)
     for p, f in sorted(ok.items()):
-        lang = "fr" if p.startswith("/fr") else "en"
-        if p in reused:
-            pages[p] = old_pages[p]
+        if p in crawl.reused:
+            pages[p] = previous.pages[p]
             report.kept += 1
             continue
-        if p.startswith(("/static/", "/assets/")):
-            deps = [NO_DATA]  # code, not data: rendered again only when canus changes
-        else:
-            deps = (
-                deps_of.get(p)
-                or deps_of.get(_owner(p))
-                or (_depends(f.body, landings) if _kind(f.content_type) == "application/json" else [])
-            )
-        if p in redirects:
-            goal = files.get(redirects[p])
-            rel = relative(files[p], goal) if goal else redirects[p]
-            body = (
-                f'<!doctype html><meta charset="utf-8"><meta http-equiv="refresh" content="0; url={escape(rel)}">'
-                f'<a href="{escape(rel)}">{escape(rel)}</a>\n'
-            ).encode()
-        else:
-            body = rewrite(f, files, lang, form_endpoint)
-        target = dest / files[p]
-        target.parent.mkdir(parents=True, exist_ok=True)
-        tmp = target.with_name(target.name + ".part")
-        tmp.write_bytes(body)
-        os.replace(tmp, target)
-        links = (
-            [redirects[p]]
-            if p in redirects
-            else links_in(f.body.decode("utf-8", "replace"))
-            if _kind(f.content_type) in ("text/html", "text/css", "text/javascript", "application/javascript")
-            else []
-        )
+        deps = _page_deps(p, f, deps_of, landings)
+        body = _page_body(p, f, files, redirects, form_endpoint)
+        _write_file(dest / files[p], body)
+        links = [redirects[p]] if p in redirects else _links_in_body(f)
         pages[p] = {
             "file": files[p],
             "content_type": f.content_type,
@@ -469,10 +511,55 @@ def export_site(  # noqa: C901 (known offender, see CHANGELOG)
             "sha256": hashlib.sha256(body).hexdigest(),
         }
         report.rendered += 1
-    for p, rec in old.get("pages", {}).items():
+    return pages
+
+
+def _page_deps(path: str, f: Fetched, deps_of: dict[str, list[str]], landings: dict[str, str]) -> list[str]:
+    """The sources a page rests on: its own, its owner page's, or (JSON) the ones it names."""
+    if path.startswith(("/static/", "/assets/")):
+        return [NO_DATA]  # code, not data: rendered again only when canus changes
+    return (
+        deps_of.get(path)
+        or deps_of.get(_owner(path))
+        or (_depends(f.body, landings) if _kind(f.content_type) == "application/json" else [])
+    )
+
+
+def _page_body(
+    path: str, f: Fetched, files: dict[str, str], redirects: dict[str, str], form_endpoint: str | None
+) -> bytes:
+    """The file's content: the page with its links made relative, or a redirecting page."""
+    if path not in redirects:
+        lang = "fr" if path.startswith("/fr") else "en"
+        return rewrite(f, files, lang, form_endpoint)
+    goal = files.get(redirects[path])
+    rel = relative(files[path], goal) if goal else redirects[path]
+    return (
+        f'<!doctype html><meta charset="utf-8"><meta http-equiv="refresh" content="0; url={escape(rel)}">'
+        f'<a href="{escape(rel)}">{escape(rel)}</a>\n'
+    ).encode()
+
+
+def _write_file(target: Path, body: bytes) -> None:
+    target.parent.mkdir(parents=True, exist_ok=True)
+    tmp = target.with_name(target.name + ".part")
+    tmp.write_bytes(body)
+    os.replace(tmp, target)
+
+
+def _links_in_body(f: Fetched) -> list[str]:
+    return links_in(f.body.decode("utf-8", "replace")) if _kind(f.content_type) in _LINKING else []
+
+
+def _remove_stale(dest: Path, previous: _Previous, pages: dict[str, dict[str, Any]], report: ExportReport) -> None:
+    """Files of the earlier export that no page of this one writes."""
+    for p, rec in previous.manifest.get("pages", {}).items():
         if p not in pages and rec["file"] not in {r["file"] for r in pages.values()}:
             (dest / rec["file"]).unlink(missing_ok=True)
             report.removed += 1
+
+
+def _write_root(dest: Path, pages: dict[str, dict[str, Any]]) -> None:
     root_page = dest / "index.html"
     if not root_page.exists() or "/" not in pages:
         # "/" answers a redirect by Accept-Language; a static site can only point to English.
@@ -483,26 +570,6 @@ def export_site(  # noqa: C901 (known offender, see CHANGELOG)
             '<a href="fr/index.html" lang="fr">Français</a>\n',
             encoding="utf-8",
         )
-    missing = {p: all_key for p in report.skipped}
-    manifest_path.write_text(
-        json.dumps(
-            {
-                "code": code,
-                "form_endpoint": form_endpoint,
-                "base_url": _BASE_URL,
-                "versions": versions,
-                "pages": pages,
-                "missing": missing,
-            },
-            ensure_ascii=False,
-            indent=1,
-        ),
-        encoding="utf-8",
-    )
-    report.pages = len(pages)
-    report.bytes = sum((dest / r["file"]).stat().st_size for r in pages.values())
-    report.seconds = time.perf_counter() - start
-    return report
 
 
 def remove_site(dest: Path) -> None:

@@ -181,6 +181,14 @@ class Job:
         self.future.cancel()
 
 
+@dataclass
+class _WorkerConnection:
+    """A query worker's DuckDB connection and the warehouse file it was opened on."""
+
+    con: duckdb.DuckDBPyConnection | None = None
+    key: tuple[int, int] | None = None
+
+
 class QueryPool:
     """A fixed set of query workers behind a bounded queue, with a watchdog."""
 
@@ -227,66 +235,78 @@ class QueryPool:
         with self._lock:
             return len(self._running)
 
-    def _work(self, index: int) -> None:  # noqa: C901 (known offender, see CHANGELOG)
-        con: duckdb.DuckDBPyConnection | None = None
-        key: tuple[int, int] | None = None
+    def _work(self, index: int) -> None:
+        conn = _WorkerConnection()
         while True:
             job = self._queue.get()
             if job is None:
                 break
             if not job.future.set_running_or_notify_cancel():
                 continue
-            if self._closing.is_set():
-                job.future.set_exception(QueryBusy("The server is shutting down; try again in a moment."))
-                continue
-            if time.monotonic() - job.queued_at > self.timeout:
-                # Waited a whole time limit in the queue: its caller has most likely given up.
-                job.future.set_exception(QueryBusy("Every query worker is busy; try again in a few seconds."))
+            refusal = self._refusal(job)
+            if refusal is not None:
+                job.future.set_exception(refusal)
                 continue
             try:
-                new_key = _file_key(self.settings.warehouse_path)
-                if con is None or new_key != key:
-                    # A new warehouse was published (or none yet): reopen on the current file.
-                    if con is not None:
-                        con.close()
-                        con = None
-                    con = open_sandbox(self.settings)
-                    key = new_key
-                with self._lock:
-                    job.deadline = time.monotonic() + self.timeout
-                    self._running[index] = (job, con)
-                try:
-                    result = execute(con, job.sql, job.max_rows, self.scrub)
-                finally:
-                    with self._lock:
-                        self._running.pop(index, None)
-            except duckdb.InterruptException:
-                if job.stopped == "timeout":
-                    job.future.set_exception(
-                        QueryTimeout(
-                            "The query ran longer than the {seconds} s limit and was stopped.",
-                            seconds=_seconds(self.timeout),
-                        )
-                    )
-                else:
-                    job.future.set_exception(QueryCancelled("The query was stopped."))
+                result = self._execute(index, job, self._connection(conn))
             except duckdb.FatalException as e:
-                con = None  # the instance is unusable: the next query opens a fresh one
-                job.future.set_exception(
-                    QueryError("Query refused or failed: {problem}", problem=self.scrub(str(e).splitlines()[0]))
-                )
-            except duckdb.Error as e:
-                job.future.set_exception(
-                    QueryError("Query refused or failed: {problem}", problem=self.scrub(str(e).splitlines()[0]))
-                )
-            except CanusError as e:
-                job.future.set_exception(e)
+                conn.con = None  # the instance is unusable: the next query opens a fresh one
+                job.future.set_exception(self._failure(job, e))
             except BaseException as e:  # never leave a caller waiting forever
-                job.future.set_exception(e)
+                job.future.set_exception(self._failure(job, e))
             else:
                 job.future.set_result(result)
-        if con is not None:
-            con.close()
+        if conn.con is not None:
+            conn.con.close()
+
+    def _refusal(self, job: Job) -> QueryBusy | None:
+        """Why a job is not run at all: the pool is closing, or it waited too long in the queue."""
+        if self._closing.is_set():
+            return QueryBusy("The server is shutting down; try again in a moment.")
+        if time.monotonic() - job.queued_at > self.timeout:
+            # Waited a whole time limit in the queue: its caller has most likely given up.
+            return QueryBusy("Every query worker is busy; try again in a few seconds.")
+        return None
+
+    def _connection(self, conn: _WorkerConnection) -> duckdb.DuckDBPyConnection:
+        """The worker's sandbox connection, reopened when a new warehouse was published."""
+        new_key = _file_key(self.settings.warehouse_path)
+        if conn.con is None or new_key != conn.key:
+            # A new warehouse was published (or none yet): reopen on the current file.
+            if conn.con is not None:
+                conn.con.close()
+                conn.con = None
+            conn.con = open_sandbox(self.settings)
+            conn.key = new_key
+        return conn.con
+
+    def _execute(self, index: int, job: Job, con: duckdb.DuckDBPyConnection) -> QueryResult:
+        """Run the job, registered with its deadline so the watchdog can interrupt it."""
+        with self._lock:
+            if self._closing.is_set():
+                # Stopped while this worker was opening the warehouse: the stop has already
+                # interrupted what was running, so this query would run on unseen.
+                raise QueryBusy("The server is shutting down; try again in a moment.")
+            job.deadline = time.monotonic() + self.timeout
+            self._running[index] = (job, con)
+        try:
+            return execute(con, job.sql, job.max_rows, self.scrub)
+        finally:
+            with self._lock:
+                self._running.pop(index, None)
+
+    def _failure(self, job: Job, e: BaseException) -> BaseException:
+        """What the caller of a failed job is told: DuckDB's errors in canus's words."""
+        if isinstance(e, duckdb.InterruptException):
+            if job.stopped == "timeout":
+                return QueryTimeout(
+                    "The query ran longer than the {seconds} s limit and was stopped.",
+                    seconds=_seconds(self.timeout),
+                )
+            return QueryCancelled("The query was stopped.")
+        if isinstance(e, duckdb.Error):
+            return QueryError("Query refused or failed: {problem}", problem=self.scrub(str(e).splitlines()[0]))
+        return e  # canus's own errors, and anything else, as raised
 
     def _watch(self) -> None:
         while not self._closing.wait(0.05):

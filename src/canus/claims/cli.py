@@ -134,62 +134,83 @@ def _edition_figure(entry: dict, lang: str) -> str:
     return f"{text} ({fig['period']})" if fig.get("period") else text
 
 
-def register(app: typer.Typer) -> None:  # noqa: C901 (known offender, see CHANGELOG)
-    @app.command("check", help=_("Check every claim of the page against the warehouse and the registries.", LANG))
-    def check(fmt: FormatOpt = CheckFormat.table, strict: StrictOpt = False, lang: LangOpt = None) -> None:
-        from canus.claims.checker import exit_code
-
-        lang = _lang(lang)
-        results = run_check(lang)
-        if fmt is CheckFormat.json:
-            typer.echo(json.dumps([r.as_dict(lang) for r in results], ensure_ascii=False, indent=2))
-        else:
-            print_table(results, lang, Console())
-        raise typer.Exit(exit_code(results, strict))
-
-    @app.command(
+def register(app: typer.Typer) -> None:
+    app.command("check", help=_("Check every claim of the page against the warehouse and the registries.", LANG))(check)
+    app.command(
         "editions", help=_("Compare the page's two editions: sections, changed figures, agreements cited.", LANG)
-    )
-    def editions(fmt: FormatOpt = CheckFormat.table, lang: LangOpt = None) -> None:
-        from canus.claims.editions import as_dict as editions_dict
+    )(editions)
 
-        lang = _lang(lang)
-        data = editions_dict(lang)
-        if fmt is CheckFormat.json:
-            typer.echo(json.dumps(data, ensure_ascii=False, indent=2))
-            return
-        console = Console()
-        names = {e["id"]: e["label"] for e in data["editions"]}
-        yes, no = "✓", "—"
-        sec = Table(title=_("Sections of each edition", lang))
-        for head in (_("Section", lang), names["earlier"], names["later"], _("Note", lang)):
-            sec.add_column(head)
-        for s in data["sections"]:
-            sec.add_row(
-                s["label"],
-                yes if "earlier" in s["editions"] else no,
-                yes if "later" in s["editions"] else no,
-                s["note"] or "",
-            )
-        emit_table(console, sec)
-        figs = Table(title=_("Figures that changed", lang))
-        for head in (_("Change", lang), names["earlier"], names["later"]):
-            figs.add_column(head)
-        for f in data["figure_changes"]:
-            figs.add_row(
-                f["change"],
-                _edition_figure(f["earlier"], lang) if f["earlier"] else no,
-                _edition_figure(f["later"], lang) if f["later"] else no,
-            )
-        emit_table(console, figs)
-        ags = Table(title=_("Agreements cited", lang))
-        for head in (_("Agreement", lang), _("Signed", lang), names["earlier"], names["later"]):
-            ags.add_column(head)
-        for a in data["agreements"]:
-            ags.add_row(
-                a["label"] + (f" — {a['note']}" if a["note"] else ""),
-                a["signed"] or "—",
-                yes if a["earlier"] else no,
-                yes if a["later"] else no,
-            )
-        emit_table(console, ags)
+
+def check(fmt: FormatOpt = CheckFormat.table, strict: StrictOpt = False, lang: LangOpt = None) -> None:
+    from canus.claims.checker import exit_code
+
+    lang = _lang(lang)
+    results = run_check(lang)
+    if fmt is CheckFormat.json:
+        typer.echo(json.dumps([r.as_dict(lang) for r in results], ensure_ascii=False, indent=2))
+    else:
+        print_table(results, lang, Console())
+    raise typer.Exit(exit_code(results, strict))
+
+
+def editions(fmt: FormatOpt = CheckFormat.table, lang: LangOpt = None) -> None:
+    from canus.claims.editions import as_dict as editions_dict
+
+    lang = _lang(lang)
+    data = editions_dict(lang)
+    if fmt is CheckFormat.json:
+        typer.echo(json.dumps(data, ensure_ascii=False, indent=2))
+        return
+    console = Console()
+    names = {e["id"]: e["label"] for e in data["editions"]}
+    for table in (
+        _sections_table(data, names, lang),
+        _figures_table(data, names, lang),
+        _agreements_table(data, names, lang),
+    ):
+        emit_table(console, table)
+
+
+#: In or out of an edition, in the editions tables.
+YES, NO = "✓", "—"
+
+
+def _sections_table(data: dict, names: dict[str, str], lang: str) -> Table:
+    sec = Table(title=_("Sections of each edition", lang))
+    for head in (_("Section", lang), names["earlier"], names["later"], _("Note", lang)):
+        sec.add_column(head)
+    for s in data["sections"]:
+        sec.add_row(
+            s["label"],
+            YES if "earlier" in s["editions"] else NO,
+            YES if "later" in s["editions"] else NO,
+            s["note"] or "",
+        )
+    return sec
+
+
+def _figures_table(data: dict, names: dict[str, str], lang: str) -> Table:
+    figs = Table(title=_("Figures that changed", lang))
+    for head in (_("Change", lang), names["earlier"], names["later"]):
+        figs.add_column(head)
+    for f in data["figure_changes"]:
+        figs.add_row(
+            f["change"],
+            _edition_figure(f["earlier"], lang) if f["earlier"] else NO,
+            _edition_figure(f["later"], lang) if f["later"] else NO,
+        )
+    return figs
+
+
+def _agreements_table(data: dict, names: dict[str, str], lang: str) -> Table:
+    ags = Table(title=_("Agreements cited", lang))
+    for head in (_("Agreement", lang), _("Signed", lang), names["earlier"], names["later"]):
+        ags.add_column(head)
+    for a in data["agreements"]:
+        ags.add_row(
+            a["label"] + (f" — {a['note']}" if a["note"] else ""),
+            a["signed"] or "—",
+            YES if a["earlier"] else NO,
+            YES if a["later"] else NO,
+        )
+    return ags

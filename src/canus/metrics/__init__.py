@@ -83,6 +83,12 @@ def provenance(con: duckdb.DuckDBPyConnection, *source_ids: str) -> list[Provena
     return out
 
 
+def dict_rows(cur: duckdb.DuckDBPyConnection) -> list[dict[str, Any]]:
+    """Every row of the result ``cur`` holds, each a dict keyed by its column name."""
+    cols = [d[0] for d in cur.description]
+    return [dict(zip(cols, r, strict=True)) for r in cur.fetchall()]
+
+
 def has_tables(con: duckdb.DuckDBPyConnection, *tables: str) -> bool:
     names = {
         r[0]

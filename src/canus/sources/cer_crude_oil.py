@@ -27,11 +27,11 @@ from __future__ import annotations
 
 import duckdb
 
-from canus.errors import CanusError, LayoutError
+from canus.sources import cer_open_data as cer
 from canus.sources import register
 from canus.sources.base import LICENCES, LoadResult, RemoteFile, Snapshot, Source
-from canus.sources.cer_electricity import utf8_copy
-from canus.sources.csvutil import header, sql_str
+from canus.sources.cer_open_data import ENCODING
+from canus.sources.csvutil import sql_str
 
 SOURCE_ID = "cer-crude-oil-exports"
 FILE_NAME = "crude-oil-exports-by-destination-monthly.csv"
@@ -41,19 +41,8 @@ TYPE_FILE_NAME = "crude-oil-exports-by-type-monthly.csv"
 M3, BBL = "Volume (m3/d)", "Volume (bbl/d)"
 REQUIRED = ("Period", "PADD", M3, BBL)
 TYPE_REQUIRED = ("Period", "Oil Type", M3, BBL)
-ENCODING = "cp1252"
 #: Published monthly totals against the sum of destinations, in m³/d (rounding of averages).
 TOLERANCE_M3_PER_DAY = 2.0
-
-_DATE_SQL = """coalesce(
-    try_strptime(trim("Period"), '%Y-%m-%d'),
-    try_strptime(trim("Period"), '%m/%d/%Y'),
-    try_strptime(trim("Period"), '%Y-%m')
-)::DATE"""
-
-
-def _num(col: str) -> str:
-    return f"try_cast(replace(trim(\"{col}\"), ',', '') AS DOUBLE)"
 
 
 def load(con: duckdb.DuckDBPyConnection, snaps: dict[str, Snapshot], source: Source) -> LoadResult:
@@ -67,26 +56,12 @@ def load_by_type(con: duckdb.DuckDBPyConnection, snaps: dict[str, Snapshot], sou
 def _load(
     con: duckdb.DuckDBPyConnection, snap: Snapshot, source: Source, category: str, required: tuple[str, ...]
 ) -> LoadResult:
-    cols = set(header(snap.path, encoding=ENCODING))
-    missing = [c for c in required if c not in cols]
-    if missing:
-        raise LayoutError(
-            "{source}: {file}: expected columns are missing: {columns}",
-            source=source.id,
-            file=snap.name,
-            columns=", ".join(missing),
-        )
-    with utf8_copy(snap.path) as text_path:
-        con.execute(f"""
-            CREATE TEMP TABLE crude_stage AS
-            SELECT trim("Period") AS period_text, {_DATE_SQL} AS period,
-                   nullif(trim("{category}"), '') AS destination,
-                   trim("{M3}") AS m3_text, {_num(M3)} AS m3_per_day,
-                   trim("{BBL}") AS bbl_text, {_num(BBL)} AS bbl_per_day
-            FROM read_csv({sql_str(text_path)}, header = true, all_varchar = true)
-            WHERE nullif(trim("Period"), '') IS NOT NULL
-        """)
-    try:
+    cols = set(cer.columns(snap))
+    cer.require_columns(snap, source, (c for c in required if c not in cols))
+    select = f"""nullif(trim("{category}"), '') AS destination,
+                   trim("{M3}") AS m3_text, {cer.num_sql(M3)} AS m3_per_day,
+                   trim("{BBL}") AS bbl_text, {cer.num_sql(BBL)} AS bbl_per_day"""
+    with cer.staged(con, snap, "crude_stage", select):
         _validate(con, source, snap)
         by_type = category == "Oil Type"
         table = "cer_crude_exports_by_type" if by_type else "cer_crude_exports"
@@ -109,32 +84,16 @@ def _load(
         """)
         rows, as_of = con.execute(f"SELECT count(*), strftime(max(period), '%Y-%m') FROM {table}").fetchone()  # type: ignore[misc]
         confidential = con.execute(f"SELECT count(*) FROM {table} WHERE confidential").fetchone()[0]  # type: ignore[index]
-    finally:
-        con.execute("DROP TABLE IF EXISTS crude_stage")
     return LoadResult(rows=rows, as_of=as_of, notes={"confidential_cells": str(confidential)})
 
 
 def _validate(con: duckdb.DuckDBPyConnection, source: Source, snap: Snapshot) -> None:
-    def fail(message: str, **fields: object) -> LayoutError:
-        return LayoutError(
-            "{source}: {file}: {problem}", source=source.id, file=snap.name, problem=CanusError(message, **fields)
-        )
-
-    if not con.execute("SELECT count(*) FROM crude_stage").fetchone()[0]:  # type: ignore[index]
-        raise fail("the file has no data rows")
-    bad = con.execute("SELECT count(*), any_value(period_text) FROM crude_stage WHERE period IS NULL").fetchone()
-    if bad and bad[0]:
-        raise fail("{n} rows have a Period in no known form (e.g. {example!r})", n=bad[0], example=bad[1])
-    bad = con.execute("""
-        SELECT count(*), any_value(m3_text || ' / ' || bbl_text) FROM crude_stage
-        WHERE (m3_per_day IS NULL AND lower(m3_text) NOT IN ('confidential', ''))
-           OR (bbl_per_day IS NULL AND lower(bbl_text) NOT IN ('confidential', ''))
-    """).fetchone()
-    if bad and bad[0]:
+    fail = cer.layout_failure(source, snap)
+    cer.check_periods(con, "crude_stage", fail)
+    n, example = cer.unreadable_numbers(con, "crude_stage", [("m3_per_day", "m3_text"), ("bbl_per_day", "bbl_text")])
+    if n:
         raise fail(
-            "{n} rows have a volume that is neither a number nor Confidential (e.g. {example!r})",
-            n=bad[0],
-            example=bad[1],
+            "{n} rows have a volume that is neither a number nor Confidential (e.g. {example!r})", n=n, example=example
         )
     off = con.execute(f"""
         WITH d AS (SELECT period, sum(m3_per_day) AS s, bool_or(m3_per_day IS NULL) AS hidden

@@ -21,11 +21,11 @@ from __future__ import annotations
 
 import duckdb
 
-from canus.errors import CanusError, LayoutError
+from canus.sources import cer_open_data as cer
 from canus.sources import register
 from canus.sources.base import LICENCES, LoadResult, RemoteFile, Snapshot, Source
-from canus.sources.cer_electricity import utf8_copy
-from canus.sources.csvutil import header, ident, sql_str
+from canus.sources.cer_open_data import ENCODING
+from canus.sources.csvutil import ident, sql_str
 
 SOURCE_ID = "cer-natural-gas-trade"
 FILE_NAME = "natural-gas-exports-and-imports-monthly.csv"
@@ -39,48 +39,24 @@ M3_NAMES = (
     "Volume (Thousand m3)",
     "Volume (thousand m3)",
 )
-ENCODING = "cp1252"
-
-_DATE_SQL = """coalesce(
-    try_strptime(trim("Period"), '%Y-%m-%d'),
-    try_strptime(trim("Period"), '%m/%d/%Y'),
-    try_strptime(trim("Period"), '%Y-%m')
-)::DATE"""
-
-
-def _num(col: str) -> str:
-    return f"try_cast(replace(trim({ident(col)}), ',', '') AS DOUBLE)"
 
 
 def load(con: duckdb.DuckDBPyConnection, snaps: dict[str, Snapshot], source: Source) -> LoadResult:
     snap = snaps[FILE_NAME]
-    cols = header(snap.path, encoding=ENCODING)
+    cols = cer.columns(snap)
     missing = [c for c in REQUIRED if c not in cols]
     m3 = next((c for c in M3_NAMES if c in cols), None)
     if m3 is None:
         missing.append(M3_NAMES[0])
-    if missing:
-        raise LayoutError(
-            "{source}: {file}: expected columns are missing: {columns}",
-            source=source.id,
-            file=snap.name,
-            columns=", ".join(missing),
-        )
+    cer.require_columns(snap, source, missing)
     usd = "Value (US$)" if "Value (US$)" in cols else None
-    with utf8_copy(snap.path) as text_path:
-        con.execute(f"""
-            CREATE TEMP TABLE gas_stage AS
-            SELECT trim("Period") AS period_text, {_DATE_SQL} AS period,
-                   lower(trim("Flow")) AS flow_text,
+    select = f"""lower(trim("Flow")) AS flow_text,
                    nullif(trim("Port"), '') AS port, nullif(trim("Region"), '') AS region,
-                   trim({ident(m3 or "")}) AS m3_text, {_num(m3 or "")} AS volume_thousand_m3,
-                   trim("Volume (MCF)") AS mcf_text, {_num("Volume (MCF)")} AS volume_mcf,
-                   trim("Value (CN$)") AS cad_text, {_num("Value (CN$)")} AS value_cad,
-                   {_num(usd) if usd else "NULL::DOUBLE"} AS value_usd
-            FROM read_csv({sql_str(text_path)}, header = true, all_varchar = true)
-            WHERE nullif(trim("Period"), '') IS NOT NULL
-        """)
-    try:
+                   trim({ident(m3 or "")}) AS m3_text, {cer.num_sql(m3 or "")} AS volume_thousand_m3,
+                   trim("Volume (MCF)") AS mcf_text, {cer.num_sql("Volume (MCF)")} AS volume_mcf,
+                   trim("Value (CN$)") AS cad_text, {cer.num_sql("Value (CN$)")} AS value_cad,
+                   {cer.num_sql(usd) if usd else "NULL::DOUBLE"} AS value_usd"""
+    with cer.staged(con, snap, "gas_stage", select):
         _validate(con, source, snap)
         con.execute(f"""
             CREATE TABLE cer_gas_trade AS
@@ -98,39 +74,26 @@ def load(con: duckdb.DuckDBPyConnection, snaps: dict[str, Snapshot], source: Sou
             ORDER BY period, flow, port, region
         """)
         rows, as_of = con.execute("SELECT count(*), strftime(max(period), '%Y-%m') FROM cer_gas_trade").fetchone()  # type: ignore[misc]
-    finally:
-        con.execute("DROP TABLE IF EXISTS gas_stage")
     return LoadResult(rows=rows, as_of=as_of, notes={"volume_m3_column": m3 or ""})
 
 
 def _validate(con: duckdb.DuckDBPyConnection, source: Source, snap: Snapshot) -> None:
-    def fail(message: str, **fields: object) -> LayoutError:
-        return LayoutError(
-            "{source}: {file}: {problem}", source=source.id, file=snap.name, problem=CanusError(message, **fields)
-        )
-
-    if not con.execute("SELECT count(*) FROM gas_stage").fetchone()[0]:  # type: ignore[index]
-        raise fail("the file has no data rows")
-    bad = con.execute("SELECT count(*), any_value(period_text) FROM gas_stage WHERE period IS NULL").fetchone()
-    if bad and bad[0]:
-        raise fail("{n} rows have a Period in no known form (e.g. {example!r})", n=bad[0], example=bad[1])
+    fail = cer.layout_failure(source, snap)
+    cer.check_periods(con, "gas_stage", fail)
     bad = con.execute("""
         SELECT count(*), any_value(flow_text) FROM gas_stage
         WHERE NOT (starts_with(flow_text, 'export') OR starts_with(flow_text, 'import'))
     """).fetchone()
     if bad and bad[0]:
         raise fail("{n} rows have a Flow other than Exports or Imports (e.g. {example!r})", n=bad[0], example=bad[1])
-    bad = con.execute("""
-        SELECT count(*), any_value(m3_text || ' / ' || mcf_text || ' / ' || cad_text) FROM gas_stage
-        WHERE (volume_thousand_m3 IS NULL AND lower(m3_text) NOT IN ('confidential', ''))
-           OR (volume_mcf IS NULL AND lower(mcf_text) NOT IN ('confidential', ''))
-           OR (value_cad IS NULL AND lower(cad_text) NOT IN ('confidential', ''))
-    """).fetchone()
-    if bad and bad[0]:
+    n, example = cer.unreadable_numbers(
+        con, "gas_stage", [("volume_thousand_m3", "m3_text"), ("volume_mcf", "mcf_text"), ("value_cad", "cad_text")]
+    )
+    if n:
         raise fail(
             "{n} rows have a volume or value that is neither a number nor Confidential (e.g. {example!r})",
-            n=bad[0],
-            example=bad[1],
+            n=n,
+            example=example,
         )
 
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import duckdb
 
-from canus.metrics import Column, MetricTable, periods, provenance
+from canus.metrics import Column, MetricTable, dict_rows, periods, provenance
 from canus.sources.bts_border_crossings import PEOPLE_MEASURES, SOURCE_ID, VEHICLE_MEASURES
 
 PEOPLE_DEFINITION = (
@@ -241,8 +241,7 @@ def busiest_ports(con: duckdb.DuckDBPyConnection, year: int | None = None, top: 
     """,
         [year, year, top],
     )
-    cols = [d[0] for d in cur.description]
-    rows = [dict(zip(cols, r, strict=True)) for r in cur.fetchall()]
+    rows = dict_rows(cur)
     cdays = periods.days_in_months(year, compared or [])
     bdays = periods.days_in_months(BASELINE_YEAR, compared or [])
     for r in rows:

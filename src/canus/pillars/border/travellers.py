@@ -26,7 +26,7 @@ from typing import Any
 
 import duckdb
 
-from canus.metrics import Column, MetricTable, has_tables, provenance
+from canus.metrics import Column, MetricTable, has_tables, periods, provenance
 from canus.pillars.border import metrics as border_metrics
 from canus.sources.bts_border_crossings import SOURCE_ID as BTS_ID
 
@@ -429,6 +429,24 @@ def port_crosswalk() -> list[dict[str, str]]:
         return list(csv.DictReader(f))
 
 
+def _people_per_day_by_port(con: duckdb.DuckDBPyConnection, year: int) -> dict[str, int | None]:
+    """People entering the US per day at each port in ``year``, over the months the port reported
+    (a gap is not a zero), rounded by the one per-day rule."""
+    cur = con.execute(
+        f"""
+        SELECT port_code, sum(value) AS people, list(DISTINCT month(period)) AS months
+        FROM border_crossings
+        WHERE year(period) = ?
+          AND measure IN {border_metrics._in(border_metrics.PEOPLE_MEASURES)}
+        GROUP BY port_code""",
+        [year],
+    )
+    return {
+        code: periods.per_day(float(people) if people is not None else None, periods.days_in_months(year, months))
+        for code, people, months in cur.fetchall()
+    }
+
+
 def facing_ports(con: duckdb.DuckDBPyConnection, year: int | None = None) -> MetricTable:
     """Each US port of the crosswalk beside its facing Canadian crossings, for ``year``."""
     title = "Facing ports on the Canada–US border"
@@ -440,25 +458,7 @@ def facing_ports(con: duckdb.DuckDBPyConnection, year: int | None = None) -> Met
     for row in port_crosswalk():
         facing[row["bts_port_code"]].append(row["ca_crossing_name"])
         names[row["bts_port_code"]] = row["us_port_name"]
-    # Per day over the months the port reported, month by month, so a gap is not a zero.
-    people = (
-        dict(
-            con.execute(
-                f"""
-        WITH monthly AS (
-            SELECT port_code, period, sum(value) AS people
-            FROM border_crossings
-            WHERE year(period) = ?
-              AND measure IN {border_metrics._in(border_metrics.PEOPLE_MEASURES)}
-            GROUP BY port_code, period)
-        SELECT port_code, sum(people) / sum(day(last_day(period)))
-        FROM monthly GROUP BY port_code""",
-                [year],
-            ).fetchall()
-        )
-        if year
-        else {}
-    )
+    people = _people_per_day_by_port(con, year) if year else {}
     rows = [
         {
             "us_port_name": names[code],

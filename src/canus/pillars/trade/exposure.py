@@ -29,7 +29,7 @@ import duckdb
 import yaml
 
 from canus.errors import CanusError
-from canus.metrics import Column, MetricTable, has_tables, provenance
+from canus.metrics import Column, MetricTable, dict_rows, has_tables, provenance
 
 #: The example schedule shipped with canus (``rates=example``).
 EXAMPLE_RATES = Path(__file__).resolve().parent / "data" / "example-rates.yaml"
@@ -232,9 +232,7 @@ def exposure(
     """,
         [year],
     )
-    cols = [d[0] for d in cur.description]
-    for values in cur.fetchall():
-        out = dict(zip(cols, values, strict=True))
+    for out in dict_rows(cur):
         out["effective_rate"] = out["duty"] / out["value"] if out["value"] else None
         table.rows.append(out)
     table.summary |= {

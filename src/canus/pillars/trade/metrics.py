@@ -42,7 +42,7 @@ from typing import Any
 import duckdb
 
 from canus.lake import definitions as D
-from canus.metrics import Column, MetricTable, has_tables, periods, provenance
+from canus.metrics import Column, MetricTable, dict_rows, has_tables, periods, provenance
 
 T011, T173, T007 = "statcan_12100011", "statcan_12100173", "statcan_36100007"
 S011, S173, S007 = "statcan-12100011", "statcan-12100173", "statcan-36100007"
@@ -97,11 +97,6 @@ def _empty(metric_id: str, title: str, definition: str, columns: list[Column]) -
     return MetricTable(id=metric_id, title=title, definition=definition, columns=columns, rows=[], provenance=[])
 
 
-def _dicts(cur: duckdb.DuckDBPyConnection) -> list[dict[str, Any]]:
-    cols = [d[0] for d in cur.description]
-    return [dict(zip(cols, r, strict=True)) for r in cur.fetchall()]
-
-
 def _in(values: tuple[str, ...]) -> str:
     return "(" + ", ".join("'" + v.replace("'", "''") + "'" for v in values) + ")"
 
@@ -153,7 +148,7 @@ _GOODS_COLUMNS_M = [
 def _monthly_011(con: duckdb.DuckDBPyConnection, basis: str = "Customs") -> list[dict[str, Any]]:
     sa = con.execute(_sql(D.SA_MEMBERS_011)).fetchall()
     sa_filter = _sql(D.SA_FILTER) if sa else ""
-    return _dicts(con.execute(_sql(D.GOODS_MONTHLY_011, sa_filter=sa_filter), [basis]))
+    return dict_rows(con.execute(_sql(D.GOODS_MONTHLY_011, sa_filter=sa_filter), [basis]))
 
 
 def goods_monthly(con: duckdb.DuckDBPyConnection) -> MetricTable:
@@ -207,7 +202,7 @@ def goods_yearly(con: duckdb.DuckDBPyConnection) -> MetricTable:
         rows = list(by_year.values())
         src = S011
     elif has_tables(con, T173):
-        rows = _dicts(con.execute(_sql(D.GOODS_YEARLY_173)))
+        rows = dict_rows(con.execute(_sql(D.GOODS_YEARLY_173)))
         src = S173
     else:
         return _empty("trade-goods-yearly", title, GOODS_DEF, _GOODS_COLUMNS_Y)
@@ -291,7 +286,7 @@ def services_yearly(con: duckdb.DuckDBPyConnection) -> MetricTable:
     cat_filter = ""
     if category:
         cat_filter = D.SERVICES_TOTAL_FILTER.format(category=category)
-    rows = _dicts(con.execute(_sql(D.SERVICES_YEARLY, direction=direction, partner=partner, cat_filter=cat_filter)))
+    rows = dict_rows(con.execute(_sql(D.SERVICES_YEARLY, direction=direction, partner=partner, cat_filter=cat_filter)))
     for r in rows:
         r["balance"] = (r["exports"] or 0) - (r["imports"] or 0)
         r["total"] = (r["exports"] or 0) + (r["imports"] or 0)
@@ -417,7 +412,7 @@ def partner_shares(con: duckdb.DuckDBPyConnection, year: int | None = None) -> M
         year = int(row[0]) if row and row[0] is not None else None
     if year is None:
         return _empty("trade-partners", title, definition, columns)
-    rows = _dicts(con.execute(_sql(D.PARTNERS_011, sa_filter=sa_filter), [year]))
+    rows = dict_rows(con.execute(_sql(D.PARTNERS_011, sa_filter=sa_filter), [year]))
     total = next((r for r in rows if r["partner"] in ALL_PARTNERS), None)
     parts = [r for r in rows if r["partner"] not in ALL_PARTNERS]
 
@@ -494,7 +489,7 @@ def composition(con: duckdb.DuckDBPyConnection, year: int | None = None) -> Metr
     if not has_tables(con, T173):
         return _empty("trade-sections", title, definition, columns)
     year = year or _latest_year_173(con)
-    rows = _dicts(con.execute(_sql(D.SECTIONS_173), [year]))
+    rows = dict_rows(con.execute(_sql(D.SECTIONS_173), [year]))
     return MetricTable(
         id="trade-sections",
         title=title,
@@ -527,7 +522,7 @@ def by_province(con: duckdb.DuckDBPyConnection, year: int | None = None) -> Metr
     if not has_tables(con, T173):
         return _empty("trade-provinces", title, definition, columns)
     year = year or _latest_year_173(con)
-    rows = _dicts(con.execute(_sql(D.PROVINCES_173), [year, year]))
+    rows = dict_rows(con.execute(_sql(D.PROVINCES_173), [year, year]))
     return MetricTable(
         id="trade-provinces",
         title=title,
@@ -561,7 +556,7 @@ def by_state(con: duckdb.DuckDBPyConnection, year: int | None = None) -> MetricT
     if year is None:
         row = con.execute(D.LATEST_YEAR_STATES).fetchone()
         year = int(row[0]) if row and row[0] is not None else None
-    rows = _dicts(con.execute(D.STATES, [year]))
+    rows = dict_rows(con.execute(D.STATES, [year]))
     return MetricTable(
         id="trade-states",
         title=title,
@@ -614,7 +609,7 @@ def us_goods_yearly(con: duckdb.DuckDBPyConnection) -> MetricTable:
     if not has_tables(con, "fred_expca", "fred_impca"):
         return _empty("trade-us-side", title, US_SIDE_DEF, columns)
     rates = annual_rates(con)
-    rows = _dicts(con.execute(D.US_GOODS_YEARLY))
+    rows = dict_rows(con.execute(D.US_GOODS_YEARLY))
     for r in rows:
         r["total"] = r["us_exports"] + r["us_imports"]
         rate = rates.get(r["year"])
@@ -633,11 +628,37 @@ def _conv(v: float | None, unit_from: str, unit_to: str, rate: float) -> float |
     return None if v is None else to_currency(v, unit_from, unit_to, rate)
 
 
-def mirror(con: duckdb.DuckDBPyConnection, currency: str = "CAD", frequency: str = "year") -> MetricTable:  # noqa: C901 (known offender, see CHANGELOG)
+def mirror(con: duckdb.DuckDBPyConnection, currency: str = "CAD", frequency: str = "year") -> MetricTable:
     """The mirror view by month or by year, in ``currency`` (CAD or USD)."""
     title = "Mirror view: each flow as Canada and the United States record it"
     cur = currency
-    columns = [
+    columns = _mirror_columns(frequency, cur)
+    mid = f"trade-mirror-{frequency}"
+    if not (has_tables(con, "fred_excaus") and (has_tables(con, "fred_impca") or has_tables(con, "fred_expca"))):
+        return _empty(mid, title, MIRROR_DEF, columns)
+    if not has_tables(con, T011):
+        if frequency == "year" and has_tables(con, T173):
+            return _mirror_annual(con, cur, mid, title, columns)
+        return _empty(mid, title, MIRROR_DEF, columns)
+    months = _mirror_months(con, cur)
+    rows = _mirror_whole_years(months) if frequency == "year" else months
+    _gaps(rows)
+    srcs = [S011, "fred-EXCAUS"] + [
+        s for s, t in (("fred-IMPCA", "fred_impca"), ("fred-EXPCA", "fred_expca")) if has_tables(con, t)
+    ]
+    return MetricTable(
+        id=mid,
+        title=title,
+        definition=MIRROR_DEF,
+        columns=columns,
+        rows=rows,
+        provenance=provenance(con, *srcs),
+        summary=dict(MIRROR_CAUSES),
+    )
+
+
+def _mirror_columns(frequency: str, cur: str) -> list[Column]:
+    return [
         Column(
             "period" if frequency == "month" else "year",
             "Month" if frequency == "month" else "Year",
@@ -653,13 +674,10 @@ def mirror(con: duckdb.DuckDBPyConnection, currency: str = "CAD", frequency: str
         Column("imports_gap_pct", "Gap as a share of the Canadian figure", "percent"),
         Column("cad_per_usd", "Canadian dollars per US dollar", "rate"),
     ]
-    mid = f"trade-mirror-{frequency}"
-    if not (has_tables(con, "fred_excaus") and (has_tables(con, "fred_impca") or has_tables(con, "fred_expca"))):
-        return _empty(mid, title, MIRROR_DEF, columns)
-    if not has_tables(con, T011):
-        if frequency == "year" and has_tables(con, T173):
-            return _mirror_annual(con, cur, mid, title, columns)
-        return _empty(mid, title, MIRROR_DEF, columns)
+
+
+def _mirror_months(con: duckdb.DuckDBPyConnection, cur: str) -> list[dict[str, Any]]:
+    """Each month both countries and the exchange rate cover, converted at that month's rate."""
     rates = {p: v for p, v in con.execute(D.RATES_MONTHLY).fetchall()}
     us = _us_monthly(con)
     months = []
@@ -678,35 +696,25 @@ def mirror(con: duckdb.DuckDBPyConnection, currency: str = "CAD", frequency: str
                 "cad_per_usd": rate,
             }
         )
-    if frequency == "year":
-        by_year: dict[int, list[dict[str, Any]]] = {}
-        for m in months:
-            by_year.setdefault(m["period"].year, []).append(m)
-        rows = []
-        for y, ms in sorted(by_year.items()):
-            if len(ms) < 12:
-                continue  # a part year would compare unlike totals
-            row: dict[str, Any] = {"year": y}
-            for k in ("ca_exports", "us_imports", "ca_imports", "us_exports"):
-                vals = [m[k] for m in ms]
-                row[k] = None if any(v is None for v in vals) else sum(vals)
-            row["cad_per_usd"] = sum(m["cad_per_usd"] for m in ms) / len(ms)
-            rows.append(row)
-    else:
-        rows = months
-    _gaps(rows)
-    srcs = [S011, "fred-EXCAUS"] + [
-        s for s, t in (("fred-IMPCA", "fred_impca"), ("fred-EXPCA", "fred_expca")) if has_tables(con, t)
-    ]
-    return MetricTable(
-        id=mid,
-        title=title,
-        definition=MIRROR_DEF,
-        columns=columns,
-        rows=rows,
-        provenance=provenance(con, *srcs),
-        summary=dict(MIRROR_CAUSES),
-    )
+    return months
+
+
+def _mirror_whole_years(months: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Yearly sums of the months, for the years with all twelve (the rate: their average)."""
+    by_year: dict[int, list[dict[str, Any]]] = {}
+    for m in months:
+        by_year.setdefault(m["period"].year, []).append(m)
+    rows = []
+    for y, ms in sorted(by_year.items()):
+        if len(ms) < 12:
+            continue  # a part year would compare unlike totals
+        row: dict[str, Any] = {"year": y}
+        for k in ("ca_exports", "us_imports", "ca_imports", "us_exports"):
+            vals = [m[k] for m in ms]
+            row[k] = None if any(v is None for v in vals) else sum(vals)
+        row["cad_per_usd"] = sum(m["cad_per_usd"] for m in ms) / len(ms)
+        rows.append(row)
+    return rows
 
 
 def _gaps(rows: list[dict[str, Any]]) -> None:
