@@ -17,7 +17,7 @@ from typing import Any
 
 import duckdb
 
-from canus.metrics import Column, MetricTable, has_tables, provenance
+from canus.metrics import Column, MetricTable, dict_rows, has_tables, provenance
 from canus.pillars.energy import units
 
 CENSUS = "census-trade"
@@ -97,9 +97,7 @@ ORDER BY f.year, f.direction, f.form, f.line = 'all' DESC, f.line
 def coal_uranium_trade(con: duckdb.DuckDBPyConnection) -> MetricTable:
     rows: list[dict[str, Any]] = []
     if has_tables(con, TABLE):
-        cur = con.execute(_SQL)
-        names = [d[0] for d in cur.description]
-        rows = [dict(zip(names, r, strict=True)) for r in cur.fetchall()]
+        rows = dict_rows(con.execute(_SQL))
         for r in rows:
             tonnes = units.to_tonnes(r["canada_quantity"], r["quantity_unit"]) if r["form"] == "coal" else None
             r["canada_energy_pj"] = units.coal_tonnes_to_pj(tonnes)

@@ -29,7 +29,7 @@ from typing import Any
 
 import duckdb
 
-from canus.metrics import Column, MetricTable, Provenance, has_tables, provenance
+from canus.metrics import Column, MetricTable, Provenance, dict_rows, has_tables, provenance
 from canus.pillars.energy import units
 
 CER_CRUDE, CER_GAS, CER_POWER = "cer-crude-oil-exports", "cer-natural-gas-trade", "cer-electricity-trade"
@@ -133,11 +133,6 @@ SPECS: tuple[Spec, ...] = (
 T029 = "statcan-25100029"
 
 
-def _rows(cur: duckdb.DuckDBPyConnection) -> list[dict[str, Any]]:
-    cols = [d[0] for d in cur.description]
-    return [dict(zip(cols, r, strict=True)) for r in cur.fetchall()]
-
-
 def _prov(con: duckdb.DuckDBPyConnection, tables: dict[str, str]) -> list[Provenance]:
     return provenance(con, *dict.fromkeys(sid for t, sid in tables.items() if has_tables(con, t)))
 
@@ -201,7 +196,7 @@ def energy_flows(con: duckdb.DuckDBPyConnection) -> MetricTable:
             "value_cad, source_id"
         )
         union = " UNION ALL ".join(f"SELECT * FROM ({p}) AS t({names})" for p in parts)
-        rows = _rows(con.execute(union + " ORDER BY 1, 2, 3, 4"))
+        rows = dict_rows(con.execute(union + " ORDER BY 1, 2, 3, 4"))
     return MetricTable(
         id="energy-flows-by-form",
         title="Energy trade between Canada and the United States, by form",
@@ -224,7 +219,7 @@ def energy_flows(con: duckdb.DuckDBPyConnection) -> MetricTable:
 def crude_oil_exports(con: duckdb.DuckDBPyConnection) -> MetricTable:
     rows: list[dict[str, Any]] = []
     if has_tables(con, "cer_crude_exports"):
-        rows = _rows(
+        rows = dict_rows(
             con.execute(f"""
             WITH y AS (
                 SELECT year(period) AS year, destination, to_united_states,
@@ -257,7 +252,7 @@ def crude_oil_exports(con: duckdb.DuckDBPyConnection) -> MetricTable:
 def natural_gas_trade(con: duckdb.DuckDBPyConnection) -> MetricTable:
     rows: list[dict[str, Any]] = []
     if has_tables(con, "cer_gas_trade"):
-        rows = _rows(
+        rows = dict_rows(
             con.execute(f"""
             SELECT year(period) AS year, flow, mode, count(DISTINCT month(period)) AS months,
                    sum(volume_thousand_m3) * 1000 AS volume_m3, sum(volume_mcf) AS volume_mcf,
@@ -311,7 +306,7 @@ def _us_side(con: duckdb.DuckDBPyConnection, year: int | None) -> list[dict[str,
                           sum(energy_mwh) {units.SQL_MWH_TO_PJ}, '{CER_POWER}'
                           FROM electricity_trade WHERE activity = 'export' GROUP BY ALL
                           HAVING count(DISTINCT month(period)) = 12"""
-    return _rows(
+    return dict_rows(
         con.execute(
             f"""
         WITH per_form AS (
@@ -347,7 +342,7 @@ def _us_value_side(con: duckdb.DuckDBPyConnection, year: int | None) -> list[dic
     """
     if not has_tables(con, "census_energy_partners"):
         return []
-    return _rows(
+    return dict_rows(
         con.execute(
             f"""
         WITH imports AS (
@@ -379,7 +374,7 @@ def _canada_side(con: duckdb.DuckDBPyConnection, year: int | None) -> list[dict[
     """Canada's imports of energy products by trading partner, in dollars (all forms together)."""
     if not has_tables(con, "statcan_12100173"):
         return []
-    return _rows(
+    return dict_rows(
         con.execute(
             f"""
         WITH p AS (
@@ -492,7 +487,7 @@ def trade_by_fuel(con: duckdb.DuckDBPyConnection) -> MetricTable:
     """
     rows: list[dict[str, Any]] = []
     if has_tables(con, "statcan_25100029"):
-        rows = _rows(
+        rows = dict_rows(
             con.execute("""
             SELECT year(period) AS year, fuel_type,
                    sum(value) FILTER (WHERE supply_and_demand_characteristics = 'Exports') / 1000 AS exports_pj,

@@ -18,7 +18,7 @@ from typing import Any
 
 import duckdb
 
-from canus.metrics import Column, MetricTable, has_tables, provenance
+from canus.metrics import Column, MetricTable, dict_rows, has_tables, provenance
 from canus.sources.cer_electricity import SOURCE_ID
 
 TRADE_DEFINITION = (
@@ -42,11 +42,6 @@ STATE_DEFINITION = (
     "Electricity exported from Canada in the year, by US state or regional market of "
     "destination, in gigawatt hours and Canadian dollars."
 )
-
-
-def _rows(cur: duckdb.DuckDBPyConnection) -> list[dict[str, Any]]:
-    cols = [d[0] for d in cur.description]
-    return [dict(zip(cols, r, strict=True)) for r in cur.fetchall()]
 
 
 def _empty(con: duckdb.DuckDBPyConnection) -> bool:
@@ -88,7 +83,7 @@ def annual_trade(con: duckdb.DuckDBPyConnection) -> MetricTable:
     rows: list[dict[str, Any]] = []
     if not _empty(con):
         # A year from the annual file is whole (twelve months) by what it is.
-        rows = _rows(
+        rows = dict_rows(
             con.execute(f"""
             SELECT year,
                    CASE WHEN any_value(publication) = 'annual' THEN 12
@@ -159,7 +154,7 @@ def annual_revisions(con: duckdb.DuckDBPyConnection, province: str | None = None
     and direction (for one province when ``province`` is given), in MWh and CAD."""
     rows: list[dict[str, Any]] = []
     if not _empty(con) and has_tables(con, YEARS_TABLE):
-        rows = _rows(
+        rows = dict_rows(
             con.execute(
                 f"""
             SELECT year, activity,
@@ -208,7 +203,7 @@ def top_provinces(con: duckdb.DuckDBPyConnection, year: int | None = None, top: 
     year = year or latest_complete_year(con)
     rows: list[dict[str, Any]] = []
     if year is not None and not _empty(con):
-        rows = _rows(
+        rows = dict_rows(
             con.execute(
                 f"""
             WITH p AS (
@@ -253,7 +248,7 @@ def top_states(con: duckdb.DuckDBPyConnection, year: int | None = None, top: int
     if year is not None and not _empty(con):
         # Rows whose state the CER did not disclose are counted in the totals elsewhere but
         # cannot be ranked, so they are left out here.
-        rows = _rows(
+        rows = dict_rows(
             con.execute(
                 f"""
             WITH s AS (

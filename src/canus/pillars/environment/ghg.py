@@ -26,7 +26,7 @@ from typing import Any
 import duckdb
 
 from canus import registry
-from canus.metrics import Column, MetricTable, Provenance, has_tables, provenance
+from canus.metrics import Column, MetricTable, Provenance, dict_rows, has_tables, provenance
 from canus.registry.models import ClimateTarget
 
 CA_SOURCE, US_SOURCE = "eccc-ghg-inventory", "epa-ghg-inventory"
@@ -72,11 +72,6 @@ SPECS: tuple[Spec, ...] = (
         "emissions_by_sector",
     ),
 )
-
-
-def _rows(cur: duckdb.DuckDBPyConnection) -> list[dict[str, Any]]:
-    cols = [d[0] for d in cur.description]
-    return [dict(zip(cols, r, strict=True)) for r in cur.fetchall()]
 
 
 def _prov(con: duckdb.DuckDBPyConnection) -> list[Provenance]:
@@ -243,7 +238,7 @@ def emissions_by_sector(con: duckdb.DuckDBPyConnection) -> MetricTable:
                          FROM ghg_inventory_us WHERE kind = 'sector'""")
     rows: list[dict[str, Any]] = []
     if parts:
-        rows = _rows(
+        rows = dict_rows(
             con.execute(f"""
             WITH s AS ({" UNION ALL ".join(parts)})
             SELECT *, value_mt / nullif(sum(value_mt) OVER (PARTITION BY country, year), 0) AS share

@@ -15,7 +15,7 @@ from typing import Any
 
 import duckdb
 
-from canus.metrics import Column, MetricTable, has_tables, provenance
+from canus.metrics import Column, MetricTable, dict_rows, has_tables, provenance
 from canus.sources.great_lakes import LAKES, SOURCE_ID
 
 DEFINITION = (
@@ -68,8 +68,7 @@ def latest_month(con: duckdb.DuckDBPyConnection) -> MetricTable:
             FROM latest l JOIN great_lakes_levels g USING (lake, period)
             JOIN same_month s USING (lake) JOIN ever e USING (lake)
         """)
-        cols = [d[0] for d in cur.description]
-        rows = [dict(zip(cols, r, strict=True)) for r in cur.fetchall()]
+        rows = dict_rows(cur)
         order = {lake: i for i, lake in enumerate(LAKES)}
         rows.sort(key=lambda r: order.get(r["lake"], len(order)))
     return MetricTable(

@@ -16,7 +16,7 @@ from typing import Any
 
 import duckdb
 
-from canus.metrics import Column, MetricTable, has_tables, periods, provenance
+from canus.metrics import Column, MetricTable, dict_rows, has_tables, periods, provenance
 from canus.sources.air_emissions import SOURCE_ID as AIR_SOURCE
 from canus.sources.great_lakes import LAKES
 from canus.sources.great_lakes import SOURCE_ID as LAKES_SOURCE
@@ -35,15 +35,10 @@ AIR_DEFINITION = (
 ACID_RAIN_POLLUTANTS = ("SOX", "NOX")
 
 
-def _rows(cur: duckdb.DuckDBPyConnection) -> list[dict[str, Any]]:
-    cols = [d[0] for d in cur.description]
-    return [dict(zip(cols, r, strict=True)) for r in cur.fetchall()]
-
-
 def great_lakes_levels(con: duckdb.DuckDBPyConnection) -> MetricTable:
     rows: list[dict[str, Any]] = []
     if has_tables(con, "great_lakes_levels"):
-        rows = _rows(
+        rows = dict_rows(
             con.execute("""
             WITH yearly AS (
                 SELECT lake, year(period) AS year, avg(level_m) AS level_m, count(*) AS months
@@ -89,7 +84,7 @@ def acid_rain_emissions(con: duckdb.DuckDBPyConnection) -> MetricTable:
     """Canada's SO2 (as sulphur oxides) and NOx totals by year, with the change since the first year."""
     rows: list[dict[str, Any]] = []
     if has_tables(con, "air_emissions"):
-        rows = _rows(
+        rows = dict_rows(
             con.execute("""
             SELECT year,
                    any_value(value) FILTER (WHERE pollutant = 'SOX') AS sox_kt,
