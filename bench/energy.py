@@ -2,8 +2,8 @@
 
 Real files from the shared mirror where it has them (CEDS under ``air-emissions/``, the Great
 Lakes levels); the others (CER crude oil and natural gas, ECCC and EPA inventories, the Census
-API's answers for 2023 with energy by partner country) from the project's fixtures, laid out as
-a mirror. Both sides end with the same rows in a DuckDB file.
+API's answers for 2023 with energy by partner country, FRED's US population and real GDP) from the
+project's fixtures, laid out as a mirror. Both sides end with the same rows in a DuckDB file.
 """
 
 from __future__ import annotations
@@ -56,6 +56,13 @@ FILES = {
         "economic_sector_GHG_emissions_GES_secteur_economique.csv",
         FIXTURES / "environment" / "economic_sector_GHG_emissions_GES_secteur_economique.csv",
     ),
+    # Population and real GDP of the United States for the emissions intensity (FRED, annual).
+    "fred-B230RC0A052NBEA": (
+        "fred-B230RC0A052NBEA",
+        "B230RC0A052NBEA.csv",
+        FIXTURES / "intensity" / "mirror" / "fred-B230RC0A052NBEA" / "B230RC0A052NBEA.csv",
+    ),
+    "fred-GDPCA": ("fred-GDPCA", "GDPCA.csv", FIXTURES / "intensity" / "mirror" / "fred-GDPCA" / "GDPCA.csv"),
 }
 #: The Census API's answers for one year (US trade with Canada, partner totals and energy by
 #: partner: HS 27, coal, uranium), from the fixtures laid out as a mirror; the shared mirror has none.
