@@ -416,10 +416,13 @@ def _census_mirror(
                 rows.append(["0020", "NAFTA", "300000000000", t])
                 rows += [[code, name, str(int(bn * 1e9)), t] for code, (name, bn) in partners.items()]
             (folder / f"{flow}-enduse-{year}.json").write_text(json.dumps(rows))
-            # The product and state answers the source also loads, moved to this year.
-            for dataset in ("hs", "statehs"):
-                body = (FIXTURES / "trade" / "census" / f"{flow}-{dataset}-2023.json").read_text()
-                (folder / f"{flow}-{dataset}-{year}.json").write_text(body.replace('"2023-', f'"{year}-'))
+            # The product, state and energy answers the source also loads, moved to this year.
+            census = FIXTURES / "trade" / "census"
+            for answer in [census / f"{flow}-hs-2023.json", census / f"{flow}-statehs-2023.json"] + sorted(
+                census.glob(f"{flow}-hs-energy-*-2023.json")
+            ):
+                name = answer.name.replace("-2023.json", f"-{year}.json")
+                (folder / name).write_text(answer.read_text().replace('"2023-', f'"{year}-'))
     monkeypatch.setenv("CANUS_CENSUS_API_KEY", "not-sent-anywhere")
     monkeypatch.setenv("CANUS_CENSUS_YEARS", f"{min(totals)}-{max(totals)}")
 
