@@ -418,9 +418,8 @@ def _census_mirror(
             (folder / f"{flow}-enduse-{year}.json").write_text(json.dumps(rows))
             # The product, state and energy answers the source also loads, moved to this year.
             census = FIXTURES / "trade" / "census"
-            for answer in [census / f"{flow}-hs-2023.json", census / f"{flow}-statehs-2023.json"] + sorted(
-                census.glob(f"{flow}-hs-energy-*-2023.json")
-            ):
+            energy = sorted(census.glob(f"{flow}-hs-energy-*-2023.json"))
+            for answer in [census / f"{flow}-hs-2023.json", census / f"{flow}-statehs-2023.json", *energy]:
                 name = answer.name.replace("-2023.json", f"-{year}.json")
                 (folder / name).write_text(answer.read_text().replace('"2023-', f'"{year}-'))
     monkeypatch.setenv("CANUS_CENSUS_API_KEY", "not-sent-anywhere")

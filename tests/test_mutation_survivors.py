@@ -113,3 +113,64 @@ def test_a_missing_dimension_and_a_missing_member_are_named_exactly_in_both_lang
         f"24-10-0053-01 : la version chargée n'a pas ces dimensions ou membres (dimension / membre) : {named}"
     )
     assert Selection("24-10-0053-01", (), ()).require().table == "24-10-0053-01"
+
+
+# ------------------------------------------------ survivors of the run of 2026-12-01 (afternoon)
+
+
+def test_a_zero_figure_is_written_to_the_unit() -> None:
+    from canus.claims.qualifiers import written_step
+
+    assert written_step(0) == 1.0
+    assert written_step(1) == 1.0 and written_step(2000) == 1000.0
+
+
+def test_exact_allows_float_noise_relative_to_large_figures_and_absolute_near_zero() -> None:
+    from canus.claims.qualifiers import holds
+
+    # 1e12 + 0.5 is within one part in a billion of 1e12: float noise, not a different figure.
+    assert holds(1e12 + 0.5, 1e12, "exact")
+    assert not holds(1e12 + 5000, 1e12, "exact")
+    # Near zero a relative tolerance alone would demand bit equality.
+    assert holds(1e-12, 0.0, "exact")
+
+
+def test_an_unknown_qualifier_is_named_with_the_known_ones() -> None:
+    from canus.claims.qualifiers import QUALIFIERS, rule
+
+    with pytest.raises(KeyError) as e:
+        rule("give or take")
+    assert str(e.value) == repr(f"unknown qualifier 'give or take'; known: {', '.join(QUALIFIERS)}")
+
+
+def test_a_zero_figure_has_no_relative_width() -> None:
+    from canus.claims.qualifiers import width
+
+    assert width(0, "about") is None
+    assert width(100, "about") == 1.0 and width(110, "about") == pytest.approx(10 / 110)
+
+
+def test_one_day_is_a_period_and_zero_days_is_not() -> None:
+    from canus.metrics.periods import per_day
+
+    assert per_day(10, 1) == 10
+    assert per_day(10, 0) is None and per_day(None, 31) is None
+
+
+def test_no_months_give_an_empty_label_in_both_languages() -> None:
+    from canus.metrics.periods import months_label
+
+    assert months_label([], "en") == "" and months_label([], "fr") == ""
+
+
+def test_part_periods_without_a_year_are_the_months_in_the_readers_language() -> None:
+    from canus.metrics.periods import WHOLE, partial_periods
+
+    rows = [
+        {"coverage": "Jan–Jun", "year": None},
+        {"coverage": WHOLE, "year": 2024},
+        {"coverage": "Jan–Mar", "year": 2025},
+    ]
+    assert partial_periods(rows, "en") == ["Jan–Jun", "Jan–Mar 2025"]
+    fr = partial_periods(rows, "fr")
+    assert fr[0] != "Jan–Jun" and fr[0].startswith("janv") and fr[1].endswith("2025")
