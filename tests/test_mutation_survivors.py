@@ -174,3 +174,87 @@ def test_part_periods_without_a_year_are_the_months_in_the_readers_language() ->
     assert partial_periods(rows, "en") == ["Jan–Jun", "Jan–Mar 2025"]
     fr = partial_periods(rows, "fr")
     assert fr[0] != "Jan–Jun" and fr[0].startswith("janv") and fr[1].endswith("2025")
+
+
+# ------------------------------------------------------------------------ the publish gate
+
+
+def test_thresholds_are_the_sources_own_or_the_default() -> None:
+    from canus.publish_gate import DEFAULT, thresholds_for
+
+    assert thresholds_for("natural-earth-countries").factor == 10.0
+    assert thresholds_for("no-such-source") is DEFAULT
+
+
+@pytest.mark.parametrize(
+    ("value", "en", "fr"),
+    [
+        (12.346, "12.35", "12,35"),
+        (12.0, "12", "12"),
+        (150.6, "151", "151"),
+        (100.4, "100", "100"),
+        (1234, "1,234", "1\u00a0234"),
+    ],
+)
+def test_gate_messages_write_whole_numbers_and_large_values_without_decimals(value: float, en: str, fr: str) -> None:
+    from canus.publish_gate import both
+
+    assert both("{n}", n=value) == {"en": en, "fr": fr}
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "moved"),
+    [
+        (100, 1000, False),  # exactly the factor: still within
+        (100, 10, False),  # exactly one over the factor
+        (100, 1001, True),
+        (100, 9.99, True),
+        (100, 15, False),
+        (0.5, 0.5, False),  # below one: signs and ratios, not "more than 1"
+        (1, 1, False),
+        (-5, -6, False),
+        (-5, 5, True),  # a sign flip always moves
+        (5, 0, True),
+        (5, None, True),
+        (0, 5, False),  # nothing published to move from
+        (None, 5, False),
+    ],
+)
+def test_a_total_moves_only_beyond_the_factor_or_across_zero(old: float | None, new: float | None, moved: bool) -> None:
+    from canus.publish_gate import _moved
+
+    assert _moved(old, new, 10.0) is moved
+
+
+def _two_vintages(n_old: int, n_new: int, key_cols: str = "k INTEGER, v DOUBLE") -> duckdb.DuckDBPyConnection:
+    con = duckdb.connect()
+    con.execute(f"CREATE TABLE o ({key_cols})")
+    con.execute(f"CREATE TABLE n ({key_cols})")
+    con.execute("INSERT INTO o SELECT i, 1.0 FROM range(?) t(i)", [n_old])
+    con.execute("INSERT INTO n SELECT i, 1.0 FROM range(?) t(i)", [n_new])
+    return con
+
+
+def test_rows_at_the_limit_pass_and_one_fewer_is_named_exactly() -> None:
+    from canus.publish_gate import DEFAULT, check_table
+    from canus.table_specs import TableSpec
+
+    spec = TableSpec(key=("k",), compared=("v",), measures=("v",))
+    assert check_table(_two_vintages(10, 9), "ports", "o", "n", spec, DEFAULT) == []
+    [breach] = check_table(_two_vintages(10, 8), "ports", "o", "n", spec, DEFAULT)
+    assert breach.check == "rows"
+    assert breach.detail["en"] == "rows of ports: 8 against 10 published (fewer than 90 % of them)"
+    assert breach.detail["fr"].startswith("lignes de ports : 8 ") or "ports" in breach.detail["fr"]
+
+
+def test_a_total_that_moves_names_the_column_and_the_common_keys() -> None:
+    from canus.publish_gate import DEFAULT, check_table
+    from canus.table_specs import TableSpec
+
+    con = _two_vintages(4, 4)
+    con.execute("UPDATE n SET v = 1000")
+    spec = TableSpec(key=("k",), compared=("v",), measures=("v",))
+    totals = [b for b in check_table(con, "ports", "o", "n", spec, DEFAULT) if b.check == "total"]
+    assert totals and totals[0].detail["en"].startswith(
+        "total of ports.v over the 4 keys both vintages hold: 4,000 against 4 published"
+    )
