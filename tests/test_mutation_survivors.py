@@ -258,3 +258,69 @@ def test_a_total_that_moves_names_the_column_and_the_common_keys() -> None:
     assert totals and totals[0].detail["en"].startswith(
         "total of ports.v over the 4 keys both vintages hold: 4,000 against 4 published"
     )
+
+
+# --------------------------------------------------------------------- the report form's rules
+
+
+@pytest.mark.parametrize(
+    ("fields", "reason", "en", "fr"),
+    [
+        (
+            {"kinds": ["wrong", "bogus", "odd"]},
+            "invalid",
+            "Unknown kind of problem: bogus, odd",
+            "Type de problème inconnu : bogus, odd",
+        ),
+        (
+            {"kinds": [], "details": "  \r\n "},
+            "empty",
+            "Please tick at least one box or describe the problem.",
+            "Veuillez cocher au moins une case ou décrire le problème.",
+        ),
+        (
+            {"details": "x" * 1001},
+            "too_long",
+            "The description is too long: at most 1000 characters.",
+            "La description est trop longue : au plus 1000 caractères.",
+        ),
+        (
+            {"page": "/" + "p" * 300},
+            "invalid",
+            "The page address is not one of this site's pages.",
+            "L'adresse de la page n'est pas une page de ce site.",
+        ),
+        ({"page": "//evil.example/en"}, "invalid", "The page address is not one of this site's pages.", None),
+        ({"page": "en/border"}, "invalid", "The page address is not one of this site's pages.", None),
+    ],
+)
+def test_each_rule_of_the_report_form_is_named_in_both_languages(
+    fields: dict, reason: str, en: str, fr: str | None
+) -> None:
+    report = {"lang": "en", "page": "/en/border", "kinds": ["wrong"], "details": "", "client_address": "10.0.0.7"}
+    with pytest.raises(FeedbackError) as e:
+        FeedbackStore().add(**(report | fields))
+    assert e.value.reason == reason
+    assert e.value.localized("en") == en
+    if fr is not None:
+        assert e.value.localized("fr") == fr
+
+
+def test_reports_at_the_limits_are_taken_and_stored_as_written(tmp_path: Path) -> None:
+    store = FeedbackStore()
+    when = dt.datetime(2026, 12, 1, 12, 0, tzinfo=dt.UTC)
+    # Exactly the longest description and page address; a description alone, with Windows newlines.
+    store.add(
+        lang="fr",
+        page="/" + "p" * 299,
+        kinds=[],
+        details="a\r\n" + "b" * 997,
+        client_address="10.0.0.1",
+        data_version="v42",
+        now=when,
+    )
+    store.add(lang="en", page="/en", kinds=["wrong", "wrong", ""], details="", client_address="10.0.0.2", now=when)
+    first, second = sorted(store.list(), key=lambda r: r.id)
+    assert (first.lang, len(first.page), first.kinds, first.data_version) == ("fr", 300, [], "v42")
+    assert first.details == "a\n" + "b" * 997 and len(first.details) == 999
+    assert (second.kinds, second.details, second.data_version) == (["wrong"], "", None)
