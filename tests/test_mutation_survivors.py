@@ -324,3 +324,31 @@ def test_reports_at_the_limits_are_taken_and_stored_as_written(tmp_path: Path) -
     assert (first.lang, len(first.page), first.kinds, first.data_version) == ("fr", 300, [], "v42")
     assert first.details == "a\n" + "b" * 997 and len(first.details) == 999
     assert (second.kinds, second.details, second.data_version) == (["wrong"], "", None)
+
+
+# ------------------------------------------------------------------------- warehouse loading
+
+
+def _snap(name: str) -> object:
+    from canus.sources.base import Snapshot
+
+    return Snapshot(
+        "bts-border-crossings", name, "https://example.invalid/" + name, "0" * 64, Path(name), 1, "", "mirror"
+    )
+
+
+def test_a_load_that_breaks_is_named_with_the_source_and_the_problem_on_one_line() -> None:
+    from canus import sources
+    from canus.errors import LayoutError
+    from canus.warehouse import _load_error
+
+    bts = sources.get("bts-border-crossings")
+    snaps = {"a": _snap("a.csv.gz"), "b": _snap("b.csv")}
+    gz = _load_error(OSError("Input is not a GZIP\\n  stream"), bts, snaps)  # type: ignore[arg-type]
+    assert gz.localized("en") == (
+        "bts-border-crossings: a.csv.gz, b.csv: the gzip file is damaged or incomplete (Input is not a GZIP\\n stream)"
+    )
+    other = _load_error(ValueError("Could not convert\n string 'x'  to INT64"), bts, snaps)  # type: ignore[arg-type]
+    assert other.localized("en") == "bts-border-crossings: loading failed: Could not convert string 'x' to INT64"
+    own = LayoutError("{source}: no column {column}", source="bts-border-crossings", column="Value")
+    assert _load_error(own, bts, snaps) is own  # type: ignore[arg-type]
