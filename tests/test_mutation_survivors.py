@@ -254,10 +254,35 @@ def test_a_total_that_moves_names_the_column_and_the_common_keys() -> None:
     con = _two_vintages(4, 4)
     con.execute("UPDATE n SET v = 1000")
     spec = TableSpec(key=("k",), compared=("v",), measures=("v",))
-    totals = [b for b in check_table(con, "ports", "o", "n", spec, DEFAULT) if b.check == "total"]
-    assert totals and totals[0].detail["en"].startswith(
-        "total of ports.v over the 4 keys both vintages hold: 4,000 against 4 published"
-    )
+    breaches = {b.check: b.detail["en"] for b in check_table(con, "ports", "o", "n", spec, DEFAULT)}
+    assert breaches == {
+        "total": "total of ports.v over the 4 keys both vintages hold: 4,000 against 4 published "
+        "(moved by more than a factor of 3)",
+        "range": "largest absolute value of ports.v over the keys both vintages hold: 1,000 against 1 published "
+        "(moved by more than a factor of 3)",
+    }
+
+
+def test_a_measure_emptied_on_every_common_key_is_a_move_to_nothing() -> None:
+    from canus.publish_gate import DEFAULT, check_table
+    from canus.table_specs import TableSpec
+
+    con = _two_vintages(4, 4)
+    con.execute("UPDATE n SET v = NULL")
+    spec = TableSpec(key=("k",), compared=("v",), measures=("v",))
+    breaches = {b.check: b.detail["en"] for b in check_table(con, "ports", "o", "n", spec, DEFAULT)}
+    assert breaches["total"].startswith("total of ports.v over the 4 keys both vintages hold: — against 4 published")
+    assert breaches["empty"] == "empty values in ports.v: 100 % against 0 % published (up by more than 20 points)"
+
+
+def test_a_measure_only_one_vintage_has_is_not_compared() -> None:
+    from canus.publish_gate import DEFAULT, check_table
+    from canus.table_specs import TableSpec
+
+    con = _two_vintages(4, 4)
+    con.execute("ALTER TABLE n ADD COLUMN w DOUBLE DEFAULT 5")
+    spec = TableSpec(key=("k",), compared=("v",), measures=("v", "w"))
+    assert check_table(con, "ports", "o", "n", spec, DEFAULT) == []
 
 
 # --------------------------------------------------------------------- the report form's rules
