@@ -377,3 +377,54 @@ def test_a_load_that_breaks_is_named_with_the_source_and_the_problem_on_one_line
     assert other.localized("en") == "bts-border-crossings: loading failed: Could not convert string 'x' to INT64"
     own = LayoutError("{source}: no column {column}", source="bts-border-crossings", column="Value")
     assert _load_error(own, bts, snaps) is own  # type: ignore[arg-type]
+
+
+# ----------------------------------------------------------------------------- the checker
+
+
+def _claim_with_basis(basis: str):  # type: ignore[no-untyped-def]
+    from canus.claims.models import load_claims
+
+    return next(c for c in load_claims() if c.check.basis == basis)
+
+
+def test_a_verdict_on_a_proxy_says_so_and_not_checkable_says_nothing_more() -> None:
+    from canus.claims.checker import Result
+
+    proxy = _claim_with_basis("proxy")
+    assert Result(proxy, "supported").verdict_label("en") == "supported, on a related measure"
+    assert Result(proxy, "supported").verdict_label("fr") == "étayée, sur une mesure apparentée"
+    assert Result(proxy, "not_checkable").verdict_label("en") == "not yet checkable"
+
+
+def test_a_result_as_the_api_gives_it_names_its_section_statement_and_check() -> None:
+    from canus.claims.checker import Result
+
+    c = _claim_with_basis("proxy")
+    fr = Result(c, "supported").as_dict("fr")
+    assert fr["id"] == c.id and fr["section"] == c.section
+    assert fr["statement"] == c.statement.get("fr") != c.statement.get("en")
+    assert fr["check"] == c.check.model_dump() and fr["check"]["basis"] == "proxy"
+
+
+def test_the_tally_counts_each_verdict_and_the_changes_since() -> None:
+    from canus.claims.checker import Result, tally
+
+    c = _claim_with_basis("proxy")
+    results = [Result(c, "supported"), Result(c, "supported"), Result(c, "contradicted"), Result(c, "not_checkable")]
+    results[0].changed_since = True
+    assert tally(results) == {"supported": 2, "contradicted": 1, "not_checkable": 1, "changed_since": 1}
+
+
+def test_registry_ids_carry_no_source_licence_and_the_others_do(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from canus.claims.checker import _provenance
+    from canus.warehouse import Warehouse
+    from tests.builders import publish_bts_fixture
+
+    publish_bts_fixture(tmp_path, monkeypatch)
+    with Warehouse().read() as con:
+        got = _provenance(con, ["registry:border_facts", "bts-border-crossings"])
+    assert [p.source_id for p in got] == ["bts-border-crossings"] and got[0].licence_name
+    assert _provenance(None, ["bts-border-crossings"]) == []
