@@ -199,7 +199,13 @@ def test_thresholds_are_the_sources_own_or_the_default() -> None:
 def test_gate_messages_write_whole_numbers_and_large_values_without_decimals(value: float, en: str, fr: str) -> None:
     from canus.publish_gate import both
 
-    assert both("{n}", n=value) == {"en": en, "fr": fr}
+    # A message of the catalogue: an unknown one would be recorded as untranslated for the
+    # whole process, and test_web_portal's check of missing translations would see it.
+    rows = "rows of {table}: {new} against {old} published (fewer than {limit} % of them)"
+    assert both(rows, table="t", new=value, old=10, limit=90) == {
+        "en": f"rows of t: {en} against 10 published (fewer than 90 % of them)",
+        "fr": f"lignes de t : {fr} contre 10 publiées (moins de 90 % de celles-ci)",
+    }
 
 
 @pytest.mark.parametrize(
