@@ -12,8 +12,9 @@ import sys
 from collections import Counter
 from pathlib import Path
 
-STATUS = {1: "killed", 3: "killed", 0: "survived", 5: "no tests", 33: "no tests", 34: "skipped", 36: "timeout"}
-STATUS |= {-24: "timeout", 24: "timeout", 152: "timeout", 255: "timeout", 37: "type check", None: "not checked"}
+# mutmut's own reading of its exit codes (the `mutation` extra), so the two never disagree.
+from mutmut.stats import status_by_exit_code
+
 COLUMNS = ("killed", "survived", "timeout", "no tests", "not checked")
 
 
@@ -24,7 +25,7 @@ def scores(root: Path) -> list[tuple[str, Counter[str]]]:
         out.append(
             (
                 str(meta.relative_to(root / "src"))[: -len(".meta")],
-                Counter(STATUS.get(c, "suspicious") for c in codes.values()),
+                Counter(status_by_exit_code[c] for c in codes.values()),
             )
         )
     return out
