@@ -57,7 +57,7 @@ def test_a_body_over_the_limit_is_refused_before_it_is_read_and_one_at_the_limit
     assert client.post(FORM, content=padded, headers=headers).status_code == 303
     r = client.post(FORM, content=padded + "x", headers=headers)
     assert r.status_code == 413
-    assert "The report is too large: please keep it under 1000 characters." in r.text
+    assert "The report is too large: please keep it under 1,000 characters." in r.text
     assert len(FeedbackStore().list()) == 1
 
 

@@ -312,8 +312,8 @@ def test_a_measure_only_one_vintage_has_is_not_compared() -> None:
         (
             {"details": "x" * 1001},
             "too_long",
-            "The description is too long: at most 1000 characters.",
-            "La description est trop longue : au plus 1000 caractères.",
+            "The description is too long: at most 1,000 characters.",
+            "La description est trop longue : au plus 1\u00a0000 caractères.",
         ),
         (
             {"page": "/" + "p" * 300},

@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from canus.errors import CanusError
+from canus.i18n import LANGS, fmt_number
 from canus.settings import Settings, get_settings
 
 #: Kinds of problem offered as checkboxes: stored as these ids, labelled via the catalogue.
@@ -197,7 +198,11 @@ class FeedbackStore:
         if not kinds and not details:
             raise FeedbackError("Please tick at least one box or describe the problem.", "empty")
         if len(details) > MAX_DETAILS:
-            raise FeedbackError("The description is too long: at most {n} characters.", "too_long", n=MAX_DETAILS)
+            raise FeedbackError(
+                "The description is too long: at most {n} characters.",
+                "too_long",
+                n={lang: fmt_number(MAX_DETAILS, lang) for lang in LANGS},
+            )
         if len(page) > MAX_PAGE or not page.startswith("/") or page.startswith("//"):
             raise FeedbackError("The page address is not one of this site's pages.", "invalid")
         now = now or _now()

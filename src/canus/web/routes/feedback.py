@@ -19,7 +19,7 @@ from urllib.parse import quote
 from fastapi import APIRouter, FastAPI, HTTPException, Request, Response
 from fastapi.responses import HTMLResponse, RedirectResponse
 
-from canus.i18n import LANGS, _
+from canus.i18n import LANGS, _, fmt_number
 from canus.web.feedback.store import (
     KINDS,
     MAX_BODY,
@@ -180,7 +180,9 @@ async def feedback_post(request: Request, lang: str) -> Response:
             request,
             lang,
             status=413,
-            error=_("The report is too large: please keep it under {n} characters.", lang, n=MAX_DETAILS),
+            error=_(
+                "The report is too large: please keep it under {n} characters.", lang, n=fmt_number(MAX_DETAILS, lang)
+            ),
         )
     form = await request.form(max_files=0, max_fields=30, max_part_size=MAX_BODY)
     page = _safe_page(str(form.get("page") or ""))
