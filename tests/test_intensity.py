@@ -155,6 +155,10 @@ def test_the_environment_page_carries_the_intensity_chart(loaded: None, lang: st
     )
     dash = bottom["layer"][0]["encoding"]["strokeDash"]["scale"]["domain"]
     assert dash == (["Per person", "Per dollar of GDP"] if lang == "en" else ["Par personne", "Par dollar de PIB"])
+    # The dash legend draws strokes: a line drawn with its points would make its symbols dots.
+    lines = bottom["layer"][0]
+    assert lines["mark"] == {"type": "line"} or lines["mark"] == "line"
+    assert lines["encoding"]["strokeDash"]["legend"]["symbolType"] == "stroke"
     assert "<svg" in render_svg(chart, lang, "test")
     figures = [f for f in page.figures if "2022" in f.label and ("per person" in f.label or "par personne" in f.label)]
     assert [f.value for f in figures] == (["18.4", "19.0"] if lang == "en" else ["18,4", "19,0"])
