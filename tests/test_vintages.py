@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from pathlib import Path
 
@@ -10,7 +11,7 @@ import pytest
 from typer.testing import CliRunner
 
 from canus.cli import app
-from canus.data_versions import DataVersion, read_history
+from canus.data_versions import VERSIONS_DDL, DataVersion, read_history, read_versions
 from canus.pipeline import update
 from canus.settings import get_settings
 from canus.warehouse import PublishRefusedError, Warehouse
@@ -229,3 +230,60 @@ def test_changed_keys_are_capped_revised_first_counts_exact(mirror: Path, monkey
         ).fetchone()
     assert len(kept) == 3 and [c for (c,) in kept].count("revised") == 2
     assert counts == (4, 4, 2, "counts exact; the first 3 of 10 changed keys kept")
+
+
+def _version_row(con: duckdb.DuckDBPyConnection, table: str, source_id: str, **extra: object) -> None:
+    cols = {
+        "source_id": source_id,
+        "sha256": f"{source_id}-sha",
+        "files": json.dumps([{"name": f"{source_id}.csv", "sha256": f"{source_id}-sha", "size": 3}]),
+        "rows": 3,
+        "as_of": "2024-06",
+        "retrieved_at": "2024-07-01 12:00:00",
+        "loaded_at": "2024-07-01 12:05:00",
+        "release": "2024-07-01T08:30",
+        "notes": json.dumps({"annual_file": "absent"}),
+    } | extra
+    con.execute(f"INSERT INTO {table} ({', '.join(cols)}) VALUES ({', '.join('?' for _ in cols)})", list(cols.values()))
+
+
+def test_the_history_is_read_per_source_with_the_operators_flags() -> None:
+    con = duckdb.connect()
+    con.execute(VERSIONS_DDL)
+    _version_row(con, "data_versions_history", "a", allowed_older=False)
+    # A row recorded before accepted checks were kept: no accepted checks, not an error.
+    _version_row(con, "data_versions_history", "b", allowed_older=True, previous_sha256="b-old", accepted_checks=None)
+    _version_row(con, "data_versions_history", "a", allowed_older=False, accepted_checks='["rows", "sums"]')
+    every = read_history(con)
+    assert [(h.id, h.version.source_id) for h in every] == [(1, "a"), (2, "b"), (3, "a")]
+    only_a = read_history(con, "a")
+    assert [h.id for h in only_a] == [1, 3]
+    assert only_a[1].accepted_checks == ("rows", "sums") and only_a[0].accepted_checks == ()
+    [b] = read_history(con, "b")
+    assert b.allowed_older and b.previous_sha256 == "b-old" and b.accepted_checks == ()
+    assert b.version.release == "2024-07-01T08:30" and b.version.notes == {"annual_file": "absent"}
+    assert b.version.files[0].name == "b.csv" and b.version.files[0].size == 3
+    assert b.version.retrieved_at == dt.datetime(2024, 7, 1, 12, 0)
+
+
+def test_a_version_read_back_from_the_sidecar_is_the_version_in_the_warehouse() -> None:
+    con = duckdb.connect()
+    con.execute(VERSIONS_DDL)
+    _version_row(con, "data_versions", "statcan-24100053")
+    [(sid, v)] = read_versions(con).items()
+    # Through JSON text, as the sidecar keeps it: every field comes back, typed.
+    again = DataVersion.from_json(json.loads(json.dumps(v.to_json())))
+    assert again == v and sid == again.source_id == "statcan-24100053"
+    assert again.release == "2024-07-01T08:30" and again.notes == {"annual_file": "absent"}
+    assert again.loaded_at == dt.datetime(2024, 7, 1, 12, 5) and again.as_of == "2024-06"
+
+
+def test_the_published_versions_are_served_from_the_sidecar_while_the_file_is_unchanged(mirror: Path) -> None:
+    publish(mirror, bts_csv(months((2023, 1), (2023, 12))))
+    wh = Warehouse()
+    first = wh.versions()
+    assert json.loads(wh.sidecar.read_text(encoding="utf-8"))["versions"][SOURCE]["as_of"] == "2023-12"
+    assert wh.versions() == first
+    # The sidecar is a cache keyed on the file: a new publication is read from the warehouse.
+    publish(mirror, bts_csv(months((2023, 1), (2024, 1))))
+    assert Warehouse().versions()[SOURCE].as_of == "2024-01"
