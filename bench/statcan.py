@@ -23,6 +23,8 @@ import tempfile
 import zipfile
 from pathlib import Path
 
+from tests.fixtures.statcan.official import EN_FIXED, FR_FIXED, Dim, metadata_csv
+
 from bench import harness
 
 PID = "99990002"
@@ -46,6 +48,7 @@ GEOS = [
 PARTNERS = ["All countries", "United States"] + [f"Partner country {i:02d}" for i in range(48)]
 SECTIONS = ["All sections"] + [f"Product section {i:02d} [C{i:02d}]" for i in range(1, 15)]
 TRADES = ["Export", "Import"]
+#: (English name, French name, members): the members' French names are the English ones marked.
 DIMS = [
     ("Geography", "Géographie", GEOS),
     ("Trading partner", "Partenaire commercial", PARTNERS),
@@ -56,25 +59,7 @@ DIMS = [
     ),
     ("Trade", "Commerce", TRADES),
 ]
-HEADER = (
-    "REF_DATE",
-    "GEO",
-    "DGUID",
-    "Trading partner",
-    "North American Product Classification System (NAPCS)",
-    "Trade",
-    "UOM",
-    "UOM_ID",
-    "SCALAR_FACTOR",
-    "SCALAR_ID",
-    "VECTOR",
-    "COORDINATE",
-    "VALUE",
-    "STATUS",
-    "SYMBOL",
-    "TERMINATED",
-    "DECIMALS",
-)
+HEADER = ("REF_DATE", "GEO", "DGUID", *(en for en, _, _ in DIMS[1:]), *EN_FIXED)
 
 
 def _data_lines(out: io.TextIOBase) -> None:
@@ -106,45 +91,11 @@ def _data_lines(out: io.TextIOBase) -> None:
 
 
 def _metadata(lang: str) -> str:
-    sep = "," if lang == "en" else ";"
-    lines = [
-        "\ufeff"
-        + sep.join(
-            ['"Cube Title"', '"Product Id"']
-            if lang == "en"
-            else ['"Titre du cube"', '"Numéro d\'identification du produit"']
-        ),
-        f'"Generated benchmark table"{sep}{PID}',
-        "",
+    dims = [
+        Dim(en, fr, [(m, None if m == 1 else 1, name, f"{name} (fr)") for m, name in enumerate(members, 1)])
+        for en, fr, members in DIMS
     ]
-    lines.append(
-        sep.join(
-            ['"Dimension ID"', '"Dimension name"']
-            if lang == "en"
-            else ['"Numéro d\'identification de la dimension"', '"Nom de la dimension"']
-        )
-    )
-    for i, (en, fr, _) in enumerate(DIMS, 1):
-        lines.append(f'{i}{sep}"{en if lang == "en" else fr}"')
-    lines.append("")
-    lines.append(
-        sep.join(
-            ['"Dimension ID"', '"Member Name"', '"Classification Code"', '"Member ID"', '"Parent Member ID"']
-            if lang == "en"
-            else [
-                '"Numéro d\'identification de la dimension"',
-                '"Nom du membre"',
-                '"Code sur la classification"',
-                '"Numéro d\'identification du membre"',
-                '"Numéro d\'identification du membre parent"',
-            ]
-        )
-    )
-    for i, (_, _, members) in enumerate(DIMS, 1):
-        for m, name in enumerate(members, 1):
-            label = name if lang == "en" else f"{name} (fr)"
-            lines.append(f'{i}{sep}"{label}"{sep}{sep}{m}{sep}{"" if m == 1 else 1}')
-    return "\n".join(lines) + "\n"
+    return metadata_csv(PID, ("Generated benchmark table", "Tableau de référence généré"), dims, lang)
 
 
 def generate(folder: Path) -> tuple[Path, Path]:
@@ -159,23 +110,7 @@ def generate(folder: Path) -> tuple[Path, Path]:
         ):
             _data_lines(text)
         z.writestr(f"{PID}_MetaData.csv", _metadata("en").encode("utf-8"))
-    fr_names = (
-        "PÉRIODE DE RÉFÉRENCE",
-        "GÉO",
-        "DGUID",
-        *(fr for _, fr, _ in DIMS[1:]),
-        "UNITÉ DE MESURE",
-        "IDENTIFICATEUR D'UNITÉ DE MESURE",
-        "FACTEUR SCALAIRE",
-        "IDENTIFICATEUR SCALAIRE",
-        "VECTEUR",
-        "COORDONNÉES",
-        "VALEUR",
-        "STATUT",
-        "SYMBOLE",
-        "TERMINÉ",
-        "DÉCIMALES",
-    )
+    fr_names = ("PÉRIODE DE RÉFÉRENCE", "GÉO", "DGUID", *(fr for _, fr, _ in DIMS[1:]), *FR_FIXED)
     header = ";".join(f'"{h}"' for h in fr_names)
     with zipfile.ZipFile(fra, "w", zipfile.ZIP_DEFLATED) as z:
         z.writestr(f"{PID}.csv", ("\ufeff" + header + "\n").encode("utf-8"))
