@@ -72,8 +72,7 @@ class DataVersion:
     notes: dict[str, str] = field(default_factory=dict)
 
     def to_json(self) -> dict[str, Any]:
-        out = asdict(self)
-        out["files"] = [asdict(f) for f in self.files]
+        out = asdict(self)  # the files too, as dicts (asdict goes into the tuple)
         for k in ("retrieved_at", "loaded_at"):
             v = getattr(self, k)
             out[k] = v.isoformat() if v is not None else None
