@@ -276,6 +276,9 @@ def test_a_version_read_back_from_the_sidecar_is_the_version_in_the_warehouse() 
     assert again == v and sid == again.source_id == "statcan-24100053"
     assert again.release == "2024-07-01T08:30" and again.notes == {"annual_file": "absent"}
     assert again.loaded_at == dt.datetime(2024, 7, 1, 12, 5) and again.as_of == "2024-06"
+    # A version without times (a source never fetched) keeps them empty, not made up.
+    bare = DataVersion("x", "sha", (), 0, None, None, None)
+    assert DataVersion.from_json(json.loads(json.dumps(bare.to_json()))) == bare
 
 
 def test_the_published_versions_are_served_from_the_sidecar_while_the_file_is_unchanged(mirror: Path) -> None:
