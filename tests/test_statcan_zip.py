@@ -54,6 +54,7 @@ def test_values_scalars_and_statuses(tmp_path: Path, lang: str) -> None:
     assert export["value_published"] == 377273540.5
     assert export["value"] == 377_273_540_500
     assert export["scalar_id"] == 3
+    assert export["source_id"] == f"statcan-{PID}" and export["snapshot_sha256"] == "abc"
     assert export["geo"] == "Canada" and export["trade"] == "Export"
     assert export["north_american_product_classification_system_napcs"] == "All sections"
     assert str(export["period"]) == "2014-01-01"
@@ -158,6 +159,44 @@ def test_layout_errors_name_the_file(tmp_path: Path, edit: object, message: str)
     with pytest.raises(LayoutError) as e:
         _load(tmp_path, "en", en_zip=bad)
     assert message in str(e.value) and f"{PID}-eng.zip" in str(e.value)
+    if "could not be read" in message:
+        # DuckDB's own first line, which names the value, goes with it.
+        assert "37abc" in str(e.value) and "\n" not in str(e.value)
+
+
+GEO_ONLY = [Dim("Geography", "Géographie", [(1, None, "Canada", "Canada"), (2, 1, "Ontario", "Ontario")])]
+
+
+@pytest.mark.parametrize("lang", ["en", "fr"])
+def test_a_table_with_geography_alone_loads(tmp_path: Path, lang: str) -> None:
+    # Population estimates (17-10-0009) have no dimension besides geography.
+    rows = [Row("2024-01", (1,), 41_000.0, scalar_id=3), Row("2024-01", (2,), 16_000.0, scalar_id=3)]
+    en = write_zip(tmp_path / "11110001-eng.zip", "11110001", ("T", "T"), GEO_ONLY, rows, "en")
+    fr = write_zip(tmp_path / "11110001-fra.zip", "11110001", ("T", "T"), GEO_ONLY, rows, "fr")
+    con = _load(tmp_path, lang, en_zip=en, fr_zip=fr, pid="11110001")
+    got = con.execute("SELECT geo, value FROM t ORDER BY value").fetchall()
+    assert got == [("Ontario", 16_000_000), ("Canada", 41_000_000)]
+
+
+def test_an_empty_data_file_is_refused_and_a_single_row_is_read(tmp_path: Path) -> None:
+    one = write_zip(tmp_path / "11110002-eng.zip", "11110002", ("T", "T"), GEO_ONLY, [Row("2024", (1,), 1.0)], "en")
+    con = _load(tmp_path, "en", en_zip=one, fr_zip=tmp_path / "absent.zip", pid="11110002")
+    assert con.execute("SELECT count(*) FROM t").fetchone() == (1,)
+    empty = write_zip(tmp_path / "11110003-eng.zip", "11110003", ("T", "T"), GEO_ONLY, [], "en")
+    with pytest.raises(LayoutError) as e:
+        _load(tmp_path, "en", en_zip=empty, fr_zip=tmp_path / "absent.zip", pid="11110003")
+    assert str(e.value) == "11110003-eng.zip: the data file has no rows"
+
+
+def test_french_rows_whose_members_are_not_in_the_metadata_are_counted_and_refused(tmp_path: Path) -> None:
+    rows = [Row("2024", (1,), 1.0), Row("2024", (2,), 2.0), Row("2025", (2,), 3.0)]
+    fr = write_zip(tmp_path / "11110004-fra.zip", "11110004", ("T", "T"), GEO_ONLY, rows, "fr")
+    # The English metadata knows Canada only: the two Ontario rows cannot be named in English.
+    canada_only = [Dim("Geography", "Géographie", [(1, None, "Canada", "Canada")])]
+    en = write_zip(tmp_path / "11110004-eng.zip", "11110004", ("T", "T"), canada_only, rows[:1], "en")
+    with pytest.raises(LayoutError) as e:
+        _load(tmp_path, "fr", en_zip=en, fr_zip=fr, pid="11110004")
+    assert str(e.value) == "11110004-fra.zip: 2 rows have a COORDINATE whose members are not in the metadata"
 
 
 def test_zip_without_the_data_member(tmp_path: Path) -> None:
