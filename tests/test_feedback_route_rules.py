@@ -4,10 +4,14 @@ broken (400, the form kept), too many (429 with Retry-After) — and the path it
 
 from __future__ import annotations
 
+import time
+
+import pytest
 from fastapi.testclient import TestClient
 
 from canus.web.app import create_app
 from canus.web.feedback.store import MAX_BODY, FeedbackStore
+from canus.web.routes import feedback as routes_feedback
 from tests.test_feedback_csrf import COOKIE, FORM
 
 
@@ -81,3 +85,62 @@ def test_the_form_of_one_language_is_not_posted_under_the_other() -> None:
     client, token = _client()
     assert client.post("/fr/report-problem", data=_form(token)).status_code == 404
     assert FeedbackStore().list() == []
+
+
+# -- the admin page: bearer token, wrong guesses counted per client and forgotten after the window
+
+ADMIN = "/en/report-problem/admin"
+
+
+def _admin_client(monkeypatch: pytest.MonkeyPatch) -> TestClient:
+    monkeypatch.setenv("CANUS_ADMIN_TOKEN", "admin-secret")
+    routes_feedback._admin_failures.clear()
+    return TestClient(create_app(), follow_redirects=False)
+
+
+def test_the_admin_page_is_closed_without_an_admin_token() -> None:
+    r = TestClient(create_app()).get(ADMIN, headers={"authorization": "Bearer anything"})
+    assert r.status_code == 404 and "no CANUS_ADMIN_TOKEN is set" in r.text
+
+
+def test_the_admin_token_is_taken_from_a_bearer_header_in_any_case(monkeypatch: pytest.MonkeyPatch) -> None:
+    client = _admin_client(monkeypatch)
+    for auth in ("Bearer admin-secret", "bearer   admin-secret  ", "BEARER admin-secret"):
+        r = client.get(ADMIN, headers={"authorization": auth})
+        assert r.status_code == 200 and r.headers["cache-control"] == "no-store", auth
+    # Not a bearer header: the page asks for the token and counts nothing.
+    for auth in ("Basic admin-secret", "Beareradmin-secret", ""):
+        r = client.get(ADMIN, headers={"authorization": auth})
+        assert r.status_code == 200 and 'name="token"' in r.text
+    assert routes_feedback._admin_failures == {}
+    assert client.get(ADMIN, headers={"authorization": "Bearer wrong"}).status_code == 403
+    assert len(routes_feedback._admin_failures["testclient"]) == 1
+
+
+def test_wrong_admin_tokens_are_counted_per_client_within_the_window(monkeypatch: pytest.MonkeyPatch) -> None:
+    _admin_client(monkeypatch)
+    tries, window = routes_feedback.ADMIN_TRIES, routes_feedback.ADMIN_WINDOW
+    throttled = routes_feedback._admin_throttled
+    for _ in range(tries - 1):
+        assert not throttled("10.0.0.1", failed=True)
+    assert throttled("10.0.0.1", failed=True)  # the last try allowed uses them up
+    assert throttled("10.0.0.1") and not throttled("10.0.0.2")
+    # Guesses older than the window are forgotten, and a client without recent ones is dropped.
+    now = time.monotonic()
+    routes_feedback._admin_failures["10.0.0.1"] = [now - window - 1] * tries + [now - window + 5]
+    assert not throttled("10.0.0.1")
+    assert routes_feedback._admin_failures["10.0.0.1"] == [now - window + 5]
+    routes_feedback._admin_failures["10.0.0.3"] = [now - window - 1]
+    assert not throttled("10.0.0.3") and "10.0.0.3" not in routes_feedback._admin_failures
+
+
+def test_a_flood_of_client_addresses_does_not_grow_memory(monkeypatch: pytest.MonkeyPatch) -> None:
+    _admin_client(monkeypatch)
+    now = time.monotonic()
+    routes_feedback._admin_failures.update({f"10.1.{i // 256}.{i % 256}": [now] for i in range(10_000)})
+    assert not routes_feedback._admin_throttled("10.2.0.1", failed=True)
+    assert routes_feedback._admin_failures == {}
+    routes_feedback._admin_failures.update({f"10.1.{i // 256}.{i % 256}": [now] for i in range(9_999)})
+    routes_feedback._admin_throttled("10.2.0.1", failed=True)
+    assert len(routes_feedback._admin_failures) == 10_000
+    routes_feedback._admin_failures.clear()
