@@ -144,3 +144,26 @@ def test_a_flood_of_client_addresses_does_not_grow_memory(monkeypatch: pytest.Mo
     routes_feedback._admin_throttled("10.2.0.1", failed=True)
     assert len(routes_feedback._admin_failures) == 10_000
     routes_feedback._admin_failures.clear()
+
+
+# -- the token middleware: which answers it touches
+
+
+def test_a_readers_token_is_kept_across_pages_and_written_into_the_form() -> None:
+    client, token = _client()
+    again = client.get("/fr/signaler-probleme")
+    assert "set-cookie" not in again.headers and f'value="{token}"' in again.text
+    # A French page gives a new reader a token too, as a HEAD does (the same headers as a GET).
+    for fresh in (TestClient(create_app()).get("/fr/signaler-probleme"), TestClient(create_app()).head(FORM)):
+        assert fresh.headers["set-cookie"].startswith(f"{COOKIE}=") and "SameSite=Strict" in fresh.headers["set-cookie"]
+        assert fresh.headers["cache-control"] == "private, max-age=60"
+
+
+def test_answers_outside_the_pages_and_to_posts_are_left_alone() -> None:
+    client = TestClient(create_app(), follow_redirects=False)
+    missing = client.get("/static/nowhere.css")  # an HTML 404, but not a page of the site
+    assert missing.status_code == 404 and "set-cookie" not in missing.headers
+    assert missing.headers.get("cache-control") != "private, max-age=60"
+    forged = client.post(FORM, data=_form("forged"))
+    assert forged.status_code == 403 and "set-cookie" not in forged.headers
+    assert forged.headers.get("cache-control") != "private, max-age=60"
