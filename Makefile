@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 SHARED ?= ../shared/data
 
-.PHONY: run test bench soak lint install install-test install-mutation system-deps test-node mutation clean
+.PHONY: run test bench soak lint install install-test install-mutation system-deps test-node mutation mutation-survivors clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -56,6 +56,13 @@ test: install-test system-deps test-node
 mutation: install-mutation
 	$(BIN)/mutmut run --max-children $(PYTEST_WORKERS) $(MUTANTS)
 	$(BIN)/mutmut results
+
+# After writing tests from the survivors: run only the mutants that survived (results in mutants/).
+mutation-survivors: install-mutation
+	@names=$$($(BIN)/mutmut results | awk -F: '/: survived$$/ {print $$1}'); \
+	  if [ -z "$$names" ]; then echo "no surviving mutants in mutants/"; exit 0; fi; \
+	  $(BIN)/mutmut run --max-children $(PYTEST_WORKERS) $$names
+	$(BIN)/python scripts/mutation_scores.py mutants
 
 # Twenty runs in a row of the test files that start the page-cache warm-up (the abort of issue 16).
 SOAK_RUNS ?= 20
