@@ -9,7 +9,7 @@ import pytest
 from typer.testing import CliRunner
 
 from canus.settings import get_settings
-from canus.web.feedback.store import DAILY_MAX, MAX_DETAILS, FeedbackError, FeedbackStore
+from canus.web.feedback.store import DAILY_MAX, MAX_DETAILS, FeedbackError, FeedbackStore, FeedbackUnavailable
 
 T0 = dt.datetime(2026, 11, 21, 12, 0, tzinfo=dt.UTC)
 
@@ -103,3 +103,26 @@ def test_cli_says_when_there_are_no_reports() -> None:
     result = CliRunner().invoke(app, ["feedback", "list", "--lang", "fr"])
     assert result.exit_code == 0
     assert "Aucun signalement" in result.output
+
+
+def test_a_store_that_cannot_be_opened_closes_reports_and_tells_the_operator_why(
+    tmp_path, caplog: pytest.LogCaptureFixture
+) -> None:  # type: ignore[no-untyped-def]
+    # A directory where the database file should be: SQLite cannot open it (a real failure, not a full disk).
+    path = tmp_path / "feedback.sqlite"
+    path.mkdir()
+    store = FeedbackStore(path=path)
+    with caplog.at_level("ERROR", logger="canus.web"), pytest.raises(FeedbackUnavailable) as e:
+        store.add(lang="en", page="/en/border", kinds=["wrong"], details="", client_address="10.0.0.9")
+    assert e.value.localized("en") == "Reports are closed for now: this server cannot store them."
+    [record] = caplog.records
+    assert record.getMessage().startswith(f"feedback report not stored in {path}: ")
+    assert record.getMessage().endswith("(check the permissions)") and "disk is full" not in record.getMessage()
+
+
+def test_client_ids_are_short_keyed_hashes_kept_apart_from_tokens(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    store = FeedbackStore(path=tmp_path / "f.sqlite")
+    a, b = store.client_id("10.0.0.1"), store.client_id("10.0.0.2")
+    assert len(a) == 16 and int(a, 16) >= 0 and a != b and a == store.client_id("10.0.0.1")
+    # Another store (another secret) gives the same address another id: nothing to match across sites.
+    assert FeedbackStore(path=tmp_path / "g.sqlite").client_id("10.0.0.1") != a

@@ -14,7 +14,7 @@ from canus.metrics.catalogue import UnknownMetric, get
 from canus.publish_gate import compare_vintages
 from canus.sources.statcan_members import MemberMatch, Selection
 from canus.warehouse import is_disk_full
-from canus.web.feedback.store import FeedbackError, FeedbackStore
+from canus.web.feedback.store import MAX_DETAILS, FeedbackError, FeedbackStore
 
 
 def test_an_estimate_uses_the_claims_own_step_for_band_and_centre() -> None:
@@ -340,12 +340,13 @@ def test_each_rule_of_the_report_form_is_named_in_both_languages(
 def test_reports_at_the_limits_are_taken_and_stored_as_written(tmp_path: Path) -> None:
     store = FeedbackStore()
     when = dt.datetime(2026, 12, 1, 12, 0, tzinfo=dt.UTC)
-    # Exactly the longest description and page address; a description alone, with Windows newlines.
+    # Exactly the longest description (1,001 characters as sent: a Windows newline counts as one)
+    # and page address; then kinds alone.
     store.add(
         lang="fr",
         page="/" + "p" * 299,
         kinds=[],
-        details="a\r\n" + "b" * 997,
+        details="a\r\n" + "b" * 998,
         client_address="10.0.0.1",
         data_version="v42",
         now=when,
@@ -353,7 +354,7 @@ def test_reports_at_the_limits_are_taken_and_stored_as_written(tmp_path: Path) -
     store.add(lang="en", page="/en", kinds=["wrong", "wrong", ""], details="", client_address="10.0.0.2", now=when)
     first, second = sorted(store.list(), key=lambda r: r.id)
     assert (first.lang, len(first.page), first.kinds, first.data_version) == ("fr", 300, [], "v42")
-    assert first.details == "a\n" + "b" * 997 and len(first.details) == 999
+    assert first.details == "a\n" + "b" * 998 and len(first.details) == MAX_DETAILS
     assert (second.kinds, second.details, second.data_version) == (["wrong"], "", None)
 
 
