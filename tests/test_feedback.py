@@ -126,3 +126,26 @@ def test_client_ids_are_short_keyed_hashes_kept_apart_from_tokens(tmp_path) -> N
     assert len(a) == 16 and int(a, 16) >= 0 and a != b and a == store.client_id("10.0.0.1")
     # Another store (another secret) gives the same address another id: nothing to match across sites.
     assert FeedbackStore(path=tmp_path / "g.sqlite").client_id("10.0.0.1") != a
+
+
+def test_a_token_signs_its_own_nonce() -> None:
+    store = FeedbackStore()
+    token = store.new_token()
+    # The signature of one nonce does not vouch for another: no token can be made from a seen one.
+    other_nonce = format((int(token[:16], 16) + 1) % 16**16, "016x")
+    assert not store.token_valid(other_nonce + token[16:])
+    assert len({store.new_token()[16:] for _ in range(5)}) == 5
+
+
+def test_a_store_that_cannot_be_written_keeps_its_secret_in_memory_and_says_so(
+    tmp_path, caplog: pytest.LogCaptureFixture
+) -> None:  # type: ignore[no-untyped-def]
+    path = tmp_path / "feedback.sqlite"
+    path.mkdir()  # SQLite can neither read nor create a database here
+    store = FeedbackStore(path=path)
+    with caplog.at_level("WARNING", logger="canus.web"):
+        token = store.new_token()
+    assert store.token_valid(token) and len(store.secret()) == 32
+    [record] = caplog.records
+    assert record.getMessage().startswith(f"feedback store {path} cannot be written (")
+    assert record.getMessage().endswith("); reports are closed") and "(None)" not in record.getMessage()
