@@ -295,10 +295,11 @@ def test_read_only_home_serves_every_page(
 ) -> None:
     if not _can_mount():
         pytest.skip("running as root without mount(8): cannot make a read-only file system")
-    if with_store:
-        from canus.web.feedback.store import FeedbackStore
+    from canus.web.feedback.store import FeedbackStore
 
+    if with_store:
         FeedbackStore().add(lang="en", page="/en/", kinds=["other"], details="before", client_address="x")
+        issued = FeedbackStore().new_token()
     from canus.web.app import create_app
 
     paths = every_get_path()
@@ -313,6 +314,9 @@ def test_read_only_home_serves_every_page(
         monkeypatch.setenv("CANUS_HOME", str(home))
         with pytest.raises(OSError):
             (home / "probe").write_text("x")
+        if with_store:
+            # The secret is read from the store without writing: a reader's token outlives a restart.
+            assert FeedbackStore().token_valid(issued)
         with TestClient(create_app(), raise_server_exceptions=False) as c:
             read_only = {p: c.get(p).status_code for p in paths}
             assert read_only == writable
