@@ -5,6 +5,7 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 import json
+from dataclasses import replace
 from pathlib import Path
 
 import duckdb
@@ -12,8 +13,11 @@ import pytest
 from typer.testing import CliRunner
 
 from canus.claims import checker
+from canus.claims import observations as obs
 from canus.claims.checker import check_claim, exit_code
-from canus.claims.models import load_claims, read_claim
+from canus.claims.models import Claim, load_claims, read_claim
+from canus.claims.observation import Msg, Observation
+from canus.claims.qualifiers import width
 from canus.cli import app
 from canus.settings import get_settings
 from canus.warehouse import VERSIONS_DDL, attach_readonly
@@ -153,3 +157,43 @@ def test_cli_editions() -> None:
     change = next(f for f in data["figure_changes"] if f["id"] == "people-per-day")
     assert change["earlier"]["figure"]["qualifier"] == "close to"
     assert change["later"]["figure"]["qualifier"] == "around"
+
+
+def _with_basis(basis: str, method: str | None, period: str = "2022") -> Claim:
+    check = CLAIM.check.model_copy(update={"basis": basis, "method": method})
+    return CLAIM.model_copy(update={"check": check, "figure": CLAIM.figure.model_copy(update={"period": period})})
+
+
+@pytest.mark.parametrize(("basis", "method"), [("proxy", None), ("estimate", "docs/methods.md#people")])
+def test_a_proxy_or_estimate_verdict_says_so_first_and_names_its_method(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, basis: str, method: str | None
+) -> None:
+    con = attach_readonly(build(tmp_path / "wh.duckdb", {2022: 1000}))
+    try:
+        # The observer's own caveats come after the note on the basis.
+        observe = obs.METRICS[CLAIM.check.target]
+
+        def with_caveat(c: duckdb.DuckDBPyConnection | None, period: str | None) -> Observation | None:
+            found = observe(c, period)
+            return None if found is None else replace(found, notes=(Msg("A caveat of the observer."),))
+
+        monkeypatch.setitem(obs.METRICS, CLAIM.check.target, with_caveat)
+        decided = check_claim(_with_basis(basis, method), con)
+        waiting = check_claim(_with_basis(basis, method, period="2019"), con)
+        measured = check_claim(_with_basis("measured", None), con)
+    finally:
+        con.close()
+    assert decided.verdict == "supported"
+    assert [n.text for n in decided.notes] == [checker.BASIS_NOTES[basis], "A caveat of the observer."]
+    assert decided.notes[0].fields == {"method": method or ""}
+    # Nothing decided, nothing to qualify; a measured verdict needs no such note.
+    assert waiting.verdict == "not_checkable" and checker.BASIS_NOTES[basis] not in [n.text for n in waiting.notes]
+    assert [n.text for n in measured.notes] == ["A caveat of the observer."]
+
+
+def test_registry_claims_carry_the_tolerance_of_their_figure() -> None:
+    by_id = {c.id: c for c in load_claims()}
+    for cid in ("border-length-9000", "canadians-in-us-800k"):
+        c = by_id[cid]
+        r = check_claim(c, None)
+        assert r.tolerance == pytest.approx(width(c.figure.value, c.figure.qualifier, c.figure.step)) and r.tolerance
