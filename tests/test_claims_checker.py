@@ -197,3 +197,14 @@ def test_registry_claims_carry_the_tolerance_of_their_figure() -> None:
         c = by_id[cid]
         r = check_claim(c, None)
         assert r.tolerance == pytest.approx(width(c.figure.value, c.figure.qualifier, c.figure.step)) and r.tolerance
+
+
+def test_only_an_estimate_with_a_whole_band_is_judged_by_its_band() -> None:
+    estimate = _with_basis("estimate", "docs/methods.md#people")
+    band_apart = {"low": 1200.0, "high": 1300.0}  # the central 1,000 holds; the band misses 950–1,050
+    assert not checker._ok(estimate, 1000, band_apart)
+    assert checker._ok(estimate, 1000, {"low": 990.0, "high": 1010.0})
+    # A measured figure, or an estimate without both ends of its band, is judged by its value.
+    assert checker._ok(_with_basis("measured", None), 1000, band_apart)
+    assert checker._ok(estimate, 1000, {"low": 1200.0}) and checker._ok(estimate, 1000, {"high": 1300.0})
+    assert checker._ok(estimate, 1000, None) and not checker._ok(estimate, 1100, None)
