@@ -208,3 +208,11 @@ def test_only_an_estimate_with_a_whole_band_is_judged_by_its_band() -> None:
     assert checker._ok(_with_basis("measured", None), 1000, band_apart)
     assert checker._ok(estimate, 1000, {"low": 1200.0}) and checker._ok(estimate, 1000, {"high": 1300.0})
     assert checker._ok(estimate, 1000, None) and not checker._ok(estimate, 1100, None)
+
+
+def test_a_claim_whose_metric_has_no_observer_waits_and_names_it() -> None:
+    # Every packaged claim has an observer (test_claims_headline); one read from a file may not.
+    check = CLAIM.check.model_copy(update={"target": "border.nowhere"})
+    r = check_claim(CLAIM.model_copy(update={"check": check}), None)
+    assert (r.claim.id, r.verdict, r.tolerance) == (CLAIM.id, "not_checkable", pytest.approx(0.1))
+    assert r.missing_text("en") == "unknown metric border.nowhere"
