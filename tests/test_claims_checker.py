@@ -5,6 +5,7 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 import json
+from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
 
@@ -16,7 +17,7 @@ from canus.claims import checker
 from canus.claims import observations as obs
 from canus.claims.checker import check_claim, exit_code
 from canus.claims.models import Claim, load_claims, read_claim
-from canus.claims.observation import Msg, Observation
+from canus.claims.observation import MissingSource, Msg, Observation
 from canus.claims.qualifiers import width
 from canus.cli import app
 from canus.settings import get_settings
@@ -216,3 +217,41 @@ def test_a_claim_whose_metric_has_no_observer_waits_and_names_it() -> None:
     r = check_claim(CLAIM.model_copy(update={"check": check}), None)
     assert (r.claim.id, r.verdict, r.tolerance) == (CLAIM.id, "not_checkable", pytest.approx(0.1))
     assert r.missing_text("en") == "unknown metric border.nowhere"
+
+
+def _older_table_missing(latest: Observation) -> Callable[..., Observation]:
+    """An observer whose latest year is loaded while the claim's own year needs another table."""
+
+    def observe(con: duckdb.DuckDBPyConnection | None, period: str | None) -> Observation:
+        if period is None:
+            return latest
+        raise MissingSource(
+            Msg("the table for {period}", {"period": period}),
+            ("statcan-24100053",),
+            (Msg("A one-way count is loaded meanwhile."),),
+        )
+
+    return observe
+
+
+@pytest.mark.parametrize(
+    ("basis", "latest", "band", "changed"),
+    [
+        ("measured", 600.0, {}, True),
+        ("measured", 1000.0, {}, False),
+        # An estimate's later value is judged with its band, as the claim's own would be.
+        ("estimate", 1000.0, {"low": 1200.0, "high": 1300.0}, True),
+        ("estimate", 1000.0, {"low": 990.0, "high": 1010.0}, False),
+    ],
+)
+def test_while_the_claims_own_period_waits_the_latest_data_is_context(
+    monkeypatch: pytest.MonkeyPatch, basis: str, latest: float, band: dict, changed: bool
+) -> None:
+    later = Observation(latest, "persons_per_day", "2024", ("bts-border-crossings",), detail=band)
+    monkeypatch.setitem(obs.METRICS, CLAIM.check.target, _older_table_missing(later))
+    r = check_claim(_with_basis(basis, "docs/methods.md#people"), None)
+    assert (r.verdict, r.tolerance, r.missing_ids) == ("not_checkable", pytest.approx(0.1), ["statcan-24100053"])
+    assert r.missing_text("en") == "the table for 2022"
+    assert [n.text for n in r.notes] == ["A one-way count is loaded meanwhile."]
+    assert (r.unit, r.latest_value, r.latest_period, r.changed_since) == ("persons_per_day", latest, "2024", changed)
+    assert r.value is None and r.period is None
