@@ -101,6 +101,11 @@ def test_not_checkable_names_missing_source_and_missing_period(tmp_path: Path) -
     r = verdict(tmp_path, {2019: 1000})
     assert r.verdict == "not_checkable" and "2022" in (r.missing_text() or "")
     assert r.latest_period == "2019"
+    # Waiting for its own period, the claim still says which period it is about, and the unit,
+    # sources, provenance and vintage of the data it will be judged on.
+    assert (r.period, r.unit, r.source_ids, r.value) == ("2022", "persons_per_day", ["bts-border-crossings"], None)
+    assert [p.source_id for p in r.provenance] == ["bts-border-crossings"]
+    assert r.vintage == {"bts-border-crossings": "2023-12"} and r.as_dict("en")["detail"] == {}
 
 
 def test_every_packaged_claim_resolves_and_is_bilingual() -> None:
