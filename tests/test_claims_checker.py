@@ -62,7 +62,7 @@ def verdict(tmp_path: Path, per_day: dict[int, float]) -> checker.Result:
 def test_supported_with_value_period_sources_and_vintage(tmp_path: Path) -> None:
     r = verdict(tmp_path, {2022: 1000})
     assert r.verdict == "supported"
-    assert r.value == pytest.approx(1000, rel=1e-3) and r.period == "2022"
+    assert r.value == pytest.approx(1000, rel=1e-3) and r.period == "2022" and r.unit == "persons_per_day"
     assert r.source_ids == ["bts-border-crossings"]
     assert r.vintage == {"bts-border-crossings": "2023-12"}
     assert r.tolerance == pytest.approx(0.1)  # 950 to 1,050: a tenth of the figure wide
