@@ -66,7 +66,7 @@ def test_supported_with_value_period_sources_and_vintage(tmp_path: Path) -> None
     assert r.source_ids == ["bts-border-crossings"]
     assert r.vintage == {"bts-border-crossings": "2023-12"}
     assert r.tolerance == pytest.approx(0.1)  # 950 to 1,050: a tenth of the figure wide
-    assert not r.changed_since and r.latest_value is None
+    assert not r.changed_since and r.latest_value is None and r.as_dict("en")["detail"] == {}
 
 
 def test_a_claim_is_judged_at_its_own_period_and_later_years_are_context(tmp_path: Path) -> None:
@@ -99,7 +99,8 @@ def test_not_checkable_names_missing_source_and_missing_period(tmp_path: Path) -
     assert r.verdict == "not_checkable" and "bts-border-crossings" in (r.missing_text() or "")
     assert check_claim(CLAIM, None).missing_text() and "canus update" in (check_claim(CLAIM, None).missing_text() or "")
     r = verdict(tmp_path, {2019: 1000})
-    assert r.verdict == "not_checkable" and "2022" in (r.missing_text() or "")
+    assert r.verdict == "not_checkable" and (r.missing_text() or "").startswith("data for 2022 (")
+    assert r.notes[0].text == "The loaded data does not cover the claim's period."
     assert r.latest_period == "2019"
     # Waiting for its own period, the claim still says which period it is about, and the unit,
     # sources, provenance and vintage of the data it will be judged on.
@@ -260,3 +261,12 @@ def test_while_the_claims_own_period_waits_the_latest_data_is_context(
     assert [n.text for n in r.notes] == ["A one-way count is loaded meanwhile."]
     assert (r.unit, r.latest_value, r.latest_period, r.changed_since) == ("persons_per_day", latest, "2024", changed)
     assert r.value is None and r.period is None
+
+
+@pytest.mark.parametrize(("band", "changed"), [({"low": 1200.0, "high": 1300.0}, True), ({}, False)])
+def test_a_later_estimate_is_judged_with_its_band(monkeypatch: pytest.MonkeyPatch, band: dict, changed: bool) -> None:
+    own = Observation(1000.0, "persons_per_day", "2022", ("bts-border-crossings",))
+    later = Observation(1000.0, "persons_per_day", "2024", ("bts-border-crossings",), detail=band)
+    monkeypatch.setitem(obs.METRICS, CLAIM.check.target, lambda con, period: own if period else later)
+    r = check_claim(_with_basis("estimate", "docs/methods.md#people"), None)
+    assert (r.verdict, r.latest_period, r.changed_since) == ("supported", "2024", changed)
