@@ -270,3 +270,13 @@ def test_a_later_estimate_is_judged_with_its_band(monkeypatch: pytest.MonkeyPatc
     monkeypatch.setitem(obs.METRICS, CLAIM.check.target, lambda con, period: own if period else later)
     r = check_claim(_with_basis("estimate", "docs/methods.md#people"), None)
     assert (r.verdict, r.latest_period, r.changed_since) == ("supported", "2024", changed)
+
+
+def test_an_estimate_for_the_claims_own_period_is_judged_with_its_band(monkeypatch: pytest.MonkeyPatch) -> None:
+    # The central value 1,000 supports "about 1,000"; a band of 1,200 to 1,300 does not meet it.
+    own = Observation(
+        1000.0, "persons_per_day", "2022", ("bts-border-crossings",), detail={"low": 1200.0, "high": 1300.0}
+    )
+    monkeypatch.setitem(obs.METRICS, CLAIM.check.target, lambda con, period: own)
+    assert check_claim(_with_basis("estimate", "docs/methods.md#people"), None).verdict == "contradicted"
+    assert check_claim(_with_basis("measured", None), None).verdict == "supported"
