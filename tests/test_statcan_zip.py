@@ -161,6 +161,7 @@ def test_layout_errors_name_the_file(tmp_path: Path, edit: object, message: str)
     assert message in str(e.value) and f"{PID}-eng.zip" in str(e.value)
     if "could not be read" in message:
         # DuckDB's own first line, which names the value, goes with it.
+        assert str(e.value).startswith(f"{PID}-eng.zip: a value could not be read (") and str(e.value).endswith(")")
         assert "37abc" in str(e.value) and "\n" not in str(e.value)
 
 
