@@ -280,3 +280,13 @@ def test_an_estimate_for_the_claims_own_period_is_judged_with_its_band(monkeypat
     monkeypatch.setitem(obs.METRICS, CLAIM.check.target, lambda con, period: own)
     assert check_claim(_with_basis("estimate", "docs/methods.md#people"), None).verdict == "contradicted"
     assert check_claim(_with_basis("measured", None), None).verdict == "supported"
+
+
+def test_a_claim_without_data_for_its_period_says_so_before_the_observers_caveats(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    later = Observation(1000.0, "persons_per_day", "2024", ("bts-border-crossings",), notes=(Msg("A caveat."),))
+    monkeypatch.setitem(obs.METRICS, CLAIM.check.target, lambda con, period: None if period else later)
+    r = check_claim(CLAIM, None)
+    assert r.verdict == "not_checkable"
+    assert [n.text for n in r.notes] == ["The loaded data does not cover the claim's period.", "A caveat."]
