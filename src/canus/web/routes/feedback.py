@@ -66,11 +66,8 @@ class CsrfTokens:
         self.store_of = store_of
 
     async def __call__(self, scope: dict, receive: Any, send: Any) -> None:
-        if (
-            scope["type"] != "http"
-            or scope["method"] not in ("GET", "HEAD")
-            or not (scope["path"].startswith(("/en/", "/fr/")))
-        ):
+        # A HEAD arrives here as a GET: Hardening, outside this middleware, answers it as one.
+        if scope["type"] != "http" or scope["method"] != "GET" or not scope["path"].startswith(("/en/", "/fr/")):
             await self.app(scope, receive, send)
             return
         store: FeedbackStore = self.store_of()
