@@ -54,26 +54,21 @@ def spec(t: MetricTable, lang: str) -> alt.TopLevelMixin:
     ]
     base = alt.Chart(alt.Data(values=[{"y": 100}])).mark_rule(color="#6f6f6f", strokeDash=[3, 3]).encode(y="y:Q")
     # The points are a layer of their own: drawn by the line, they would turn the dash legend into dots.
-    points = (
-        alt.Chart(alt.Data(values=index))
-        .mark_point(filled=True, size=30, opacity=1)
-        .encode(x=x, y="index:Q", color=alt.Color("country:N", scale=alt.Scale(range=PALETTE), legend=None))
+    indexed = alt.Chart(alt.Data(values=index))
+    points = indexed.mark_point(filled=True, size=30, opacity=1).encode(
+        x=x, y="index:Q", color=alt.Color("country:N", scale=alt.Scale(range=PALETTE), legend=None)
     )
-    bottom = (
-        alt.Chart(alt.Data(values=index))
-        .mark_line()
-        .encode(
-            x=x,
-            y=alt.Y("index:Q", title=_("Index, 2005 = 100", lang), axis=alt.Axis(format=",.0f")),
-            color=color,
-            strokeDash=alt.StrokeDash(
-                "measure:N",
-                title=None,
-                scale=alt.Scale(domain=labels, range=[dash for _label, dash in MEASURES.values()]),
-                legend=alt.Legend(orient="top", symbolType="stroke", symbolStrokeColor="#333", labelLimit=0),
-            ),
-            detail="measure:N",
-        )
+    bottom = indexed.mark_line().encode(
+        x=x,
+        y=alt.Y("index:Q", title=_("Index, 2005 = 100", lang), axis=alt.Axis(format=",.0f")),
+        color=color,
+        strokeDash=alt.StrokeDash(
+            "measure:N",
+            title=None,
+            scale=alt.Scale(domain=labels, range=[dash for _label, dash in MEASURES.values()]),
+            legend=alt.Legend(orient="top", symbolType="stroke", symbolStrokeColor="#333", labelLimit=0),
+        ),
+        detail="measure:N",
     )
     return alt.vconcat(top, alt.layer(bottom, points, base).properties(width=600, height=200))
 

@@ -201,7 +201,7 @@ class FeedbackStore:
             raise FeedbackError(
                 "The description is too long: at most {n} characters.",
                 "too_long",
-                n={lang: fmt_number(MAX_DETAILS, lang) for lang in LANGS},
+                n={code: fmt_number(MAX_DETAILS, code) for code in LANGS},
             )
         if len(page) > MAX_PAGE or not page.startswith("/") or page.startswith("//"):
             raise FeedbackError("The page address is not one of this site's pages.", "invalid")
