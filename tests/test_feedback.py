@@ -149,3 +149,54 @@ def test_a_store_that_cannot_be_written_keeps_its_secret_in_memory_and_says_so(
     [record] = caplog.records
     assert record.getMessage().startswith(f"feedback store {path} cannot be written (")
     assert record.getMessage().endswith("); reports are closed") and "(None)" not in record.getMessage()
+
+
+def test_the_list_gives_every_field_back_newest_first_and_stops_at_its_limit() -> None:
+    store = FeedbackStore()
+    first = _add(store, lang="fr", page="/fr/frontiere", kinds=["wrong", "outdated"], data_version="2026-11-20")
+    second = _add(store, client="10.0.0.2", kinds=[], details="Le tableau ne charge pas.")
+    newest, oldest = store.list()
+    assert (newest.id, oldest.id) == (second, first)
+    assert (oldest.lang, oldest.page, oldest.kinds, oldest.data_version) == (
+        "fr",
+        "/fr/frontiere",
+        ["wrong", "outdated"],
+        "2026-11-20",
+    )
+    assert oldest.received_at == T0.isoformat()
+    assert (newest.kinds, newest.details, newest.data_version) == ([], "Le tableau ne charge pas.", None)
+    assert [r.id for r in store.list(limit=1)] == [second]
+
+
+def test_a_store_file_without_its_table_lists_nothing_and_another_fault_is_raised() -> None:
+    store = FeedbackStore()
+    store.path.parent.mkdir(parents=True, exist_ok=True)
+    sqlite3.connect(store.path).close()  # an empty database: no reports table yet
+    assert store.list() == []
+    store.path.write_bytes(b"this is not a database" * 100)
+    with pytest.raises(sqlite3.DatabaseError):
+        store.list()
+
+
+def test_a_refused_report_keeps_its_rule_and_its_words_in_both_languages() -> None:
+    store = FeedbackStore()
+    _add(store)
+    with pytest.raises(FeedbackError) as soon:
+        _add(store, at=T0 + dt.timedelta(seconds=59))
+    assert soon.value.reason == "rate_limited"
+    assert soon.value.localized("en").startswith("You sent a report less than a minute ago.")
+    assert soon.value.localized("fr") != soon.value.localized("en")
+    for i in range(1, DAILY_MAX):
+        _add(store, at=T0 + dt.timedelta(minutes=2 * i))
+    with pytest.raises(FeedbackError) as many:
+        _add(store, at=T0 + dt.timedelta(hours=23))
+    assert many.value.reason == "rate_limited"
+    assert many.value.localized("en").startswith("You have sent many reports today.")
+    assert many.value.localized("fr") != many.value.localized("en")
+
+
+def test_a_refusal_names_what_was_wrong() -> None:
+    with pytest.raises(FeedbackError) as e:
+        _add(FeedbackStore(), kinds=["wrong", "hacked", "spam"])
+    assert e.value.localized("en") == "Unknown kind of problem: hacked, spam"
+    assert "hacked, spam" in e.value.localized("fr")

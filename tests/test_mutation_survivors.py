@@ -281,6 +281,32 @@ def test_a_measure_emptied_on_every_common_key_is_a_move_to_nothing() -> None:
     assert breaches["empty"] == "empty values in ports.v: 100 % against 0 % published (up by more than 20 points)"
 
 
+@pytest.mark.parametrize(
+    ("empty_old", "empty_new", "detail"),
+    [
+        # shares of 40 rows: the rise is what counts, not the shares added up
+        (8, 16, None),  # 20 % to 40 %: up by exactly the limit, not more
+        (8, 17, "empty values in ports.v: 42.5 % against 20 % published (up by more than 20 points)"),
+        (0, 8, None),  # 0 % to 20 %: at the limit
+        (0, 9, "empty values in ports.v: 22.5 % against 0 % published (up by more than 20 points)"),
+        (3, 12, "empty values in ports.v: 30 % against 7.5 % published (up by more than 20 points)"),
+        (16, 8, None),  # fewer empties is never a breach
+    ],
+)
+def test_empty_values_breach_only_when_their_share_rises_by_more_than_the_limit(
+    empty_old: int, empty_new: int, detail: str | None
+) -> None:
+    from canus.publish_gate import DEFAULT, check_table
+    from canus.table_specs import TableSpec
+
+    con = _two_vintages(40, 40)
+    con.execute("UPDATE o SET v = NULL WHERE k < ?", [empty_old])
+    con.execute("UPDATE n SET v = NULL WHERE k < ?", [empty_new])
+    spec = TableSpec(key=("k",), compared=("v",), measures=("v",))
+    found = [b.detail["en"] for b in check_table(con, "ports", "o", "n", spec, DEFAULT) if b.check == "empty"]
+    assert found == ([detail] if detail else [])
+
+
 def test_a_measure_only_one_vintage_has_is_not_compared() -> None:
     from canus.publish_gate import DEFAULT, check_table
     from canus.table_specs import TableSpec

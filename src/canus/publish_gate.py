@@ -60,10 +60,12 @@ class Breach:
     detail: dict[str, str]  # the explanation in en and fr
 
 
-def both(message: str, **params: object) -> dict[str, str]:
+def both(message: str, *, digits: int = 2, **params: object) -> dict[str, str]:
+    """``message`` in English and French; a fraction is shown with ``digits`` decimals, below 100."""
+
     def value(v: object, lang: str) -> object:
         if isinstance(v, float | int) and not isinstance(v, bool):
-            return fmt_number(v, lang, 0 if float(v).is_integer() or abs(v) >= 100 else 2)
+            return fmt_number(v, lang, 0 if float(v).is_integer() or abs(v) >= 100 else digits)
         return v
 
     return {lang: _(message, lang, **{k: value(v, lang) for k, v in params.items()}) for lang in ("en", "fr")}
@@ -192,9 +194,10 @@ def _check_measure(
                 "empty",
                 both(
                     "empty values in {column}: {new} % against {old} % published (up by more than {points} points)",
+                    digits=1,
                     column=name,
-                    new=round(empty_new * 100, 1),
-                    old=round(empty_old * 100, 1),
+                    new=empty_new * 100,
+                    old=empty_old * 100,
                     points=limits.empty_points,
                 ),
             )
