@@ -196,6 +196,14 @@ def test_a_proxy_or_estimate_verdict_says_so_first_and_names_its_method(
     # Nothing decided, nothing to qualify; a measured verdict needs no such note.
     assert waiting.verdict == "not_checkable" and checker.BASIS_NOTES[basis] not in [n.text for n in waiting.notes]
     assert [n.text for n in measured.notes] == ["A caveat of the observer."]
+    # The verdict's label names the basis too, once there is a verdict.
+    on = {
+        "proxy": ("on a related measure", "sur une mesure apparentée"),
+        "estimate": ("on an estimate", "sur une estimation"),
+    }
+    assert decided.verdict_label("en") == f"supported, {on[basis][0]}"
+    assert decided.verdict_label("fr") == f"étayée, {on[basis][1]}"
+    assert waiting.verdict_label("en") == "not yet checkable" and measured.verdict_label("en") == "supported"
 
 
 def test_registry_claims_carry_the_tolerance_of_their_figure() -> None:
@@ -290,3 +298,88 @@ def test_a_claim_without_data_for_its_period_says_so_before_the_observers_caveat
     r = check_claim(CLAIM, None)
     assert r.verdict == "not_checkable"
     assert [n.text for n in r.notes] == ["The loaded data does not cover the claim's period.", "A caveat."]
+
+
+def test_a_results_record_is_the_same_figures_in_each_language_and_its_words_translated(tmp_path: Path) -> None:
+    """``Result.as_dict`` is what the API, the CLI's JSON and the pages read: every field it gives."""
+    r = verdict(tmp_path, {2022: 1000, 2023: 600})
+    en, fr = r.as_dict("en"), r.as_dict("fr")
+    same = {
+        "id": "people-into-us-2022",
+        "editions": ["later"],
+        "section": "border",
+        "figure": CLAIM.figure.model_dump(),
+        "check": CLAIM.check.model_dump(),
+        "verdict": "supported",
+        "basis": "measured",
+        "method": None,
+        "icon": "✓",
+        "unit": "persons_per_day",
+        "period": "2022",
+        "latest_period": "2023",
+        "changed_since": True,
+        "source_ids": ["bts-border-crossings"],
+        "vintage": {"bts-border-crossings": "2023-12"},
+        "registry_facts": [],
+        "tolerance": pytest.approx(0.1),
+        "missing_source": None,
+        "missing_source_ids": [],
+        "notes": [],
+        "detail": {},
+        "context": [],
+        "context_detail": {},
+        "context_sources": [],
+        "context_missing_ids": [],
+    }
+    for d in (en, fr):
+        assert {k: d[k] for k in same} == same
+        assert d["value"] == pytest.approx(1000, rel=1e-3) and d["latest_value"] == pytest.approx(600, rel=1e-3)
+        assert [s["source_id"] for s in d["sources"]] == ["bts-border-crossings"]
+        assert d["sources"][0]["as_of"] == "2023-12"
+    words = {
+        "statement": (CLAIM.statement.en, CLAIM.statement.fr),
+        "definitions": ("One direction, land ports only.", "Un seul sens, postes terrestres seulement."),
+        "page": (
+            "https://www.international.gc.ca/country-pays/us-eu/relations.aspx?lang=eng",
+            "https://www.international.gc.ca/country-pays/us-eu/relations.aspx?lang=fra",
+        ),
+        "verdict_label": ("supported", "étayée"),
+        "basis_label": ("canus measures what the page states.", "canus mesure ce que la page énonce."),
+        "figure_text": ("about 1,000 people a day", "environ 1\xa0000 personnes par jour"),
+        "value_text": ("1,000 people a day", "1\xa0000 personnes par jour"),
+        "latest_value_text": ("600 people a day", "600 personnes par jour"),
+    }
+    for key, (in_en, in_fr) in words.items():
+        assert (en[key], fr[key]) == (in_en, in_fr), key
+    assert en["sources"][0]["licence"] != fr["sources"][0]["licence"]
+    # How the figure is read: "about 1,000" written to the hundred is 950 to 1,050.
+    assert en["reading"] == {
+        "qualifier": "about",
+        "rule": "a value the page would write as the same rounded figure",
+        "low": pytest.approx(950),
+        "high": pytest.approx(1050),
+        "width": pytest.approx(0.1),
+    }
+    assert fr["reading"]["rule"] == "une valeur que la page écrirait avec le même chiffre arrondi"
+    assert {k: v for k, v in fr["reading"].items() if k != "rule"} == {
+        k: v for k, v in en["reading"].items() if k != "rule"
+    }
+
+
+@pytest.mark.parametrize(
+    ("qualifier", "step", "low", "high"),
+    [
+        ("over", None, 1000, None),  # one-sided: no upper end
+        ("about", 10, 995, 1005),  # the claim's own step, not a default one
+        ("exact", None, 1000, 1000),
+    ],
+)
+def test_a_results_reading_gives_the_ends_the_figure_allows(
+    qualifier: str, step: float | None, low: float, high: float | None
+) -> None:
+    figure = CLAIM.figure.model_copy(update={"qualifier": qualifier, "step": step})
+    reading = check_claim(CLAIM.model_copy(update={"figure": figure}), None).as_dict("en")["reading"]
+    assert reading["qualifier"] == qualifier
+    assert reading["low"] == pytest.approx(low)
+    assert reading["high"] == (None if high is None else pytest.approx(high))
+    assert reading["width"] == pytest.approx(width(1000, qualifier, step))
