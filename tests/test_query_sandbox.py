@@ -89,3 +89,38 @@ def test_api_query_is_read_only_too(published: str, tmp_path: Path) -> None:
         r = client.get("/api/query", params={"sql": sql})
         assert r.status_code == 400 and "Query refused or failed" in r.json()["error"]
     assert sha256_of(get_settings().warehouse_path) == published
+
+
+SANDBOX = {
+    "enable_external_access": False,
+    "allow_community_extensions": False,
+    "autoinstall_known_extensions": False,
+    "autoload_known_extensions": False,
+    "lock_configuration": True,
+}
+
+
+def test_the_sandbox_sets_each_of_its_settings_and_a_plain_reader_keeps_duckdbs(tmp_path: Path) -> None:
+    import duckdb
+
+    from canus.warehouse import attach_readonly
+
+    # A folder name with a quote in it: the path is written into SQL, quoted.
+    path = tmp_path / "l'entrepôt" / "wh.duckdb"
+    path.parent.mkdir()
+    with duckdb.connect(str(path)) as con:
+        con.execute("CREATE TABLE ports AS SELECT '0901' AS port_code")
+    query = "SELECT current_setting(?)"
+    sandboxed = attach_readonly(path, sandbox=True)
+    reader = attach_readonly(path)
+    try:
+        for con in (sandboxed, reader):
+            assert con.execute("SELECT port_code FROM ports").fetchall() == [("0901",)]  # the warehouse is the default
+            with pytest.raises(duckdb.Error, match="read-only"):
+                con.execute("CREATE TABLE x AS SELECT 1")
+        assert {k: sandboxed.execute(query, [k]).fetchone()[0] for k in SANDBOX} == SANDBOX  # type: ignore[index]
+        defaults = {k: reader.execute(query, [k]).fetchone()[0] for k in SANDBOX}  # type: ignore[index]
+        assert defaults["enable_external_access"] is True and defaults["lock_configuration"] is False
+    finally:
+        sandboxed.close()
+        reader.close()
