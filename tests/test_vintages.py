@@ -70,6 +70,34 @@ def test_older_vintage_is_refused_then_loaded_on_purpose_and_recorded(mirror: Pa
     assert [(h.version.as_of, h.allowed_older) for h in history] == [("2023-12", False), ("2023-11", True)]
 
 
+def test_an_older_vintage_that_also_breaks_a_check_needs_both_permissions(mirror: Path) -> None:
+    publish(mirror, bts_csv(months((2023, 1), (2023, 12))))
+    before = sha256_of(get_settings().warehouse_path)
+    # A month older and half the rows: two reasons, each with its own way out.
+    mirror.write_bytes(bts_csv(months((2022, 12), (2023, 11)), keep=lambda i: i % 2 == 0))
+    [r] = update([SOURCE])
+    assert isinstance(r.error, PublishRefusedError) and r.error.checks == ("as-of", "rows")
+    message = " ".join(str(r.error).split())
+    assert message.startswith(f"{SOURCE}: not published, the published data is unchanged. check 'as-of': ")
+    assert "than the one published (2023-12); check 'rows': rows of border_crossings: 24 against 48" in message
+    assert message.endswith(
+        f"To load the older vintage on purpose, run 'canus update --allow-older {SOURCE}'. "
+        f"To publish it anyway, run 'canus update --accept-change {SOURCE}'."
+    )
+    [r] = update([SOURCE], allow_older={SOURCE})
+    assert isinstance(r.error, PublishRefusedError) and r.error.checks == ("rows",)
+    assert "--allow-older" not in str(r.error) and "--accept-change" in str(r.error)
+    [r] = update([SOURCE], accept_change={SOURCE})
+    assert isinstance(r.error, PublishRefusedError) and r.error.checks == ("as-of",)
+    assert "--allow-older" in str(r.error) and "--accept-change" not in str(r.error)
+    assert sha256_of(get_settings().warehouse_path) == before
+    [r] = update([SOURCE], allow_older={SOURCE}, accept_change={SOURCE})
+    assert r.status == "updated" and r.as_of == "2023-11" and r.rows == 24
+    with Warehouse().read() as con:
+        [_, last] = read_history(con, SOURCE)
+    assert (last.allowed_older, last.accepted_checks) == (True, ("rows",))
+
+
 def test_older_vintage_refused_from_the_command_line(mirror: Path) -> None:
     publish(mirror, bts_csv(months((2023, 1), (2023, 12))))
     mirror.write_bytes(bts_csv(months((2022, 12), (2023, 11))))

@@ -377,7 +377,8 @@ def _check_publishable(
     problems: list[dict[str, str]] = []
     advice: list[dict[str, str]] = []
     older = publish_gate.compare_vintages(result.as_of, published.as_of, release, published.release) < 0
-    if older and source.id not in options.allow_older:
+    refused_older = older and source.id not in options.allow_older
+    if refused_older:
         problems.append(
             publish_gate.both(
                 "check 'as-of': the new file is an older vintage ({new}) than the one published ({old})",
@@ -396,7 +397,8 @@ def _check_publishable(
         spec = _spec(con, table) or TableSpec(key=(), compared=())
         breaches += publish_gate.check_table(con, table, PREVIOUS + table, table, spec, limits)
     checks = tuple(dict.fromkeys(b.check for b in breaches))
-    if breaches and source.id not in options.accept_change:
+    refused_checks = checks if source.id not in options.accept_change else ()
+    if refused_checks:
         for b in breaches:
             problems.append(
                 {
@@ -410,7 +412,8 @@ def _check_publishable(
     if problems:
         raise PublishRefusedError(
             "{source}: not published, the published data is unchanged. {problems}. {advice}",
-            checks=(*(("as-of",) if older and source.id not in options.allow_older else ()), *checks),
+            # The checks that stopped it: an accepted check or an allowed older vintage is not one.
+            checks=(*(("as-of",) if refused_older else ()), *refused_checks),
             source=source.id,
             problems={lang: "; ".join(p[lang] for p in problems) for lang in ("en", "fr")},
             advice={lang: " ".join(a[lang] for a in advice) for lang in ("en", "fr")},
