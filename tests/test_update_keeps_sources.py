@@ -74,3 +74,28 @@ def test_an_update_whose_every_load_fails_publishes_nothing(mirror: Path) -> Non
     after = published.stat()
     assert (after.st_ino, after.st_mtime_ns) == (stat.st_ino, stat.st_mtime_ns)
     assert sha256_of(published) == before
+
+
+def test_each_source_reports_fetching_then_loading_and_a_failure_says_so(mirror: Path) -> None:
+    """The command line's progress rows are driven by these events (its bars are off without a terminal)."""
+    events: list[tuple[str, str]] = []
+
+    def of(sid: str) -> list[str]:
+        return [what for s, what in events if s == sid]
+
+    for f in (mirror / "natural-earth-countries").rglob("*"):
+        if f.is_file():
+            f.write_bytes(b"not a shapefile")
+    results = update(
+        ["bts-border-crossings", "natural-earth-countries"], on_event=lambda sid, what: events.append((sid, what))
+    )
+    assert [r.status for r in results] == ["updated", "failed"]
+    assert of("bts-border-crossings") == ["fetching", "loading"]
+    assert of("natural-earth-countries") == ["fetching", "failed"]  # refused at download, never loaded
+    # A file that downloads but does not load: its row says loading, then failed.
+    events.clear()
+    bts = mirror / "bts-border-crossings" / "Border_Crossing_Entry_Data.csv"
+    header = bts.read_text().splitlines()[0]
+    bts.write_text(header + "\nBlaine,WA,3004,US-Canada Border,Jan 2030,Trucks,x,49.0,-122.7,POINT (-122.7 49.0)\n")
+    [r] = update(["bts-border-crossings"], on_event=lambda sid, what: events.append((sid, what)))
+    assert r.status == "failed" and of("bts-border-crossings") == ["fetching", "loading", "failed"]

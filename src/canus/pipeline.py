@@ -190,11 +190,12 @@ def _publish(
     try:
         outcomes = wh.build(jobs, on_event=on_event, options=options)
     except CanusError as e:
-        for source, _ in jobs:
-            results[source.id] = UpdateResult(source.id, "failed", error=e)
-        return
+        outcomes = [BuildOutcome(source.id, False, error=e) for source, _ in jobs]
     for o in outcomes:
         results[o.source_id] = _from_outcome(o)
+        if not o.ok and on_event:
+            # As at download: the progress row says the load failed instead of staying at "loading".
+            on_event(o.source_id, "failed")
 
 
 def _from_outcome(o: BuildOutcome) -> UpdateResult:

@@ -218,7 +218,6 @@ class Warehouse:
         self,
         jobs: list[tuple[Source, dict[str, Snapshot]]],
         on_event: Callable[[str, str], None] | None = None,
-        validate: Callable[[duckdb.DuckDBPyConnection], None] | None = None,
         options: PublishOptions | None = None,
     ) -> list[BuildOutcome]:
         """Load each job's snapshots into a copy of the warehouse, then publish the copy."""
@@ -227,7 +226,7 @@ class Warehouse:
             tmp = self.path.with_name(f".{self.path.name}.building-{os.getpid()}")
             tmp.unlink(missing_ok=True)
             try:
-                return self._build_into(tmp, jobs, on_event, validate, options)
+                return self._build_into(tmp, jobs, on_event, options)
             except Exception as e:
                 if isinstance(e, CanusError) or not is_disk_full(e):
                     raise
@@ -248,7 +247,6 @@ class Warehouse:
         tmp: Path,
         jobs: list[tuple[Source, dict[str, Snapshot]]],
         on_event: Callable[[str, str], None] | None,
-        validate: Callable[[duckdb.DuckDBPyConnection], None] | None,
         options: PublishOptions,
     ) -> list[BuildOutcome]:
         import duckdb
@@ -267,8 +265,6 @@ class Warehouse:
                 outcomes.append(self._load_one(con, source, snaps, published.get(source.id), options))
             if not any(o.ok for o in outcomes):
                 return outcomes
-            if validate is not None:
-                validate(con)
             self._write_meta(con)
             con.execute("CHECKPOINT")
             versions = read_versions(con)
