@@ -2,8 +2,14 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import os
+import shutil
 import sqlite3
+import subprocess
+from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 from typer.testing import CliRunner
@@ -200,3 +206,47 @@ def test_a_refusal_names_what_was_wrong() -> None:
         _add(FeedbackStore(), kinds=["wrong", "hacked", "spam"])
     assert e.value.localized("en") == "Unknown kind of problem: hacked, spam"
     assert "hacked, spam" in e.value.localized("fr")
+
+
+@contextlib.contextmanager
+def _read_only(path: Path) -> Iterator[None]:
+    """``path`` made read-only for this process: by its mode, or (root ignores modes) by a read-only bind mount."""
+    if os.geteuid() != 0:
+        mode = path.stat().st_mode
+        path.chmod(0o555 if path.is_dir() else 0o444)
+        try:
+            yield
+        finally:
+            path.chmod(mode)
+        return
+    if shutil.which("mount") is None:
+        pytest.skip("running as root without mount(8): cannot make one file read-only")
+    subprocess.run(["mount", "--bind", str(path), str(path)], check=True)
+    try:
+        subprocess.run(["mount", "-o", "remount,ro,bind", str(path)], check=True)
+        yield
+    finally:
+        subprocess.run(["umount", "-l", str(path)], check=False)
+
+
+def test_the_store_is_writable_only_when_both_its_file_and_its_folder_are() -> None:
+    store = FeedbackStore()
+    # Not created yet: the nearest folder that exists decides, however deep the store would be.
+    assert not store.path.exists() and not store.path.parent.exists()
+    assert store.writable()
+    _add(store)
+    assert store.writable()
+    with _read_only(store.path):
+        assert not store.writable()  # the file alone is read-only: SQLite could not write it
+    with _read_only(store.path.parent):
+        assert not store.writable()  # the folder: SQLite could not write its journal beside it
+    assert store.writable()
+
+
+def test_a_store_not_yet_created_under_a_read_only_folder_is_not_writable(tmp_path: Path) -> None:
+    locked = tmp_path / "locked"
+    locked.mkdir()
+    store = FeedbackStore(path=locked / "a" / "b" / "feedback.sqlite")
+    assert store.writable()
+    with _read_only(locked):
+        assert not store.writable()  # the folder two levels up is the one that exists, and it is read-only
