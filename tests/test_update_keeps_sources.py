@@ -99,3 +99,22 @@ def test_each_source_reports_fetching_then_loading_and_a_failure_says_so(mirror:
     bts.write_text(header + "\nBlaine,WA,3004,US-Canada Border,Jan 2030,Trucks,x,49.0,-122.7,POINT (-122.7 49.0)\n")
     [r] = update(["bts-border-crossings"], on_event=lambda sid, what: events.append((sid, what)))
     assert r.status == "failed" and of("bts-border-crossings") == ["fetching", "loading", "failed"]
+
+
+def test_a_table_a_load_leaves_empty_stops_the_source() -> None:
+    """The backstop behind every loader's own checks (BTS's refuses a file without border rows first)."""
+    from canus import sources
+    from canus.errors import WarehouseError
+    from canus.warehouse import _check_not_empty
+
+    source = sources.get("bts-border-crossings")
+    con = duckdb.connect()
+    for table in source.tables:
+        con.execute(f'CREATE TABLE "{table}" AS SELECT 1 AS x')
+    _check_not_empty(con, source)
+    last = source.tables[-1]
+    con.execute(f'DELETE FROM "{last}"')
+    with pytest.raises(WarehouseError) as e:
+        _check_not_empty(con, source)
+    assert str(e.value) == f"bts-border-crossings: table {last} came out empty; nothing was published."
+    assert len(source.tables) > 1  # the first tables had rows: every table is looked at
