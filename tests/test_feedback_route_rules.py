@@ -4,13 +4,14 @@ broken (400, the form kept), too many (429 with Retry-After) — and the path it
 
 from __future__ import annotations
 
+import re
 import time
 
 import pytest
 from fastapi.testclient import TestClient
 
 from canus.web.app import create_app
-from canus.web.feedback.store import MAX_BODY, FeedbackStore
+from canus.web.feedback.store import MAX_BODY, MAX_DETAILS, FeedbackStore
 from canus.web.routes import feedback as routes_feedback
 from tests.test_feedback_csrf import COOKIE, FORM
 
@@ -167,3 +168,166 @@ def test_answers_outside_the_pages_and_to_posts_are_left_alone() -> None:
     forged = client.post(FORM, data=_form("forged"))
     assert forged.status_code == 403 and "set-cookie" not in forged.headers
     assert forged.headers.get("cache-control") != "private, max-age=60"
+
+
+# -- the form as a reader gets it (GET): the page it names back, thanks, titles, wrong paths.
+# Written from the mutants that survived on the form page: the page a report is about is taken
+# from the address, so only one of the site's own paths, cut at its query and fragment, is named.
+
+FR_FORM = "/fr/signaler-probleme"
+
+
+@pytest.fixture()
+def client() -> TestClient:
+    return TestClient(create_app(), follow_redirects=False)
+
+
+def _named(html: str) -> str | None:
+    """The page the form says the report is about, or None when it names none."""
+    m = re.search(r'<p>Page\xa0?:? <a href="([^"]*)">([^<]*)</a></p>', html)
+    if m is None:
+        return None
+    assert m.group(1) == m.group(2)
+    return m.group(1)
+
+
+@pytest.mark.parametrize(
+    ("given", "named"),
+    [
+        ("/en/border", "/en/border"),
+        ("/en/border?year=2019", "/en/border"),
+        ("/en/border#ports", "/en/border"),
+        # two of each: the path ends at the first, never the last
+        ("/en/border?year=2019?month=5", "/en/border"),
+        ("/en/border#ports#top", "/en/border"),
+        ("/en/border?a=1#b?c", "/en/border"),
+        ("  /fr/frontiere  ", "/fr/frontiere"),
+        ("/", "/"),
+        ("/en/" + "a" * 296, "/en/" + "a" * 296),  # 300 characters: the longest named
+        ("/en/" + "a" * 297, None),
+        ("/en//evil.example/x", None),
+        ("//evil.example/", None),
+        ("https://evil.example/en/border", None),
+        ("/de/grenze", None),
+        ("/en/<script>", None),
+        ("", None),
+    ],
+)
+def test_the_form_names_only_a_page_of_the_site_cut_at_its_query_and_fragment(
+    client: TestClient, given: str, named: str | None
+) -> None:
+    r = client.get(FORM, params={"page": given})
+    assert r.status_code == 200
+    assert _named(r.text) == named
+
+
+def test_a_form_without_a_page_names_none(client: TestClient) -> None:
+    assert _named(client.get(FORM).text) is None
+
+
+def test_after_a_report_the_form_thanks_and_links_back_only_when_told_so(client: TestClient) -> None:
+    sent = client.get(FORM, params={"sent": "1", "page": "/en/energy"}).text
+    assert 'id="thanks"' in sent and "Thank you for your help!" in sent
+    assert '<a href="/en/energy">Back to the page you were reading</a>' in sent
+    assert 'name="csrf"' not in sent  # no second form under the thanks
+    for other in ("0", "yes", ""):
+        page = client.get(FORM, params={"sent": other}).text
+        assert 'id="thanks"' not in page and 'name="csrf"' in page
+
+
+def test_the_form_is_titled_and_states_its_limit_in_each_language(client: TestClient) -> None:
+    en = client.get(FORM).text
+    fr = client.get(FR_FORM).text
+    assert "<title>Report a problem" in en
+    assert "<title>Signaler un problème" in fr
+    assert f"at most {MAX_DETAILS:,} characters" in en
+    assert f"au plus {MAX_DETAILS:,} caractères".replace(",", "\xa0") in fr  # fr-CA groups with a space
+
+
+def test_the_form_is_open_while_its_store_can_be_written(client: TestClient) -> None:
+    assert FeedbackStore().writable()
+    assert 'id="form-closed"' not in client.get(FORM).text
+
+
+@pytest.mark.parametrize(
+    ("path", "message"),
+    [
+        ("/fr/report-problem", "Page introuvable"),  # the English path under /fr/
+        ("/en/signaler-probleme", "Page not found"),  # and the French one under /en/
+        ("/de/report-problem", "Unknown language: use /en/ or /fr/"),
+    ],
+)
+def test_a_form_path_in_the_wrong_language_is_not_found_and_says_so(
+    client: TestClient, path: str, message: str
+) -> None:
+    for method in ("GET", "POST"):
+        r = client.request(method, path)
+        assert r.status_code == 404, (method, path)
+        assert message in r.text, (method, path)
+
+
+# -- posting: what a refused post keeps, what is refused before it is read, one client from another
+
+
+def test_a_refused_token_answers_403_keeping_the_page_and_saying_why() -> None:
+    client, token = _client()
+    r = client.post(FORM, data=_form(token[:-1] + ("0" if token[-1] != "0" else "1"), page="/en/energy"))
+    assert r.status_code == 403
+    assert "This form has expired or did not come from this site. Please send it again from this page." in r.text
+    assert _named(r.text) == "/en/energy"
+    assert FeedbackStore().list() == []
+
+
+def test_a_broken_rule_keeps_the_page_and_the_boxes_ticked() -> None:
+    client, token = _client()
+    r = client.post(FORM, data={**_form(token, page="/en/trade", details=""), "kind": ["wrong", "bogus"]})
+    assert r.status_code == 400 and _named(r.text) == "/en/trade"
+    assert re.search(r'value="wrong" id="fp-wrong" checked>', r.text)
+    assert not re.search(r'value="outdated" id="fp-outdated" checked>', r.text)
+
+
+def test_a_post_without_a_length_is_refused_before_it_is_read() -> None:
+    client, token = _client()
+    body = "&".join(f"{k}={v}" for k, v in _form(token).items()).encode()
+    r = client.post(FORM, content=iter([body]), headers={"content-type": "application/x-www-form-urlencoded"})
+    assert "content-length" not in r.request.headers  # sent in chunks
+    assert r.status_code == 413 and FeedbackStore().list() == []
+
+
+def test_a_report_without_details_is_stored_with_none() -> None:
+    client, token = _client()
+    form = _form(token)
+    del form["details"]
+    assert client.post(FORM, data=form).status_code == 303
+    [report] = FeedbackStore().list()
+    assert report.details == "" and report.kinds == ["wrong"]
+
+
+def test_files_are_refused_and_fields_are_counted_in_a_multipart_post() -> None:
+    client, token = _client()
+    r = client.post(FORM, data=_form(token), files={"shot": ("a.png", b"\x89PNG", "image/png")})
+    assert r.status_code == 400 and FeedbackStore().list() == []
+    # 30 fields at most: the form's own 4 and 26 more pass; one more is refused.
+    pads = {f"pad{i}": "x" for i in range(26)}
+    many = {**_form(token), **pads}
+    assert len(many) == 30
+    multipart = {"content-type": "multipart/form-data; boundary=b"}
+
+    def encode(fields: dict[str, str]) -> bytes:
+        parts = [f'--b\r\nContent-Disposition: form-data; name="{k}"\r\n\r\n{v}\r\n' for k, v in fields.items()]
+        return ("".join(parts) + "--b--\r\n").encode()
+
+    r = client.post(FORM, content=encode({**many, "pad26": "x"}), headers=multipart)
+    assert r.status_code == 400 and FeedbackStore().list() == []
+    assert client.post(FORM, content=encode(many), headers=multipart).status_code == 303
+
+
+def test_reports_are_counted_per_client_address() -> None:
+    app = create_app()
+    for address in ("192.0.2.1", "192.0.2.2"):
+        client = TestClient(app, follow_redirects=False, client=(address, 50000))
+        client.get(FORM)
+        token = client.cookies.get(COOKIE)
+        assert token
+        assert client.post(FORM, data=_form(token)).status_code == 303, address
+    assert len(FeedbackStore().list()) == 2
