@@ -331,3 +331,22 @@ def test_reports_are_counted_per_client_address() -> None:
         assert token
         assert client.post(FORM, data=_form(token)).status_code == 303, address
     assert len(FeedbackStore().list()) == 2
+
+
+def test_a_store_that_cannot_write_answers_503_keeping_what_was_written() -> None:
+    from tests.test_feedback import _read_only
+
+    client, token = _client()
+    assert client.post(FORM, data=_form(token, details="first")).status_code == 303
+    store = FeedbackStore()
+    # The second post comes from another address: no rate limit in the way.
+    other = TestClient(client.app, follow_redirects=False, client=("192.0.2.9", 50000))
+    other.get(FORM)
+    token = other.cookies.get(COOKIE) or ""
+    with _read_only(store.path):
+        r = other.post(FORM, data={**_form(token, page="/en/energy", details="Keep these words"), "kind": "outdated"})
+    assert r.status_code == 503 and r.headers["retry-after"] == "3600"
+    assert "Reports are closed for now: this server cannot store them." in r.text
+    assert _named(r.text) == "/en/energy" and "Keep these words" in r.text
+    assert re.search(r'value="outdated" id="fp-outdated" checked>', r.text)
+    assert [rep.details for rep in store.list()] == ["first"]
