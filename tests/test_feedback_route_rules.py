@@ -350,3 +350,17 @@ def test_a_store_that_cannot_write_answers_503_keeping_what_was_written() -> Non
     assert _named(r.text) == "/en/energy" and "Keep these words" in r.text
     assert re.search(r'value="outdated" id="fp-outdated" checked>', r.text)
     assert [rep.details for rep in store.list()] == ["first"]
+
+
+def test_reports_go_to_the_store_of_the_apps_own_home(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from dataclasses import replace
+
+    from canus.settings import get_settings
+
+    own = replace(get_settings(), home=tmp_path / "served-home")
+    client = TestClient(create_app(own), follow_redirects=False)
+    client.get(FORM)
+    token = client.cookies.get(COOKIE) or ""
+    assert client.post(FORM, data=_form(token)).status_code == 303
+    assert [r.details for r in FeedbackStore(own).list()] == ["The 2019 figure is wrong."]
+    assert FeedbackStore().list() == []  # not the home of the environment (CANUS_HOME)
