@@ -383,3 +383,143 @@ def test_a_results_reading_gives_the_ends_the_figure_allows(
     assert reading["low"] == pytest.approx(low)
     assert reading["high"] == (None if high is None else pytest.approx(high))
     assert reading["width"] == pytest.approx(width(1000, qualifier, step))
+
+
+# -------------------------------------------------------------- registry claims: what counts as support
+
+TARGET = "missions:count(operator=canada)"
+
+
+def _fact(url: str = "https://www.canada.ca/missions", accessed: str | None = "2024-05-01", **kw: object) -> dict:
+    return (
+        {"registry": "missions", "id": "m1", "url": url, "accessed": accessed, "publisher": "GAC"}
+        | {
+            "confirmed": True,
+            "confirm_with": None,
+        }
+        | kw
+    )
+
+
+def _registry_result(
+    monkeypatch: pytest.MonkeyPatch,
+    value: float,
+    facts: list[dict],
+    *,
+    qualifier: str = "exact",
+    figure: float = 13,
+    source_qualifier: str | None = None,
+) -> checker.Result:
+    """A registry claim judged on ``value`` read from ``facts`` (the registry's own reading is tested apart)."""
+    detail = {"qualifier": source_qualifier} if source_qualifier else {}
+
+    def observe(target: str, reduce: str, period: str | None) -> Observation:
+        assert (target, reduce, period) == (TARGET, "value", "2023")
+        return Observation(value, "count", None, ("registry:missions",), tuple(facts), detail=detail)
+
+    monkeypatch.setattr(obs, "observe_registry", observe)
+    claim = CLAIM.model_copy(
+        update={
+            "check": CLAIM.check.model_copy(update={"kind": "registry", "target": TARGET}),
+            "figure": CLAIM.figure.model_copy(
+                update={"value": figure, "unit": "count", "period": "2023", "qualifier": qualifier, "step": None}
+            ),
+        }
+    )
+    return check_claim(claim, None)
+
+
+def test_a_confirmed_registry_fact_decides_with_its_value_sources_and_latest_reading(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    facts = [_fact(accessed="2024-05-01"), _fact(accessed="2025-02-03"), _fact(accessed=None)]
+    r = _registry_result(monkeypatch, 13, facts)
+    assert (r.verdict, r.value, r.unit, r.period) == ("supported", 13, "count", "2023")
+    assert r.source_ids == ["registry:missions"] and r.facts == facts and r.tolerance == 0
+    assert r.vintage == {"registry:missions": "2025-02-03"}  # the day the citations were last read
+    assert r.notes == [] and r.missing is None and r.detail == {}
+    assert _registry_result(monkeypatch, 12, facts).verdict == "contradicted"
+    unread = _registry_result(monkeypatch, 13, [_fact(accessed=None)])
+    assert unread.vintage == {"registry:missions": None}
+
+
+def test_a_registry_fact_cited_only_to_the_page_itself_is_not_evidence(monkeypatch: pytest.MonkeyPatch) -> None:
+    from canus.claims.models import PAGE_URL
+
+    r = _registry_result(monkeypatch, 13, [_fact(url=PAGE_URL["en"]), _fact(url=PAGE_URL["fr"])])
+    assert r.verdict == "not_checkable" and r.value is None and r.detail["registry_value"] == 13
+    assert r.missing_text("en") == f"an independent source for {TARGET}"
+    assert [n.text for n in r.notes] == ["The only citation canus holds for this fact is the page itself."]
+    # One other citation is enough to be judged.
+    assert _registry_result(monkeypatch, 13, [_fact(url=PAGE_URL["en"]), _fact()]).verdict == "supported"
+
+
+def test_an_unconfirmed_registry_fact_never_supports_and_says_what_would_confirm_it(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    facts = [
+        _fact(confirmed=False, confirm_with={"en": "the mission's own page", "fr": "la page de la mission"}),
+        _fact(confirmed=False, confirm_with={"en": "the mission's own page", "fr": "la page de la mission"}),
+        _fact(url="https://example.org/list", confirmed=False),
+        _fact(url="https://example.org/list", confirmed=False),
+        _fact(),
+    ]
+    r = _registry_result(monkeypatch, 13, facts)
+    assert r.verdict == "not_checkable" and r.value is None and r.detail["registry_value"] == 13
+    assert r.missing_text("en") == (
+        "confirmation of registry facts: the mission's own page, a reading of https://example.org/list"
+    )
+    assert "la page de la mission" in (r.missing_text("fr") or "")
+    assert [n.text for n in r.notes] == [
+        "Rests on registry facts not yet confirmed against their sources, so canus does not count them as support."
+    ]
+
+
+@pytest.mark.parametrize("source_qualifier", ["at least", "more than"])
+def test_a_source_that_gives_only_a_lower_bound_decides_only_when_the_bound_settles_it(
+    monkeypatch: pytest.MonkeyPatch, source_qualifier: str
+) -> None:
+    # The page: more than 300. The source: at least / more than 200, which does not decide it.
+    r = _registry_result(
+        monkeypatch, 200, [_fact()], qualifier="more than", figure=300, source_qualifier=source_qualifier
+    )
+    assert r.verdict == "not_checkable" and r.value is None and r.detail["registry_value"] == 200
+    assert r.missing_text("en") == "a source that gives the count itself"
+    assert r.notes[0].render("en") == (
+        f"The source gives only a lower bound ({source_qualifier} 200), which does not decide the page's figure."
+    )
+    # A bound of 400 does: more than 400 is more than 300.
+    r = _registry_result(
+        monkeypatch, 400, [_fact()], qualifier="more than", figure=300, source_qualifier=source_qualifier
+    )
+    assert r.verdict == "supported" and r.value == 400
+
+
+def test_a_source_stating_the_pages_own_bound_supports_it_and_says_so(monkeypatch: pytest.MonkeyPatch) -> None:
+    r = _registry_result(monkeypatch, 300, [_fact()], qualifier="at least", figure=300, source_qualifier="at least")
+    assert r.verdict == "supported" and r.detail == {"source_qualifier": "at least"}
+    assert [n.render("en") for n in r.notes] == [
+        "The source states the same bound as the page (at least 300), which canus reads as support."
+    ]
+    # "More than 300" in the source settles "more than 300" on the page, though 300 is not more than 300.
+    strict = _registry_result(
+        monkeypatch, 300, [_fact()], qualifier="more than", figure=300, source_qualifier="more than"
+    )
+    assert strict.verdict == "supported" and strict.detail == {"source_qualifier": "more than"}
+    assert strict.notes[0].render("fr").startswith("La source donne la même borne que la page")
+    # The same words with another number are judged by the rule, not by the wording.
+    other = _registry_result(monkeypatch, 250, [_fact()], qualifier="at least", figure=300, source_qualifier="at most")
+    assert other.verdict == "contradicted" and other.detail == {} and other.notes == []
+
+
+def test_a_registry_fact_that_cannot_be_read_waits_and_names_the_problem(monkeypatch: pytest.MonkeyPatch) -> None:
+    from canus.registry import RegistryError
+
+    def broken(target: str, reduce: str, period: str | None) -> Observation:
+        raise RegistryError("no fact {fact} in {registry}", fact="m9", registry="missions")
+
+    monkeypatch.setattr(obs, "observe_registry", broken)
+    claim = CLAIM.model_copy(update={"check": CLAIM.check.model_copy(update={"kind": "registry", "target": TARGET})})
+    r = check_claim(claim, None)
+    assert (r.verdict, r.value, r.tolerance) == ("not_checkable", None, pytest.approx(0.1))
+    assert r.missing_text("en") == f"registry fact {TARGET} (no fact m9 in missions)"

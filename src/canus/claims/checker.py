@@ -228,6 +228,16 @@ def _check_registry(claim: Claim, tol: float | None) -> Result:
             ),
         )
     src_q = o.detail.get("qualifier")
+    if src_q == claim.figure.qualifier and o.value == claim.figure.value:
+        # Checked before the lower bounds: "more than 300" in the source settles "more than 300".
+        res.detail["source_qualifier"] = src_q
+        res.notes.append(
+            Msg(
+                "The source states the same bound as the page ({qualifier} {value}), which canus reads as support.",
+                {"qualifier": Msg(claim.figure.qualifier), "value": o.value},
+            )
+        )
+        return res
     if src_q in ("at least", "more than") and not _ok(claim, o.value):
         # "Hundreds" does not decide "more than 300" either way.
         return _registry_pending(
@@ -238,16 +248,7 @@ def _check_registry(claim: Claim, tol: float | None) -> Result:
                 {"qualifier": Msg(src_q), "value": o.value},
             ),
         )
-    same_bound = src_q == claim.figure.qualifier and o.value == claim.figure.value
-    if same_bound:
-        res.detail["source_qualifier"] = src_q
-        res.notes.append(
-            Msg(
-                "The source states the same bound as the page ({qualifier} {value}), which canus reads as support.",
-                {"qualifier": Msg(claim.figure.qualifier), "value": o.value},
-            )
-        )
-    elif not _ok(claim, o.value):
+    if not _ok(claim, o.value):
         res.verdict = "contradicted"
     return res
 
