@@ -318,13 +318,10 @@ def _needs(target: str) -> str:
 def _provenance(con: duckdb.DuckDBPyConnection | None, source_ids: list[str]) -> list[Provenance]:
     if con is None:
         return []
-    out: list[Provenance] = []
-    for sid in source_ids:
-        # Registry facts carry their own sources; every other id must be a declared source, so an
-        # undeclared one fails here rather than showing a figure without its licence.
-        if not sid.startswith("registry:"):
-            out.extend(provenance(con, sid))
-    return out
+    # Metric observers name warehouse sources only (registry facts carry their own citations and
+    # are checked by _check_registry): an undeclared id fails here rather than show a figure
+    # without its licence.
+    return [p for sid in source_ids for p in provenance(con, sid)]
 
 
 def tally(results: list[Result]) -> dict[str, int]:
