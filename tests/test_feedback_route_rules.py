@@ -252,9 +252,9 @@ def test_the_form_is_open_while_its_store_can_be_written(client: TestClient) -> 
 @pytest.mark.parametrize(
     ("path", "message"),
     [
-        ("/fr/report-problem", "Page introuvable"),  # the English path under /fr/
-        ("/en/signaler-probleme", "Page not found"),  # and the French one under /en/
-        ("/de/report-problem", "Unknown language: use /en/ or /fr/"),
+        ("/fr/report-problem", "<h1>Page introuvable</h1>"),  # the English path under /fr/
+        ("/en/signaler-probleme", "<h1>Page not found</h1>"),  # and the French one under /en/
+        ("/de/report-problem", "<p>Unknown language: use /en/ or /fr/</p>"),
     ],
 )
 def test_a_form_path_in_the_wrong_language_is_not_found_and_says_so(
@@ -364,3 +364,30 @@ def test_reports_go_to_the_store_of_the_apps_own_home(tmp_path) -> None:  # type
     assert client.post(FORM, data=_form(token)).status_code == 303
     assert [r.details for r in FeedbackStore(own).list()] == ["The 2019 figure is wrong."]
     assert FeedbackStore().list() == []  # not the home of the environment (CANUS_HOME)
+
+
+def test_the_form_shows_when_its_data_was_built(tmp_path, monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]
+    from tests.builders import publish_bts_fixture
+
+    publish_bts_fixture(tmp_path, monkeypatch)
+    page = TestClient(create_app()).get(FORM).text
+    assert re.search(r'Date modified: <time datetime="\d{4}-\d{2}-\d{2}">', page)
+
+
+def test_on_a_home_that_cannot_be_written_the_form_is_closed_its_token_kept_and_a_post_refused_as_closed() -> None:
+    from canus.settings import get_settings
+    from tests.test_feedback import _read_only
+
+    home = get_settings().home
+    home.mkdir(parents=True)
+    with _read_only(home):
+        client = TestClient(create_app(), follow_redirects=False)
+        page = client.get(FORM)
+        assert page.status_code == 200 and 'id="form-closed"' in page.text
+        token = client.cookies.get(COOKIE)
+        # The secret lives in memory, once per server: the reader's token outlives a second page.
+        client.get(FORM)
+        assert token and client.cookies.get(COOKIE) == token
+        r = client.post(FORM, data=_form(token))
+    assert r.status_code == 503 and "Reports are closed for now: this server cannot store them." in r.text
+    assert not FeedbackStore().path.exists()

@@ -160,7 +160,7 @@ def _safe_page(value: str | None) -> str:
 def feedback_page(request: Request, lang: str) -> Response:
     lang = _check_lang(lang)
     if request.url.path != _form_path(lang):
-        raise HTTPException(404, _("Page not found", lang))
+        raise HTTPException(404)  # the error page is titled "Page not found" in the reader's language
     page = _safe_page(request.query_params.get("page"))
     return _page(
         request, lang, sent=request.query_params.get("sent") == "1", about=page, closed=not _store(request).writable()
@@ -170,7 +170,7 @@ def feedback_page(request: Request, lang: str) -> Response:
 async def feedback_post(request: Request, lang: str) -> Response:
     lang = _check_lang(lang)
     if request.url.path != _form_path(lang):
-        raise HTTPException(404, _("Page not found", lang))
+        raise HTTPException(404)  # the error page is titled "Page not found" in the reader's language
     size = request.headers.get("content-length")
     if size is None or not size.isdigit() or int(size) > MAX_BODY:
         return _page(
