@@ -250,3 +250,10 @@ def test_a_store_not_yet_created_under_a_read_only_folder_is_not_writable(tmp_pa
     assert store.writable()
     with _read_only(locked):
         assert not store.writable()  # the folder two levels up is the one that exists, and it is read-only
+
+
+def test_the_list_shows_the_newest_two_hundred_by_default() -> None:
+    store = FeedbackStore()
+    ids = [_add(store, client=f"10.1.{i // 250}.{i % 250}") for i in range(201)]
+    listed = store.list()
+    assert len(listed) == 200 and [r.id for r in listed] == ids[:0:-1]

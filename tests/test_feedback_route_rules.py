@@ -391,3 +391,20 @@ def test_on_a_home_that_cannot_be_written_the_form_is_closed_its_token_kept_and_
         r = client.post(FORM, data=_form(token))
     assert r.status_code == 503 and "Reports are closed for now: this server cannot store them." in r.text
     assert not FeedbackStore().path.exists()
+
+
+def test_a_refusal_on_the_french_form_is_in_french() -> None:
+    client = TestClient(create_app(), follow_redirects=False)
+    client.get(FR_FORM)
+    token = client.cookies.get(COOKIE) or ""
+    forged = token[:-1] + ("0" if token[-1] != "0" else "1")
+    r = client.post(FR_FORM, data=_form(forged, page="/fr/frontiere"))
+    assert r.status_code == 403
+    assert "Ce formulaire a expiré ou ne vient pas de ce site. Veuillez l'envoyer de nouveau" in r.text.replace(
+        "&#39;", "'"
+    )
+    big = "&".join(f"{k}={v}" for k, v in _form(token).items()) + "&pad=" + "x" * MAX_BODY
+    headers = {"content-type": "application/x-www-form-urlencoded"}
+    r = client.post(FR_FORM, content=big, headers=headers)
+    assert r.status_code == 413
+    assert "Le signalement est trop long : veuillez ne pas dépasser 1\xa0000 caractères." in r.text
