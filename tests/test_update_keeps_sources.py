@@ -118,3 +118,51 @@ def test_a_table_a_load_leaves_empty_stops_the_source() -> None:
         _check_not_empty(con, source)
     assert str(e.value) == f"bts-border-crossings: table {last} came out empty; nothing was published."
     assert len(source.tables) > 1  # the first tables had rows: every table is looked at
+
+
+def test_a_published_file_that_is_not_a_warehouse_is_named_and_left_as_it_is(mirror: Path) -> None:
+    from canus.errors import WarehouseError
+
+    [first] = update(["bts-border-crossings"])
+    assert first.status == "updated", first.error
+    published = get_settings().warehouse_path
+    published.write_bytes(b"not a DuckDB file " * 500)
+    before = sha256_of(published)
+    results = update(["bts-border-crossings", "natural-earth-countries"])
+    assert [r.status for r in results] == ["failed", "failed"]
+    for r in results:
+        assert isinstance(r.error, WarehouseError)
+        assert str(r.error).startswith(f"The warehouse {published} cannot be read (")
+        assert "Move it aside and run 'canus update' to build a new one." in str(r.error)
+        assert r.error.localized("fr").startswith(f"L'entrepôt {published} est illisible (")
+    assert sha256_of(published) == before
+
+
+def test_a_disk_too_small_for_the_build_names_the_room_it_needs(
+    mirror: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import shutil
+
+    from canus.warehouse import DiskFullError
+    from tests.test_update_debris import small_disk
+
+    [first] = update(["bts-border-crossings"])
+    assert first.status == "updated", first.error
+    home = get_settings().home
+    used = sum(p.stat().st_size for p in home.rglob("*") if p.is_file())
+    bts = mirror / "bts-border-crossings" / "Border_Crossing_Entry_Data.csv"
+    bts.write_text(bts.read_text().replace("Trucks", "Buses", 1))  # a new vintage to load
+    room = used + 2 * bts.stat().st_size + (64 << 10)  # the download fits, a copy of the warehouse does not
+    assert get_settings().warehouse_path.stat().st_size > room - used
+    with small_disk(tmp_path / "small", room) as disk:
+        shutil.copytree(home, disk / "home")
+        monkeypatch.setenv("CANUS_HOME", str(disk / "home"))
+        published = disk / "home" / "canus.duckdb"
+        before, size = sha256_of(published), published.stat().st_size
+        [r] = update(["bts-border-crossings"])
+        assert r.status == "failed" and isinstance(r.error, DiskFullError), r.error
+        # A copy of the published file and the new tables beside the old, the raw file four
+        # times over, and DuckDB's own room.
+        need = 2 * size + 4 * bts.stat().st_size + (4 << 20)
+        assert f"This step needs about {need / 1e6:,.1f} MB free there" in str(r.error)
+        assert sha256_of(published) == before

@@ -145,9 +145,20 @@ class Warehouse:
 
     @contextlib.contextmanager
     def read(self) -> Iterator[duckdb.DuckDBPyConnection]:
+        import duckdb
+
         if not self.exists():
             raise WarehouseError("No warehouse yet at {path}: run 'canus update' first.", path=self.path)
-        con = attach_readonly(self.path)
+        try:
+            con = attach_readonly(self.path)
+        except duckdb.Error as e:
+            # A damaged or foreign file: say so and leave it as it is (it may be worth a look).
+            raise WarehouseError(
+                "The warehouse {path} cannot be read ({problem}). Move it aside and run 'canus update' "
+                "to build a new one.",
+                path=self.path,
+                problem=" ".join(str(e).split())[:200],
+            ) from e
         try:
             yield con
         finally:
