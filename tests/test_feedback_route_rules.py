@@ -264,6 +264,14 @@ def test_a_form_path_in_the_wrong_language_is_not_found_and_says_so(
         r = client.request(method, path)
         assert r.status_code == 404, (method, path)
         assert message in r.text, (method, path)
+        assert "Not Found" not in r.text  # Starlette's English reason phrase is not shown
+
+
+def test_an_error_without_words_of_its_own_shows_its_title_only_and_the_api_a_reason(client: TestClient) -> None:
+    page = client.get("/fr/affirmations-inconnues/x")
+    assert page.status_code == 404 and "<h1>Page introuvable</h1>" in page.text and "Not Found" not in page.text
+    r = client.post("/api/metrics")
+    assert r.status_code == 405 and r.json() == {"error": "Method Not Allowed", "status": 405}
 
 
 # -- posting: what a refused post keeps, what is refused before it is read, one client from another

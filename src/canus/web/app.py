@@ -6,6 +6,7 @@ pillar's own pages) before the generic section routes, which would otherwise ans
 
 from __future__ import annotations
 
+from http import HTTPStatus
 from pathlib import Path
 
 from fastapi import FastAPI, Request
@@ -55,10 +56,16 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
         lang = _lang_of(request.url.path)
-        message = exc.detail if isinstance(exc.detail, str) else ""
+        # Starlette fills a missing detail with the English reason phrase ("Not Found"): the
+        # page's own title says that in the reader's language.
+        message = exc.detail if isinstance(exc.detail, str) and exc.detail != HTTPStatus(exc.status_code).phrase else ""
         if request.url.path.startswith("/api/") or request.url.path.endswith(".json"):
             return JSONResponse(
-                {"error": message or _("Not found", lang), "status": exc.status_code},
+                {
+                    "error": message
+                    or (_("Not found", lang) if exc.status_code == 404 else HTTPStatus(exc.status_code).phrase),
+                    "status": exc.status_code,
+                },
                 status_code=exc.status_code,
                 headers=getattr(exc, "headers", None),
             )
