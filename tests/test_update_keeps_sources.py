@@ -159,6 +159,7 @@ def test_a_disk_too_small_for_the_build_names_the_room_it_needs(
         monkeypatch.setenv("CANUS_HOME", str(disk / "home"))
         published = disk / "home" / "canus.duckdb"
         before, size = sha256_of(published), published.stat().st_size
+        names = sorted(p.name for p in published.parent.iterdir())
         [r] = update(["bts-border-crossings"])
         assert r.status == "failed" and isinstance(r.error, DiskFullError), r.error
         # A copy of the published file and the new tables beside the old, the raw file four
@@ -166,3 +167,4 @@ def test_a_disk_too_small_for_the_build_names_the_room_it_needs(
         need = 2 * size + 4 * bts.stat().st_size + (4 << 20)
         assert f"This step needs about {need / 1e6:,.1f} MB free there" in str(r.error)
         assert sha256_of(published) == before
+        assert sorted(p.name for p in published.parent.iterdir()) == names  # no half-built file, no WAL
