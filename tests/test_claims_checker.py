@@ -521,5 +521,10 @@ def test_a_registry_fact_that_cannot_be_read_waits_and_names_the_problem(monkeyp
     monkeypatch.setattr(obs, "observe_registry", broken)
     claim = CLAIM.model_copy(update={"check": CLAIM.check.model_copy(update={"kind": "registry", "target": TARGET})})
     r = check_claim(claim, None)
-    assert (r.verdict, r.value, r.tolerance) == ("not_checkable", None, pytest.approx(0.1))
+    assert (r.claim, r.verdict, r.value, r.tolerance) == (claim, "not_checkable", None, pytest.approx(0.1))
     assert r.missing_text("en") == f"registry fact {TARGET} (no fact m9 in missions)"
+
+
+def test_check_all_judges_the_claims_it_is_given_or_every_packaged_one() -> None:
+    assert [r.claim.id for r in checker.check_all(None, [CLAIM])] == [CLAIM.id]
+    assert [r.claim.id for r in checker.check_all(None)] == [c.id for c in load_claims()]
