@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 SHARED ?= ../shared/data
 
-.PHONY: run test bench soak lint install install-test install-mutation system-deps test-node mutation mutation-survivors clean
+.PHONY: run test bench soak lint install install-test install-mutation system-deps test-node mutation mutation-survivors mutants-resources clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -53,12 +53,18 @@ test: install-test system-deps test-node
 
 # The full mutation run on the decision logic ([tool.mutmut] in pyproject.toml; docs/testing.md).
 # Slow (tens of minutes on two cores): not part of `make test`. MUTANTS="canus.claims.qualifiers*" narrows it.
-mutation: install-mutation
+# mutmut refreshes only the Python files of mutants/: catalogues and templates are copied in here,
+# or a changed message makes the clean run fail.
+mutants-resources:
+	@if [ -d mutants/src ]; then cd src && find . -type f ! -name '*.py' ! -name '*.pyc' ! -path '*/__pycache__/*' \
+	  -exec cp --parents -p {} ../mutants/src/ \; ; fi
+
+mutation: install-mutation mutants-resources
 	$(BIN)/mutmut run --max-children $(PYTEST_WORKERS) $(MUTANTS)
 	$(BIN)/mutmut results
 
 # After writing tests from the survivors: run only the mutants that survived (results in mutants/).
-mutation-survivors: install-mutation
+mutation-survivors: install-mutation mutants-resources
 	@names=$$($(BIN)/mutmut results | awk -F: '/: survived$$/ {print $$1}'); \
 	  if [ -z "$$names" ]; then echo "no surviving mutants in mutants/"; exit 0; fi; \
 	  $(BIN)/mutmut run --max-children $(PYTEST_WORKERS) $$names
