@@ -416,3 +416,18 @@ def test_a_refusal_on_the_french_form_is_in_french() -> None:
     r = client.post(FR_FORM, content=big, headers=headers)
     assert r.status_code == 413
     assert "Le signalement est trop long : veuillez ne pas dépasser 1\xa0000 caractères." in r.text
+
+
+def test_a_post_that_comes_first_after_a_restart_goes_to_the_apps_own_home(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from dataclasses import replace
+
+    from canus.settings import get_settings
+
+    own = replace(get_settings(), home=tmp_path / "served-home")
+    before = TestClient(create_app(own))
+    before.get(FORM)
+    token = before.cookies.get(COOKIE) or ""
+    # A new server on the same home: the form from before the restart is its first request.
+    restarted = TestClient(create_app(own), follow_redirects=False, cookies={COOKIE: token})
+    assert restarted.post(FORM, data=_form(token)).status_code == 303
+    assert len(FeedbackStore(own).list()) == 1 and FeedbackStore().list() == []
