@@ -166,5 +166,8 @@ def test_a_disk_too_small_for_the_build_names_the_room_it_needs(
         # times over, and DuckDB's own room.
         need = 2 * size + 4 * bts.stat().st_size + (4 << 20)
         assert f"This step needs about {need / 1e6:,.1f} MB free there" in str(r.error)
+        # Where it could not write, and what the system said.
+        assert f"canus could not write {published.parent}/.canus.duckdb.building-" in str(r.error)
+        assert "No space left on device" in str(r.error)
         assert sha256_of(published) == before
         assert sorted(p.name for p in published.parent.iterdir()) == names  # no half-built file, no WAL
