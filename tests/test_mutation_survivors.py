@@ -307,6 +307,22 @@ def test_empty_values_breach_only_when_their_share_rises_by_more_than_the_limit(
     assert found == ([detail] if detail else [])
 
 
+def test_new_negative_values_in_a_count_are_named_with_both_figures() -> None:
+    from canus.publish_gate import DEFAULT, check_table
+    from canus.table_specs import TableSpec
+
+    con = _two_vintages(40, 40)
+    con.execute("UPDATE o SET v = -1 WHERE k < 1")
+    con.execute("UPDATE n SET v = -1 WHERE k < 3")
+    counts = TableSpec(key=("k",), compared=("v",), measures=("v",), non_negative=("v",))
+    found = {b.check: b.detail for b in check_table(con, "ports", "o", "n", counts, DEFAULT)}
+    assert found["negative"]["en"] == "negative values in ports.v, which counts something: 3 against 1 published"
+    assert found["negative"]["fr"] == "valeurs négatives dans ports.v, qui compte quelque chose : 3 contre 1 publiées"
+    # A measure that may be negative (a balance) is not held to it.
+    balances = TableSpec(key=("k",), compared=("v",), measures=("v",))
+    assert "negative" not in {b.check for b in check_table(con, "ports", "o", "n", balances, DEFAULT)}
+
+
 def test_a_measure_only_one_vintage_has_is_not_compared() -> None:
     from canus.publish_gate import DEFAULT, check_table
     from canus.table_specs import TableSpec
