@@ -58,12 +58,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         lang = _lang_of(request.url.path)
         # Starlette fills a missing detail with the English reason phrase ("Not Found"): the
         # page's own title says that in the reader's language.
-        message = exc.detail if isinstance(exc.detail, str) and exc.detail != HTTPStatus(exc.status_code).phrase else ""
+        phrase = HTTPStatus(exc.status_code).phrase
+        message = exc.detail if isinstance(exc.detail, str) and exc.detail != phrase else ""
         if request.url.path.startswith("/api/") or request.url.path.endswith(".json"):
             return JSONResponse(
                 {
-                    "error": message
-                    or (_("Not found", lang) if exc.status_code == 404 else HTTPStatus(exc.status_code).phrase),
+                    "error": message or (_("Not found", lang) if exc.status_code == 404 else phrase),
                     "status": exc.status_code,
                 },
                 status_code=exc.status_code,
