@@ -61,6 +61,34 @@ def test_coverage_and_labels_in_both_languages() -> None:
         periods.months_label([1], "de")
 
 
+@pytest.mark.parametrize(
+    ("row", "lang", "label"),
+    [
+        ({"year": 2024, "coverage": "whole"}, "en", "2024"),
+        ({"year": 2025, "coverage": "Jan–Jun"}, "en", "Jan–Jun 2025"),
+        ({"year": 2025, "coverage": "Jan–Jun"}, "fr", "janv.–juin 2025"),
+        # The coverage column wins over a months count.
+        ({"year": 2025, "coverage": "whole", "months": 6}, "en", "2025"),
+        ({"year": 2025, "coverage": None, "months": 6}, "en", "Jan–Jun 2025"),
+        # A months count is the first months of the year: 1 and 11 are part years, 12 and 0 are not.
+        ({"year": 2025, "months": 1}, "fr", "janv. 2025"),
+        ({"year": 2025, "months": 11}, "en", "Jan–Nov 2025"),
+        ({"year": 2025, "months": 12}, "en", "2025"),
+        ({"year": 2025, "months": 0}, "en", "2025"),
+        ({"year": 2025}, "en", "2025"),
+        # A year that is not a number is shown as it came.
+        ({"year": "2025", "coverage": "Jan–Jun", "months": 6}, "en", "2025"),
+    ],
+)
+def test_a_key_figures_period_from_its_row(row: dict[str, object], lang: str, label: str) -> None:
+    assert periods.row_period(row, lang) == label
+
+
+def test_a_key_figures_period_under_another_year_column() -> None:
+    assert periods.row_period({"ref_year": 2024, "months": 3}, "en", year_key="ref_year") == "Jan–Mar 2024"
+    assert periods.row_period({"ref_year": 2024, "coverage": "Jan–Mar"}, "fr", year_key="ref_year") == "janv.–mars 2024"
+
+
 def test_same_months_and_change() -> None:
     assert periods.same_months([1, 2, 3], range(1, 13)) == [1, 2, 3]
     assert periods.same_months([1, 2, 3], [4, 5]) == []

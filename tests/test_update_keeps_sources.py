@@ -171,3 +171,83 @@ def test_a_disk_too_small_for_the_build_names_the_room_it_needs(
         assert "No space left on device" in str(r.error)
         assert sha256_of(published) == before
         assert sorted(p.name for p in published.parent.iterdir()) == names  # no half-built file, no WAL
+
+
+def test_a_file_too_large_for_the_disk_is_named_not_called_a_full_disk(mirror: Path) -> None:
+    """A place that refuses a large file (a FAT32 stick, a quota per file) is not a full disk:
+    the error names the warehouse and the system's words, and asks for no room figure."""
+    import resource
+
+    from canus.errors import WarehouseError
+    from canus.warehouse import DiskFullError
+
+    [first] = update(["bts-border-crossings"])
+    assert first.status == "updated", first.error
+    published = get_settings().warehouse_path
+    before, size = sha256_of(published), published.stat().st_size
+    names = sorted(p.name for p in published.parent.iterdir())
+    bts = mirror / "bts-border-crossings" / "Border_Crossing_Entry_Data.csv"
+    bts.write_text(bts.read_text().replace("Trucks", "Buses", 1))
+    limit = size // 2  # the download fits under it, a copy of the warehouse does not
+    assert bts.stat().st_size < limit
+    soft, hard = resource.getrlimit(resource.RLIMIT_FSIZE)
+    resource.setrlimit(resource.RLIMIT_FSIZE, (limit, hard))
+    try:
+        [r] = update(["bts-border-crossings"])
+    finally:
+        resource.setrlimit(resource.RLIMIT_FSIZE, (soft, hard))
+    assert r.status == "failed"
+    assert isinstance(r.error, WarehouseError) and not isinstance(r.error, DiskFullError), r.error
+    assert str(r.error).startswith(f"canus cannot write {published} (")
+    assert "File too large" in str(r.error) and "MB" not in str(r.error)
+    assert str(r.error).endswith("the published data is unchanged.")
+    assert r.error.localized("fr").startswith(f"canus ne peut pas écrire {published} (")
+    assert sha256_of(published) == before
+    assert sorted(p.name for p in published.parent.iterdir()) == names  # no half-built file, no WAL
+
+
+def test_a_disk_full_on_the_very_first_build_names_the_room_it_needs(
+    mirror: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """No published file yet: the room needed is the new tables and DuckDB's own, nothing to copy."""
+    from canus.warehouse import DiskFullError
+    from tests.test_update_debris import small_disk
+
+    bts = mirror / "bts-border-crossings" / "Border_Crossing_Entry_Data.csv"
+    with small_disk(tmp_path / "small", 2 * bts.stat().st_size + (256 << 10)) as disk:
+        monkeypatch.setenv("CANUS_HOME", str(disk / "home"))
+        [r] = update(["bts-border-crossings"])
+        assert r.status == "failed" and isinstance(r.error, DiskFullError), r.error
+        need = 4 * bts.stat().st_size + (4 << 20)
+        assert f"This step needs about {need / 1e6:,.1f} MB free there" in str(r.error)
+        assert not get_settings().warehouse_path.exists()
+        assert not list((disk / "home").glob(".canus.duckdb.building-*"))
+
+
+def test_a_read_only_home_is_named_and_nothing_is_lost(mirror: Path) -> None:
+    """Root ignores modes, so the home is made read-only by a read-only bind mount."""
+    import os
+    import shutil
+    import subprocess
+
+    from canus.errors import WarehouseError
+
+    [first] = update(["bts-border-crossings"])
+    assert first.status == "updated", first.error
+    home = get_settings().home
+    before = sha256_of(get_settings().warehouse_path)
+    if os.geteuid() != 0:
+        pytest.skip("a read-only home is made here with a read-only bind mount, which needs root")
+    if shutil.which("mount") is None:
+        pytest.skip("running as root without mount(8): cannot make the home read-only")
+    subprocess.run(["mount", "--bind", str(home), str(home)], check=True)
+    try:
+        subprocess.run(["mount", "-o", "remount,ro,bind", str(home)], check=True)
+        [r] = update(["bts-border-crossings"])
+    finally:
+        subprocess.run(["umount", "-l", str(home)], check=False)
+    assert r.status == "failed" and isinstance(r.error, WarehouseError), r.error
+    assert str(r.error).startswith(f"canus cannot write {home} (")
+    assert "Read-only file system" in str(r.error)
+    assert r.error.localized("fr").endswith("les données publiées n'ont pas changé.")
+    assert sha256_of(get_settings().warehouse_path) == before

@@ -189,6 +189,10 @@ def test_older_version_rebuilt_from_its_snapshot_is_identical(mirror: Path, tmp_
     again = tmp_path / "rebuilt" / "again.duckdb"
     r = runner.invoke(app, ["rebuild", str(out), "--version", first])
     assert r.exit_code == 1 and "already exists" in r.stderr
+    # A file where its folder should be: named with the system's words, not a traceback.
+    (tmp_path / "afile").write_text("x")
+    r = runner.invoke(app, ["rebuild", str(tmp_path / "afile" / "old.duckdb"), "--version", first])
+    assert r.exit_code == 1 and f"canuscannotwrite{tmp_path / 'afile'}(" in "".join(r.stderr.split())
     raw = next(p for p in get_settings().raw_dir.rglob(first + "*"))
     raw.write_bytes(raw.read_bytes() + b"x")
     r = runner.invoke(app, ["rebuild", str(again), "--version", first])

@@ -110,8 +110,23 @@ def disk_full_error(path: Path, need: int, e: BaseException) -> DiskFullError:
         "again. The published data is unchanged.",
         path=path,
         need={lang: fmt_number(max(1, need / 1e6), lang, 1) for lang in ("en", "fr")},
-        problem=" ".join(str(e).split())[:200],
+        problem=_problem(e),
     )
+
+
+def write_error(path: Path, e: BaseException) -> WarehouseError:
+    """A place canus must write and cannot: a read-only disk, no permission, a file where a folder should be."""
+    return WarehouseError(
+        "canus cannot write {path} ({problem}). Make that place writable or choose another one "
+        "(CANUS_HOME for the warehouse); the published data is unchanged.",
+        path=path,
+        problem=_problem(e),
+    )
+
+
+def _problem(e: BaseException) -> str:
+    # The system's own words, on one line and short enough for a progress table.
+    return " ".join(str(e).split())[:200]
 
 
 def attach_readonly(path: Path, *, sandbox: bool = False) -> duckdb.DuckDBPyConnection:
@@ -209,8 +224,12 @@ class Warehouse:
         if self._held:
             yield
             return
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        with open(self.path.parent / ".update.lock", "w") as lock:
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            lock = open(self.path.parent / ".update.lock", "w")  # noqa: SIM115 (closed by the with below)
+        except OSError as e:
+            raise write_error(self.path.parent, e) from e
+        with lock:
             try:
                 fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
             except BlockingIOError as e:
@@ -232,6 +251,8 @@ class Warehouse:
         options: PublishOptions | None = None,
     ) -> list[BuildOutcome]:
         """Load each job's snapshots into a copy of the warehouse, then publish the copy."""
+        import duckdb
+
         options = options or PublishOptions()
         with self.lock():
             tmp = self.path.with_name(f".{self.path.name}.building-{os.getpid()}")
@@ -239,7 +260,11 @@ class Warehouse:
             try:
                 return self._build_into(tmp, jobs, on_event, options)
             except Exception as e:
-                if isinstance(e, CanusError) or not is_disk_full(e):
+                if isinstance(e, CanusError):
+                    raise
+                if not is_disk_full(e):
+                    if isinstance(e, OSError | duckdb.IOException):
+                        raise write_error(self.path, e) from e
                     raise
                 # A copy of the published file, the new tables beside the old ones until the
                 # swap, and DuckDB's own room (it grows in blocks of a few MB).

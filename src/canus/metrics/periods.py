@@ -10,7 +10,6 @@ either language: "Jan–Jun 2025", "janv.–juin 2025".
 from __future__ import annotations
 
 import calendar
-import datetime as dt
 from collections.abc import Iterable
 
 from canus.i18n import check_lang
@@ -44,11 +43,6 @@ def per_day(total: float | None, days: int) -> int | None:
     if total is None or days <= 0:
         return None
     return round(total / days)
-
-
-def month_numbers(periods: Iterable[dt.date | int]) -> list[int]:
-    """Sorted distinct month numbers from dates (or month numbers)."""
-    return sorted({p if isinstance(p, int) else p.month for p in periods})
 
 
 def is_whole(months: Iterable[int]) -> bool:
