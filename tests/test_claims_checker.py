@@ -366,6 +366,40 @@ def test_a_results_record_is_the_same_figures_in_each_language_and_its_words_tra
     }
 
 
+def test_a_results_record_is_english_unless_asked_and_its_context_is_translated(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Context is shown beside the verdict with its own sources, in the reader's language."""
+    from canus.claims.observation import Context
+    from canus.metrics import provenance
+
+    def later_years(con: duckdb.DuckDBPyConnection | None) -> Context:
+        assert con is not None
+        return Context(
+            messages=(Msg("A caveat."),),
+            detail={"years": [2023]},
+            provenance=tuple(provenance(con, "bts-border-crossings")),
+            missing_ids=("statcan-24-10-0053",),
+        )
+
+    monkeypatch.setitem(obs.CONTEXTS, "later-years", later_years)
+    path = build(tmp_path / "wh.duckdb", {2022: 1000, 2023: 600})
+    con = attach_readonly(path)
+    try:
+        r = check_claim(CLAIM.model_copy(update={"context": "later-years"}), con)
+    finally:
+        con.close()
+    en, fr = r.as_dict("en"), r.as_dict("fr")
+    assert r.as_dict() == en
+    assert r.verdict == "supported"  # context never weighs in the verdict
+    for d in (en, fr):
+        assert d["context_detail"] == {"years": [2023]} and d["context_missing_ids"] == ["statcan-24-10-0053"]
+        assert [s["source_id"] for s in d["context_sources"]] == ["bts-border-crossings"]
+        assert d["context_sources"][0]["as_of"] == "2023-12"
+    assert en["context_sources"][0] == en["sources"][0] and fr["context_sources"][0] == fr["sources"][0]
+    assert en["context_sources"][0]["licence"] != fr["context_sources"][0]["licence"]
+
+
 @pytest.mark.parametrize(
     ("qualifier", "step", "low", "high"),
     [
