@@ -4,6 +4,7 @@ broken (400, the form kept), too many (429 with Retry-After) — and the path it
 
 from __future__ import annotations
 
+import html
 import re
 import time
 
@@ -116,6 +117,137 @@ def test_the_admin_token_is_taken_from_a_bearer_header_in_any_case(monkeypatch: 
     assert routes_feedback._admin_failures == {}
     assert client.get(ADMIN, headers={"authorization": "Bearer wrong"}).status_code == 403
     assert len(routes_feedback._admin_failures["testclient"]) == 1
+
+
+def test_the_closed_admin_page_says_why_in_the_readers_language() -> None:
+    client = TestClient(create_app())
+    en, fr = client.get(ADMIN), client.get("/fr/signaler-probleme/admin")
+    assert (en.status_code, fr.status_code) == (404, 404)
+    assert ">The feedback admin page is closed: no CANUS_ADMIN_TOKEN is set.<" in en.text
+    assert (
+        "La page d'administration des signalements est fermée : CANUS_ADMIN_TOKEN n'est pas défini."
+        in html.unescape(fr.text)
+    )
+
+
+def test_the_admin_page_lists_the_reports_in_the_readers_language(monkeypatch: pytest.MonkeyPatch) -> None:
+    client, token = _client()
+    assert client.post(FORM, data=_form(token, kind="outdated", details="Stale 2019 figure")).status_code == 303
+    admin = _admin_client(monkeypatch)
+    bearer = {"authorization": "Bearer admin-secret"}
+    en, fr = admin.get(ADMIN, headers=bearer), admin.get("/fr/signaler-probleme/admin", headers=bearer)
+    for r in (en, fr):
+        assert r.status_code == 200 and "Stale 2019 figure" in r.text and 'name="token"' not in r.text
+        assert (r.headers["cache-control"], r.headers["x-robots-tag"]) == ("no-store", "noindex")
+    assert "<title>Problem reports – canus</title>" in en.text and "<p>One report.</p>" in en.text
+    assert "<title>Signalements de problèmes – canus</title>" in fr.text and "<p>Un signalement.</p>" in fr.text
+    assert "The information is out of date" in en.text  # the kind by its name, not its key
+    # No header at all (not an empty one): the page asks for the token.
+    asked = admin.get(ADMIN)
+    assert asked.status_code == 200 and 'name="token"' in asked.text and "Stale 2019 figure" not in asked.text
+    assert "That token is not the admin token." not in asked.text
+
+
+def test_the_admin_token_can_be_posted_and_a_wrong_one_is_refused_in_words(monkeypatch: pytest.MonkeyPatch) -> None:
+    client, token = _client()
+    assert client.post(FORM, data=_form(token, details="Posted token")).status_code == 303
+    admin = _admin_client(monkeypatch)
+    assert "Posted token" in admin.post(ADMIN, data={"token": "admin-secret"}).text
+    # An empty field falls back to the bearer header.
+    both = admin.post(ADMIN, data={"token": ""}, headers={"authorization": "Bearer admin-secret"})
+    assert both.status_code == 200 and "Posted token" in both.text
+    wrong = admin.post(ADMIN, data={"token": "guess"})
+    assert wrong.status_code == 403 and "Posted token" not in wrong.text
+    assert "That token is not the admin token." in wrong.text and 'name="token"' in wrong.text
+    fr = admin.post("/fr/signaler-probleme/admin", data={"token": "guess"})
+    assert fr.status_code == 403 and "Ce jeton n'est pas le jeton d'administration." in html.unescape(fr.text)
+    assert routes_feedback._admin_failures == {"testclient": [pytest.approx(time.monotonic(), abs=60)] * 2}
+
+
+def test_the_admin_post_takes_no_files_and_few_small_fields(monkeypatch: pytest.MonkeyPatch) -> None:
+    admin = _admin_client(monkeypatch)
+    multipart = {"content-type": "multipart/form-data; boundary=b"}
+
+    def encode(fields: dict[str, str]) -> bytes:
+        parts = [f'--b\r\nContent-Disposition: form-data; name="{k}"\r\n\r\n{v}\r\n' for k, v in fields.items()]
+        return ("".join(parts) + "--b--\r\n").encode()
+
+    five = {"token": "admin-secret"} | {f"pad{i}": "x" for i in range(4)}
+    assert admin.post(ADMIN, content=encode(five), headers=multipart).status_code == 200
+    assert admin.post(ADMIN, content=encode(five | {"pad4": "x"}), headers=multipart).status_code == 400
+    assert (
+        admin.post(ADMIN, content=encode({"token": "admin-secret", "pad": "x" * 1024}), headers=multipart).status_code
+        == 200
+    )
+    assert (
+        admin.post(ADMIN, content=encode({"token": "admin-secret", "pad": "x" * 1025}), headers=multipart).status_code
+        == 400
+    )
+    r = admin.post(ADMIN, data={"token": "admin-secret"}, files={"f": ("a.txt", b"x", "text/plain")})
+    assert r.status_code == 400
+
+
+def test_the_admin_token_is_the_apps_own(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The token is read with the app's settings, not the environment of the moment."""
+    from canus.settings import get_settings
+    from canus.web.feedback.store import admin_token_ok
+
+    admin = _admin_client(monkeypatch)
+    settings = get_settings()
+    monkeypatch.setenv("CANUS_ADMIN_TOKEN", "changed-since")
+    assert admin.get(ADMIN, headers={"authorization": "Bearer admin-secret"}).status_code == 200
+    assert admin.get(ADMIN, headers={"authorization": "Bearer changed-since"}).status_code == 403
+    assert admin_token_ok("admin-secret", settings) and not admin_token_ok("changed-since", settings)
+    assert admin_token_ok("changed-since") and not admin_token_ok("admin-secret")
+
+
+def test_a_throttled_client_waits_in_its_language_but_may_still_see_the_form(monkeypatch: pytest.MonkeyPatch) -> None:
+    admin = _admin_client(monkeypatch)
+    for i in range(routes_feedback.ADMIN_TRIES):
+        assert admin.post(ADMIN, data={"token": f"guess-{i}"}).status_code == 403
+    for path, words in (
+        (ADMIN, "Too many wrong tokens: try again in a minute."),
+        ("/fr/signaler-probleme/admin", "Trop de jetons erronés : réessayez dans une minute."),
+    ):
+        late = admin.post(path, data={"token": "admin-secret"})
+        assert late.status_code == 429 and words in late.text
+        assert (late.headers["retry-after"], late.headers["cache-control"]) == ("60", "no-store")
+    # Asking for the page without a token is not a guess: the form is shown, nothing is counted.
+    page = admin.get(ADMIN)
+    assert page.status_code == 200 and 'name="token"' in page.text
+    assert len(routes_feedback._admin_failures["testclient"]) == routes_feedback.ADMIN_TRIES
+    assert admin.get(ADMIN, headers={"authorization": "Bearer x"}).status_code == 429
+
+
+def test_a_request_without_a_client_address_is_counted_as_unknown(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Some servers (a Unix socket behind a proxy) give no client address: guesses still count."""
+    import asyncio
+
+    import httpx
+
+    _admin_client(monkeypatch)
+    app = create_app()
+
+    async def post(token: str) -> int:
+        transport = httpx.ASGITransport(app=app, client=None)  # type: ignore[arg-type]
+        async with httpx.AsyncClient(transport=transport, base_url="http://canus") as c:
+            return (await c.post(ADMIN, data={"token": token})).status_code
+
+    assert asyncio.run(post("guess")) == 403
+    assert list(routes_feedback._admin_failures) == ["unknown"]
+    assert asyncio.run(post("admin-secret")) == 200
+
+
+def test_a_guess_is_forgotten_exactly_when_the_window_ends(monkeypatch: pytest.MonkeyPatch) -> None:
+    from types import SimpleNamespace
+
+    _admin_client(monkeypatch)
+    now, window, tries = 1000.0, routes_feedback.ADMIN_WINDOW, routes_feedback.ADMIN_TRIES
+    monkeypatch.setattr(routes_feedback, "time", SimpleNamespace(monotonic=lambda: now))
+    routes_feedback._admin_failures["10.0.0.9"] = [now - window] * tries
+    assert not routes_feedback._admin_throttled("10.0.0.9")  # a window old: forgotten
+    routes_feedback._admin_failures["10.0.0.9"] = [now - window + 0.001] * tries
+    assert routes_feedback._admin_throttled("10.0.0.9")  # just inside it: still counted
 
 
 def test_wrong_admin_tokens_are_counted_per_client_within_the_window(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -374,12 +506,15 @@ def test_reports_go_to_the_store_of_the_apps_own_home(tmp_path) -> None:  # type
     assert FeedbackStore().list() == []  # not the home of the environment (CANUS_HOME)
 
 
-def test_the_form_shows_when_its_data_was_built(tmp_path, monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]
+def test_the_form_and_the_admin_page_show_when_their_data_was_built(tmp_path, monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]
     from tests.builders import publish_bts_fixture
 
     publish_bts_fixture(tmp_path, monkeypatch)
-    page = TestClient(create_app()).get(FORM).text
-    assert re.search(r'Date modified: <time datetime="\d{4}-\d{2}-\d{2}">', page)
+    monkeypatch.setenv("CANUS_ADMIN_TOKEN", "admin-secret")
+    client = TestClient(create_app())
+    admin = client.get(ADMIN, headers={"authorization": "Bearer admin-secret"}).text
+    for page in (client.get(FORM).text, admin):
+        assert re.search(r'Date modified: <time datetime="\d{4}-\d{2}-\d{2}">', page)
 
 
 def test_on_a_home_that_cannot_be_written_the_form_is_closed_its_token_kept_and_a_post_refused_as_closed() -> None:
