@@ -230,7 +230,7 @@ def test_a_claim_whose_metric_has_no_observer_waits_and_names_it() -> None:
     check = CLAIM.check.model_copy(update={"target": "border.nowhere"})
     r = check_claim(CLAIM.model_copy(update={"check": check}), None)
     assert (r.claim.id, r.verdict, r.tolerance) == (CLAIM.id, "not_checkable", pytest.approx(0.1))
-    assert r.missing_text("en") == "unknown metric border.nowhere"
+    assert r.missing_text() == r.missing_text("en") == "unknown metric border.nowhere"  # English unless asked
 
 
 def _older_table_missing(latest: Observation) -> Callable[..., Observation]:
@@ -404,6 +404,7 @@ def test_a_results_record_is_english_unless_asked_and_its_context_is_translated(
     ("qualifier", "step", "low", "high"),
     [
         ("over", None, 1000, None),  # one-sided: no upper end
+        ("under", None, None, 1000),  # nor a lower one
         ("about", 10, 995, 1005),  # the claim's own step, not a default one
         ("exact", None, 1000, 1000),
     ],
