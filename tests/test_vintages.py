@@ -322,3 +322,87 @@ def test_the_published_versions_are_served_from_the_sidecar_while_the_file_is_un
     # The sidecar is a cache keyed on the file: a new publication is read from the warehouse.
     publish(mirror, bts_csv(months((2023, 1), (2024, 1))))
     assert Warehouse().versions()[SOURCE].as_of == "2024-01"
+
+
+# -- the publish checks of a new vintage, called as the build calls them
+
+
+def _published(source_id: str, as_of: str, release: str | None) -> DataVersion:
+    return DataVersion(source_id, "published-sha", (), 3, as_of, None, None, release=release)
+
+
+def test_an_earlier_release_of_the_same_period_is_an_older_vintage() -> None:
+    from canus import sources
+    from canus.sources.base import LoadResult
+    from canus.warehouse import PublishOptions, _check_publishable
+
+    con = duckdb.connect()
+    source = sources.get("statcan-24100053")
+    published = _published(source.id, "2024-06", "2024-08-01T08:30")
+    new = LoadResult(3, "2024-06")
+    with pytest.raises(PublishRefusedError) as e:
+        _check_publishable(con, source, [], new, "2024-07-01T08:30", published, PublishOptions())
+    assert e.value.checks == ("as-of",)
+    assert (
+        "the new file is an older vintage (2024-06 (2024-07-01T08:30)) "
+        "than the one published (2024-06 (2024-08-01T08:30))"
+    ) in str(e.value)
+    assert "canus update --allow-older statcan-24100053" in str(e.value)
+    # A later release of the same period is newer; an earlier one allowed on purpose is recorded so.
+    assert _check_publishable(con, source, [], new, "2024-09-01T08:30", published, PublishOptions()) == (False, ())
+    allow = PublishOptions(allow_older=frozenset({source.id}))
+    assert _check_publishable(con, source, [], new, "2024-07-01T08:30", published, allow) == (True, ())
+
+
+def _boundaries(con: duckdb.DuckDBPyConnection, name: str, points: int) -> None:
+    con.execute(
+        f'CREATE TABLE "{name}" AS SELECT * FROM (VALUES {", ".join(["(?, ?)"] * 3)}) t(iso_a3, points)',
+        ["CAN", points, "USA", points, "MEX", points],
+    )
+
+
+def test_natural_earth_outlines_may_be_simplified_within_their_own_limit() -> None:
+    """A new Natural Earth release may draw the countries with fewer points: up to a tenth of
+    them (its own threshold), where every other source is held to a third."""
+    from canus import sources
+    from canus.publish_gate import DEFAULT, thresholds_for
+    from canus.sources.base import LoadResult
+    from canus.warehouse import PREVIOUS, PublishOptions, _check_publishable
+
+    source = sources.get("natural-earth-countries")
+    assert thresholds_for(source.id).factor == 10 > DEFAULT.factor
+    published = _published(source.id, "5.1.1", None)
+    for fewer, refused in ((5, ()), (20, ("total", "range"))):
+        con = duckdb.connect()
+        _boundaries(con, PREVIOUS + "boundaries", 1000)
+        _boundaries(con, "boundaries", 1000 // fewer)
+        if refused:
+            with pytest.raises(PublishRefusedError) as e:
+                _check_publishable(
+                    con, source, ["boundaries"], LoadResult(3, "5.1.1"), None, published, PublishOptions()
+                )
+            assert e.value.checks == refused
+            assert "moved by more than a factor of 10" in str(e.value)
+        else:
+            assert _check_publishable(
+                con, source, ["boundaries"], LoadResult(3, "5.1.1"), None, published, PublishOptions()
+            ) == (False, ())
+
+
+def test_a_table_without_a_declared_key_is_not_published(mirror: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Declared, not discovered: the gate and the revisions record need every table's key."""
+    from canus import table_specs
+
+    publish(mirror, bts_csv(months((2023, 1), (2023, 11))))
+    published = get_settings().warehouse_path
+    before = sha256_of(published)
+    monkeypatch.delitem(table_specs.SPECS, "ports")
+    mirror.write_bytes(bts_csv(months((2023, 1), (2023, 12))))
+    [r] = update([SOURCE])
+    assert r.status == "failed"
+    assert str(r.error) == (
+        "bts-border-crossings: table ports has no declared key and figures (canus/table_specs.py); "
+        "nothing was published."
+    )
+    assert r.error is not None and r.error.localized("fr").startswith("bts-border-crossings : la table ports n'a ni")
+    assert sha256_of(published) == before

@@ -380,11 +380,16 @@ def _check_not_empty(con: duckdb.DuckDBPyConnection, source: Source) -> None:
             )
 
 
-def _spec(con: duckdb.DuckDBPyConnection, table: str) -> TableSpec | None:
+def _spec(con: duckdb.DuckDBPyConnection, source: Source, table: str) -> TableSpec:
+    """The table's declared key and figures: the gate and the revisions record cannot do without."""
     try:
         return spec_for(con, table)
-    except KeyError:
-        return None
+    except KeyError as e:
+        raise WarehouseError(
+            "{source}: table {table} has no declared key and figures (canus/table_specs.py); nothing was published.",
+            source=source.id,
+            table=table,
+        ) from e
 
 
 def _vintage(as_of: str | None, release: str | None) -> str:
@@ -426,7 +431,7 @@ def _check_publishable(
     limits = publish_gate.thresholds_for(source.id)
     breaches: list[Breach] = []
     for table in kept:
-        spec = _spec(con, table) or TableSpec(key=(), compared=())
+        spec = _spec(con, source, table)
         breaches += publish_gate.check_table(con, table, PREVIOUS + table, table, spec, limits)
     checks = tuple(dict.fromkeys(b.check for b in breaches))
     refused_checks = checks if source.id not in options.accept_change else ()
@@ -464,13 +469,10 @@ def _record_revisions(
     previous_sha = published.sha256 if published else None
     diffs = []
     for table in source.tables:
-        spec = _spec(con, table)
+        spec = _spec(con, source, table)
         if table not in kept:
             n = con.execute(f"SELECT count(*) FROM {revisions.ident(table)}").fetchone()
             diff = revisions.TableDiff(table, int(n[0]) if n else 0, 0, 0)
-            scratch = None
-        elif spec is None:
-            diff = revisions.TableDiff(table, None, None, None, "no key declared for this table")
             scratch = None
         else:
             diff = revisions.compare(con, table, PREVIOUS + table, table, spec)
