@@ -139,6 +139,9 @@ def test_revisions_list_exactly_the_added_removed_and_revised_keys(mirror: Path)
         ).fetchall()
         # Each table's record names the version it was compared with (none for the first).
         against = con.execute("SELECT sha256, previous_sha256 FROM revisions").fetchall()
+        firsts = con.execute(
+            "SELECT table_name, added, removed, revised FROM revisions WHERE sha256 = ? ORDER BY table_name", [first]
+        ).fetchall()
         history = read_history(con, SOURCE)
     got: dict[str, set[tuple[str, str, str]]] = {"added": set(), "removed": set(), "revised": set()}
     values = {}
@@ -153,6 +156,8 @@ def test_revisions_list_exactly_the_added_removed_and_revised_keys(mirror: Path)
     t = key("3801", 2023, 5, "Trucks")
     assert values[t][1] - values[t][0] == 7
     assert counts == [("border_crossings", 4, 4, 2), ("ports", 0, 0, 0)]
+    # The first version adds every row it has: eleven months of two ports' two measures, two ports.
+    assert firsts == [("border_crossings", 11 * len(ports_measures), 0, 0), ("ports", 2, 0, 0)]
     assert sorted(against, key=str) == sorted([(first, None), (first, None), (second, first), (second, first)], key=str)
     assert [h.version.sha256 for h in history] == [first, second]
     assert history[1].previous_sha256 == first and history[0].previous_sha256 is None
