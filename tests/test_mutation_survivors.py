@@ -481,3 +481,52 @@ def test_a_metrics_sources_carry_their_licence_and_an_undeclared_one_fails(
         with pytest.raises(CanusError, match="Unknown source 'registry:border_facts'"):
             _provenance(con, ["registry:border_facts"])
     assert _provenance(None, ["bts-border-crossings"]) == []
+
+
+# -- the warehouse's small helpers: a version's sha, its times, and the words of a write failure
+
+
+def _file(name: str, sha: str) -> object:
+    from canus.sources.base import Snapshot
+
+    return Snapshot("s", name, f"https://example.org/{name}", sha, Path(name), 3, "2024-07-01T12:00:00Z", "http")
+
+
+def test_a_versions_sha_is_its_one_files_or_one_over_every_file_by_name() -> None:
+    import hashlib
+
+    from canus.warehouse import combined_sha256
+
+    assert combined_sha256({"a": _file("a.csv", "aaa")}) == "aaa"  # type: ignore[dict-item]
+    two = {"b": _file("b.csv", "bbb"), "a": _file("a.csv", "aaa")}
+    assert combined_sha256(two) == hashlib.sha256(b"a:aaa\nb:bbb").hexdigest()  # type: ignore[arg-type]
+    assert combined_sha256(dict(reversed(two.items()))) == combined_sha256(two)  # type: ignore[arg-type]
+
+
+def test_times_are_kept_in_utc_to_the_second() -> None:
+    from canus.warehouse import _utc_naive
+
+    assert _utc_naive("2024-07-01T12:00:00+02:00") == dt.datetime(2024, 7, 1, 10, 0)
+    assert _utc_naive("2024-07-01T12:00:00.987654") == dt.datetime(2024, 7, 1, 12, 0)  # naive: already UTC
+    now = dt.datetime.now(dt.UTC).replace(tzinfo=None)
+    got = _utc_naive(None)
+    assert got.tzinfo is None and got.microsecond == 0 and abs((got - now).total_seconds()) < 5
+
+
+def test_a_write_failure_names_the_place_the_room_and_the_systems_words_on_one_line() -> None:
+    from canus.warehouse import disk_full_error, write_error
+
+    long = OSError(28, "No space left on device\n  " + "x" * 300)
+    full = disk_full_error(Path("/h/.canus.duckdb.building-1"), 2_460_000, long)
+    assert str(full).startswith("Disk full: canus could not write /h/.canus.duckdb.building-1 (")
+    assert "This step needs about 2.5 MB free there" in str(full)
+    assert "Cette étape a besoin d'environ 2,5 Mo libres" in full.localized("fr")
+    problem = str(full).split(" (", 1)[1].split("). This step", 1)[0]
+    assert len(problem) == 200 and "\n" not in problem and "device x" in problem
+    # However little is needed, it is asked in whole megabytes: never "0.0 MB".
+    assert "needs about 1.0 MB free" in str(disk_full_error(Path("/h"), 10, long))
+    ro = write_error(Path("/h"), OSError(30, "Read-only file system"))
+    assert str(ro) == (
+        "canus cannot write /h ([Errno 30] Read-only file system). Make that place writable or choose another "
+        "one (CANUS_HOME for the warehouse); the published data is unchanged."
+    )

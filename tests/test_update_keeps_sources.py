@@ -251,25 +251,3 @@ def test_a_read_only_home_is_named_and_nothing_is_lost(mirror: Path) -> None:
     assert "Read-only file system" in str(r.error)
     assert r.error.localized("fr").endswith("les données publiées n'ont pas changé.")
     assert sha256_of(get_settings().warehouse_path) == before
-
-
-def test_a_loaders_own_failure_is_named_with_its_source_and_the_systems_words() -> None:
-    """A loader's checks raise canus's own errors; anything else it lets through is worded here."""
-    from types import SimpleNamespace
-
-    from canus import sources
-    from canus.errors import LayoutError
-    from canus.warehouse import _load_error
-
-    source = sources.get("bts-border-crossings")
-    snaps = {"a": SimpleNamespace(name="part1.csv.gz"), "b": SimpleNamespace(name="part2.csv.gz")}
-    plain = _load_error(ValueError("bad\n   value"), source, snaps)  # type: ignore[arg-type]
-    assert str(plain) == "bts-border-crossings: loading failed: bad value"
-    assert plain.localized("fr") == "bts-border-crossings : échec du chargement : bad value"
-    gz = _load_error(OSError("Not a GZIP file"), source, snaps)  # type: ignore[arg-type]
-    assert str(gz) == (
-        "bts-border-crossings: part1.csv.gz, part2.csv.gz: the gzip file is damaged or incomplete (Not a GZIP file)"
-    )
-    assert gz.localized("fr").startswith("bts-border-crossings : part1.csv.gz, part2.csv.gz : le fichier gzip")
-    own = LayoutError("kept as it is")
-    assert _load_error(own, source, snaps) is own

@@ -90,3 +90,20 @@ def test_versions_sidecar_is_used_only_when_it_matches_the_file(
     publish_bts_fixture(tmp_path / "b", monkeypatch, "current_export.csv")
     fresh = Warehouse().versions()["bts-border-crossings"]
     assert fresh.as_of == "2024-02" and fresh.retrieved_at is not None and fresh.retrieved_at.year >= 2026
+
+
+def test_a_reader_before_the_first_update_says_what_to_run(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from canus.errors import WarehouseError
+
+    reader = Reader()
+    assert not reader.available()
+    with pytest.raises(WarehouseError) as e:
+        reader.cursor()
+    assert str(e.value) == f"No warehouse yet at {get_settings().warehouse_path}: run 'canus update' first."
+    assert e.value.localized("fr").startswith("Pas encore d'entrepôt à ")
+    publish_bts_fixture(tmp_path, monkeypatch)
+    assert reader.available()
+    first = reader.cursor()
+    generation = reader.generation
+    # The same file: the same cursor for this thread, no new connection.
+    assert reader.cursor() is first and reader.generation == generation == 1
