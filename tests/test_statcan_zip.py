@@ -305,3 +305,232 @@ def test_real_12100173_united_states(tmp_path: Path, shared_data: Path) -> None:
           AND trade = 'Export'""").fetchall()
     assert got == [(377273540.5, 377273540500.0, "thousands")]
     assert con.execute("SELECT count(*) FROM t").fetchone() == (len(body),)
+
+
+# ------------------------------------------------------------------ each layout error, word for word
+
+EN_HEADER = [*(sz.HEADERS["en"][k][0] for k in sz.HEAD), "Trade", *(sz.HEADERS["en"][k][0] for k in sz.TAIL)]
+FR_HEADER = [*(sz.HEADERS["fr"][k][0] for k in sz.HEAD), "Commerce", *(sz.HEADERS["fr"][k][0] for k in sz.TAIL)]
+
+
+def test_a_full_header_passes_in_either_language_and_any_case_or_accent() -> None:
+    sz.check_header(EN_HEADER, "en", "x.zip")
+    sz.check_header(FR_HEADER, "fr", "x.zip")
+    sz.check_header([h.lower() for h in FR_HEADER], "fr", "x.zip")
+    unaccented = [h.replace("É", "E") for h in FR_HEADER]
+    sz.check_header(unaccented, "fr", "x.zip")
+    # The fixed columns are found from both ends, whatever the number of dimensions between.
+    sz.check_header([*EN_HEADER[:3], "A", "B", "C", *EN_HEADER[4:]], "en", "x.zip")
+    sz.check_header([*EN_HEADER[:3], *EN_HEADER[4:]], "en", "x.zip")  # geography alone
+
+
+@pytest.mark.parametrize(
+    ("header", "lang", "en", "fr"),
+    [
+        (
+            [*EN_HEADER[:3], *EN_HEADER[5:]],
+            "en",
+            "x.zip: only 13 columns, a full table has at least 14",
+            "x.zip : seulement 13 colonnes, un tableau complet en a au moins 14",
+        ),
+        (
+            ["REF_DATE", "GEO", "DGUID", "Sex (2): Total [1]", "Symbol"],
+            "en",
+            "x.zip: no VALUE column (a semi-wide table, which canus does not read yet, or not a full-table file); "
+            "found: REF_DATE, GEO, DGUID, Sex (2): Total [1], Symbol",
+            None,
+        ),
+        (
+            [h if h != "VALUE" else "VALUES" for h in EN_HEADER],
+            "en",
+            "x.zip: expected column VALUE where the file has 'VALUES'",
+            "x.zip : colonne VALUE attendue là où le fichier a 'VALUES'",
+        ),
+        (
+            ["PERIOD", *EN_HEADER[1:]],
+            "en",
+            "x.zip: expected column REF_DATE where the file has 'PERIOD'",
+            None,
+        ),
+        (
+            [*FR_HEADER[:-1], "DECIMALS?"],
+            "fr",
+            "x.zip: expected column DÉCIMALES where the file has 'DECIMALS?'",
+            None,
+        ),
+        (
+            EN_HEADER,  # an English file read as French
+            "fr",
+            "x.zip: expected column PÉRIODE DE RÉFÉRENCE where the file has 'REF_DATE'",
+            None,
+        ),
+    ],
+)
+def test_a_header_that_is_not_a_full_table_is_named_column_by_column(
+    header: list[str], lang: str, en: str, fr: str | None
+) -> None:
+    with pytest.raises(LayoutError) as e:
+        sz.check_header(header, lang, "x.zip")
+    assert str(e.value) == en
+    if fr:
+        assert e.value.localized("fr") == fr
+
+
+def test_a_many_column_semi_wide_header_lists_its_first_twenty() -> None:
+    header = ["REF_DATE", "GEO", "DGUID", *(f"Age {i}" for i in range(30))]
+    with pytest.raises(LayoutError) as e:
+        sz.check_header(header[:13], "en", "x.zip")
+    assert str(e.value).endswith("found: " + ", ".join(header[:13]))
+    # Fourteen columns or more without VALUE: the column where VALUE should be is named.
+    with pytest.raises(LayoutError) as e:
+        sz.check_header(header, "en", "x.zip")
+    assert str(e.value) == "x.zip: expected column UOM where the file has 'Age 19'"
+
+
+METADATA = """\
+"Cube Title","Product Id","CANSIM Id"
+"Trade (fixture)","99990001","999-0001"
+
+"Dimension ID","Dimension name","Dimension Notes"
+"1","Geography",""
+"2","Trade",""
+
+"Dimension ID","Member Name","Classification Code","Member ID","Parent Member ID","Terminated","Member Notes"
+"1","Canada","","1","","",""
+"2","Export","","1","","",""
+"2","Re-export","","3","1","",""
+"2","Import","","2"
+
+"Symbol Legend"
+"..","not available"
+"""
+
+
+def test_metadata_blocks_are_read_by_their_headers() -> None:
+    meta = sz.parse_metadata(METADATA, "en", "m.csv")
+    assert meta.title == "Trade (fixture)"
+    assert meta.dimensions == {1: "Geography", 2: "Trade"}
+    assert [(m.dimension, m.member_id, m.parent_id, m.name) for m in meta.members] == [
+        (1, 1, None, "Canada"),
+        (2, 1, None, "Export"),
+        (2, 3, 1, "Re-export"),
+        (2, 2, None, "Import"),  # a row cut before its parent: no parent
+    ]
+    # French files: semicolons and French headers, accents or not.
+    fr = (
+        METADATA.replace('","', '";"')
+        .replace("Dimension ID", "Numéro d'identification de la dimension")
+        .replace("Dimension name", "Nom de la dimension")
+        .replace("Member Name", "Nom du membre")
+        .replace("Parent Member ID", "Numéro d'identification du membre parent")
+        .replace("Member ID", "Numero d'identification du membre")
+        .replace("Cube Title", "Titre du cube")
+    )
+    meta_fr = sz.parse_metadata(fr, "fr", "m.csv")
+    assert meta_fr.title == meta.title and meta_fr.dimensions == meta.dimensions and meta_fr.members == meta.members
+
+
+def test_metadata_rows_that_are_not_members_are_skipped() -> None:
+    text = METADATA.replace('"1","Canada","","1"', '"Footnote","Canada","","1"').replace(
+        '"2","Export","","1"', '"2","Export","","x"'
+    )
+    meta = sz.parse_metadata(text, "en", "m.csv")
+    assert [m.name for m in meta.members] == ["Re-export", "Import"]
+
+
+@pytest.mark.parametrize(
+    ("text", "en", "fr"),
+    [
+        (
+            METADATA.replace("Parent Member ID", "Parent"),
+            "m.csv: the member block lacks Member ID or Parent Member ID (found: Dimension ID, Member Name, "
+            "Classification Code, Member ID, Parent, Terminated, Member Notes)",
+            "m.csv : le bloc des membres n'a pas de numéro de membre ou de membre parent (trouvé : Dimension ID, "
+            "Member Name, Classification Code, Member ID, Parent, Terminated, Member Notes)",
+        ),
+        (
+            METADATA.split("\n\n", 1)[0],
+            "m.csv: no dimension or member block was found in the metadata",
+            "m.csv : aucun bloc de dimensions ou de membres dans les métadonnées",
+        ),
+        (
+            METADATA.replace("Member Name", "Label"),  # the member block is no longer one
+            "m.csv: no dimension or member block was found in the metadata",
+            None,
+        ),
+    ],
+)
+def test_metadata_without_its_blocks_is_named(text: str, en: str, fr: str | None) -> None:
+    with pytest.raises(LayoutError) as e:
+        sz.parse_metadata(text, "en", "m.csv")
+    assert str(e.value) == en
+    if fr:
+        assert e.value.localized("fr") == fr
+
+
+def test_a_file_that_is_not_a_zip_or_lacks_its_members_is_named(tmp_path: Path) -> None:
+    bad = tmp_path / "x.zip"
+    bad.write_bytes(b"<html>maintenance</html>")
+    with pytest.raises(LayoutError) as e:
+        sz.open_zip(bad, PID, "en")
+    assert str(e.value) == "x.zip: not a readable zip archive (File is not a zip file)"
+    assert e.value.localized("fr") == "x.zip : archive zip illisible (File is not a zip file)"
+    with pytest.raises(LayoutError) as e:
+        sz.open_zip(tmp_path / "absent.zip", PID, "en", where="statcan-99990001: absent.zip")
+    assert str(e.value).startswith("statcan-99990001: absent.zip: not a readable zip archive ([Errno 2] ")
+    empty = tmp_path / "empty.zip"
+    with zipfile.ZipFile(empty, "w"):
+        pass
+    with pytest.raises(LayoutError) as e:
+        sz.open_zip(empty, PID, "en")
+    assert str(e.value) == f"empty.zip: expected {PID}.csv and {PID}_MetaData.csv inside the zip, found nothing"
+    assert e.value.localized("fr") == (
+        f"empty.zip : {PID}.csv et {PID}_MetaData.csv étaient attendus dans le zip, trouvé : rien"
+    )
+    only_data = tmp_path / "data.zip"
+    with zipfile.ZipFile(only_data, "w") as z:
+        z.writestr(f"{PID}.csv", "x")
+        z.writestr("readme.txt", "x")
+    with pytest.raises(LayoutError) as e:
+        sz.open_zip(only_data, PID, "en")
+    assert str(e.value).endswith(f"found {PID}.csv, readme.txt")
+
+
+def test_members_are_found_in_a_folder_and_in_any_case(tmp_path: Path) -> None:
+    path = tmp_path / "x.zip"
+    with zipfile.ZipFile(path, "w") as z:
+        z.writestr(f"tables/{PID}.CSV", "x")
+        z.writestr(f"tables/{PID}_METADATA.csv", "x")
+    tz = sz.open_zip(path, PID, "fr")
+    assert (tz.data_member, tz.meta_member, tz.lang, tz.pid, tz.path) == (
+        f"tables/{PID}.CSV",
+        f"tables/{PID}_METADATA.csv",
+        "fr",
+        PID,
+        path,
+    )
+
+
+def test_a_damaged_zip_is_named_and_leaves_no_extract(tmp_path: Path) -> None:
+    good = zip_fixture_dir(PID, HERE / PID / "eng", tmp_path / "good.zip")
+    data = zipfile.ZipFile(good).read(f"{PID}.csv")
+    damaged = tmp_path / "damaged.zip"
+    with zipfile.ZipFile(damaged, "w", compression=zipfile.ZIP_DEFLATED) as z:
+        z.writestr(f"{PID}.csv", data * 50)
+        z.writestr(f"{PID}_MetaData.csv", zipfile.ZipFile(good).read(f"{PID}_MetaData.csv"))
+    blob = bytearray(damaged.read_bytes())
+    blob[200:260] = b"\x00" * 60  # inside the compressed data member
+    damaged.write_bytes(bytes(blob))
+    tz = sz.open_zip(damaged, PID, "en")
+    work = tmp_path / "work"
+    work.mkdir()
+    with pytest.raises(LayoutError) as e:
+        sz.extract_data(tz, work, where="statcan-99990001: damaged.zip")
+    assert str(e.value).startswith(f"statcan-99990001: damaged.zip: {PID}.csv: the zip archive is damaged (")
+    assert list(work.iterdir()) == []
+    with pytest.raises(LayoutError) as e:
+        sz.extract_data(tz, work)
+    assert str(e.value).startswith(f"{PID}.csv: the zip archive is damaged (")
+    extracted = sz.extract_data(sz.open_zip(good, PID, "en"), work)
+    assert extracted.read_bytes() == data and extracted.parent == work
+    assert extracted.name.startswith(f"statcan-{PID}-") and extracted.suffix == ".csv"

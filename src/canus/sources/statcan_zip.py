@@ -225,7 +225,7 @@ def open_zip(path: Path, pid: str, lang: str, where: str | None = None) -> Table
             file=where,
             data=f"{pid}.csv",
             meta=f"{pid}_MetaData.csv",
-            found=", ".join(names) or "nothing",
+            found=", ".join(names) or {"en": "nothing", "fr": "rien"},
         )
     return TableZip(path, pid, lang, data, meta)
 
