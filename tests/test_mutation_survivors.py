@@ -530,3 +530,14 @@ def test_a_write_failure_names_the_place_the_room_and_the_systems_words_on_one_l
         "canus cannot write /h ([Errno 30] Read-only file system). Make that place writable or choose another "
         "one (CANUS_HOME for the warehouse); the published data is unchanged."
     )
+
+
+def test_a_sources_counts_are_unknown_when_one_of_its_tables_cannot_be_compared() -> None:
+    from canus.revisions import TableDiff
+    from canus.warehouse import _sum_diffs
+
+    a, b = TableDiff("a", 3, 1, 2), TableDiff("b", 1, 0, 0)
+    unknown = TableDiff("c", None, None, None, "the key is not unique")
+    assert _sum_diffs([a, b], ["a", "b"]) == (4, 1, 2)
+    assert _sum_diffs([a, unknown], ["a", "c"]) == (None, None, None)
+    assert _sum_diffs([a, b], []) == (None, None, None)  # a first version: nothing to compare with

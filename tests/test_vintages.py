@@ -47,6 +47,13 @@ def test_read_versions_is_typed(mirror: Path) -> None:
     assert isinstance(v, DataVersion) and sid == SOURCE
     assert v.rows == 48 and v.as_of == "2023-12" and v.files[0].name == "Border_Crossing_Entry_Data.csv"
     assert v.files[0].sha256 == v.sha256 and v.retrieved_at is not None and v.loaded_at is not None
+    # Each file as it was fetched: where from, how large, when, and by which way.
+    [f] = v.files
+    assert (f.url, f.size, f.origin) == (mirror.as_uri(), mirror.stat().st_size, "mirror")
+    assert f.retrieved_at is not None and f.retrieved_at.startswith(str(v.retrieved_at.date()))
+    with Warehouse().read() as con:
+        [h] = read_history(con, SOURCE)
+    assert h.version.files == v.files
 
 
 def test_older_vintage_is_refused_then_loaded_on_purpose_and_recorded(mirror: Path) -> None:
