@@ -486,10 +486,10 @@ def test_a_metrics_sources_carry_their_licence_and_an_undeclared_one_fails(
 # -- the warehouse's small helpers: a version's sha, its times, and the words of a write failure
 
 
-def _file(name: str, sha: str) -> object:
+def _file(name: str, sha: str, retrieved_at: str = "2024-07-01T12:00:00Z") -> object:
     from canus.sources.base import Snapshot
 
-    return Snapshot("s", name, f"https://example.org/{name}", sha, Path(name), 3, "2024-07-01T12:00:00Z", "http")
+    return Snapshot("s", name, f"https://example.org/{name}", sha, Path(name), 3, retrieved_at, "http")
 
 
 def test_a_versions_sha_is_its_one_files_or_one_over_every_file_by_name() -> None:
@@ -541,3 +541,24 @@ def test_a_sources_counts_are_unknown_when_one_of_its_tables_cannot_be_compared(
     assert _sum_diffs([a, b], ["a", "b"]) == (4, 1, 2)
     assert _sum_diffs([a, unknown], ["a", "c"]) == (None, None, None)
     assert _sum_diffs([a, b], []) == (None, None, None)  # a first version: nothing to compare with
+
+
+def test_a_version_is_retrieved_when_its_last_file_was() -> None:
+    """Not when it was loaded: a rebuild of an old version keeps the time its files were fetched."""
+    from canus import sources
+    from canus.data_versions import VERSIONS_DDL, read_history, read_versions
+    from canus.sources.base import LoadResult
+    from canus.warehouse import _record_version
+
+    con = duckdb.connect()
+    con.execute(VERSIONS_DDL)
+    snaps = {
+        "a": _file("a.csv", "aaa", "2024-07-01T12:00:00+02:00"),
+        "b": _file("b.csv", "bbb", "2024-07-01T11:30:00Z"),
+    }
+    source = sources.get("bts-border-crossings")
+    loaded = dt.datetime(2026, 12, 2, 9, 0)
+    _record_version(con, source, snaps, LoadResult(3, "2024-06"), None, "sha", None, loaded, False, ())  # type: ignore[arg-type]
+    v = read_versions(con)[source.id]
+    assert (v.retrieved_at, v.loaded_at) == (dt.datetime(2024, 7, 1, 11, 30), loaded)
+    assert read_history(con, source.id)[0].version == v

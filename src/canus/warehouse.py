@@ -526,7 +526,8 @@ def _record_version(
             for s in snaps.values()
         ]
     )
-    retrieved = _utc_naive(max(s.retrieved_at for s in snaps.values()))
+    # Compared as times, not as text: "12:00+02:00" is before "11:30Z".
+    retrieved = max(_utc_naive(s.retrieved_at) for s in snaps.values())
     notes = json.dumps(result.notes)
     con.execute("DELETE FROM data_versions WHERE source_id = ?", [source.id])
     con.execute(
