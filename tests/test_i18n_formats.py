@@ -54,3 +54,29 @@ def test_catalogue_translates_and_fills_fields() -> None:
     assert _("Update summary", "fr") == "Résumé de la mise à jour"
     assert _("Done in {seconds} s.", "fr", seconds="1,2") == "Terminé en 1,2 s."
     assert _("Done in {seconds} s.", "en", seconds="1.2") == "Done in 1.2 s."
+
+
+def test_names_from_the_data_are_never_translated_in_an_error() -> None:
+    """A column "State" or "Port" missing from a file is named as the file names it, in French
+    too (the catalogue's "État" and "Point d'entrée" are the portal's words, not the file's)."""
+    from canus.errors import CanusError, LayoutError
+
+    e = LayoutError(
+        "{source}: {file}: expected columns are missing: {columns}",
+        source="bts-border-crossings",
+        file="Border_Crossing_Entry_Data.csv",
+        columns="State",
+    )
+    assert e.localized("fr") == (
+        "bts-border-crossings : Border_Crossing_Entry_Data.csv : colonnes attendues absentes : State"
+    )
+
+    # A message of its own, or words given in both languages, are worded in the reader's language.
+    def failed(problem: object) -> LayoutError:
+        return LayoutError("{source}: {url}: {problem}", source="s", url="https://x.example/a.csv", problem=problem)
+
+    empty = failed(CanusError("the response is empty"))
+    assert empty.localized("fr") == "s : https://x.example/a.csv : la réponse est vide"
+    both = failed({"en": "Port", "fr": "Point d'entrée"})
+    assert both.localized("fr").endswith(" : Point d'entrée") and str(both).endswith(": Port")
+    assert failed("Port").localized("fr").endswith(" : Port")

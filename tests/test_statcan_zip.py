@@ -526,7 +526,9 @@ def test_a_damaged_zip_is_named_and_leaves_no_extract(tmp_path: Path) -> None:
     work.mkdir()
     with pytest.raises(LayoutError) as e:
         sz.extract_data(tz, work, where="statcan-99990001: damaged.zip")
-    assert str(e.value).startswith(f"statcan-99990001: damaged.zip: {PID}.csv: the zip archive is damaged (")
+    with pytest.raises(Exception) as raw:  # what zipfile itself says of the member
+        zipfile.ZipFile(damaged).read(f"{PID}.csv")
+    assert str(e.value) == f"statcan-99990001: damaged.zip: {PID}.csv: the zip archive is damaged ({raw.value})"
     assert list(work.iterdir()) == []
     with pytest.raises(LayoutError) as e:
         sz.extract_data(tz, work)
@@ -534,3 +536,61 @@ def test_a_damaged_zip_is_named_and_leaves_no_extract(tmp_path: Path) -> None:
     extracted = sz.extract_data(sz.open_zip(good, PID, "en"), work)
     assert extracted.read_bytes() == data and extracted.parent == work
     assert extracted.name.startswith(f"statcan-{PID}-") and extracted.suffix == ".csv"
+
+
+@pytest.mark.parametrize(
+    ("edit", "en", "fr"),
+    [
+        (
+            lambda s: s.replace('"Trade"', '"Commerce flow"', 1),
+            f"{PID}-eng.zip: column 'Commerce flow' should be the dimension 'Trade'",
+            f"{PID}-eng.zip : la colonne 'Commerce flow' devrait être la dimension 'Trade'",
+        ),
+        (
+            lambda s: (
+                s.replace('"Trade",', '"Extra","Trade",', 1)
+                .replace('"Export",', '"?","Export",')
+                .replace('"Import",', '"?","Import",')
+            ),
+            f"{PID}-eng.zip: the data has 3 dimension columns but the metadata lists 2 dimensions besides geography",
+            f"{PID}-eng.zip : les données ont 3 colonnes de dimension, mais les métadonnées énumèrent 2 dimensions"
+            " en plus de la géographie",
+        ),
+    ],
+)
+def test_dimension_columns_that_do_not_match_the_metadata_are_named(
+    tmp_path: Path, edit: object, en: str, fr: str
+) -> None:
+    good = zip_fixture_dir(PID, HERE / PID / "eng", tmp_path / "good.zip")
+    bad = _rewrite(good, tmp_path / f"{PID}-eng.zip", PID, edit)
+    with pytest.raises(LayoutError) as e:
+        _load(tmp_path, "en", en_zip=bad)
+    assert (str(e.value), e.value.localized("fr")) == (en, fr)
+
+
+def test_a_load_gives_back_the_connections_settings_and_leaves_no_extract(tmp_path: Path) -> None:
+    con = duckdb.connect()
+    settings = "SELECT current_setting('memory_limit'), current_setting('enable_progress_bar'), " + (
+        "current_setting('preserve_insertion_order')"
+    )
+    con.execute("SET memory_limit = '1GiB'")  # a value DuckDB shows back exactly ("1.0 GiB")
+    con.execute("SET enable_progress_bar = true")
+    before = con.execute(settings).fetchone()
+    work = tmp_path / "work"
+    work.mkdir()
+    en_zip = zip_fixture_dir(PID, HERE / PID / "eng", tmp_path / f"{PID}-eng.zip")
+    meta = sz.read_metadata(sz.open_zip(en_zip, PID, "en"))
+    data = sz.open_zip(en_zip, PID, "en")
+    kw = {"table": "t", "data": data, "en_meta": meta, "fr_meta": None, "source_id": "s", "snapshot_sha256": "abc"}
+    sz.load_table(con, **kw, work_dir=work, where="x.zip")  # type: ignore[arg-type]
+    assert con.execute(settings).fetchone() == before
+    assert list(work.iterdir()) == []
+    # Also after a load that fails.
+    con.execute("SET enable_progress_bar = false")
+    con.execute("SET preserve_insertion_order = false")
+    before = con.execute(settings).fetchone()
+    bad = _rewrite(en_zip, tmp_path / "bad.zip", PID, lambda s: s.replace('"377273540.5"', '"37abc"', 1))
+    with pytest.raises(LayoutError):
+        sz.load_table(con, **{**kw, "table": "t2", "data": sz.open_zip(bad, PID, "en")}, work_dir=work, where="x.zip")  # type: ignore[arg-type]
+    assert con.execute(settings).fetchone() == before
+    assert list(work.iterdir()) == []

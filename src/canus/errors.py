@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from canus.i18n import _, known
+from canus.i18n import _
 
 
 class CanusError(Exception):
@@ -14,17 +14,17 @@ class CanusError(Exception):
         super().__init__(self.localized("en"))
 
     def localized(self, lang: str) -> str:
-        # A field given in both languages ({"en": …, "fr": …}) is taken in the reader's; a field
-        # that is itself a catalogue entry (the "problem" of a failed download) is translated;
-        # names, addresses and numbers pass through unchanged.
-        params = {}
+        # A field given in both languages ({"en": …, "fr": …}) is taken in the reader's, and a
+        # field that is a message of its own (a CanusError) is worded in the reader's language.
+        # Any other text is a name from the data (a column, a member, a file) and passes through
+        # as it is: looked up in the catalogue, a column "Port" came out as "Point d'entrée".
+        params: dict[str, object] = {}
         for k, v in self.params.items():
             if isinstance(v, CanusError):
-                # A problem with fields of its own, worded in the same language.
                 v = v.localized(lang)
             elif isinstance(v, dict) and "en" in v:
                 v = v.get(lang) or v["en"]
-            params[k] = known(v, lang) if isinstance(v, str) else v
+            params[k] = v
         return _(self.message, lang, **params)
 
 

@@ -28,6 +28,7 @@ from typing import IO, TYPE_CHECKING
 
 from canus import __version__
 from canus.errors import CanusError, FetchError
+from canus.i18n import LANGS, known
 from canus.settings import Settings, get_settings
 from canus.sources.base import RemoteFile, Snapshot, Source
 from canus.sources.http import RETRY_STATUS, Deadline, DeadlineExceeded, RetryPolicy
@@ -169,7 +170,9 @@ Fail = Callable[..., FetchError]
 
 def _failer(source_id: str, url: str) -> Fail:
     def fail(problem: str, **fields: object) -> FetchError:
-        detail: object = CanusError(problem, **fields) if fields else problem
+        # A problem with fields is a message of its own; a plain one is a check's words, in
+        # French where the catalogue has them (a reader's own ValueError text may not be there).
+        detail = CanusError(problem, **fields) if fields else {lang: known(problem, lang) for lang in LANGS}
         return FetchError("{source}: {url}: {problem}", source=source_id, url=url, problem=detail)
 
     return fail
