@@ -428,6 +428,14 @@ def test_metadata_blocks_are_read_by_their_headers() -> None:
     )
     meta_fr = sz.parse_metadata(fr, "fr", "m.csv")
     assert meta_fr.title == meta.title and meta_fr.dimensions == meta.dimensions and meta_fr.members == meta.members
+    assert (meta.lang, meta_fr.lang) == ("en", "fr")
+
+
+def test_metadata_quoted_with_curly_quotes_is_read() -> None:
+    """Table 17-10-0016 writes curly quotes (cansim turns them into straight ones, as canus does)."""
+    curly = METADATA.replace('"Geography"', "\u201cGeography\u201d").replace('"Canada"', "\u201cCanada\u201d")
+    meta = sz.parse_metadata(curly, "en", "m.csv")
+    assert meta.dimensions[1] == "Geography" and meta.members[0].name == "Canada"
 
 
 def test_metadata_rows_that_are_not_members_are_skipped() -> None:
@@ -500,11 +508,11 @@ def test_members_are_found_in_a_folder_and_in_any_case(tmp_path: Path) -> None:
     path = tmp_path / "x.zip"
     with zipfile.ZipFile(path, "w") as z:
         z.writestr(f"tables/{PID}.CSV", "x")
-        z.writestr(f"tables/{PID}_METADATA.csv", "x")
+        z.writestr(f"tables/2024/{PID}_METADATA.csv", "x")
     tz = sz.open_zip(path, PID, "fr")
     assert (tz.data_member, tz.meta_member, tz.lang, tz.pid, tz.path) == (
         f"tables/{PID}.CSV",
-        f"tables/{PID}_METADATA.csv",
+        f"tables/2024/{PID}_METADATA.csv",
         "fr",
         PID,
         path,
@@ -585,6 +593,9 @@ def test_a_load_gives_back_the_connections_settings_and_leaves_no_extract(tmp_pa
     sz.load_table(con, **kw, work_dir=work, where="x.zip")  # type: ignore[arg-type]
     assert con.execute(settings).fetchone() == before
     assert list(work.iterdir()) == []
+    # The data is extracted into the work folder (on canus's own disk), not the system's temporary one.
+    with pytest.raises(FileNotFoundError):
+        sz.load_table(con, **{**kw, "table": "t3"}, work_dir=tmp_path / "absent", where="x.zip")  # type: ignore[arg-type]
     # Also after a load that fails.
     con.execute("SET enable_progress_bar = false")
     con.execute("SET preserve_insertion_order = false")
