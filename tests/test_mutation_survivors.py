@@ -93,6 +93,7 @@ def test_a_full_disk_is_recognised_by_errno_and_by_duckdbs_text_only() -> None:
     assert not is_disk_full(ValueError("bad value"))
     assert is_disk_full(duckdb.IOException('Could not write file "x": No space left on device'))
     assert not is_disk_full(duckdb.IOException('Cannot open file "x": Permission denied'))
+    assert is_disk_full(duckdb.IOException('Could not write file "x": Disk quota exceeded'))
 
 
 def test_a_missing_dimension_and_a_missing_member_are_named_exactly_in_both_languages() -> None:
