@@ -251,3 +251,18 @@ def test_a_read_only_home_is_named_and_nothing_is_lost(mirror: Path) -> None:
     assert "Read-only file system" in str(r.error)
     assert r.error.localized("fr").endswith("les données publiées n'ont pas changé.")
     assert sha256_of(get_settings().warehouse_path) == before
+
+
+def test_a_release_the_loader_reads_from_the_file_is_recorded_with_the_version(mirror: Path) -> None:
+    """Natural Earth names its release inside the zip (no publisher release time to ask)."""
+    import zipfile
+
+    from canus.warehouse import Warehouse
+
+    [zipped] = (mirror / "natural-earth-countries").rglob("*.zip")
+    with zipfile.ZipFile(zipped, "a") as z:
+        z.writestr("ne_110m_admin_0_countries.VERSION.txt", "5.1.1\n")
+    [r] = update(["natural-earth-countries"])
+    assert r.status == "updated", r.error
+    v = Warehouse().versions()["natural-earth-countries"]
+    assert (v.as_of, v.release) == ("5.1.1", "5.1.1")
