@@ -266,3 +266,29 @@ def test_a_release_the_loader_reads_from_the_file_is_recorded_with_the_version(m
     assert r.status == "updated", r.error
     v = Warehouse().versions()["natural-earth-countries"]
     assert (v.as_of, v.release) == ("5.1.1", "5.1.1")
+
+
+def test_a_load_that_fails_beside_one_that_succeeds_keeps_its_published_tables(mirror: Path) -> None:
+    """Each source loads in a transaction of its own: a failed one is rolled back to the tables
+    set aside, and the next source still loads and publishes."""
+    import zipfile
+
+    first = update(["bts-border-crossings", "natural-earth-countries"])
+    assert [r.status for r in first] == ["updated", "updated"], [r.error for r in first]
+    con = duckdb.connect(str(get_settings().warehouse_path), read_only=True)
+    before = con.execute("SELECT * FROM border_crossings ORDER BY ALL").fetchall()
+    con.close()
+    bts = mirror / "bts-border-crossings" / "Border_Crossing_Entry_Data.csv"
+    header = bts.read_text().splitlines()[0]
+    bts.write_text(header + "\nBlaine,WA,3004,US-Canada Border,Jan 2030,Trucks,x,49.0,-122.7,POINT (-122.7 49.0)\n")
+    for f in (mirror / "natural-earth-countries").rglob("*.zip"):
+        with zipfile.ZipFile(f, "a") as z:
+            z.writestr("ne_110m_admin_0_countries.VERSION.txt", "5.1.1\n")  # a new file to load
+    results = update(["bts-border-crossings", "natural-earth-countries"])
+    assert [r.status for r in results] == ["failed", "updated"], [r.error for r in results]
+    con = duckdb.connect(str(get_settings().warehouse_path), read_only=True)
+    try:
+        assert con.execute("SELECT * FROM border_crossings ORDER BY ALL").fetchall() == before
+        assert not [t for (t,) in con.execute("SHOW TABLES").fetchall() if t.startswith("_canus_")]
+    finally:
+        con.close()
