@@ -421,3 +421,36 @@ def test_a_table_without_a_declared_key_is_not_published(mirror: Path, monkeypat
     )
     assert r.error is not None and r.error.localized("fr").startswith("bts-border-crossings : la table ports n'a ni")
     assert sha256_of(published) == before
+
+
+def test_a_first_version_with_an_undeclared_table_is_not_published_either(
+    mirror: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from canus import table_specs
+
+    monkeypatch.delitem(table_specs.SPECS, "ports")
+    mirror.write_bytes(bts_csv(months((2023, 1), (2023, 11))))
+    [r] = update([SOURCE])
+    assert r.status == "failed" and str(r.error).startswith("bts-border-crossings: table ports has no declared key")
+    assert not get_settings().warehouse_path.exists()
+
+
+def test_the_warehouse_says_when_it_was_built_in_utc_to_the_second(
+    mirror: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """On a machine set to another time zone too: the build time is UTC, never local time."""
+    import re
+    import time
+
+    monkeypatch.setenv("TZ", "America/St_Johns")  # UTC-3:30 or -2:30: never UTC
+    time.tzset()
+    try:
+        before = dt.datetime.now(dt.UTC).replace(microsecond=0)
+        publish(mirror, bts_csv(months((2023, 1), (2023, 11))))
+    finally:
+        monkeypatch.delenv("TZ")
+        time.tzset()
+    with Warehouse().read() as con:
+        (built,) = con.execute("SELECT value FROM warehouse_meta WHERE key = 'built_at'").fetchone()
+    assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\+00:00", built), built
+    assert 0 <= (dt.datetime.fromisoformat(built) - before).total_seconds() < 60
