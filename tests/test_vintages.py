@@ -334,6 +334,11 @@ def test_the_published_versions_are_served_from_the_sidecar_while_the_file_is_un
     first = wh.versions()
     assert json.loads(wh.sidecar.read_text(encoding="utf-8"))["versions"][SOURCE]["as_of"] == "2023-12"
     assert wh.versions() == first
+    # Served from the sidecar indeed: a mark written into it comes back while the file is the same.
+    doc = json.loads(wh.sidecar.read_text(encoding="utf-8"))
+    doc["versions"][SOURCE]["rows"] = 12345
+    wh.sidecar.write_text(json.dumps(doc), encoding="utf-8")
+    assert wh.versions()[SOURCE].rows == 12345
     # The sidecar is a cache keyed on the file: a new publication is read from the warehouse.
     publish(mirror, bts_csv(months((2023, 1), (2024, 1))))
     assert Warehouse().versions()[SOURCE].as_of == "2024-01"
