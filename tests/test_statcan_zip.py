@@ -605,3 +605,22 @@ def test_a_load_gives_back_the_connections_settings_and_leaves_no_extract(tmp_pa
         sz.load_table(con, **{**kw, "table": "t2", "data": sz.open_zip(bad, PID, "en")}, work_dir=work, where="x.zip")  # type: ignore[arg-type]
     assert con.execute(settings).fetchone() == before
     assert list(work.iterdir()) == []
+
+
+def test_a_damaged_data_member_is_named_with_the_file_it_came_from(tmp_path: Path) -> None:
+    """The header and metadata read, the data does not: the error names the download, not only the member."""
+    good = zip_fixture_dir(PID, HERE / PID / "eng", tmp_path / "good.zip")
+    with zipfile.ZipFile(good) as z:
+        data, meta = z.read(f"{PID}.csv"), z.read(f"{PID}_MetaData.csv")
+    body = data.split(b"\n", 1)[1]
+    damaged = tmp_path / f"{PID}-eng.zip"
+    with zipfile.ZipFile(damaged, "w", compression=zipfile.ZIP_DEFLATED) as z:
+        z.writestr(f"{PID}_MetaData.csv", meta)
+        z.writestr(f"{PID}.csv", data + body * 2000)
+    blob = bytearray(damaged.read_bytes())
+    end = blob.rindex(b"PK\x01\x02")  # the central directory follows the data member
+    blob[end - 400 : end - 300] = b"\x00" * 100
+    damaged.write_bytes(bytes(blob))
+    with pytest.raises(LayoutError) as e:
+        _load(tmp_path, "en", en_zip=damaged)
+    assert str(e.value).startswith(f"{PID}-eng.zip: {PID}.csv: the zip archive is damaged (")
