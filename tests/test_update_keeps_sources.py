@@ -292,3 +292,60 @@ def test_a_load_that_fails_beside_one_that_succeeds_keeps_its_published_tables(m
         assert not [t for (t,) in con.execute("SHOW TABLES").fetchall() if t.startswith("_canus_")]
     finally:
         con.close()
+
+
+def test_a_loaders_plain_exception_fails_its_source_and_a_full_disk_stops_the_build(tmp_path: Path) -> None:
+    """Every loader of today words its own failures; one that lets a plain exception through
+    still fails only its source, named, and a full disk inside a load stops the whole build."""
+    import dataclasses
+    import errno
+
+    from canus import sources
+    from canus.sources.base import Snapshot
+    from canus.warehouse import DiskFullError, Warehouse
+
+    def loader_raising(e: Exception):  # type: ignore[no-untyped-def]
+        def load(con, snaps, source):  # type: ignore[no-untyped-def]
+            raise e
+
+        return load
+
+    bts = sources.get("bts-border-crossings")
+    raw = tmp_path / "raw.csv"
+    raw.write_text("x")
+    snap = Snapshot(bts.id, "raw.csv", raw.as_uri(), "0" * 64, raw, 1, "2024-07-01T12:00:00+00:00", "mirror")
+    wh = Warehouse(path=tmp_path / "home" / "canus.duckdb")
+    plain = dataclasses.replace(bts, load=loader_raising(ValueError("unexpected\n  value")))
+    [outcome] = wh.build([(plain, {"raw.csv": snap})])
+    assert not outcome.ok and str(outcome.error) == "bts-border-crossings: loading failed: unexpected value"
+    full = dataclasses.replace(bts, load=loader_raising(OSError(errno.ENOSPC, "No space left on device")))
+    with pytest.raises(DiskFullError):
+        wh.build([(full, {"raw.csv": snap})])
+    assert not wh.path.exists()
+
+
+def test_an_earlier_release_a_loader_reads_is_refused_as_an_older_vintage(
+    mirror: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The release a loader reads from its file goes to the publish checks with the period."""
+    import dataclasses
+
+    from canus import sources
+    from canus.warehouse import PublishRefusedError
+
+    bts = sources.get("bts-border-crossings")
+    release = {"now": "2024-08-01T08:30"}
+
+    def load(con, snaps, source):  # type: ignore[no-untyped-def]
+        result = bts.load(con, snaps, source)
+        return dataclasses.replace(result, notes={**result.notes, "release": release["now"]})
+
+    monkeypatch.setitem(sources._STATIC, bts.id, dataclasses.replace(bts, load=load))
+    [first] = update([bts.id])
+    assert first.status == "updated", first.error
+    release["now"] = "2024-07-01T08:30"  # the same period, released earlier
+    bts_file = mirror / "bts-border-crossings" / "Border_Crossing_Entry_Data.csv"
+    bts_file.write_text(bts_file.read_text().replace("Trucks", "Buses", 1))
+    [second] = update([bts.id])
+    assert second.status == "failed" and isinstance(second.error, PublishRefusedError), second.error
+    assert second.error.checks == ("as-of",)
