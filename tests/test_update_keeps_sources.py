@@ -227,10 +227,9 @@ def test_a_disk_full_on_the_very_first_build_names_the_room_it_needs(
 def test_a_read_only_home_is_named_and_nothing_is_lost(mirror: Path) -> None:
     """Root ignores modes, so the home is made read-only by a read-only bind mount."""
     import os
-    import shutil
-    import subprocess
 
     from canus.errors import WarehouseError
+    from tests.test_feedback import _read_only
 
     [first] = update(["bts-border-crossings"])
     assert first.status == "updated", first.error
@@ -238,14 +237,8 @@ def test_a_read_only_home_is_named_and_nothing_is_lost(mirror: Path) -> None:
     before = sha256_of(get_settings().warehouse_path)
     if os.geteuid() != 0:
         pytest.skip("a read-only home is made here with a read-only bind mount, which needs root")
-    if shutil.which("mount") is None:
-        pytest.skip("running as root without mount(8): cannot make the home read-only")
-    subprocess.run(["mount", "--bind", str(home), str(home)], check=True)
-    try:
-        subprocess.run(["mount", "-o", "remount,ro,bind", str(home)], check=True)
+    with _read_only(home):
         [r] = update(["bts-border-crossings"])
-    finally:
-        subprocess.run(["umount", "-l", str(home)], check=False)
     assert r.status == "failed" and isinstance(r.error, WarehouseError), r.error
     assert str(r.error).startswith(f"canus cannot write {home} (")
     assert "Read-only file system" in str(r.error)
