@@ -7,6 +7,7 @@ import csv
 import hashlib
 import io
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
@@ -86,3 +87,48 @@ def test_each_available_metric_answers_json_and_csv_and_the_others_503(client: T
         assert c.status_code == 200 and c.headers["content-type"].startswith("text/csv")
         table = list(csv.reader(io.StringIO(c.text)))
         assert len(table) - 1 == len(body["rows"]), row["id"]
+
+
+@pytest.mark.parametrize(
+    ("lang", "words"),
+    [("en", "No API address /api/no-such/thing; every address is listed at /api/docs"), ("fr", "Aucune adresse d'API")],
+)
+def test_an_unknown_api_address_is_the_apis_own_404_pointing_to_the_list(
+    client: TestClient, lang: str, words: str
+) -> None:
+    # It used to be read as a portal page whose "language" was "api".
+    r = client.get("/api/no-such/thing", params={"lang": lang})
+    assert r.status_code == 404 and r.headers["content-type"].startswith("application/json")
+    assert r.json() == {"error": r.json()["error"], "status": 404} and words in r.json()["error"]
+    assert "/api/docs" in r.json()["error"] and "Unknown language" not in r.text
+    assert client.head("/api/no-such").status_code == 404
+    # A known address with another method stays a 405, and the docs' own files are still served.
+    assert client.post("/api/sources").status_code == 405
+    assert client.get("/api/openapi.json").status_code == 200
+
+
+def test_a_source_history_speaks_the_readers_language(client: TestClient) -> None:
+    r = client.get("/api/sources/no-such-source/history", params={"lang": "fr"})
+    assert r.status_code == 404 and r.json()["error"] == "Source inconnue 'no-such-source' ; voir /api/sources"
+    r = client.get("/api/sources/no-such-source/history")
+    assert r.json()["error"] == "Unknown source 'no-such-source'; see /api/sources"
+    r = client.get("/api/sources/bts-border-crossings/changes", params={"lang": "fr"})
+    assert r.status_code == 404 and r.json()["error"].startswith("L'historique d'une source est à /api/sources/")
+    assert client.get("/api/sources/bts-border-crossings/history", params={"lang": "fr"}).status_code == 200
+
+
+def test_an_unknown_language_is_refused_in_both_languages(client: TestClient) -> None:
+    for path in ("/api/sources", "/api/metrics", "/api/sources/bts-border-crossings/history", "/api/nowhere"):
+        r = client.get(path, params={"lang": "de"})
+        assert r.status_code == 400, path
+        assert r.json()["error"] == "Unknown language 'de': use en or fr / Langue inconnue 'de' : utilisez en ou fr"
+
+
+def test_a_history_before_any_data_says_so_in_the_readers_language(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("CANUS_HOME", str(tmp_path))
+    empty = TestClient(create_app(get_settings()))
+    for lang, words in (("en", "No data yet: run 'canus update'"), ("fr", "Pas encore de données : lancez")):
+        r = empty.get("/api/sources/bts-border-crossings/history", params={"lang": lang})
+        assert r.status_code == 503 and r.json()["error"].startswith(words)

@@ -80,3 +80,16 @@ def test_translations_keep_their_fields() -> None:
     french = _catalogue("fr")
     broken = {en: fr for en, fr in french.items() if fields(en) != fields(fr)}
     assert broken == {}
+
+
+def test_no_web_error_is_written_in_english_only() -> None:
+    """An error the web answers with (page or API) is a catalogue message, never a bare literal."""
+    bare = []
+    for path in (SRC / "web").rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Call) and _name(node.func) == "HTTPException":
+                detail = node.args[1] if len(node.args) > 1 else None
+                detail = next((k.value for k in node.keywords if k.arg == "detail"), detail)
+                if isinstance(detail, ast.Constant | ast.JoinedStr):
+                    bare.append(f"{path.relative_to(SRC)}:{node.lineno}")
+    assert bare == []

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 from fastapi import HTTPException
 
-from canus.i18n import LANGS, UnknownLanguage, other_lang
+from canus.i18n import LANGS, UnknownLanguage, _, other_lang
 from canus.i18n import check_lang as _check
 
 
@@ -84,4 +84,5 @@ def check_lang(lang: str) -> str:
     try:
         return _check(lang)
     except UnknownLanguage:
-        raise HTTPException(404, "Unknown language: use /en/ or /fr/") from None
+        # The address's language is what is unknown: the error page speaks English, as its frame does.
+        raise HTTPException(404, _("Unknown language: use /en/ or /fr/", "en")) from None

@@ -30,7 +30,10 @@ def _lang(lang: str) -> str:
     try:
         return check_lang(lang)
     except UnknownLanguage:
-        raise HTTPException(400, "lang must be en or fr") from None
+        # The reader's language is the unknown: the answer says it in both.
+        raise HTTPException(
+            400, " / ".join(_("Unknown language {lang!r}: use en or fr", ln, lang=lang) for ln in ("en", "fr"))
+        ) from None
 
 
 @router.get("/version")
@@ -218,20 +221,21 @@ async def query(
     summary="Every published version of a source and what each changed",
     responses={404: {"description": "Unknown source"}, 503: {"description": "No data published yet"}},
 )
-def source_history(request: Request, source_id: str, name: str) -> Response:
+def source_history(request: Request, source_id: str, name: str, lang: str = "en") -> Response:
     """Every published version of a source, newest first, with what each added, removed and revised."""
     from canus.history import CSV_COLUMNS, csv_row, history_records
 
+    lang = _lang(lang)
     if name not in ("history", "history.csv"):
-        raise HTTPException(404, "see /api/sources/<id>/history or /api/sources/<id>/history.csv")
+        raise HTTPException(404, _("A source's history is at /api/sources/<id>/history (or .csv)", lang))
     try:
         sources.get(source_id)
     except CanusError:
-        raise HTTPException(404, f"unknown source {source_id!r}; see /api/sources") from None
+        raise HTTPException(404, _("Unknown source {source!r}; see /api/sources", lang, source=source_id)) from None
     state = _state(request)
     con = state.cursor()
     if con is None:
-        raise HTTPException(503, "no data yet: run 'canus update'")
+        raise HTTPException(503, _("No data yet: run 'canus update'", lang))
 
     def records() -> list[dict[str, Any]]:
         return history_records(con, source_id)
@@ -247,3 +251,12 @@ def source_history(request: Request, source_id: str, name: str) -> Response:
 
         return cached_response(request, state, "csv", as_csv, filename=f"{source_id}-history.csv")
     return cached_response(request, state, "json", records)
+
+
+# Last route of the API router (included before the portal's /{lang}/… pages); GET and HEAD
+# only, so another method on a known address stays a 405.
+@router.api_route("/{rest:path}", methods=["GET", "HEAD"], include_in_schema=False)
+def unknown_address(rest: str, lang: str = "en") -> Response:
+    """Any other /api/ address: a 404 that points to the list of addresses."""
+    lang = _lang(lang)
+    raise HTTPException(404, _("No API address /api/{rest}; every address is listed at /api/docs", lang, rest=rest))

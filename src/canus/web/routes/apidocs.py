@@ -16,6 +16,7 @@ from fastapi import APIRouter, FastAPI
 from fastapi.openapi.utils import get_openapi
 from fastapi.responses import HTMLResponse
 from fastapi.staticfiles import StaticFiles
+from starlette.routing import Mount
 
 router = APIRouter()
 
@@ -219,5 +220,6 @@ def install(app: FastAPI) -> None:
     ]
     folder = _bundle_dir()
     if folder is not None:
-        app.mount("/api/docs/assets", StaticFiles(directory=folder), name="swagger-ui")
+        # First, ahead of the API router's catch-all for unknown /api/ addresses.
+        app.router.routes.insert(0, Mount("/api/docs/assets", StaticFiles(directory=folder), name="swagger-ui"))
     app.openapi = lambda: schema(app)  # type: ignore[method-assign]

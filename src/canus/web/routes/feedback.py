@@ -19,7 +19,7 @@ from urllib.parse import quote
 from fastapi import APIRouter, FastAPI, HTTPException, Request, Response
 from fastapi.responses import HTMLResponse, RedirectResponse
 
-from canus.i18n import LANGS, _, fmt_number
+from canus.i18n import _, fmt_number
 from canus.web.feedback.store import (
     KINDS,
     MAX_BODY,
@@ -119,12 +119,6 @@ def _app_store(app: FastAPI) -> FeedbackStore:
     return store
 
 
-def _check_lang(lang: str) -> str:
-    if lang not in LANGS:
-        raise HTTPException(404, "Unknown language: use /en/ or /fr/")
-    return lang
-
-
 def _form_path(lang: str) -> str:
     return sections.path_for("feedback", lang)
 
@@ -158,7 +152,7 @@ def _safe_page(value: str | None) -> str:
 
 
 def feedback_page(request: Request, lang: str) -> Response:
-    lang = _check_lang(lang)
+    lang = sections.check_lang(lang)
     if request.url.path != _form_path(lang):
         raise HTTPException(404)  # the error page is titled "Page not found" in the reader's language
     page = _safe_page(request.query_params.get("page"))
@@ -168,7 +162,7 @@ def feedback_page(request: Request, lang: str) -> Response:
 
 
 async def feedback_post(request: Request, lang: str) -> Response:
-    lang = _check_lang(lang)
+    lang = sections.check_lang(lang)
     if request.url.path != _form_path(lang):
         raise HTTPException(404)  # the error page is titled "Page not found" in the reader's language
     size = request.headers.get("content-length")
@@ -233,12 +227,12 @@ async def feedback_post(request: Request, lang: str) -> Response:
 
 
 def admin_get(request: Request, lang: str) -> Response:
-    return _admin(request, _check_lang(lang), _bearer(request))
+    return _admin(request, sections.check_lang(lang), _bearer(request))
 
 
 async def admin_post(request: Request, lang: str) -> Response:
     form = await request.form(max_files=0, max_fields=5, max_part_size=1024)
-    return _admin(request, _check_lang(lang), str(form.get("token") or "") or _bearer(request))
+    return _admin(request, sections.check_lang(lang), str(form.get("token") or "") or _bearer(request))
 
 
 # One set of routes per language slug (/en/report-problem, /fr/signaler-probleme).
