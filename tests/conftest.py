@@ -25,6 +25,11 @@ def canus_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.setenv("CANUS_TIMEOUT", "2")
     monkeypatch.setenv("CANUS_RETRIES", "3")
     monkeypatch.setenv("CANUS_BACKOFF", "0.05")
+    # The admin page's wrong-token count is per process (a server's whole life): a test that used
+    # up the tries must not leave the next test's admin request refused with 429.
+    from canus.web.routes import feedback as routes_feedback
+
+    routes_feedback._admin_failures.clear()
     return home
 
 
