@@ -109,7 +109,7 @@ def test_an_unknown_api_address_is_the_apis_own_404_pointing_to_the_list(
 
 def test_a_source_history_speaks_the_readers_language(client: TestClient) -> None:
     r = client.get("/api/sources/no-such-source/history", params={"lang": "fr"})
-    assert r.status_code == 404 and r.json()["error"] == "Source inconnue 'no-such-source' ; voir /api/sources"
+    assert r.status_code == 404 and r.json()["error"] == "Source inconnue 'no-such-source'; voir /api/sources"
     r = client.get("/api/sources/no-such-source/history")
     assert r.json()["error"] == "Unknown source 'no-such-source'; see /api/sources"
     r = client.get("/api/sources/bts-border-crossings/changes", params={"lang": "fr"})
@@ -121,7 +121,9 @@ def test_an_unknown_language_is_refused_in_both_languages(client: TestClient) ->
     for path in ("/api/sources", "/api/metrics", "/api/sources/bts-border-crossings/history", "/api/nowhere"):
         r = client.get(path, params={"lang": "de"})
         assert r.status_code == 400, path
-        assert r.json()["error"] == "Unknown language 'de': use en or fr / Langue inconnue 'de' : utilisez en ou fr"
+        assert (
+            r.json()["error"] == "Unknown language 'de': use en or fr / Langue inconnue 'de'\u00a0: utilisez en ou fr"
+        )
 
 
 def test_a_history_before_any_data_says_so_in_the_readers_language(
@@ -129,6 +131,6 @@ def test_a_history_before_any_data_says_so_in_the_readers_language(
 ) -> None:
     monkeypatch.setenv("CANUS_HOME", str(tmp_path))
     empty = TestClient(create_app(get_settings()))
-    for lang, words in (("en", "No data yet: run 'canus update'"), ("fr", "Pas encore de données : lancez")):
+    for lang, words in (("en", "No data yet: run 'canus update'"), ("fr", "Pas encore de données\u00a0: lancez")):
         r = empty.get("/api/sources/bts-border-crossings/history", params={"lang": lang})
         assert r.status_code == 503 and r.json()["error"].startswith(words)

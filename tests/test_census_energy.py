@@ -188,7 +188,7 @@ def test_energy_page_carries_coal_and_uranium(api: Loopback, lang: str) -> None:
         assert summary.startswith("US imports in 2023 — coal: Canada 22")
         assert "rank 2 of 3; first: Colombia" in summary and "first: Kazakhstan." in summary
     else:
-        assert summary.startswith("Importations américaines en 2023 — charbon : Canada")
+        assert summary.startswith("Importations américaines en 2023 — charbon\u00a0: Canada")
         # The Census writes "COLOMBIA": the reader sees the country's name in French.
         assert "Colombie" in summary and "COLOMBIA" not in summary
     svg = render_svg(chart, lang, "test")

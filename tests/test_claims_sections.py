@@ -74,7 +74,7 @@ def test_border_page_shows_the_people_claims_and_what_they_wait_for(client: Test
     text = html.unescape(client.get("/en/border").text)
     assert "400,000" in text and "Waiting for:" in text and "24-10-0041-01" in text
     fr = html.unescape(client.get("/fr/frontiere").text)
-    assert "400 000" in fr and "En attente de :" in fr
+    assert "400\u00a0000" in fr and "En attente de\u00a0:" in fr
 
 
 def test_overview_keeps_the_tally_and_the_coverage_from_the_register(client: TestClient) -> None:

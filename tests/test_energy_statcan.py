@@ -105,7 +105,7 @@ def _write(root: Path, pid: str, dims: list[Dim], rows: list[Row]) -> None:
 def test_energy_tables_are_declared_defaults() -> None:
     ids = sources.default_ids()
     assert "statcan-25100029" in ids and "statcan-25100063" in ids
-    assert sources.get("statcan-25100029").title["fr"].startswith("Tableau 25-10-0029-01 : Offre")
+    assert sources.get("statcan-25100029").title["fr"].startswith("Tableau 25-10-0029-01\u00a0: Offre")
 
 
 def test_trade_by_fuel_in_petajoules(mirror: Path) -> None:

@@ -22,6 +22,7 @@ import pytest
 
 from tests.live_server import serve
 from tests.portal_pages import page_paths, section_paths
+from tests.test_french_typography import findings, page_text
 from tests.web_helpers import build_warehouse
 
 #: English a French page must not show (as found by the review in issue 12, and furniture).
@@ -70,7 +71,7 @@ LEFTOVERS = (
 #: "billion", "billions", "trillion" in any case: never in French.
 BILLION = re.compile(r"\b(?:billions?|trillions?)\b", re.IGNORECASE)
 #: A date left in ISO form after French words ("consulté le 2026-11-21").
-ISO_AFTER_WORDS = re.compile(r"(?:consulté le|Données au|dernières données :) \d{4}-\d{2}")
+ISO_AFTER_WORDS = re.compile(r"(?:consulté le|Données au|dernières données\u00a0:) \d{4}-\d{2}")
 #: "Données à" for "As of" (the correct form is "Données au"); "Données à venir" is right.
 DONNEES_A = re.compile(r"Données à(?! venir)")
 #: A French colon without its space ("(New York): 28 000").
@@ -109,7 +110,8 @@ def test_known_leftovers_are_found() -> None:
     assert leftovers("Source: Parks Canada, 1 billion de dollars")
     assert leftovers("consulté le 2026-11-21") == ["consulté le 2026-11"]
     assert leftovers("Buffalo (New York): 28 000")
-    assert leftovers("Source : Parcs Canada, consulté le 21 novembre 2026, 1 300 milliards") == []
+    assert leftovers("dernières données\u00a0: 2026-11") == ["dernières données\u00a0: 2026-11"]
+    assert leftovers("Source\u00a0: Parcs Canada, consulté le 21 novembre 2026, 1\u00a0300 milliards") == []
 
 
 @pytest.mark.parametrize("path", page_paths("fr"))
@@ -122,6 +124,9 @@ def test_french_page_has_no_english_leftover(site: httpx.Client, path: str) -> N
         assert r.status_code == 200, path
     assert '<html lang="fr-CA">' in r.text
     assert leftovers(visible_text(r.text)) == []
+    # What the page composes itself (labels, values, units around them) follows the same
+    # typography as the catalogue's words.
+    assert findings(page_text(r.text)) == []
 
 
 @pytest.mark.parametrize("path", section_paths("fr"))
@@ -133,6 +138,7 @@ def test_french_twin_has_no_english_leftover(site: httpx.Client, path: str) -> N
     text = json.dumps(doc, ensure_ascii=False)
     text = re.sub(r'"(?:landing_url|licence_url|source_url|url|source_id|id|sha256|name)": "[^"]*"', "", text)
     assert leftovers(text) == []
+    assert findings(text) == []
 
 
 @pytest.mark.parametrize(
@@ -159,6 +165,7 @@ def test_french_api_has_no_english_leftover(site: httpx.Client, path: str) -> No
         json.dumps(r.json(), ensure_ascii=False),
     )
     assert leftovers(text) == []
+    assert findings(text) == []
 
 
 @pytest.fixture
@@ -196,6 +203,7 @@ def test_french_cli_has_no_english_leftover(cli_home: Path, args: list[str]) -> 
     out = done.stdout + done.stderr
     assert out.strip(), args
     assert leftovers(out) == [], (args, out[:2000])
+    assert findings(out) == [], args
 
 
 def test_unknown_language_is_refused(cli_home: Path) -> None:

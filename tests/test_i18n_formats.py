@@ -68,7 +68,7 @@ def test_names_from_the_data_are_never_translated_in_an_error() -> None:
         columns="State",
     )
     assert e.localized("fr") == (
-        "bts-border-crossings : Border_Crossing_Entry_Data.csv : colonnes attendues absentes : State"
+        "bts-border-crossings\u00a0: Border_Crossing_Entry_Data.csv\u00a0: colonnes attendues absentes\u00a0: State"
     )
 
     # A message of its own, or words given in both languages, are worded in the reader's language.
@@ -76,7 +76,7 @@ def test_names_from_the_data_are_never_translated_in_an_error() -> None:
         return LayoutError("{source}: {url}: {problem}", source="s", url="https://x.example/a.csv", problem=problem)
 
     empty = failed(CanusError("the response is empty"))
-    assert empty.localized("fr") == "s : https://x.example/a.csv : la réponse est vide"
+    assert empty.localized("fr") == "s\u00a0: https://x.example/a.csv\u00a0: la réponse est vide"
     both = failed({"en": "Port", "fr": "Point d'entrée"})
-    assert both.localized("fr").endswith(" : Point d'entrée") and str(both).endswith(": Port")
-    assert failed("Port").localized("fr").endswith(" : Port")
+    assert both.localized("fr").endswith("\u00a0: Point d'entrée") and str(both).endswith(": Port")
+    assert failed("Port").localized("fr").endswith("\u00a0: Port")

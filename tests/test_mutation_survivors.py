@@ -52,7 +52,7 @@ def test_unknown_metric_names_the_metric() -> None:
         get("no-such-metric")
     assert "'no-such-metric'" in e.value.localized("en") and "/api/metrics" in e.value.localized("en")
     # The French text proves the message is the catalogue's, not any string naming the metric.
-    assert e.value.localized("fr") == "Mesure inconnue 'no-such-metric' ; voir /api/metrics"
+    assert e.value.localized("fr") == "Mesure inconnue 'no-such-metric'; voir /api/metrics"
 
 
 def test_reports_are_stamped_in_utc_to_the_second_by_the_real_clock() -> None:
@@ -111,7 +111,7 @@ def test_a_missing_dimension_and_a_missing_member_are_named_exactly_in_both_lang
         f"24-10-0053-01: the loaded vintage lacks these dimensions or members (dimension / member): {named}"
     )
     assert e.value.localized("fr") == (
-        f"24-10-0053-01 : la version chargée n'a pas ces dimensions ou membres (dimension / membre) : {named}"
+        f"24-10-0053-01\u00a0: la version chargée n'a pas ces dimensions ou membres (dimension / membre)\u00a0: {named}"
     )
     assert Selection("24-10-0053-01", (), ()).require().table == "24-10-0053-01"
 
@@ -205,7 +205,7 @@ def test_gate_messages_write_whole_numbers_and_large_values_without_decimals(val
     rows = "rows of {table}: {new} against {old} published (fewer than {limit} % of them)"
     assert both(rows, table="t", new=value, old=10, limit=90) == {
         "en": f"rows of t: {en} against 10 published (fewer than 90 % of them)",
-        "fr": f"lignes de t : {fr} contre 10 publiées (moins de 90 % de celles-ci)",
+        "fr": f"lignes de t\u00a0: {fr} contre 10 publiées (moins de 90\u00a0% de celles-ci)",
     }
 
 
@@ -251,7 +251,7 @@ def test_rows_at_the_limit_pass_and_one_fewer_is_named_exactly() -> None:
     [breach] = check_table(_two_vintages(10, 8), "ports", "o", "n", spec, DEFAULT)
     assert breach.check == "rows"
     assert breach.detail["en"] == "rows of ports: 8 against 10 published (fewer than 90 % of them)"
-    assert breach.detail["fr"].startswith("lignes de ports : 8 ") or "ports" in breach.detail["fr"]
+    assert breach.detail["fr"].startswith("lignes de ports\u00a0: 8 ") or "ports" in breach.detail["fr"]
 
 
 def test_a_total_that_moves_names_the_column_and_the_common_keys() -> None:
@@ -318,7 +318,9 @@ def test_new_negative_values_in_a_count_are_named_with_both_figures() -> None:
     counts = TableSpec(key=("k",), compared=("v",), measures=("v",), non_negative=("v",))
     found = {b.check: b.detail for b in check_table(con, "ports", "o", "n", counts, DEFAULT)}
     assert found["negative"]["en"] == "negative values in ports.v, which counts something: 3 against 1 published"
-    assert found["negative"]["fr"] == "valeurs négatives dans ports.v, qui compte quelque chose : 3 contre 1 publiées"
+    assert (
+        found["negative"]["fr"] == "valeurs négatives dans ports.v, qui compte quelque chose\u00a0: 3 contre 1 publiées"
+    )
     # A measure that may be negative (a balance) is not held to it.
     balances = TableSpec(key=("k",), compared=("v",), measures=("v",))
     assert "negative" not in {b.check for b in check_table(con, "ports", "o", "n", balances, DEFAULT)}
@@ -344,7 +346,7 @@ def test_a_measure_only_one_vintage_has_is_not_compared() -> None:
             {"kinds": ["wrong", "bogus", "odd"]},
             "invalid",
             "Unknown kind of problem: bogus, odd",
-            "Type de problème inconnu : bogus, odd",
+            "Type de problème inconnu\u00a0: bogus, odd",
         ),
         (
             {"kinds": [], "details": "  \r\n "},
@@ -356,7 +358,7 @@ def test_a_measure_only_one_vintage_has_is_not_compared() -> None:
             {"details": "x" * 1001},
             "too_long",
             "The description is too long: at most 1,000 characters.",
-            "La description est trop longue : au plus 1\u00a0000 caractères.",
+            "La description est trop longue\u00a0: au plus 1\u00a0000 caractères.",
         ),
         (
             {"page": "/" + "p" * 300},

@@ -49,7 +49,7 @@ def test_implausible_file_is_refused_naming_the_check(case: str, loopback: Loopb
     for figure in figures:
         assert figure in message, message
     assert sha256_of(get_settings().warehouse_path) == published
-    assert f"contrôle « {check} »" in r.error.localized("fr")
+    assert f"contrôle «\u00a0{check}\u00a0»" in r.error.localized("fr")
 
 
 def test_times_1000_names_old_and_new_totals(loopback: Loopback, published: str) -> None:

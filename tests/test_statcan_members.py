@@ -205,7 +205,7 @@ def test_any_loaded_table_is_listed_with_its_own_metadata(mirror: Path) -> None:
     from canus.web.app import create_app
 
     api = {s["id"]: s for s in TestClient(create_app()).get("/api/sources?lang=fr").json()}
-    assert api[f"statcan-{OTHER_PID}"]["title"] == f"Tableau 24-10-0003-01 : {OTHER_TITLE[1]}"
+    assert api[f"statcan-{OTHER_PID}"]["title"] == f"Tableau 24-10-0003-01\u00a0: {OTHER_TITLE[1]}"
     assert api[f"statcan-{OTHER_PID}"]["licence"] == "Licence ouverte de Statistique Canada"
     assert "release" in api[f"statcan-{OTHER_PID}"]
 

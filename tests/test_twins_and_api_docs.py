@@ -94,7 +94,7 @@ def test_page_slug_in_the_other_language_redirects(site: httpx.Client) -> None:
 
 def test_svg_download_carries_title_source_and_date(site: httpx.Client) -> None:
     svg = site.get("/fr/graphiques/border-people-per-day.svg").text
-    assert "<title" in svg and "<desc" in svg and "Source :" in svg
+    assert "<title" in svg and "<desc" in svg and "Source\u00a0:" in svg
     assert "dernières données" in svg
 
 

@@ -664,6 +664,8 @@ def _print_metric(table: MetricTable, fmt: Format, lang: str) -> None:
 
 export_app = typer.Typer(
     help=_("Publish canus outside the server: a static site, a Parquet lake.", LANG),
+    # Given whole: Click's own short form re-spaces words, losing French non-breaking spaces.
+    short_help=_("Publish canus outside the server: a static site, a Parquet lake.", LANG),
     no_args_is_help=True,
     rich_markup_mode=None,
 )

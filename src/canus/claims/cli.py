@@ -18,7 +18,7 @@ from rich.table import Table
 
 from canus.claims import display
 from canus.cli_output import print_table as emit_table
-from canus.i18n import LANGS, _, fmt_number
+from canus.i18n import LANGS, _, fmt_percent
 from canus.settings import get_settings
 
 if TYPE_CHECKING:
@@ -91,7 +91,7 @@ def print_table(results: list[Result], lang: str, console: Console) -> None:
         tol = (
             "—"
             if r.tolerance is None
-            else _("{width} of the figure", lang, width=f"{fmt_number(r.tolerance * 100, lang, 1)} %")
+            else _("{width} of the figure", lang, width=fmt_percent(r.tolerance, lang, 1))
         )
         since = (
             "—"

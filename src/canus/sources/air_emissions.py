@@ -199,7 +199,7 @@ SOURCE = Source(
         "by economic sector, from the national inventory for past years and from ECCC "
         "projections for later years.",
         "fr": "Émissions canadiennes de polluants atmosphériques (oxydes de soufre, oxydes "
-        "d'azote et autres) par secteur économique : inventaire national pour les années "
+        "d'azote et autres) par secteur économique\u00a0: inventaire national pour les années "
         "passées, projections d'ECCC pour les années suivantes.",
     },
 )

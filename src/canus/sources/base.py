@@ -74,7 +74,7 @@ LICENCES: dict[str, Licence] = {
         id="fred-terms",
         name={
             "en": "FRED terms of use (underlying series: US public domain)",
-            "fr": "Conditions d'utilisation de FRED (séries sous-jacentes : domaine public américain)",
+            "fr": "Conditions d'utilisation de FRED (séries sous-jacentes\u00a0: domaine public américain)",
         },
         url="https://fred.stlouisfed.org/legal/",
         attribution={

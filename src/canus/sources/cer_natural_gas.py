@@ -115,7 +115,7 @@ SOURCE = Source(
         "from other countries), by month, port and US region: thousand cubic metres, thousand "
         "cubic feet and value, as reported to the Canada Energy Regulator.",
         "fr": "Gaz naturel que le Canada exporte vers les États-Unis et en importe (et GNL "
-        "d'autres pays), par mois, point de passage et région américaine : milliers de mètres "
+        "d'autres pays), par mois, point de passage et région américaine\u00a0: milliers de mètres "
         "cubes, milliers de pieds cubes et valeur, selon les déclarations faites à la Régie de "
         "l'énergie du Canada.",
     },

@@ -132,7 +132,7 @@ SOURCE = Source(
         "en": "Canada's greenhouse gas emissions by economic sector and gas, in megatonnes of CO2 "
         "equivalent: inventory years, then ECCC's projections (reference case) to 2030.",
         "fr": "Émissions de gaz à effet de serre du Canada par secteur économique et par gaz, en "
-        "mégatonnes d'équivalent CO2 : années d'inventaire, puis projections d'ECCC (scénario de "
+        "mégatonnes d'équivalent CO2\u00a0: années d'inventaire, puis projections d'ECCC (scénario de "
         "référence) jusqu'en 2030.",
     },
 )

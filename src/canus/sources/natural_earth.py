@@ -351,7 +351,7 @@ SOURCE = Source(
     id=SOURCE_ID,
     title={
         "en": "Natural Earth 1:110m Cultural Vectors: Admin 0 – Countries",
-        "fr": "Natural Earth, vecteurs culturels au 1:110 000 000 : pays (Admin 0)",
+        "fr": "Natural Earth, vecteurs culturels au 1:110\u00a0000\u00a0000\u00a0: pays (Admin 0)",
     },
     publisher={
         "en": "Natural Earth (North American Cartographic Information Society)",

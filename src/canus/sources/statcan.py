@@ -203,7 +203,7 @@ def load(con: duckdb.DuckDBPyConnection, snaps: dict[str, Snapshot], source: Sou
     }
     if fr_meta is not None:
         notes["title_fr"] = fr_meta.title
-        notes["source_title_fr"] = f"Tableau {number} : {fr_meta.title}"
+        notes["source_title_fr"] = f"Tableau {number}\u00a0: {fr_meta.title}"
     else:
         notes["french_names"] = "absent"
     if counts["periods_not_dates"]:
@@ -223,7 +223,7 @@ def make_source(source_id: str) -> Source | None:
         id=source_id,
         title={
             "en": f"Table {number}" + (f": {en_title}" if en_title else ""),
-            "fr": f"Tableau {number}" + (f" : {fr_title}" if fr_title else ""),
+            "fr": f"Tableau {number}" + (f"\u00a0: {fr_title}" if fr_title else ""),
         },
         publisher={"en": "Statistics Canada", "fr": "Statistique Canada"},
         licence=LICENCES["statcan-open"],

@@ -37,7 +37,7 @@ def _declare(pid: str, en: str, fr: str) -> None:
     base = make_source(f"statcan-{pid}")
     assert base is not None
     number = f"{pid[:2]}-{pid[2:4]}-{pid[4:8]}-01"
-    register(dataclasses.replace(base, title={"en": f"Table {number}: {en}", "fr": f"Tableau {number} : {fr}"}))
+    register(dataclasses.replace(base, title={"en": f"Table {number}: {en}", "fr": f"Tableau {number}\u00a0: {fr}"}))
 
 
 for _pid, (_en, _fr) in TABLES.items():

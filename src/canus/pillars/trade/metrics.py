@@ -68,7 +68,7 @@ MIRROR_CAUSES = {
     "fr": (
         "Pourquoi les chiffres des deux pays diffèrent, alors que chacun établit ses "
         "exportations vers l'autre à partir des données d'importation de l'autre (un échange "
-        "en place depuis 1990) : les exportations sont évaluées au point de départ et les "
+        "en place depuis 1990)\u00a0: les exportations sont évaluées au point de départ et les "
         "importations à la frontière, de sorte que le transport intérieur déplace la valeur; "
         "les envois qui traversent en fin de mois sont comptés dans des mois différents; le "
         "Canada attribue ses importations au pays où les biens ont été fabriqués, alors que "

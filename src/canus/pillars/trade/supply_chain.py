@@ -41,7 +41,7 @@ DEFINITION = (
 )
 METHOD = {
     "en": "Estimate by product section, not a measurement: see the method page for the mapping and its limits.",
-    "fr": "Estimation par section de produits, pas une mesure : la page de méthode donne la "
+    "fr": "Estimation par section de produits, pas une mesure\u00a0: la page de méthode donne la "
     "correspondance utilisée et ses limites.",
 }
 
