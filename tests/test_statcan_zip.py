@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 import zipfile
 from pathlib import Path
 
@@ -331,7 +332,7 @@ def test_a_full_header_passes_in_either_language_and_any_case_or_accent() -> Non
             [*EN_HEADER[:3], *EN_HEADER[5:]],
             "en",
             "x.zip: only 13 columns, a full table has at least 14",
-            "x.zip : seulement 13 colonnes, un tableau complet en a au moins 14",
+            "x.zip\u00a0: seulement 13 colonnes, un tableau complet en a au moins 14",
         ),
         (
             ["REF_DATE", "GEO", "DGUID", "Sex (2): Total [1]", "Symbol"],
@@ -344,7 +345,7 @@ def test_a_full_header_passes_in_either_language_and_any_case_or_accent() -> Non
             [h if h != "VALUE" else "VALUES" for h in EN_HEADER],
             "en",
             "x.zip: expected column VALUE where the file has 'VALUES'",
-            "x.zip : colonne VALUE attendue là où le fichier a 'VALUES'",
+            "x.zip\u00a0: colonne VALUE attendue là où le fichier a 'VALUES'",
         ),
         (
             ["PERIOD", *EN_HEADER[1:]],
@@ -453,13 +454,14 @@ def test_metadata_rows_that_are_not_members_are_skipped() -> None:
             METADATA.replace("Parent Member ID", "Parent"),
             "m.csv: the member block lacks Member ID or Parent Member ID (found: Dimension ID, Member Name, "
             "Classification Code, Member ID, Parent, Terminated, Member Notes)",
-            "m.csv : le bloc des membres n'a pas de numéro de membre ou de membre parent (trouvé : Dimension ID, "
-            "Member Name, Classification Code, Member ID, Parent, Terminated, Member Notes)",
+            "m.csv\u00a0: le bloc des membres n'a pas de numéro de membre ou de membre parent "
+            "(trouvé\u00a0: Dimension ID, Member Name, Classification Code, Member ID, Parent, Terminated, "
+            "Member Notes)",
         ),
         (
             METADATA.split("\n\n", 1)[0],
             "m.csv: no dimension or member block was found in the metadata",
-            "m.csv : aucun bloc de dimensions ou de membres dans les métadonnées",
+            "m.csv\u00a0: aucun bloc de dimensions ou de membres dans les métadonnées",
         ),
         (
             METADATA.replace("Member Name", "Label"),  # the member block is no longer one
@@ -482,7 +484,7 @@ def test_a_file_that_is_not_a_zip_or_lacks_its_members_is_named(tmp_path: Path) 
     with pytest.raises(LayoutError) as e:
         sz.open_zip(bad, PID, "en")
     assert str(e.value) == "x.zip: not a readable zip archive (File is not a zip file)"
-    assert e.value.localized("fr") == "x.zip : archive zip illisible (File is not a zip file)"
+    assert e.value.localized("fr") == "x.zip\u00a0: archive zip illisible (File is not a zip file)"
     with pytest.raises(LayoutError) as e:
         sz.open_zip(tmp_path / "absent.zip", PID, "en", where="statcan-99990001: absent.zip")
     assert str(e.value).startswith("statcan-99990001: absent.zip: not a readable zip archive ([Errno 2] ")
@@ -493,7 +495,7 @@ def test_a_file_that_is_not_a_zip_or_lacks_its_members_is_named(tmp_path: Path) 
         sz.open_zip(empty, PID, "en")
     assert str(e.value) == f"empty.zip: expected {PID}.csv and {PID}_MetaData.csv inside the zip, found nothing"
     assert e.value.localized("fr") == (
-        f"empty.zip : {PID}.csv et {PID}_MetaData.csv étaient attendus dans le zip, trouvé : rien"
+        f"empty.zip\u00a0: {PID}.csv et {PID}_MetaData.csv étaient attendus dans le zip, trouvé\u00a0: rien"
     )
     only_data = tmp_path / "data.zip"
     with zipfile.ZipFile(only_data, "w") as z:
@@ -552,7 +554,7 @@ def test_a_damaged_zip_is_named_and_leaves_no_extract(tmp_path: Path) -> None:
         (
             lambda s: s.replace('"Trade"', '"Commerce flow"', 1),
             f"{PID}-eng.zip: column 'Commerce flow' should be the dimension 'Trade'",
-            f"{PID}-eng.zip : la colonne 'Commerce flow' devrait être la dimension 'Trade'",
+            f"{PID}-eng.zip\u00a0: la colonne 'Commerce flow' devrait être la dimension 'Trade'",
         ),
         (
             lambda s: (
@@ -561,7 +563,7 @@ def test_a_damaged_zip_is_named_and_leaves_no_extract(tmp_path: Path) -> None:
                 .replace('"Import",', '"?","Import",')
             ),
             f"{PID}-eng.zip: the data has 3 dimension columns but the metadata lists 2 dimensions besides geography",
-            f"{PID}-eng.zip : les données ont 3 colonnes de dimension, mais les métadonnées énumèrent 2 dimensions"
+            f"{PID}-eng.zip\u00a0: les données ont 3 colonnes de dimension, mais les métadonnées énumèrent 2 dimensions"
             " en plus de la géographie",
         ),
     ],
@@ -624,3 +626,104 @@ def test_a_damaged_data_member_is_named_with_the_file_it_came_from(tmp_path: Pat
     with pytest.raises(LayoutError) as e:
         _load(tmp_path, "en", en_zip=damaged)
     assert str(e.value).startswith(f"{PID}-eng.zip: {PID}.csv: the zip archive is damaged (")
+
+
+def test_a_slug_without_letters_or_digits_is_dimension_and_underscores_are_trimmed() -> None:
+    assert sz.slug("()") == sz.slug("") == sz.slug("—") == "dimension"
+    assert sz.slug(" (NAPCS) ") == "napcs"
+
+
+def test_dimension_columns_never_take_a_reserved_or_repeated_name() -> None:
+    meta = sz.Metadata(
+        "en",
+        dimensions={
+            1: "Geography",
+            2: "Value published",  # a column of its own in the loaded table
+            3: "Trading partner",
+            4: "Trading (partner)",  # the same slug as dimension 3
+            5: "Trading partner",  # and again
+            6: "Symbol",
+        },
+    )
+    assert sz.dimension_columns(meta) == {
+        1: "geo",
+        2: "value_published_dim",
+        3: "trading_partner",
+        4: "trading_partner_dim",
+        5: "trading_partner_dim_dim",
+        6: "symbol_dim",
+    }
+    # The first dimension is the geography whatever it is called.
+    assert sz.dimension_columns(sz.Metadata("en", dimensions={1: "Value published"})) == {1: "geo"}
+
+
+def test_a_block_is_known_by_its_first_column_and_its_own_columns() -> None:
+    assert sz._block_kind([]) == "other"
+    assert sz._block_kind(["Symbol Legend"]) == "other"
+    assert sz._block_kind(["Cube Title", "Product Id"]) == "cube"
+    assert sz._block_kind(["Dimension ID", "Dimension name"]) == "dimensions"
+    assert sz._block_kind(["Dimension ID", "Member Name", "Member ID"]) == "members"
+    # A dimension's name in another block (a footnote's, say) does not make it a dimension block.
+    assert sz._block_kind(["Footnote ID", "Dimension name"]) == "other"
+    text = METADATA.replace('"Symbol Legend"', '"Footnote ID","Dimension Name"\n"5","Bogus"')
+    assert sz.parse_metadata(text, "en", "m.csv").dimensions == {1: "Geography", 2: "Trade"}
+
+
+def test_dimension_and_member_rows_cut_short_or_without_a_number_are_skipped() -> None:
+    text = METADATA.replace('"2","Trade",""', '"2","Trade",""\n"x","Not a dimension"\n"3"').replace(
+        '"2","Import","","2"', '"2","Import","","2"\n"2","Cut before its id"\n"2","Cut at its id",""'
+    )
+    meta = sz.parse_metadata(text, "en", "m.csv")
+    assert meta.dimensions == {1: "Geography", 2: "Trade"}
+    assert [m.name for m in meta.members] == ["Canada", "Export", "Re-export", "Import"]
+
+
+def test_a_member_block_without_member_id_is_named() -> None:
+    text = METADATA.replace(',"Member ID",', ',"Code",')
+    with pytest.raises(LayoutError, match="the member block lacks Member ID or Parent Member ID"):
+        sz.parse_metadata(text, "en", "m.csv")
+
+
+def test_metadata_without_a_title_block_keeps_every_dimension() -> None:
+    meta = sz.parse_metadata(METADATA.split("\n\n", 1)[1], "en", "m.csv")
+    assert meta.title == ""
+    assert meta.dimensions == {1: "Geography", 2: "Trade"} and len(meta.members) == 4
+
+
+def _zip_with(tmp_path: Path, data: bytes, meta: bytes) -> sz.TableZip:
+    path = tmp_path / "x.zip"
+    with zipfile.ZipFile(path, "w") as z:
+        z.writestr(f"{PID}.csv", data)
+        z.writestr(f"{PID}_MetaData.csv", meta)
+    return sz.open_zip(path, PID, "en")
+
+
+def test_bytes_that_are_not_utf8_are_read_as_replacement_characters(tmp_path: Path) -> None:
+    # A damaged byte in a name must not end the load in a UnicodeDecodeError: the header check or
+    # the member's name says what was read.
+    tz = _zip_with(
+        tmp_path,
+        b'"REF_DATE","GEO\xff","DGUID"\r\n"2024","Canada",""\r\n',
+        METADATA.encode().replace(b"Export", b"Exp\xe9rt"),
+    )
+    assert sz.read_header(tz) == ["REF_DATE", "GEO\ufffd", "DGUID"]
+    assert [m.name for m in sz.read_metadata(tz).members][1] == "Exp\ufffdrt"
+    with pytest.raises(LayoutError, match=re.escape("found: REF_DATE, GEO\ufffd, DGUID")):
+        sz.check_header(sz.read_header(tz), "en", "x.zip")
+
+
+def test_metadata_that_starts_with_a_byte_order_mark_is_read(tmp_path: Path) -> None:
+    # Statistics Canada's files start with one; left in, it would hide the quoted title header.
+    tz = _zip_with(tmp_path, b"REF_DATE\r\n", METADATA.encode("utf-8-sig"))
+    meta = sz.read_metadata(tz)
+    assert meta.title == "Trade (fixture)" and meta.dimensions == {1: "Geography", 2: "Trade"}
+
+
+def test_metadata_errors_name_the_zip_and_its_member(tmp_path: Path) -> None:
+    tz = _zip_with(tmp_path, b"REF_DATE\r\n", METADATA.split("\n\n", 1)[0].encode("utf-8-sig"))
+    with pytest.raises(LayoutError) as e:
+        sz.read_metadata(tz)
+    assert str(e.value) == f"x.zip: {PID}_MetaData.csv: no dimension or member block was found in the metadata"
+    with pytest.raises(LayoutError) as e:
+        sz.read_metadata(tz, where="statcan-99990001: x.zip")
+    assert str(e.value).startswith(f"statcan-99990001: x.zip: {PID}_MetaData.csv: no dimension")

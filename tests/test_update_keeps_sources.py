@@ -3,6 +3,8 @@ other source's tables, and a failed update leaves the published file exactly as 
 
 from __future__ import annotations
 
+import os
+import time
 from pathlib import Path
 
 import duckdb
@@ -10,6 +12,7 @@ import pytest
 
 from canus.pipeline import update
 from canus.settings import get_settings
+from canus.warehouse import Warehouse
 from tests.conftest import sha256_of
 from tests.web_helpers import write_bts_mirror, write_natural_earth_mirror
 
@@ -342,3 +345,22 @@ def test_an_earlier_release_a_loader_reads_is_refused_as_an_older_vintage(
     [second] = update([bts.id])
     assert second.status == "failed" and isinstance(second.error, PublishRefusedError), second.error
     assert second.error.checks == ("as-of",)
+
+
+def test_a_warehouse_written_elsewhere_leaves_the_homes_downloads_alone(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`canus rebuild` writes another file under its own lock: a download of the home may be live."""
+    monkeypatch.setenv("CANUS_HOME", str(tmp_path / "home"))
+    raw = get_settings().raw_dir
+    raw.mkdir(parents=True)
+    download = raw / "tmp-download"
+    download.write_bytes(b"partial")
+    os.utime(download, (time.time() - 3600, time.time() - 3600))
+    with Warehouse(path=tmp_path / "rebuilt" / "canus.duckdb").lock():
+        pass
+    assert download.exists()
+    # The home's own update holds the home's lock: from before it, the file is debris.
+    with Warehouse().lock():
+        pass
+    assert not download.exists()

@@ -424,7 +424,9 @@ def test_a_table_without_a_declared_key_is_not_published(mirror: Path, monkeypat
         "bts-border-crossings: table ports has no declared key and figures (canus/table_specs.py); "
         "nothing was published."
     )
-    assert r.error is not None and r.error.localized("fr").startswith("bts-border-crossings : la table ports n'a ni")
+    assert r.error is not None and r.error.localized("fr").startswith(
+        "bts-border-crossings\u00a0: la table ports n'a ni"
+    )
     assert sha256_of(published) == before
 
 
@@ -459,3 +461,9 @@ def test_the_warehouse_says_when_it_was_built_in_utc_to_the_second(
         (built,) = con.execute("SELECT value FROM warehouse_meta WHERE key = 'built_at'").fetchone()
     assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\+00:00", built), built
     assert 0 <= (dt.datetime.fromisoformat(built) - before).total_seconds() < 60
+    # The version's own times too: retrieved and loaded by this update, both stored in UTC.
+    with Warehouse().read() as con:
+        [h] = read_history(con, SOURCE)
+    for when in (h.version.retrieved_at, h.version.loaded_at):
+        assert when is not None and when.tzinfo is None
+        assert 0 <= (when - before.replace(tzinfo=None)).total_seconds() < 60, when
