@@ -22,7 +22,7 @@ import pytest
 
 from tests.live_server import serve
 from tests.portal_pages import page_paths, section_paths
-from tests.test_french_typography import findings, page_text
+from tests.test_typography import findings, page_text
 from tests.web_helpers import build_warehouse
 
 #: English a French page must not show (as found by the review in issue 12, and furniture).

@@ -202,9 +202,9 @@ def test_gate_messages_write_whole_numbers_and_large_values_without_decimals(val
 
     # A message of the catalogue: an unknown one would be recorded as untranslated for the
     # whole process, and test_web_portal's check of missing translations would see it.
-    rows = "rows of {table}: {new} against {old} published (fewer than {limit} % of them)"
+    rows = "rows of {table}: {new} against {old} published (fewer than {limit}% of them)"
     assert both(rows, table="t", new=value, old=10, limit=90) == {
-        "en": f"rows of t: {en} against 10 published (fewer than 90 % of them)",
+        "en": f"rows of t: {en} against 10 published (fewer than 90% of them)",
         "fr": f"lignes de t\u00a0: {fr} contre 10 publiées (moins de 90\u00a0% de celles-ci)",
     }
 
@@ -250,7 +250,7 @@ def test_rows_at_the_limit_pass_and_one_fewer_is_named_exactly() -> None:
     assert check_table(_two_vintages(10, 9), "ports", "o", "n", spec, DEFAULT) == []
     [breach] = check_table(_two_vintages(10, 8), "ports", "o", "n", spec, DEFAULT)
     assert breach.check == "rows"
-    assert breach.detail["en"] == "rows of ports: 8 against 10 published (fewer than 90 % of them)"
+    assert breach.detail["en"] == "rows of ports: 8 against 10 published (fewer than 90% of them)"
     assert breach.detail["fr"].startswith("lignes de ports\u00a0: 8 ") or "ports" in breach.detail["fr"]
 
 
@@ -279,7 +279,7 @@ def test_a_measure_emptied_on_every_common_key_is_a_move_to_nothing() -> None:
     spec = TableSpec(key=("k",), compared=("v",), measures=("v",))
     breaches = {b.check: b.detail["en"] for b in check_table(con, "ports", "o", "n", spec, DEFAULT)}
     assert breaches["total"].startswith("total of ports.v over the 4 keys both vintages hold: — against 4 published")
-    assert breaches["empty"] == "empty values in ports.v: 100 % against 0 % published (up by more than 20 points)"
+    assert breaches["empty"] == "empty values in ports.v: 100% against 0% published (up by more than 20 points)"
 
 
 @pytest.mark.parametrize(
@@ -287,10 +287,10 @@ def test_a_measure_emptied_on_every_common_key_is_a_move_to_nothing() -> None:
     [
         # shares of 40 rows: the rise is what counts, not the shares added up
         (8, 16, None),  # 20 % to 40 %: up by exactly the limit, not more
-        (8, 17, "empty values in ports.v: 42.5 % against 20 % published (up by more than 20 points)"),
+        (8, 17, "empty values in ports.v: 42.5% against 20% published (up by more than 20 points)"),
         (0, 8, None),  # 0 % to 20 %: at the limit
-        (0, 9, "empty values in ports.v: 22.5 % against 0 % published (up by more than 20 points)"),
-        (3, 12, "empty values in ports.v: 30 % against 7.5 % published (up by more than 20 points)"),
+        (0, 9, "empty values in ports.v: 22.5% against 0% published (up by more than 20 points)"),
+        (3, 12, "empty values in ports.v: 30% against 7.5% published (up by more than 20 points)"),
         (16, 8, None),  # fewer empties is never a breach
     ],
 )

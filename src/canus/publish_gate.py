@@ -132,7 +132,7 @@ def check_table(
             Breach(
                 "rows",
                 both(
-                    "rows of {table}: {new} against {old} published (fewer than {limit} % of them)",
+                    "rows of {table}: {new} against {old} published (fewer than {limit}% of them)",
                     table=table,
                     new=n_new,
                     old=n_old,
@@ -193,7 +193,7 @@ def _check_measure(
             Breach(
                 "empty",
                 both(
-                    "empty values in {column}: {new} % against {old} % published (up by more than {points} points)",
+                    "empty values in {column}: {new}% against {old}% published (up by more than {points} points)",
                     digits=1,
                     column=name,
                     new=empty_new * 100,

@@ -88,11 +88,7 @@ def print_table(results: list[Result], lang: str, console: Console) -> None:
         if r.verdict == "not_checkable" and r.missing:
             found = _("missing: {what}", lang, what=r.missing_text(lang))
         vintage = ", ".join(f"{k}: {v}" for k, v in r.vintage.items() if v) or "—"
-        tol = (
-            "—"
-            if r.tolerance is None
-            else _("{width} of the figure", lang, width=fmt_percent(r.tolerance, lang, 1))
-        )
+        tol = "—" if r.tolerance is None else _("{width} of the figure", lang, width=fmt_percent(r.tolerance, lang, 1))
         since = (
             "—"
             if not r.latest_period

@@ -1,4 +1,4 @@
-"""French text follows Canadian French typography, wherever it is written.
+"""Text follows Canadian typography in each language, wherever canus writes it.
 
 The rules of the federal Translation Bureau's style guide (and the OQLF's), as a reader sees them
 on a phone, where lines break often: a colon, a percent sign and the inside of guillemets take a
@@ -114,3 +114,9 @@ def test_french_text_follows_canadian_typography() -> None:
     assert {where.split(":")[0].split("/")[0] for where, _ in texts} >= {"catalogue", "claims", "registry", "sources"}
     wrong = {f"{where}: {text[:80]!r}": problems(text) for where, text in texts if problems(text)}
     assert wrong == {}
+
+
+def test_english_text_writes_a_percent_sign_against_its_number() -> None:
+    """en-CA writes "90%"; a message that spaces it ("90 %") reads as French typography."""
+    spaced = [english for english in _catalogue("fr") if re.search(r"[\d}] %", english)]
+    assert spaced == []
