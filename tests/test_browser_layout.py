@@ -149,3 +149,35 @@ def test_calculator_language_toggle(server: str, tab: tuple[object, Watch], star
     pg.wait_for_load_state("load")  # type: ignore[attr-defined]
     assert urlsplit(pg.url).path == other  # type: ignore[attr-defined]
     assert pg.locator("h1").count() == 1  # type: ignore[attr-defined]
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+@pytest.mark.parametrize("lang", ["en", "fr"])
+def test_the_claims_register_shows_every_verdict_without_scrolling_sideways(
+    server: str, tab: tuple[object, Watch], lang: str, width: int
+) -> None:
+    """A phone reads one card per claim, each value named; a desktop the whole table in its box."""
+    from canus.web.page.sections import path_for
+
+    pg, _watch = tab
+    pg.set_viewport_size({"width": width, "height": 900})  # type: ignore[attr-defined]
+    assert pg.goto(server + path_for("claims", lang), wait_until="load").status == 200  # type: ignore[attr-defined]
+    layout = pg.evaluate("""() => {
+      const table = document.querySelector('.claims-table'), box = table.closest('.table-wrap');
+      const screen = document.documentElement.clientWidth;
+      const verdicts = [...table.querySelectorAll('td.verdict')];
+      return {
+        box: [box.scrollWidth, box.clientWidth],
+        verdicts: verdicts.length,
+        offscreen: verdicts.filter(td => td.getBoundingClientRect().right > screen + 1).length,
+        label: getComputedStyle(verdicts[0], '::before').content,
+        display: getComputedStyle(table.querySelector('tr')).display,
+      };
+    }""")  # type: ignore[attr-defined]
+    assert layout["verdicts"] > 0 and layout["offscreen"] == 0, layout
+    assert layout["box"][0] <= layout["box"][1], layout
+    if width < 600:
+        word = "Verdict" + (": " if lang == "en" else "\u00a0: ")
+        assert layout["display"] == "block" and layout["label"] == f'"{word}"', layout
+    else:
+        assert layout["display"] == "table-row" and layout["label"] == "none", layout
