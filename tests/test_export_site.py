@@ -28,7 +28,8 @@ from tests.web_helpers import build_warehouse
 
 ENDPOINT = "https://forms.example.org/canus-report"
 PREFIX = "/some/deep/prefix/"
-_LINK = re.compile(r'\s(?:href|src|action|data-[a-z-]+)="([^"]*)"')
+#: Attributes that hold an address (``data-spec``: a chart's spec); ``data-label`` is words.
+_LINK = re.compile(r'\s(?:href|src|action|data-spec)="([^"]*)"')
 _TOKEN = re.compile(r'\s*<input type="hidden" name="csrf" value="[^"]*">')
 
 
