@@ -662,10 +662,11 @@ def _print_metric(table: MetricTable, fmt: Format, lang: str) -> None:
 
 # ---------------------------------------------------------------------------- export (issue 14)
 
+_EXPORT_HELP = _("Publish canus outside the server: a static site, a Parquet lake.", LANG)
 export_app = typer.Typer(
-    help=_("Publish canus outside the server: a static site, a Parquet lake.", LANG),
+    help=_EXPORT_HELP,
     # Given whole: Click's own short form re-spaces words, losing French non-breaking spaces.
-    short_help=_("Publish canus outside the server: a static site, a Parquet lake.", LANG),
+    short_help=_EXPORT_HELP,
     no_args_is_help=True,
     rich_markup_mode=None,
 )
